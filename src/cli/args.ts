@@ -1,0 +1,60 @@
+// A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored.
+import { NetsiftError } from '../engine/store/errors';
+
+export interface FlagSpec {
+  type: 'string' | 'boolean' | 'number' | 'string[]';
+  description: string;
+  default?: string | boolean | number;
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Record<string, string | boolean | number | string[] | undefined>;
+}
+
+export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
+  const positional: string[] = [];
+  const flags: ParsedArgs['flags'] = {};
+  for (const [k, s] of Object.entries(spec)) if (s.default !== undefined) flags[k] = s.default;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      positional.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!a.startsWith('--') || a === '-') {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    const s = spec[name];
+    if (!s) throw new NetsiftError(`netsift ${command}: unknown option --${name}`, 'usage');
+    if (s.type === 'boolean') {
+      flags[name] = eq > 0 ? a.slice(eq + 1) !== 'false' : true;
+      continue;
+    }
+    const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
+    if (value === undefined)
+      throw new NetsiftError(`netsift ${command}: --${name} needs a value`, 'usage');
+    if (s.type === 'number') {
+      const n = Number(value);
+      if (!Number.isFinite(n))
+        throw new NetsiftError(`netsift ${command}: --${name} must be a number, got "${value}"`, 'usage');
+      flags[name] = n;
+    } else if (s.type === 'string[]') {
+      const prev = flags[name];
+      flags[name] = [...(Array.isArray(prev) ? prev : []), value];
+    } else flags[name] = value;
+  }
+  return { positional, flags };
+}
+
+export function usageText(name: string, synopsis: string, spec: Record<string, FlagSpec>): string {
+  const lines = [`usage: netsift ${name} ${synopsis}`];
+  for (const [k, s] of Object.entries(spec)) {
+    const v = s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`;
+    lines.push(`  --${k}${v}`.padEnd(28) + s.description + (s.default !== undefined ? ` (default ${s.default})` : ''));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,57 @@
+// The detector plug-in contract. A detector is a folder src/engine/detect/<id>/ whose index.ts
+// exports a Detector; the registry (registry.ts) is a plain list.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Feature, FlowSelector, Severity } from '../../shared/model';
+import type { CaseStore } from '../store/case-store';
+
+export type ParamValue = number | string | boolean | number[] | string[];
+
+export interface ParamSpec {
+  type: 'number' | 'string' | 'boolean' | 'number[]' | 'string[]';
+  default: ParamValue;
+  description: string;
+  min?: number;
+  max?: number;
+  choices?: string[];
+}
+
+export type ParamSpecs = Record<string, ParamSpec>;
+
+/** What a detector produces; the runner assigns ids, run id and incident ids. */
+export interface AlertDraft {
+  detector: string;
+  severity: Severity;
+  score: number; // 0..1
+  src_ip: string | null;
+  dst_ip: string | null;
+  window_start: string; // ISO 8601 UTC
+  window_end: string;
+  features: Feature[];
+  flow_count: number;
+  /** Selects exactly the raw flows behind the alert. */
+  evidence: FlowSelector;
+  summary: string;
+  /** Incident type this alert suggests, e.g. 'port-scan', 'brute-force' (the ensemble decides). */
+  kind?: string;
+}
+
+export interface DetectContext {
+  store: CaseStore;
+  /** The job's own connection (interrupted on cancel). */
+  conn: DuckDBConnection;
+  /** Tumbling window length in seconds (10 by default). */
+  windowSeconds: number;
+  /** This detector's parameters, defaults merged with overrides and validated. */
+  params: Record<string, ParamValue>;
+  /** Internal networks (CIDR strings); SQL has ip_internal(num) for the same. */
+  internalNetworks: string[];
+  checkCancelled(): void;
+}
+
+export interface Detector {
+  id: string;
+  title: string;
+  description: string;
+  params: ParamSpecs;
+  run(ctx: DetectContext): Promise<AlertDraft[]>;
+}

@@ -1,0 +1,186 @@
+// One DuckDB file per case. Opening applies migrations, refuses files from a newer netsift, and
+// turns DuckDB's lock and permission errors into messages an analyst can act on.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { NETSIFT_VERSION } from '../../shared/version';
+import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
+import { NetsiftError } from './errors';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema';
+import { all, one, run, type Row, type SqlParams } from './sql';
+import { installMacros } from './macros';
+
+export interface OpenOptions {
+  /** Open without write access (reports of a case another process holds are not possible: DuckDB locks the file). */
+  readOnly?: boolean;
+  /** Max DuckDB threads; defaults to DuckDB's own choice (all cores). */
+  threads?: number;
+  memoryLimit?: string;
+}
+
+export class CaseStore {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    /** The store's own connection for short queries; jobs take their own (see connect()). */
+    readonly conn: DuckDBConnection,
+    readonly readOnly: boolean,
+  ) {}
+
+  static async open(file: string, opts: OpenOptions = {}): Promise<CaseStore> {
+    const memory = file === ':memory:';
+    const abs = memory ? file : path.resolve(file);
+    if (!memory) {
+      const dir = path.dirname(abs);
+      if (!fs.existsSync(dir)) throw new NetsiftError(`${abs}: folder ${dir} does not exist`, 'case');
+      if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+        throw new NetsiftError(`${abs}: is a folder, not a case file`, 'case');
+      if (!opts.readOnly && fs.existsSync(abs)) {
+        try {
+          fs.accessSync(abs, fs.constants.W_OK);
+        } catch {
+          throw new NetsiftError(
+            `${abs}: the case file is read-only; open it read-only or copy it somewhere writable`,
+            'case',
+          );
+        }
+      }
+    }
+    const config: Record<string, string> = {};
+    if (opts.readOnly) config.access_mode = 'READ_ONLY';
+    if (opts.threads) config.threads = String(opts.threads);
+    if (opts.memoryLimit) config.memory_limit = opts.memoryLimit;
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(abs, config);
+    } catch (e) {
+      throw translateOpenError(abs, e);
+    }
+    const conn = await instance.connect();
+    const store = new CaseStore(abs, instance, conn, !!opts.readOnly);
+    try {
+      await store.migrate();
+      await installMacros(conn);
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /** A fresh connection on the same database, for a job that may be interrupted on its own. */
+  async connect(): Promise<DuckDBConnection> {
+    const c = await this.instance.connect();
+    await installMacros(c);
+    return c;
+  }
+
+  all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
+    return all<T>(this.conn, sql, params);
+  }
+  one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return one<T>(this.conn, sql, params);
+  }
+  run(sql: string, params?: SqlParams): Promise<void> {
+    return run(this.conn, sql, params);
+  }
+
+  async schemaVersion(): Promise<number> {
+    const r = await this.one<{ v: number }>('SELECT max(version) AS v FROM schema_meta');
+    return r?.v ?? 0;
+  }
+
+  private async migrate(): Promise<void> {
+    const exists = await this.one<{ n: number }>(
+      "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'schema_meta'",
+    );
+    let current = 0;
+    if (exists?.n) {
+      const r = await this.one<{ v: number | null; by: string | null }>(
+        'SELECT version AS v, written_by AS by FROM schema_meta ORDER BY version DESC LIMIT 1',
+      );
+      current = r?.v ?? 0;
+      if (current > SCHEMA_VERSION) {
+        throw new NetsiftError(
+          `${this.path}: this case was written by netsift ${r?.by ?? '?'} (case schema ${current}); ` +
+            `this netsift ${NETSIFT_VERSION} reads schema ${SCHEMA_VERSION} or older. Update netsift to open it.`,
+          'case',
+        );
+      }
+    } else {
+      const tables = await this.one<{ n: number }>(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main'",
+      );
+      if (tables?.n) throw new NetsiftError(`${this.path}: a DuckDB file, but not a netsift case`, 'case');
+    }
+    const pending = MIGRATIONS.filter((m) => m.version > current);
+    if (pending.length === 0) return;
+    if (this.readOnly)
+      throw new NetsiftError(`${this.path}: case needs an upgrade but was opened read-only`, 'case');
+    await this.run('BEGIN TRANSACTION');
+    try {
+      if (current === 0)
+        await this.run(
+          'CREATE TABLE schema_meta (version INTEGER NOT NULL, written_by VARCHAR NOT NULL, applied TIMESTAMP NOT NULL)',
+        );
+      for (const m of pending) {
+        await this.conn.run(m.sql);
+        await this.run("INSERT INTO schema_meta VALUES ($1, $2, now()::TIMESTAMP)", [m.version, NETSIFT_VERSION]);
+      }
+      if (current === 0)
+        await this.run('INSERT INTO settings VALUES ($1, $2::JSON)', [
+          'internal_networks',
+          JSON.stringify(DEFAULT_INTERNAL_NETWORKS),
+        ]);
+      await this.run('COMMIT');
+    } catch (e) {
+      await this.run('ROLLBACK');
+      throw e;
+    }
+  }
+
+  async getSetting<T>(key: string, fallback: T): Promise<T> {
+    const r = await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
+    return r ? (JSON.parse(r.value) as T) : fallback;
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    await this.run(
+      'INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      [key, JSON.stringify(value)],
+    );
+  }
+
+  async internalNetworks(): Promise<string[]> {
+    return this.getSetting<string[]>('internal_networks', DEFAULT_INTERNAL_NETWORKS);
+  }
+
+  async flowCount(): Promise<number> {
+    return (await this.one<{ n: number }>('SELECT count(*) AS n FROM flows'))?.n ?? 0;
+  }
+
+  close(): void {
+    try {
+      this.conn.closeSync();
+    } catch {
+      // already closed
+    }
+    this.instance.closeSync();
+  }
+}
+
+function translateOpenError(file: string, e: unknown): Error {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/lock/i.test(msg)) {
+    const pid = /PID (\d+)/.exec(msg)?.[1];
+    return new NetsiftError(
+      `${file}: the case is already open in another process${pid ? ` (pid ${pid})` : ''}; close it there first`,
+      'case',
+    );
+  }
+  if (/permission denied|read-only/i.test(msg))
+    return new NetsiftError(`${file}: cannot open the case file for writing (permission denied)`, 'case');
+  if (/not a valid DuckDB database|file is not a/i.test(msg))
+    return new NetsiftError(`${file}: not a netsift case file (not a DuckDB database)`, 'case');
+  return new NetsiftError(`${file}: cannot open case: ${msg}`, 'case');
+}

@@ -1,0 +1,71 @@
+// Thin helpers over @duckdb/node-api: bound parameters in, plain JSON-friendly rows out.
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+
+export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+/** bigint -> number when it fits (counts, ids, bytes), Date -> ISO 8601 UTC, lists recursively. */
+export function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') {
+    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
+      ? Number(v)
+      : v.toString();
+  }
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (Array.isArray(v)) return v.map(plain);
+  if (v && typeof v === 'object' && v.constructor === Object) {
+    const o: Row = {};
+    for (const [k, x] of Object.entries(v)) o[k] = plain(x);
+    return o;
+  }
+  return v;
+}
+
+export async function all<T = Row>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: SqlParams,
+): Promise<T[]> {
+  const reader = await conn.runAndReadAll(sql, params);
+  return reader.getRowObjectsJS().map((r) => plain(r) as T);
+}
+
+export async function one<T = Row>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: SqlParams,
+): Promise<T | undefined> {
+  return (await all<T>(conn, sql, params))[0];
+}
+
+export async function run(conn: DuckDBConnection, sql: string, params?: SqlParams): Promise<void> {
+  await conn.run(sql, params);
+}
+
+/** Quotes an identifier that comes from an allow-list in our own code (never from input). */
+export function ident(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`bad identifier ${name}`);
+  return `"${name}"`;
+}
+
+/** A SQL string literal, for the few places DuckDB cannot bind (file paths in table functions). */
+export function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** Runs fn inside a transaction; any error (or cancel) rolls back so the case is left as before. */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const out = await fn();
+    await conn.run('COMMIT');
+    return out;
+  } catch (e) {
+    try {
+      await conn.run('ROLLBACK');
+    } catch {
+      // the transaction may already be aborted by an interrupt; nothing left to undo
+    }
+    throw e;
+  }
+}
