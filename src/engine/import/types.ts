@@ -1,0 +1,91 @@
+// The importer plug-in contract. Each format is one file (or folder) in src/engine/import/formats/
+// and registers in formats/index.ts. A format only *reads*: it fills the staging table
+// `stage_flows` (and `stage_rejects` for lines it could not read) on the import's connection;
+// the shared pipeline (pipeline.ts) validates fields, assigns ids, writes flows, rejects and the
+// imports row inside one transaction, so a failed or cancelled import leaves the case as before.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { JobContext } from '../jobs/job';
+
+/**
+ * Staging columns every format writes (temp table created by the pipeline before load()):
+ *   line BIGINT          1-based line number in the source file (record number for binary input)
+ *   ts TIMESTAMP         flow start, UTC (formats convert zone-less times with ctx.tz)
+ *   ts_end TIMESTAMP     flow end or NULL
+ *   proto VARCHAR        lower-case name: tcp, udp, icmp, icmp6, or the number as text
+ *   state VARCHAR        normalised: new|connecting|established|closing|closed|reset|other
+ *   state_raw VARCHAR    the source's own state text
+ *   src_ip VARCHAR, dst_ip VARCHAR   as in the source (validated by the pipeline)
+ *   src_port BIGINT, dst_port BIGINT (validated 0..65535 by the pipeline; NULL allowed)
+ *   src_bytes BIGINT, dst_bytes BIGINT (validated >= 0; NULL -> 0)
+ *   src_pkts BIGINT, dst_pkts BIGINT  NULL when unknown
+ *   label VARCHAR        the source's label column, if any
+ *   raw VARCHAR          the source line (for a reject message if validation fails), may be NULL
+ *                        when the format can rebuild it cheaply; the pipeline then prints the fields
+ * stage_rejects(line BIGINT, raw VARCHAR, reason VARCHAR): lines the format itself could not read.
+ */
+export const STAGE_COLUMNS = `
+  line BIGINT, ts TIMESTAMP, ts_end TIMESTAMP, proto VARCHAR, state VARCHAR, state_raw VARCHAR,
+  src_ip VARCHAR, src_port BIGINT, dst_ip VARCHAR, dst_port BIGINT,
+  src_bytes BIGINT, dst_bytes BIGINT, src_pkts BIGINT, dst_pkts BIGINT, label VARCHAR, raw VARCHAR`;
+
+/** The first bytes of a file (decompressed when gzip) and its first lines, for sniffing. */
+export interface FileSample {
+  path: string;
+  name: string;
+  gzip: boolean;
+  head: Buffer;
+  lines: string[];
+}
+
+export interface ImportOptions {
+  /** Zone for timestamps that carry none (IANA name); 'UTC' by default. */
+  tz?: string;
+  /** Column mapping for header CSVs: normalised field -> source column name. */
+  mapping?: Partial<Record<MappedField, string>>;
+  /** Import even when a file with the same sha256 is already in the case. */
+  allowDuplicate?: boolean;
+}
+
+export type MappedField =
+  | 'ts'
+  | 'ts_end'
+  | 'duration'
+  | 'proto'
+  | 'state'
+  | 'src_ip'
+  | 'src_port'
+  | 'dst_ip'
+  | 'dst_port'
+  | 'src_bytes'
+  | 'dst_bytes'
+  | 'total_bytes'
+  | 'src_pkts'
+  | 'dst_pkts'
+  | 'total_pkts'
+  | 'label';
+
+export interface LoadContext {
+  conn: DuckDBConnection;
+  path: string;
+  sample: FileSample;
+  options: ImportOptions;
+  tz: string;
+  job: JobContext;
+  /** File size in bytes, for progress by bytes. */
+  size: number;
+}
+
+export interface LoadResult {
+  /** Data lines seen in the file (header/comment lines excluded): rows staged + lines rejected. */
+  dataLines: number;
+  /** Anything worth recording in imports.details (mapping used, tool versions, ...). */
+  details?: Record<string, unknown>;
+}
+
+export interface FormatImporter {
+  id: string;
+  title: string;
+  /** 0 = not this format, 1 = certainly this format. Looks only at the sample. */
+  sniff(sample: FileSample): number;
+  load(ctx: LoadContext): Promise<LoadResult>;
+}
