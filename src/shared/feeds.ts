@@ -1,0 +1,37 @@
+// Threat-intel feed catalogue and status, as the UI and CLI see them.
+export const FEED_FORMATS = ['ip-list', 'cidr-list', 'spamhaus-drop', 'firehol-netset', 'feodo'] as const;
+/** One of FEED_FORMATS, or `csv:<column>` (a CSV with the addresses in that column). */
+export type FeedFormat = (typeof FEED_FORMATS)[number] | `csv:${string}`;
+
+export interface FeedSpec {
+  id: string;
+  name: string;
+  /** http(s) URL, or absent for a feed imported from a local file. */
+  url?: string;
+  file?: string;
+  format: FeedFormat;
+  enabled: boolean;
+  /** Minimum seconds between refreshes (the feed's own limit wins: Spamhaus asks for >= 3600). */
+  intervalSeconds: number;
+  licence?: string;
+}
+
+export interface FeedVersionInfo {
+  version: string; // e.g. ISO timestamp of fetch or 'bundled-2019-10-03'
+  fetchedAt: string;
+  entries: number;
+  sha256: string;
+  sourceUrl: string | null;
+}
+
+export interface FeedStatus extends FeedSpec {
+  current: FeedVersionInfo | null;
+  /** Age of the current version in seconds (null when none). */
+  ageSeconds: number | null;
+  lastAttemptAt: string | null;
+  lastError: string | null;
+  /** Entries not matched by default (private, reserved, internal networks...). */
+  guarded: { entry: string; reason: string }[];
+  invalidLines: number;
+  invalidSample: string[];
+}

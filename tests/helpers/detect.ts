@@ -1,0 +1,25 @@
+// Runs one detector directly on a store, as the runner would, for detector unit tests.
+import { resolveParams } from '../../src/engine/detect/params';
+import type { AlertDraft, Detector } from '../../src/engine/detect/types';
+import type { CaseStore } from '../../src/engine/store/case-store';
+
+export async function runDetector(
+  store: CaseStore,
+  detector: Detector,
+  overrides: Record<string, unknown> = {},
+  windowSeconds = 10,
+): Promise<AlertDraft[]> {
+  const conn = await store.connect();
+  try {
+    return await detector.run({
+      store,
+      conn,
+      windowSeconds,
+      params: resolveParams(detector.id, detector.params, overrides),
+      internalNetworks: await store.internalNetworks(),
+      checkCancelled: () => undefined,
+    });
+  } finally {
+    conn.closeSync();
+  }
+}
