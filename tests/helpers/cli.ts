@@ -1,4 +1,5 @@
-// Runs the real CLI in a child process (from source through tsx, so no build is needed).
+// Runs the real CLI in a child process: the bundle out/cli/netsift.mjs, which the test run's
+// global setup (tests/global-setup.ts) builds from the current sources.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 
@@ -12,7 +13,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, [path.join(ROOT, 'out/cli/netsift.mjs'), ...args], {
       cwd: opts.cwd ?? ROOT,
       env: { ...process.env, ...opts.env },
     });

@@ -124,6 +124,35 @@ CREATE TABLE intel_ranges (
   lo UHUGEINT NOT NULL,
   hi UHUGEINT NOT NULL
 );
+
+-- Triage, keyed by the incident's stable key so it survives re-running detection.
+CREATE TABLE incident_triage (
+  key VARCHAR PRIMARY KEY,
+  status VARCHAR NOT NULL DEFAULT 'new',
+  notes VARCHAR NOT NULL DEFAULT '',
+  tags VARCHAR[] NOT NULL DEFAULT [],
+  updated TIMESTAMP NOT NULL
+);
+
+CREATE TABLE triage_audit (
+  ts TIMESTAMP NOT NULL,
+  key VARCHAR NOT NULL,
+  field VARCHAR NOT NULL,
+  old_value VARCHAR,
+  new_value VARCHAR
+);
+
+-- Allow-list rules: known-good behaviour the detectors must not report.
+CREATE TABLE allow_rules (
+  id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL,        -- host | host-port | pair | network
+  ip VARCHAR,                   -- host, host-port, pair (first address)
+  ip2 VARCHAR,                  -- pair (second address)
+  cidr VARCHAR,                 -- network
+  port INTEGER,                 -- host-port (and optionally network)
+  reason VARCHAR NOT NULL DEFAULT '',
+  created TIMESTAMP NOT NULL
+);
 `,
   },
 ];

@@ -1,0 +1,47 @@
+import { TRIAGE_STATUSES, type TriageStatus } from '../../shared/triage';
+import { findIncident } from '../../engine/triage/incident-lookup';
+import { auditTrail, updateTriage } from '../../engine/triage/triage-store';
+import { NetsiftError } from '../../engine/store/errors';
+import type { Command } from '../command';
+import { openExistingCase } from '../open-case';
+
+export const triageCommand: Command = {
+  name: 'triage',
+  synopsis: '--case CASE --incident ID [--status STATUS] [--note TEXT] [--tag TAG]... [--untag TAG]...',
+  summary: 'set an incident’s status, add notes and tags (kept in the case, audited)',
+  flags: {
+    case: { type: 'string', description: 'case file' },
+    incident: { type: 'string', description: 'incident id or key' },
+    status: { type: 'string', description: `one of ${TRIAGE_STATUSES.join(', ')}` },
+    note: { type: 'string', description: 'Markdown text appended to the notes' },
+    tag: { type: 'string[]', description: 'add a tag (repeatable)' },
+    untag: { type: 'string[]', description: 'remove a tag (repeatable)' },
+    json: { type: 'boolean', description: 'print the triage and audit trail as JSON' },
+  },
+  async run({ flags }, io) {
+    if (!flags.incident) throw new NetsiftError('--incident ID is required', 'usage');
+    const status = flags.status as string | undefined;
+    if (status && !TRIAGE_STATUSES.includes(status as TriageStatus))
+      throw new NetsiftError(`--status must be one of ${TRIAGE_STATUSES.join(', ')} (got "${status}")`, 'usage');
+    const store = await openExistingCase(flags.case);
+    try {
+      const inc = await findIncident(store, String(flags.incident));
+      const t = await updateTriage(store, inc.key, {
+        status: status as TriageStatus | undefined,
+        appendNote: flags.note as string | undefined,
+        addTags: flags.tag as string[] | undefined,
+        removeTags: flags.untag as string[] | undefined,
+      });
+      if (flags.json) io.out(JSON.stringify({ incident: inc.id, triage: t, audit: await auditTrail(store, inc.key) }, null, 2));
+      else
+        io.out(
+          `incident ${inc.id} (${inc.type}, ${inc.attacker ?? inc.victims[0] ?? ''}): status ${t.status}` +
+            (t.tags.length ? `, tags ${t.tags.join(', ')}` : '') +
+            (t.notes ? `, notes ${t.notes.length} chars` : ''),
+        );
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

@@ -1,0 +1,75 @@
+// Gathers everything a report shows from the case, once: the analyze report (latest detection
+// run), the analyst's triage, top evidence flows and timelines per incident.
+import type { Flow, Incident } from '../../shared/model';
+import { buildReport } from '../analyze';
+import { timeline } from '../query';
+import { selectorToSql } from '../query/selector';
+import type { CaseStore } from '../store/case-store';
+import { listAllowRules } from '../triage/allow-rules';
+import { findIncident } from '../triage/incident-lookup';
+import { allTriage, auditTrail } from '../triage/triage-store';
+import type { TimePoint } from './charts-svg';
+import type { ReportBundle, TriagedReport } from './types';
+
+export interface ReportSelection {
+  /** Incident ids or keys; absent or empty = all incidents. */
+  incidents?: (number | string)[];
+  title?: string;
+  /** Evidence flows shown per incident in HTML/PDF (the CSV has them all). */
+  topFlows?: number;
+}
+
+export async function loadTriagedReport(store: CaseStore, sel: ReportSelection = {}): Promise<TriagedReport> {
+  const base = await buildReport(store);
+  let incidents = base.incidents;
+  if (sel.incidents?.length) {
+    const chosen = await Promise.all(sel.incidents.map((x) => findIncident(store, x)));
+    const ids = new Set(chosen.map((i) => i.id));
+    incidents = base.incidents.filter((i) => ids.has(i.id));
+  }
+  const ids = new Set(incidents.map((i) => i.id));
+  const triage = await allTriage(store);
+  const keys = new Set(incidents.map((i) => i.key));
+  return {
+    ...base,
+    incidents,
+    alerts: sel.incidents?.length ? base.alerts.filter((a) => a.incident_id != null && ids.has(a.incident_id)) : base.alerts,
+    triage: Object.fromEntries([...triage].filter(([k]) => keys.has(k))),
+    allow_rules: await listAllowRules(store),
+    audit: (await auditTrail(store)).filter((a) => keys.has(a.key)),
+  };
+}
+
+async function topEvidence(store: CaseStore, inc: Incident, limit: number): Promise<Flow[]> {
+  const p = selectorToSql(inc.evidence);
+  return store.all<Flow>(
+    `SELECT id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port, src_bytes, dst_bytes,
+            src_pkts, dst_pkts, label, import_id
+       FROM flows WHERE ${p.sql}
+      ORDER BY src_bytes + dst_bytes DESC, ts, id LIMIT ${Math.max(1, Math.floor(limit))}`,
+    p.params,
+  );
+}
+
+async function points(store: CaseStore, inc?: Incident): Promise<TimePoint[]> {
+  const t = await timeline(store, { selector: inc?.evidence, maxBuckets: 120 });
+  return t.buckets.map((b) => ({ t: b.t, flows: b.flows }));
+}
+
+export async function loadReportBundle(store: CaseStore, sel: ReportSelection = {}): Promise<ReportBundle> {
+  const report = await loadTriagedReport(store, sel);
+  const evidence: Record<number, Flow[]> = {};
+  const timelines: Record<number, TimePoint[]> = { 0: await points(store) };
+  for (const inc of report.incidents) {
+    evidence[inc.id] = await topEvidence(store, inc, sel.topFlows ?? 25);
+    timelines[inc.id] = await points(store, inc);
+  }
+  const name = store.path === ':memory:' ? 'case' : store.path.split(/[\\/]/).pop()!.replace(/\.duckdb$/, '');
+  return {
+    title: sel.title ?? `netsift incident report: ${name}`,
+    report,
+    incidents: report.incidents,
+    evidence,
+    timelines,
+  };
+}
