@@ -1,0 +1,50 @@
+// `netsift analyze FILE... [--case CASE.duckdb] [--out REPORT.json]`: import (into a temporary
+// case unless --case), detect, write the report JSON, print the top incidents.
+import fs from 'node:fs';
+import { analyzeFiles } from '../../engine/analyze';
+import type { Job } from '../../engine/jobs/job';
+import { NetsiftError } from '../../engine/store/errors';
+import type { Command } from '../command';
+import { DETECT_FLAGS, detectionOptions, printDetectionSummary } from './detect-options';
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  synopsis: 'FILE... [--case CASE.duckdb] [--out REPORT.json] [--window S] [--profile default|seed] [--format F] [--tz ZONE]',
+  summary: 'import flow files, run the detectors, write a report of scored incidents',
+  flags: {
+    case: { type: 'string', description: 'case file to import into and keep (default: temporary)' },
+    out: { type: 'string', description: 'report JSON path' },
+    format: { type: 'string', description: 'input format: auto or a registered format id', default: 'auto' },
+    tz: { type: 'string', description: 'zone of timestamps that carry none (IANA name)', default: 'UTC' },
+    ...DETECT_FLAGS,
+    top: { type: 'number', description: 'incidents listed in the summary', default: 10 },
+  },
+  async run({ positional, flags }, io) {
+    if (positional.length === 0) throw new NetsiftError('give at least one FILE to analyze', 'usage');
+    const opts = detectionOptions(flags);
+    let current: Job<unknown> | null = null;
+    // cancel on Ctrl-C or kill, so the temporary case is removed on the way out
+    const onSigint = () => current?.cancel();
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
+    try {
+      const { report } = await analyzeFiles(positional, {
+        ...opts,
+        casePath: flags.case as string | undefined,
+        import: { format: flags.format as string, tz: flags.tz as string },
+        onJob: (job) => {
+          current = job;
+          job.onProgress((p) => io.progress(`${p.kind}: ${p.phase} ${p.total ? `${Math.floor((100 * p.done) / p.total)}%` : ''}`));
+        },
+      });
+      io.progress('');
+      if (flags.out) fs.writeFileSync(flags.out as string, JSON.stringify(report, null, 1));
+      printDetectionSummary(report, io, flags.top as number);
+      if (flags.out) io.out(`report: ${flags.out}`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
+    }
+  },
+};

@@ -1,0 +1,57 @@
+// analyze = import + detect + report, the batch path behind `netsift analyze`. Without a case
+// file it works in a temporary case that is deleted afterwards.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ImportSummary } from '../shared/model';
+import type { AnalysisReport, StageTiming } from '../shared/report';
+import { buildReport } from './detect/report';
+import { runDetection, type DetectionOptions, type DetectionResult } from './detect/runner';
+import { importFiles, type ImportJobOptions } from './import/pipeline';
+import type { Job } from './jobs/job';
+import { CaseStore } from './store/case-store';
+
+export { buildReport } from './detect/report';
+
+export interface AnalyzeOptions extends DetectionOptions {
+  /** Case file to import into (kept); a temporary case when absent. */
+  casePath?: string;
+  import?: ImportJobOptions;
+  /** Called with each job as it starts (progress display, cancel). */
+  onJob?: (job: Job<unknown>) => void;
+  threads?: number;
+}
+
+export interface AnalyzeResult {
+  report: AnalysisReport;
+  imported: ImportSummary;
+  detection: DetectionResult;
+}
+
+export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const tmpDir = opts.casePath ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-analyze-'));
+  const file = opts.casePath ?? path.join(tmpDir!, 'case.duckdb');
+  const stages: StageTiming[] = [];
+  let store: CaseStore | null = null;
+  try {
+    store = await CaseStore.open(file, { threads: opts.threads });
+    let t = performance.now();
+    const importJob = importFiles(store, paths, opts.import ?? {});
+    opts.onJob?.(importJob as Job<unknown>);
+    const imported = await importJob.result;
+    stages.push({ stage: 'import', seconds: (performance.now() - t) / 1000 });
+    t = performance.now();
+    const detectJob = runDetection(store, opts);
+    opts.onJob?.(detectJob as Job<unknown>);
+    const detection = await detectJob.result;
+    stages.push({ stage: 'detect', seconds: (performance.now() - t) / 1000 });
+    t = performance.now();
+    const report = await buildReport(store, { stages });
+    stages.push({ stage: 'report', seconds: (performance.now() - t) / 1000 });
+    if (tmpDir) report.summary.case_path = null;
+    return { report, imported, detection };
+  } finally {
+    store?.close();
+    if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,158 @@
+// Alerts -> incidents. Alerts are grouped by the acting entity (the source; the victim for
+// floods) and split where they are further apart in time than gapMinutes. Inside a group, every
+// incident type whose own evidence is strong enough becomes an incident; alerts without a type
+// (outliers, hints) support the strongest one. Scores: noisy-OR of per-detector maxima times the
+// detector weights (see weights.ts). Groups scoring under minScore raise no incident: the analyst
+// gets a short list, and their alerts stay visible, unassigned.
+import { INCIDENT_TYPES, type IncidentType } from '../../../shared/incident-types';
+import type { FlowSelector, Incident } from '../../../shared/model';
+import { noisyOr, round, severityOf } from '../stats';
+import type { AlertDraft } from '../types';
+import { mergeSelectors } from './evidence';
+import type { IncidentParams } from './params';
+import { weightOf } from './weights';
+
+export interface IncidentDraft extends Omit<Incident, 'id' | 'flow_count'> {
+  /** Indexes into the alert list given to buildIncidents. */
+  alerts: number[];
+}
+
+const VICTIM_KINDS = new Set<string>(['syn-flood']);
+const MAX_VICTIMS = 100;
+
+function isType(k: string | undefined): k is IncidentType {
+  return !!k && (INCIDENT_TYPES as readonly string[]).includes(k);
+}
+
+/** Noisy-OR over detectors of (weight * best alert score). */
+export function trustScore(alerts: AlertDraft[]): number {
+  const best = new Map<string, number>();
+  for (const a of alerts) best.set(a.detector, Math.max(best.get(a.detector) ?? 0, a.score));
+  return noisyOr([...best].map(([d, s]) => weightOf(d) * s));
+}
+
+function entityOf(a: AlertDraft): string | null {
+  return VICTIM_KINDS.has(a.kind ?? '') ? (a.dst_ip ?? a.src_ip) : (a.src_ip ?? a.dst_ip);
+}
+
+export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): IncidentDraft[] {
+  // 1. group by entity, in time order
+  const byEntity = new Map<string, number[]>();
+  alerts.forEach((a, i) => {
+    const e = entityOf(a);
+    if (!e) return;
+    const key = `${VICTIM_KINDS.has(a.kind ?? '') ? 'victim' : 'actor'}|${e}`;
+    const list = byEntity.get(key) ?? [];
+    list.push(i);
+    byEntity.set(key, list);
+  });
+  const gapMs = params.gapMinutes * 60_000;
+  const out: IncidentDraft[] = [];
+  for (const [key, idxs] of byEntity) {
+    const [role, entity] = key.split('|') as ['actor' | 'victim', string];
+    idxs.sort((x, y) => alerts[x].window_start.localeCompare(alerts[y].window_start));
+    // 2. split by time adjacency
+    const clusters: number[][] = [];
+    let end = -Infinity;
+    for (const i of idxs) {
+      const s = Date.parse(alerts[i].window_start);
+      if (clusters.length === 0 || s - end > gapMs) clusters.push([]);
+      clusters[clusters.length - 1].push(i);
+      end = Math.max(end, Date.parse(alerts[i].window_end));
+    }
+    for (const cluster of clusters) out.push(...splitByType(alerts, cluster, entity, role, params));
+  }
+  // 3. stable keys: type + entity, numbered when one entity has several of a type
+  out.sort((a, b) => a.first_seen.localeCompare(b.first_seen));
+  const seen = new Map<string, number>();
+  for (const inc of out) {
+    const n = (seen.get(inc.key) ?? 0) + 1;
+    seen.set(inc.key, n);
+    if (n > 1) inc.key = `${inc.key}#${n}`;
+  }
+  return out.sort((a, b) => b.score - a.score || a.first_seen.localeCompare(b.first_seen));
+}
+
+function splitByType(
+  alerts: AlertDraft[],
+  cluster: number[],
+  entity: string,
+  role: 'actor' | 'victim',
+  params: IncidentParams,
+): IncidentDraft[] {
+  const byKind = new Map<IncidentType, number[]>();
+  const loose: number[] = [];
+  for (const i of cluster) {
+    const k = alerts[i].kind;
+    if (isType(k) && k !== 'anomaly') byKind.set(k, [...(byKind.get(k) ?? []), i]);
+    else loose.push(i);
+  }
+  const kinds = [...byKind]
+    .map(([kind, idx]) => ({ kind, idx, score: trustScore(idx.map((i) => alerts[i])) }))
+    .sort((a, b) => b.score - a.score);
+  const strong = kinds.filter((k) => k.score >= params.minScore);
+  const groups: { kind: IncidentType; idx: number[] }[] = strong.length
+    ? strong.map((k) => ({ kind: k.kind, idx: [...k.idx] }))
+    : [{ kind: kinds[0]?.kind ?? 'anomaly', idx: [...cluster] }];
+  if (strong.length) {
+    // weak typed alerts and untyped ones support the strongest incident
+    const weak = kinds.filter((k) => k.score < params.minScore).flatMap((k) => k.idx);
+    groups[0].idx.push(...loose, ...weak);
+  }
+  const out: IncidentDraft[] = [];
+  for (const g of groups) {
+    const list = g.idx.map((i) => alerts[i]);
+    const score = round(trustScore(list));
+    if (score < params.minScore) continue;
+    out.push(makeIncident(g.kind, entity, role, g.idx, list, score));
+  }
+  return out;
+}
+
+function makeIncident(
+  type: IncidentType,
+  entity: string,
+  role: 'actor' | 'victim',
+  idx: number[],
+  list: AlertDraft[],
+  score: number,
+): IncidentDraft {
+  const victims = new Set<string>();
+  const sources = new Set<string>();
+  for (const a of list) {
+    if (a.src_ip) sources.add(a.src_ip);
+    if (role === 'actor') {
+      if (a.dst_ip && a.dst_ip !== entity) victims.add(a.dst_ip);
+      for (const d of a.evidence.dstIps ?? []) if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
+    }
+  }
+  const attacker = role === 'actor' ? entity : sources.size === 1 ? [...sources][0] : null;
+  const victimList = role === 'actor' ? [...victims].sort().slice(0, MAX_VICTIMS) : [entity];
+  const ips = new Set<string>([...(attacker ? [attacker] : []), ...victimList]);
+  for (const a of list) {
+    if (a.src_ip) ips.add(a.src_ip);
+    if (a.dst_ip) ips.add(a.dst_ip);
+  }
+  const detectors = [...new Set(list.map((a) => a.detector))].sort();
+  // the lead alert: the strongest one of the incident's type (else the strongest overall)
+  const typed = list.filter((a) => a.kind === type);
+  const lead = (typed.length ? typed : list).reduce((b, a) => (weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b));
+  const others = detectors.filter((d) => d !== lead.detector);
+  const evidence: FlowSelector = mergeSelectors(list.map((a) => a.evidence));
+  return {
+    key: `${type}:${entity}`,
+    type,
+    severity: severityOf(score),
+    score,
+    attacker,
+    victims: victimList,
+    ips: [...ips].sort(),
+    first_seen: list.reduce((m, a) => (a.window_start < m ? a.window_start : m), list[0].window_start),
+    last_seen: list.reduce((m, a) => (a.window_end > m ? a.window_end : m), list[0].window_end),
+    detectors,
+    alert_count: list.length,
+    summary: lead.summary + (others.length ? `; also flagged by ${others.join(', ')}` : ''),
+    evidence,
+    alerts: idx,
+  };
+}

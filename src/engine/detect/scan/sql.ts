@@ -1,0 +1,122 @@
+// scan SQL, one statement. Steps:
+//  mode     whether replies are read from bytes (bidirectional flows) or from reverse flows
+//  targets  (src, dst, port, proto) of tcp/udp flows to unicast destinations, with first/last
+//           contact and whether every attempt failed (reset, still connecting, or no reply),
+//           scoped internal or external: a scanner's probes share a scope; a workstation's
+//           occasional failures (dead web servers) are external and scattered, so scoping keeps
+//           them out of an internal scan's numbers. A target contacted several times over a long span is "recurring"
+//           (monitoring, polling, a client's usual server) and does not count as new
+//  per      per source and scope: new targets, failed new targets, failure share
+//  nt       the failed new targets of candidate sources: the probes themselves; their spread
+//           over hosts and ports, peaks over a short sliding horizon and per tumbling window
+//  trw      Threshold Random Walk over each source's destinations in first-contact order
+//           (Jung et al. 2004, as SiLK rwscan): failure adds ln((1-t1)/(1-t0)), success
+//           ln(t1/t0); the first crossing of ln(beta/alpha) says scanner, of
+//           ln((1-beta)/(1-alpha)) benign.
+// The horizon (seconds) is inlined as a number literal: window frames cannot bind parameters.
+export function scanSql(horizonSeconds: number): string {
+  if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
+  return `
+WITH mode AS (
+  -- unidirectional exports (NetFlow v5, plain nfdump) carry no reply bytes: a reply is then a
+  -- flow in the other direction, and a target failed when none came back
+  SELECT CASE $replies WHEN 'reverse' THEN true WHEN 'bytes' THEN false
+         ELSE coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 END AS uni
+  FROM flows
+),
+rev AS (
+  SELECT DISTINCT dst_ip AS src_ip, src_ip AS dst_ip, src_port AS dst_port, proto FROM flows
+  WHERE (SELECT uni FROM mode) AND src_port IS NOT NULL
+),
+targets0 AS (
+  SELECT src_ip, dst_ip, dst_port, proto, any_value(dst_num) AS dst_num, min(ts) AS first_ts, max(ts) AS last_ts,
+         bool_and(state IN ('reset', 'connecting') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0)) AS failed_bytes,
+         bool_and(state IN ('reset', 'connecting')) AS refused,
+         count(*) AS n
+  FROM flows WHERE dst_port IS NOT NULL AND proto IN ('tcp', 'udp')
+  GROUP BY src_ip, dst_ip, dst_port, proto
+),
+targets1 AS (
+  SELECT t.* EXCLUDE (failed_bytes, refused),
+         CASE WHEN (SELECT uni FROM mode) THEN t.refused OR r.src_ip IS NULL ELSE t.failed_bytes END AS failed
+  FROM targets0 t LEFT JOIN rev r USING (src_ip, dst_ip, dst_port, proto)
+),
+-- address classes per target, not per flow: far fewer rows to test against the range tables
+targets AS (
+  SELECT * EXCLUDE (dst_num), ip_internal(dst_num) AS internal FROM targets1
+  WHERE coalesce(ip_special(dst_num), '') NOT IN ('multicast', 'broadcast', 'this-network', 'unspecified', 'loopback')
+    AND NOT (dst_ip LIKE '%.255' AND dst_ip NOT LIKE '%:%') -- directed broadcast of a /24
+),
+marked AS (
+  SELECT *, (n >= $recurContacts AND epoch(last_ts) - epoch(first_ts) >= $recurSeconds) AS recurring
+  FROM targets
+),
+per AS (
+  SELECT src_ip, internal,
+         count(*) FILTER (WHERE NOT recurring) AS targets,
+         count(*) FILTER (WHERE recurring) AS recurring,
+         count(*) FILTER (WHERE NOT recurring AND failed) AS failed_targets,
+         avg(failed::INTEGER) FILTER (WHERE NOT recurring) AS failed_share
+  FROM marked GROUP BY src_ip, internal
+),
+cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets),
+nt AS (
+  SELECT m.* FROM marked m JOIN cand c ON m.src_ip = c.src_ip AND m.internal = c.internal
+  WHERE NOT m.recurring AND m.failed
+),
+shape AS (
+  SELECT src_ip, internal, count(DISTINCT dst_ip) AS hosts, count(DISTINCT dst_port) AS ports,
+         avg((proto = 'udp')::INTEGER) AS udp_share, min(first_ts) AS first_ts, max(first_ts) AS last_ts,
+         list_distinct(list(proto)) AS protos
+  FROM nt GROUP BY ALL
+),
+peaks AS (
+  SELECT src_ip, internal, max(in_horizon) AS peak_horizon FROM (
+    SELECT src_ip, internal, count(*) OVER (PARTITION BY src_ip, internal ORDER BY epoch(first_ts)
+             RANGE BETWEEN CURRENT ROW AND ${horizonSeconds} FOLLOWING) AS in_horizon
+    FROM nt) GROUP BY ALL
+),
+per_window AS (
+  SELECT src_ip, internal, max(n) AS peak_window, count(*) AS active_windows FROM (
+    SELECT src_ip, internal, floor(epoch(first_ts) / $ws)::BIGINT AS w, count(*) AS n FROM nt GROUP BY ALL)
+  GROUP BY ALL
+),
+per_host AS (
+  SELECT src_ip, internal, max(n) AS max_ports_per_host,
+         list(dst_ip ORDER BY n DESC, dst_ip)[1:$maxList] AS top_hosts FROM (
+    SELECT src_ip, internal, dst_ip, count(DISTINCT dst_port) AS n FROM nt GROUP BY ALL) GROUP BY ALL
+),
+per_port AS (
+  SELECT src_ip, internal, max(n) AS max_hosts_per_port,
+         list(dst_port ORDER BY n DESC, dst_port)[1:$maxList] AS top_ports FROM (
+    SELECT src_ip, internal, dst_port, count(DISTINCT dst_ip) AS n FROM nt GROUP BY ALL) GROUP BY ALL
+),
+-- TRW walks the destinations first contacted from the start of the probing on
+dests AS (
+  SELECT * FROM (
+    SELECT t.src_ip, t.internal, t.dst_ip, min(t.first_ts) AS first_ts, bool_and(t.failed) AS failed
+    FROM targets t JOIN cand c ON t.src_ip = c.src_ip AND t.internal = c.internal GROUP BY ALL
+  ) d SEMI JOIN shape s ON d.src_ip = s.src_ip AND d.internal = s.internal AND d.first_ts >= s.first_ts
+),
+walk AS (
+  SELECT src_ip, internal,
+         sum(CASE WHEN failed THEN ln((1 - $theta1) / (1 - $theta0)) ELSE ln($theta1 / $theta0) END)
+           OVER (PARTITION BY src_ip, internal ORDER BY first_ts, dst_ip ROWS UNBOUNDED PRECEDING) AS llr,
+         row_number() OVER (PARTITION BY src_ip, internal ORDER BY first_ts, dst_ip) AS k
+  FROM dests
+),
+trw AS (
+  SELECT src_ip, internal, count(*) AS trw_dests,
+         min(k) FILTER (WHERE llr >= ln($beta / $alpha)) AS k_scan,
+         min(k) FILTER (WHERE llr <= ln((1 - $beta) / (1 - $alpha))) AS k_benign
+  FROM walk GROUP BY ALL
+)
+SELECT c.*, s.hosts, s.ports, s.udp_share, s.first_ts, s.last_ts, s.protos, p.peak_horizon,
+       pw.peak_window, pw.active_windows, ph.max_ports_per_host, ph.top_hosts,
+       pp.max_hosts_per_port, pp.top_ports, coalesce(t.trw_dests, 0) AS trw_dests, t.k_scan, t.k_benign
+FROM cand c
+JOIN shape s USING (src_ip, internal) JOIN peaks p USING (src_ip, internal)
+JOIN per_window pw USING (src_ip, internal) JOIN per_host ph USING (src_ip, internal)
+JOIN per_port pp USING (src_ip, internal) LEFT JOIN trw t USING (src_ip, internal)
+ORDER BY c.src_ip, c.internal`;
+}
