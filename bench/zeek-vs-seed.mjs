@@ -1,0 +1,74 @@
+// Benchmark (issue 5): Zeek conn.log TSV import against the seed-format CSV import of the same
+// flows. Prints figures, asserts nothing. Target: Zeek within 2x of the seed import.
+//   node --import tsx bench/zeek-vs-seed.mjs [--flows 1000000]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const FLOWS = arg('flows', 1_000_000);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-bench-zeek-'));
+const { CaseStore } = await import('../src/engine/store/case-store.ts');
+const { importFiles } = await import('../src/engine/import/pipeline.ts');
+
+let x = 11;
+const rnd = (n) => {
+  x ^= x << 13;
+  x >>>= 0;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  x >>>= 0;
+  return x % n;
+};
+
+const seedFile = path.join(dir, 'flows.csv');
+const zeekFile = path.join(dir, 'conn.log');
+const seed = fs.createWriteStream(seedFile);
+const zeek = fs.createWriteStream(zeekFile);
+zeek.write(
+  '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t2017-01-27-16-24-42\n' +
+    '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\n' +
+    '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tinterval\tcount\tcount\tstring\tbool\tbool\tcount\tstring\tcount\tcount\tcount\tcount\tset[string]\n',
+);
+let s = '';
+let z = '';
+const start = Date.UTC(2017, 0, 27, 16, 24, 42) / 1000;
+for (let i = 0; i < FLOWS; i++) {
+  const t = start + (i * 4200) / FLOWS;
+  const d = new Date(Math.floor(t) * 1000).toISOString();
+  const src = `192.168.100.${10 + rnd(245)}`;
+  const dst = `${23 + rnd(180)}.${rnd(256)}.${rnd(256)}.${1 + rnd(254)}`;
+  const sp = 1024 + rnd(60000);
+  const dp = [80, 443, 53, 22][rnd(4)];
+  const sb = rnd(100000);
+  const db = rnd(100000);
+  s += `${d.slice(0, 10)} ${d.slice(11, 19)},tcp,established,${src},${sp},${dst},${dp},${sb},${db}\n`;
+  z += `${Math.floor(t)}.000000\tC${i}\t${src}\t${sp}\t${dst}\t${dp}\ttcp\t-\t0.5\t${sb}\t${db}\tS1\tT\tF\t0\tShAD\t5\t${sb + 200}\t4\t${db + 160}\t(empty)\n`;
+  if (s.length > 1 << 20) {
+    seed.write(s);
+    zeek.write(z);
+    s = '';
+    z = '';
+  }
+}
+seed.end(s);
+zeek.end(`${z}#close\t2017-01-27-17-35-00\n`);
+await Promise.all([new Promise((r) => seed.on('finish', r)), new Promise((r) => zeek.on('finish', r))]);
+
+async function time(file) {
+  const store = await CaseStore.open(path.join(dir, `${path.basename(file)}.duckdb`));
+  const t0 = performance.now();
+  const sum = await importFiles(store, [file]).result;
+  const secs = (performance.now() - t0) / 1000;
+  store.close();
+  return { secs, flows: sum.flows, format: sum.files[0].record?.format };
+}
+const a = await time(seedFile);
+const b = await time(zeekFile);
+console.log(`seed CSV: ${a.flows.toLocaleString()} flows in ${a.secs.toFixed(2)} s (${Math.round(a.flows / a.secs).toLocaleString()} flows/s)`);
+console.log(`Zeek TSV: ${b.flows.toLocaleString()} flows in ${b.secs.toFixed(2)} s (${Math.round(b.flows / b.secs).toLocaleString()} flows/s) [${b.format}]`);
+console.log(`Zeek / seed: ${(b.secs / a.secs).toFixed(2)}x (target <= 2x)`);
+fs.rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,250 @@
+// Shared loader for the text formats of issue 5 (Zeek, Argus, nfdump CSV, CICFlowMeter): DuckDB
+// reads the file as whole lines WITH ORDINALITY (so every row keeps its exact file line number,
+// blank and comment lines included), splits each line into a list `f` (string_split for delimited
+// text, json_extract_string for JSON lines), and one SQL pass types the fields, works out why a line
+// is bad (wrong field count, a number or time that does not parse) and stages good rows in
+// stage_flows and bad ones in stage_rejects with their line and text.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { NetsiftError } from '../../store/errors';
+import { literal } from '../../store/sql';
+import { ordinalsToLines } from '../line-map';
+import type { LoadContext } from '../types';
+
+/** Staging columns a format computes (SQL over `f`, the field list, and `line`/`l`). */
+export interface StageExprs {
+  ts: string;
+  ts_end?: string;
+  proto: string;
+  state: string;
+  state_raw?: string;
+  src_ip: string;
+  src_port?: string;
+  dst_ip: string;
+  dst_port?: string;
+  src_bytes?: string;
+  dst_bytes?: string;
+  src_pkts?: string;
+  dst_pkts?: string;
+  label?: string;
+}
+
+/** A field that must parse when present: its raw text, its typed value, and its name for the message. */
+export interface FieldCheck {
+  name: string;
+  raw: string;
+  typed: string;
+  what: string;
+}
+
+export interface LinesSpec {
+  /**
+   * How a line becomes fields `f[1..]`:
+   * - `{ delim, count }`: DuckDB's CSV reader with `count + 1` VARCHAR columns (no quoting), the
+   *   fast path; `f[i]` is column i, a line with more or fewer fields is caught by the spare and
+   *   last columns. DuckDB skips blank lines, so ordinals are mapped back to lines (see loadLines).
+   * - `{ split }`: SQL turning the whole line `l` into a list (JSON lines).
+   */
+  fields: { delim: string; count: number } | { split: string };
+  /** SQL condition for lines that are not data (may use `f[i]`, `line`; `l` only with split) */
+  skip: string;
+  /** the first non-blank line is a header */
+  header?: boolean;
+  /** SQL condition on `l` that makes a line unreadable as a whole (e.g. not JSON), with its reason */
+  unreadable?: { when: string; reason: string };
+  /** typed values computed once from `f`, referred to by name in `stage` and `checks` */
+  typed: Record<string, string>;
+  stage: StageExprs;
+  checks: FieldCheck[];
+}
+
+/** The read_csv call that yields one VARCHAR column `l` per physical line, numbered by ordinality. */
+export function linesSource(path: string, gzip: boolean): string {
+  return `read_csv(${literal(path)}, columns = {'l': 'VARCHAR'}, header = false, delim = E'\\x01', quote = '',
+    escape = '', auto_detect = false, compression = '${gzip ? 'gzip' : 'none'}', max_line_size = 16777216,
+    strict_mode = false) WITH ORDINALITY`;
+}
+
+/** A string unset in the source ('' , '-', or NULL) becomes NULL. */
+export function unset(x: string): string {
+  return `nullif(nullif(trim(${x}, E' \r'), ''), '-')`;
+}
+
+/** Field of `f` by 1-based index, with unset values as NULL. */
+export function fld(i: number): string {
+  return unset(`f[${i}]`);
+}
+
+/** Converts a zone-less TIMESTAMP expression in the import's zone to UTC. */
+export function toUtc(expr: string, tz: string): string {
+  if (tz === 'UTC') return expr;
+  return `timezone('UTC', timezone(${literal(tz)}, ${expr}))`;
+}
+
+export interface LinesResult {
+  dataLines: number;
+  rejected: number;
+}
+
+/** read_csv over `count + 1` VARCHAR columns c1..; empty fields stay '' (NULL means "no such field"). */
+export function columnsSource(path: string, gzip: boolean, delim: string, count: number): string {
+  const cols = Array.from({ length: count + 1 }, (_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
+  return `read_csv(${literal(path)}, columns = {${cols}}, header = false, delim = ${literal(delim)}, quote = '',
+    escape = '', auto_detect = false, null_padding = true, strict_mode = false, nullstr = E'\\x02',
+    compression = '${gzip ? 'gzip' : 'none'}', max_line_size = 16777216) WITH ORDINALITY`;
+}
+
+/** Rewrites f[i] references to the reader's columns, and unset(f[i]) to the cleaned column u<i>. */
+function toColumns(sql: string, used: Set<number>): string {
+  const u = unset('f[#]');
+  const [pre, post] = u.split('f[#]');
+  let out = sql;
+  for (let i = out.indexOf(pre); i >= 0; i = out.indexOf(pre, i + 1)) {
+    const m = /^f\[(\d+)\]/.exec(out.slice(i + pre.length));
+    if (!m || !out.startsWith(post, i + pre.length + m[0].length)) continue;
+    used.add(Number(m[1]));
+    out = `${out.slice(0, i)}u${m[1]}${out.slice(i + pre.length + m[0].length + post.length)}`;
+  }
+  return out.replace(/\bf\[(\d+)\]/g, 'c$1');
+}
+
+/**
+ * Runs the spec: fills stage_flows and stage_rejects. Returns the data line count, and `lineOf`
+ * when stage lines are ordinals (the CSV reader skipped blank lines).
+ */
+export async function loadLines(
+  ctx: LoadContext,
+  spec: LinesSpec,
+  source?: string,
+  /** blank line numbers of the text read, when it is not ctx's file (nfdump output) */
+  blankLines?: number[],
+): Promise<LinesResult & { lineOf?: (ordinals: number[]) => Promise<number[]> }> {
+  const conn: DuckDBConnection = ctx.conn;
+  const cols = 'delim' in spec.fields ? spec.fields : null;
+  // each field is cleaned once (trim, unset -> NULL) in its own column u<i>, not at every use
+  const used = new Set<number>();
+  const fx = (sql: string) => (cols ? toColumns(sql, used) : sql);
+  const src = source ?? (cols ? columnsSource(ctx.path, ctx.sample.gzip, cols.delim, cols.count) : linesSource(ctx.path, ctx.sample.gzip));
+  const typed = Object.entries(spec.typed)
+    .map(([k, v]) => `${fx(v)} AS ${k}`)
+    .join(', ');
+  const n = cols?.count ?? 0;
+  const countCheck = cols
+    ? `WHEN c${n + 1} IS NOT NULL THEN 'more than ${n} fields' WHEN c${n} IS NULL THEN 'fewer than ${n} fields'`
+    : '';
+  const unreadable = spec.unreadable ? `WHEN ${spec.unreadable.when} THEN ${literal(spec.unreadable.reason)}` : '';
+  const checks = spec.checks
+    .map(
+      (c) =>
+        `WHEN (${fx(c.raw)}) IS NOT NULL AND (${c.typed}) IS NULL THEN ${literal(`${c.name}: "`)} || left(${fx(c.raw)}, 80) || ${literal(`" is not ${c.what}`)}`,
+    )
+    .join('\n      ');
+  const st = spec.stage;
+  const col = (e: string | undefined) => (e ? fx(e) : 'NULL');
+  const reason = `CASE ${unreadable} ${countCheck} ${checks} END`;
+  // the raw text only for lines that fail here (a reject needs it; good rows do not)
+  const rawText = cols
+    ? `concat_ws(${literal(cols.delim)}, ${Array.from({ length: n + 1 }, (_, i) => `c${i + 1}`).join(', ')})`
+    : 'l';
+  const firstOrd = cols ? 1 : ctx.sample.lines.findIndex((x) => x.trim() !== '') + 1;
+  const skip = `(${fx(spec.skip)})${spec.header ? ` OR line = ${firstOrd}` : ''}`;
+  const notBlank = cols ? 'true' : `l IS NOT NULL AND trim(l, E' \\r\\t') <> ''`;
+  const fieldsSql = cols
+    ? Array.from({ length: n + 1 }, (_, i) => `c${i + 1}`).join(', ')
+    : `l, ${'split' in spec.fields ? spec.fields.split : 'NULL'} AS f`;
+  const stageSql = [st.ts, st.ts_end, st.proto, st.state, st.state_raw, st.src_ip, st.src_port, st.dst_ip, st.dst_port,
+    st.src_bytes, st.dst_bytes, st.src_pkts, st.dst_pkts, st.label].map(col);
+  const cleaned = [...used].sort((a, b) => a - b).map((i) => `${unset(`c${i}`)} AS u${i}`);
+  ctx.job.onCancel(() => conn.interrupt());
+  await conn.run(`CREATE OR REPLACE TEMP TABLE stage_lines AS
+    WITH raw AS (
+      SELECT ordinality AS line, * EXCLUDE (ordinality) FROM ${src}
+    ), data AS (
+      SELECT line, ${fieldsSql} FROM raw WHERE ${notBlank}
+    ), kept AS (
+      SELECT *${cleaned.length ? `, ${cleaned.join(', ')}` : ''} FROM data WHERE NOT (${skip})
+    ), typed AS (
+      SELECT *, ${typed} FROM kept
+    ), judged AS (
+      SELECT *, ${reason} AS reason FROM typed
+    )
+    SELECT line, reason, CASE WHEN reason IS NOT NULL THEN ${rawText} END AS l,
+      ${stageSql[0]} AS ts, ${stageSql[1]} AS ts_end, ${stageSql[2]} AS proto, ${stageSql[3]} AS state,
+      ${stageSql[4]} AS state_raw, ${stageSql[5]} AS src_ip, ${stageSql[6]} AS src_port,
+      ${stageSql[7]} AS dst_ip, ${stageSql[8]} AS dst_port, ${stageSql[9]} AS src_bytes,
+      ${stageSql[10]} AS dst_bytes, ${stageSql[11]} AS src_pkts, ${stageSql[12]} AS dst_pkts,
+      ${stageSql[13]} AS label
+    FROM judged`);
+  ctx.job.checkCancelled();
+  // DuckDB's CSV reader skips blank lines: its ordinals are lines only when the file has none
+  const blanks = cols ? (blankLines ?? (await ctx.scan).blankLineNumbers) : [];
+  const lineOf = async (ords: number[]) => ordinalsToLines(ords, blanks);
+  if (blanks.length === 0) {
+    await conn.run(`INSERT INTO stage_rejects SELECT line, l, reason FROM stage_lines WHERE reason IS NOT NULL`);
+  } else {
+    const bad = await conn.runAndReadAll('SELECT line::BIGINT AS line FROM stage_lines WHERE reason IS NOT NULL');
+    const ords = bad.getRowObjectsJS().map((r) => Number(r.line) - 1);
+    const lines = await lineOf(ords);
+    await conn.run('CREATE OR REPLACE TEMP TABLE stage_line_map (ord BIGINT, line BIGINT)');
+    const app = await conn.createAppender('stage_line_map', 'main', 'temp');
+    ords.forEach((o, i) => {
+      app.appendBigInt(BigInt(o + 1));
+      app.appendBigInt(BigInt(lines[i]));
+      app.endRow();
+    });
+    app.closeSync();
+    await conn.run(`INSERT INTO stage_rejects SELECT m.line, s.l, s.reason FROM stage_lines s JOIN stage_line_map m ON m.ord = s.line
+      WHERE s.reason IS NOT NULL`);
+    await conn.run('DROP TABLE stage_line_map');
+  }
+  // CREATE TABLE AS keeps file order (insertion order is preserved), so the stage rowid is file order.
+  // With blank lines the stage line is the 0-based ordinal and the pipeline asks lineOf for the few it rejects.
+  await conn.run(`INSERT INTO stage_flows
+    SELECT ${blanks.length ? 'line - 1' : 'line'}, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
+      src_bytes, dst_bytes, src_pkts, dst_pkts, label, NULL
+    FROM stage_lines WHERE reason IS NULL`);
+  const r = await conn.runAndReadAll(
+    'SELECT count(*)::BIGINT AS n, count(*) FILTER (WHERE reason IS NOT NULL)::BIGINT AS bad FROM stage_lines',
+  );
+  const row = r.getRowObjectsJS()[0] as { n: bigint; bad: bigint };
+  await conn.run('DROP TABLE stage_lines');
+  return { dataLines: Number(row.n), rejected: Number(row.bad), ...(blanks.length ? { lineOf } : {}) };
+}
+
+/** Index (1-based) of each wanted column in a header, by any of its aliases (case- and space-insensitive). */
+export function headerIndex(header: string[], aliases: Record<string, string[]>): Record<string, number> {
+  const norm = header.map((h) => h.trim().toLowerCase().replace(/^"|"$/g, ''));
+  const out: Record<string, number> = {};
+  for (const [key, names] of Object.entries(aliases)) {
+    for (const n of names) {
+      const i = norm.indexOf(n.toLowerCase());
+      if (i >= 0) {
+        out[key] = i + 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Throws a clear error naming the missing columns. */
+export function requireColumns(file: string, what: string, idx: Record<string, number>, needed: string[]): void {
+  const missing = needed.filter((k) => !idx[k]);
+  if (missing.length)
+    throw new NetsiftError(`${file}: ${what} header lacks the column(s) ${missing.join(', ')}; cannot import`);
+}
+
+/** First non-blank line of the sample. */
+export function firstLine(lines: string[]): string {
+  return (lines.find((l) => l.trim() !== '') ?? '').replace(/^\uFEFF/, '');
+}
+
+/** Epoch seconds (float text) to TIMESTAMP, exact to the microsecond. */
+export function epochSeconds(x: string): string {
+  return `make_timestamp(CAST(round(TRY_CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
+}
+
+/** Protocol number or name to netsift's lower-case name. */
+export function protoSql(x: string): string {
+  return `CASE lower(trim(${x})) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'icmp6'
+    WHEN 'ipv6-icmp' THEN 'icmp6' WHEN 'icmpv6' THEN 'icmp6' WHEN 'ipv6_icmp' THEN 'icmp6' ELSE lower(trim(${x})) END`;
+}

@@ -1,0 +1,30 @@
+// Zeek conn_state -> netsift's normalised states (see Zeek's conn.log documentation for the codes).
+// UDP/ICMP have no handshake: Zeek's SF/S1 there mean "both directions seen", which netsift calls
+// established, and S0 (nothing back) is new rather than connecting.
+
+export const ZEEK_TCP_STATES: Record<string, string> = {
+  S0: 'connecting', // SYN seen, no reply
+  S1: 'established', // established, not terminated
+  SF: 'closed', // normal establishment and termination
+  REJ: 'reset', // attempt rejected
+  S2: 'closing', // established, close attempt by originator only
+  S3: 'closing', // established, close attempt by responder only
+  RSTO: 'reset',
+  RSTR: 'reset',
+  RSTOS0: 'reset',
+  RSTRH: 'reset',
+  SH: 'closing', // originator sent SYN then FIN, no SYN-ACK
+  SHR: 'closing', // responder sent SYN-ACK then FIN, no originator SYN
+  OTH: 'other', // no SYN seen, midstream traffic
+};
+
+/** SQL CASE mapping a conn_state expression (with the proto name expression) to a netsift state. */
+export function zeekStateSql(state: string, proto: string): string {
+  const arms = Object.entries(ZEEK_TCP_STATES)
+    .map(([k, v]) => `WHEN '${k}' THEN '${v}'`)
+    .join(' ');
+  return `CASE WHEN ${proto} <> 'tcp' THEN (CASE WHEN ${state} IN ('SF', 'S1', 'S2', 'S3') THEN 'established'
+      WHEN ${state} = 'S0' THEN 'new' WHEN ${state} IN ('REJ', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH') THEN 'reset'
+      WHEN ${state} IS NULL THEN 'other' ELSE 'other' END)
+    ELSE (CASE ${state} ${arms} ELSE 'other' END) END`;
+}
