@@ -106,6 +106,10 @@ describe('evaluate', () => {
 describe('per-flow labels', () => {
   it('knows benign labels from attack labels', () => {
     for (const l of ['benign', 'Benign', 'BENIGN', '-', 'normal', '', '  Benign  ', 'Normal traffic']) expect(isMaliciousLabel(l), l).toBe(false);
+    // CTU-13 binetflow: only botnet flows are malicious
+    for (const l of ['flow=To-Background-UDP-CVUT-DNS-Server', 'flow=Normal-V42-Stribrny', 'flow=Background-TCP-Established'])
+      expect(isMaliciousLabel(l), l).toBe(false);
+    expect(isMaliciousLabel('flow=From-Botnet-V42-TCP-CC6-Plain-HTTP-Encrypted-Data')).toBe(true);
     for (const l of ['Malicious', 'Attack', 'PortScan', 'DDoS', 'vertical-scan-1', 'Malicious   PartOfAHorizontalPortScan'])
       expect(isMaliciousLabel(l), l).toBe(true);
   });

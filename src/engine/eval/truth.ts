@@ -15,6 +15,9 @@ const BENIGN_LABELS = new Set(['', '-', 'benign', 'normal', 'background', 'legit
 export function isMaliciousLabel(label: string | null | undefined): boolean {
   if (label == null) return false;
   const l = label.trim().toLowerCase();
+  // CTU-13 binetflow labels name the capture's role: only "flow=From-Botnet..." / "...Botnet..."
+  // flows are malicious; "flow=To-Background-...", "flow=Normal-..." and the rest are not.
+  if (l.startsWith('flow=')) return l.includes('botnet');
   // Zeek/IoT-23 style "benign   -   -" or "Benign" prefixes
   return !BENIGN_LABELS.has(l) && !l.startsWith('benign') && !l.startsWith('normal') && !l.startsWith('background');
 }
