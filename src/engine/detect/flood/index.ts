@@ -1,0 +1,138 @@
+// flood: many flows to one victim port that get nowhere (half-open, refused, unanswered) in a
+// short span, from many sources (spoofed SYN flood) or one very loud one. The entity is the
+// victim; the attackers are named in the summary (and as src_ip when one source dominates).
+import { all } from '../../store/sql';
+import { clamp01, round, saturate, severityOf } from '../stats';
+import type { AlertDraft, Detector } from '../types';
+import { floodSql } from './sql';
+
+interface StretchRow {
+  dst_ips: string[];
+  dst_port: number;
+  proto: string;
+  first_w: number;
+  last_w: number;
+  hot_windows: number;
+  peak_failed: number;
+  base_failed: number;
+  flows: number;
+  failed: number;
+  sources: number;
+  top_source_flows: number;
+  top_sources: string[];
+}
+
+const TOP_SOURCES = 5;
+
+export const floodDetector: Detector = {
+  id: 'flood',
+  title: 'Flood (SYN flood and the like)',
+  description:
+    'Fan-in of many failed flows (half-open, reset, unanswered) to one destination port within a few windows.',
+  params: {
+    protos: { type: 'string[]', default: ['tcp'], description: 'Protocols watched' },
+    minFailedPerSecond: {
+      type: 'number',
+      default: 5,
+      min: 0.01,
+      description: 'Failed flows per second to one victim port that make a window hot',
+    },
+    minFailedShare: {
+      type: 'number',
+      default: 0.7,
+      min: 0,
+      max: 1,
+      description: 'Share of the window\'s flows to that port that failed ...',
+    },
+    surgeFactor: {
+      type: 'number',
+      default: 5,
+      min: 1,
+      description: '... or failures at least this many times the port\'s median per window (a busy server under flood)',
+    },
+    maxGapWindows: {
+      type: 'number',
+      default: 1,
+      min: 0,
+      description: 'Quiet windows allowed inside one flood before it counts as two',
+    },
+    loudSourceShare: {
+      type: 'number',
+      default: 0.9,
+      min: 0,
+      max: 1,
+      description: 'One source with at least this share of the flows is named as the attacker',
+    },
+  },
+  async run(ctx) {
+    const protos = ctx.params.protos as string[];
+    if (protos.length === 0) return [];
+    const ws = ctx.windowSeconds;
+    const minFailed = Math.max(1, Math.ceil((ctx.params.minFailedPerSecond as number) * ws));
+    const minShare = ctx.params.minFailedShare as number;
+    const rows = await all<StretchRow>(ctx.conn, floodSql(protos.length), [
+      Math.round(ws * 1e6),
+      minFailed,
+      minShare,
+      Math.round(ctx.params.maxGapWindows as number),
+      TOP_SOURCES,
+      ctx.params.surgeFactor as number,
+      ...protos,
+    ]);
+    ctx.checkCancelled();
+    const loudShare = ctx.params.loudSourceShare as number;
+    const surge = ctx.params.surgeFactor as number;
+    return rows.map((r): AlertDraft => {
+      const from = new Date(r.first_w * ws * 1000).toISOString();
+      const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
+      const seconds = (r.last_w - r.first_w + 1) * ws;
+      const failedShare = r.failed / r.flows;
+      const peakRate = r.peak_failed / ws;
+      const topShare = r.top_source_flows / r.flows;
+      const loud = topShare >= loudShare ? r.top_sources[0] : null;
+      const victim = r.dst_ips[0];
+      // 0.6 at the threshold, towards 1 as the peak rate grows past it and the failures dominate
+      const score = clamp01(0.6 + 0.3 * saturate(peakRate / (minFailed / ws) - 1, 2) + 0.1 * failedShare);
+      const who = loud
+        ? loud
+        : `${r.sources.toLocaleString('en-US')} sources (top: ${r.top_sources.slice(0, 3).join(', ')})`;
+      return {
+        detector: 'flood',
+        kind: 'syn-flood',
+        severity: severityOf(score),
+        score: round(score),
+        src_ip: loud,
+        dst_ip: victim,
+        window_start: from,
+        window_end: to,
+        features: [
+          {
+            name: 'failed_flows',
+            value: r.failed,
+            note: `half-open, reset or unanswered flows to ${r.proto}/${r.dst_port} over ${seconds} s`,
+          },
+          {
+            name: 'peak_failed_per_s',
+            value: round(peakRate, 2),
+            threshold: minFailed / ws,
+            direction: 'above',
+            note: `busiest ${ws} s window`,
+          },
+          { name: 'failed_share', value: round(failedShare), threshold: minShare, direction: 'above' },
+          {
+            name: 'surge',
+            value: round(r.peak_failed / Math.max(r.base_failed, 1), 1),
+            threshold: surge,
+            direction: 'above',
+            note: `peak failures per window over the port's median (${round(r.base_failed, 1)})`,
+          },
+          { name: 'sources', value: r.sources, note: `distinct sources; top source sent ${round(topShare * 100, 1)}%` },
+          { name: 'hot_windows', value: r.hot_windows },
+        ],
+        flow_count: r.flows,
+        evidence: { from, to, dstIps: r.dst_ips, dstPorts: [r.dst_port], protos: [r.proto] },
+        summary: `${victim}:${r.dst_port}/${r.proto} flooded by ${who}: ${r.failed.toLocaleString('en-US')} failed flows in ${seconds} s (${round(failedShare * 100, 1)}% failed, peak ${round(peakRate, 1)}/s)`,
+      };
+    });
+  },
+};

@@ -1,0 +1,81 @@
+// Flood as SQL (grouped on the numeric victim address; text forms fetched for the stretches): per
+// (victim, port, proto) and window, how many flows failed (half-open, reset,
+// or no reply at all) and from how many sources. Hot windows (enough failures at a high enough
+// share) are merged into stretches, allowing short gaps, so a 90 s flood is one alert.
+
+/** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
+export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
+
+/**
+ * Bound parameters: $1 window length (microseconds), $2 minimum failed flows per window,
+ * $3 minimum failed share, $4 largest gap in windows inside one stretch, $5 top attackers listed,
+ * $6 surge factor over the port's median failures per window (either this or the share), then the
+ * protocols ($7...).
+ * One row per stretch: victim key, first/last window, flows, failed, sources, peak, top sources.
+ */
+export function floodSql(protos: number): string {
+  const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
+  return `
+WITH win AS (
+  SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS n, count_if(${FAILED}) AS nf
+  FROM flows
+  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL
+  GROUP BY ALL
+),
+-- the port's usual failures per window (median over its active windows): a busy server refuses
+-- a few percent all day; a flood multiplies that even when answered traffic stays high
+base AS (
+  SELECT dst_num, dst_port, proto, median(nf) AS base_failed FROM win GROUP BY ALL
+),
+hot AS (
+  SELECT win.*, base.base_failed,
+         CASE WHEN w - lag(w) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w) <= $4::BIGINT + 1
+              THEN 0 ELSE 1 END AS starts
+  FROM win JOIN base USING (dst_num, dst_port, proto)
+  WHERE nf >= $2::BIGINT AND (nf >= $3::DOUBLE * n OR nf >= $6::DOUBLE * greatest(base.base_failed, 1))
+),
+stretch AS (
+  SELECT dst_num, dst_port, proto, min(w) AS first_w, max(w) AS last_w, count(*) AS hot_windows,
+         max(nf) AS peak_failed, any_value(base_failed) AS base_failed
+  FROM (SELECT *, sum(starts) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w
+                                    ROWS UNBOUNDED PRECEDING) AS k FROM hot)
+  GROUP BY dst_num, dst_port, proto, k
+),
+-- every flow to the victim port inside the stretch is evidence (gap windows included); narrow
+-- the scan to the stretches' victims and overall time span before the keyed join
+bounds AS (
+  SELECT make_timestamp(min(first_w) * $1::BIGINT) AS lo, make_timestamp((max(last_w) + 1) * $1::BIGINT) AS hi
+  FROM stretch
+),
+cand AS (
+  SELECT f.src_ip, f.dst_ip, f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w,
+         ${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')} AS failed
+  FROM flows f, bounds b
+  WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch)
+),
+member AS (
+  SELECT s.dst_num, s.dst_port, s.proto, s.first_w, c.src_ip, c.dst_ip, c.failed
+  FROM stretch s
+  JOIN cand c ON c.dst_num = s.dst_num AND c.dst_port = s.dst_port AND c.proto = s.proto
+             AND c.w BETWEEN s.first_w AND s.last_w
+),
+names AS (
+  SELECT dst_num, dst_port, proto, first_w, list(DISTINCT dst_ip ORDER BY dst_ip) AS dst_ips
+  FROM member GROUP BY ALL
+),
+per_src AS (
+  SELECT dst_num, dst_port, proto, first_w, src_ip, count(*) AS n, count_if(failed) AS nf
+  FROM member GROUP BY ALL
+),
+agg AS (
+  SELECT dst_num, dst_port, proto, first_w, sum(n) AS flows, sum(nf) AS failed,
+         count(*) AS sources, max(n) AS top_source_flows,
+         list(src_ip ORDER BY n DESC, src_ip)[1:$5::BIGINT] AS top_sources
+  FROM per_src GROUP BY ALL
+)
+SELECT s.* EXCLUDE (dst_num), n.dst_ips, a.flows, a.failed, a.sources, a.top_source_flows, a.top_sources
+FROM stretch s JOIN agg a USING (dst_num, dst_port, proto, first_w)
+JOIN names n USING (dst_num, dst_port, proto, first_w)
+ORDER BY failed DESC
+`;
+}
