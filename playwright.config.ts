@@ -1,5 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
+// Specs start `netsift serve` themselves (e2e/helpers/netsift-app.ts), from the built CLI and
+// renderer: run `npm run build` first (npm test does).
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
@@ -7,4 +9,10 @@ export default defineConfig({
   workers: 1,
   outputDir: 'test-results',
   reporter: [['list']],
+  use: {
+    launchOptions: {
+      executablePath: process.env.NETSIFT_CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+    },
+  },
 });

@@ -1,25 +1,81 @@
 // Electron main: the thin desktop door onto the engine. Windows, menus and IPC live here;
-// everything else is in src/engine.
-import { app, BrowserWindow } from 'electron';
+// everything else is in src/engine (the same NetsiftService the loopback server uses).
+import { app, BrowserWindow, session } from 'electron';
+import fs from 'node:fs';
 import { join } from 'node:path';
+import { defaultOps } from '../engine/service/default-ops';
+import { NetsiftService } from '../engine/service/netsift-service';
+import { registerIpc } from './ipc';
+import { buildMenu } from './menu';
 
-function createWindow(): void {
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    backgroundColor: '#14161a',
+let win: BrowserWindow | null = null;
+let service: NetsiftService;
+
+function resourcesDir(): string {
+  const packaged = join(process.resourcesPath ?? '', 'resources');
+  return app.isPackaged && fs.existsSync(packaged) ? packaged : join(__dirname, '../../resources');
+}
+
+async function createWindow(): Promise<void> {
+  const settings = await service.appSettings();
+  const bounds = settings.window ?? { width: 1400, height: 900 };
+  win = new BrowserWindow({
+    ...bounds,
+    minWidth: 900,
+    minHeight: 600,
+    backgroundColor: '#121418',
+    title: 'netsift',
     webPreferences: {
       preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      webSecurity: true,
     },
   });
+  // no new windows, no navigation away from the app
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (e) => e.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  win.webContents.on('will-redirect', (e) => e.preventDefault());
+  // remember the window size
+  win.on('close', () => {
+    if (win && !win.isMinimized()) service.saveAppSettings({ window: win.getBounds() });
+  });
+  win.on('closed', () => (win = null));
+  if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else await win.loadFile(join(__dirname, '../renderer/index.html'));
 }
 
-void app.whenReady().then(createWindow);
-app.on('window-all-closed', () => app.quit());
+const reload = () => {
+  win?.webContents.reload();
+  void buildMenu(service, () => win, reload);
+};
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  void app.whenReady().then(async () => {
+    // the renderer talks to nothing but its own files; deny every permission request
+    session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    service = new NetsiftService({ ops: defaultOps(), resourcesDir: resourcesDir() });
+    registerIpc(service, () => win);
+    await buildMenu(service, () => win, reload);
+    // first run opens the bundled sample capture
+    const settings = await service.appSettings();
+    if (!settings.sampleOpened) await service.openSample().catch(() => undefined);
+    await createWindow();
+  });
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+  app.on('window-all-closed', () => {
+    service?.close();
+    app.quit();
+  });
+}

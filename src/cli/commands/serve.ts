@@ -1,0 +1,55 @@
+// netsift serve: the workspace in a browser, over a loopback server with a random token.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { Command } from '../command';
+import { defaultOps } from '../../engine/service/default-ops';
+import { NetsiftService } from '../../engine/service/netsift-service';
+import { startServer } from '../server/http-server';
+import { packageRoot } from '../server/package-root';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  synopsis: '[--case CASE] [--sample] [--port N] [--open]',
+  summary: 'open the workspace in a browser (loopback server on 127.0.0.1 with a token)',
+  flags: {
+    case: { type: 'string', description: 'case file to open (created when missing)' },
+    sample: { type: 'boolean', description: 'open the bundled sample capture (imported on first use)' },
+    port: { type: 'number', description: 'port on 127.0.0.1 (0 = any free port)', default: 0 },
+    open: { type: 'boolean', description: 'open the URL in the default browser' },
+    threads: { type: 'number', description: 'DuckDB threads for the case' },
+  },
+  async run(args, io) {
+    const root = packageRoot();
+    const service = new NetsiftService({
+      ops: defaultOps(),
+      resourcesDir: path.join(root, 'resources'),
+      threads: typeof args.flags.threads === 'number' ? args.flags.threads : undefined,
+    });
+    if (typeof args.flags.case === 'string') await service.openCase(path.resolve(args.flags.case));
+    else if (args.flags.sample) await service.openSample();
+    const server = await startServer({
+      service,
+      rendererDir: path.join(root, 'out', 'renderer'),
+      port: Number(args.flags.port ?? 0),
+    });
+    io.out(`netsift workspace: ${server.url}`);
+    if (args.flags.open) openBrowser(server.url);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    service.close();
+    return 0;
+  },
+};
+
+function openBrowser(url: string): void {
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    spawn(cmd, [url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+  } catch {
+    // no browser to open: the URL is printed anyway
+  }
+}

@@ -1,0 +1,36 @@
+// GET /api/exports/<file>: hands a report the service wrote under NETSIFT_HOME/exports to the
+// browser as a download. The token check happens before this (http-server.ts); only plain file
+// names inside the exports folder are served.
+import fs from 'node:fs';
+import type http from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { exportedFile } from '../../engine/service/triage-ops';
+import { NetsiftError } from '../../engine/store/errors';
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+};
+
+export async function sendExport(url: URL, res: http.ServerResponse): Promise<void> {
+  let name: string;
+  try {
+    name = decodeURIComponent(url.pathname.slice('/api/exports/'.length));
+  } catch {
+    throw new NetsiftError('bad export file name', 'usage');
+  }
+  const file = exportedFile(name);
+  if (!file) throw new NetsiftError(`no exported report named ${name}`, 'usage');
+  const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+  res.writeHead(200, {
+    'content-type': TYPES[ext] ?? 'application/octet-stream',
+    'content-length': fs.statSync(file).size,
+    // a download, never rendered in the app's origin (an HTML report must not run beside the token)
+    'content-disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+  });
+  await pipeline(fs.createReadStream(file), res);
+}

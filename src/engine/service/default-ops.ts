@@ -1,0 +1,25 @@
+// Wires the service to the real engine: the import pipeline, the detection runner (which matches
+// the enabled feeds) and the app-wide feed catalogue.
+import { runDetection } from '../detect/runner';
+import { importFiles } from '../import/pipeline';
+import { netsiftHome } from '../intel/home';
+import { FeedService } from '../intel/service';
+import type { EngineOps } from './engine-ops';
+
+export function defaultOps(): EngineOps {
+  const feeds = new FeedService(netsiftHome());
+  return {
+    importFiles: (store, paths) => importFiles(store, paths),
+    runDetection: (store) => runDetection(store),
+    feeds: {
+      list: () => feeds.list(),
+      refresh: async (ids) => {
+        if (!ids?.length) return feeds.refresh(undefined, { force: true }).result;
+        for (const id of ids) await feeds.refresh(id, { force: true }).result;
+      },
+      setEnabled: (id, enabled) => feeds.setEnabled(id, enabled),
+      add: (req) => feeds.add(req),
+      remove: (id) => feeds.remove(id),
+    },
+  };
+}

@@ -1,0 +1,20 @@
+// The long-running engine pieces the service drives (import pipeline, detection runner, feeds),
+// gathered behind one small interface so a test can drive the service with its own.
+import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
+import type { Job } from '../jobs/job';
+import type { CaseStore } from '../store/case-store';
+
+export interface EngineOps {
+  importFiles(store: CaseStore, paths: string[]): Job<unknown>;
+  /** Null when detection should not run after an import. */
+  runDetection(store: CaseStore): Job<unknown> | null;
+  feeds: FeedOps | null;
+}
+
+export interface FeedOps {
+  list(): Promise<FeedStatus[]>;
+  refresh(ids?: string[]): Promise<unknown>;
+  setEnabled(id: string, enabled: boolean): Promise<unknown>;
+  add(req: FeedAddRequest): Promise<unknown>;
+  remove(id: string): Promise<unknown>;
+}

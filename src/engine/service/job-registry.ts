@@ -1,0 +1,95 @@
+// Jobs the service started, as JobState snapshots the renderer can poll or receive as events.
+import { randomUUID } from 'node:crypto';
+import type { ImportSummaryView, JobState } from '../../shared/api';
+import type { JobProgress } from '../../shared/model';
+import { CancelledError } from '../store/errors';
+
+export interface RunningJob {
+  state: JobState;
+  cancel(): void;
+}
+
+export interface StepContext {
+  progress(p: JobProgress): void;
+  /** The engine job currently running, so cancel reaches it. */
+  setCancel(fn: (() => void) | null): void;
+  cancelled(): boolean;
+}
+
+export class JobRegistry {
+  private readonly jobs = new Map<string, RunningJob>();
+
+  constructor(private readonly emit: (job: JobState) => void) {}
+
+  start(kind: string, title: string, work: (ctx: StepContext) => Promise<ImportSummaryView | null>): JobState {
+    let cancelFn: (() => void) | null = null;
+    let cancelled = false;
+    const state: JobState = {
+      id: randomUUID(),
+      kind,
+      title,
+      status: 'running',
+      progress: null,
+      error: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      summary: null,
+    };
+    const job: RunningJob = {
+      state,
+      cancel: () => {
+        cancelled = true;
+        cancelFn?.();
+      },
+    };
+    this.jobs.set(state.id, job);
+    let lastEmit = 0;
+    const ctx: StepContext = {
+      progress: (p) => {
+        state.progress = { ...p, jobId: state.id };
+        // progress can come thousands of times a second; the UI needs a few per second
+        const now = Date.now();
+        if (now - lastEmit > 150) {
+          lastEmit = now;
+          this.emit({ ...state });
+        }
+      },
+      setCancel: (fn) => {
+        cancelFn = fn;
+      },
+      cancelled: () => cancelled,
+    };
+    void (async () => {
+      try {
+        const summary = await work(ctx);
+        if (cancelled) throw new CancelledError(kind);
+        state.summary = summary;
+        state.status = 'done';
+      } catch (e) {
+        state.status = cancelled || e instanceof CancelledError ? 'cancelled' : 'failed';
+        state.error = (e as Error).message ?? String(e);
+      }
+      state.finishedAt = new Date().toISOString();
+      this.emit({ ...state });
+    })();
+    this.emit({ ...state });
+    return { ...state };
+  }
+
+  get(id: string): JobState | undefined {
+    const j = this.jobs.get(id);
+    return j ? { ...j.state } : undefined;
+  }
+
+  list(): JobState[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.state }));
+  }
+
+  cancel(id: string): void {
+    this.jobs.get(id)?.cancel();
+  }
+
+  running(): boolean {
+    return [...this.jobs.values()].some((j) => j.state.status === 'running');
+  }
+}

@@ -1,0 +1,117 @@
+// The service over a real case file: import through the real pipeline and detection, then the
+// queries the workspace makes, UI state, recent cases and errors.
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobState, ServerEvent } from '../../shared/api';
+import { makeTmpDir } from '../../../tests/helpers/tmp';
+import { writeCapture } from './capture-fixture.test-helper';
+import { defaultOps } from './default-ops';
+import { NetsiftService } from './netsift-service';
+
+const waitJob = (svc: NetsiftService, id: string) =>
+  new Promise<JobState>((resolve) => {
+    const check = async () => {
+      const j = await svc.job(id);
+      if (j.status !== 'running') resolve(j);
+      else setTimeout(check, 50);
+    };
+    void check();
+  });
+
+describe('NetsiftService', () => {
+  const tmp = makeTmpDir();
+  const prevHome = process.env.NETSIFT_HOME;
+  let svc: NetsiftService;
+  const events: ServerEvent[] = [];
+
+  beforeAll(() => {
+    process.env.NETSIFT_HOME = tmp.file('home');
+    svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
+    svc.onEvent((e) => events.push(e));
+  });
+  afterAll(() => {
+    svc.close();
+    process.env.NETSIFT_HOME = prevHome;
+    tmp.cleanup();
+  });
+
+  it('answers "no case" clearly before one is open', async () => {
+    expect(await svc.caseInfo()).toBeNull();
+    await expect(svc.flows({ offset: 0, limit: 10 })).rejects.toThrow(/no case is open/);
+    await expect(svc.openSample()).rejects.toThrow(/sample capture is missing/);
+  });
+
+  it('imports a capture into a new case, analyses it, and reports progress', async () => {
+    const file = tmp.file('capture.csv');
+    const lines = writeCapture(file);
+    const started = await svc.importFiles([file]);
+    expect(started.status).toBe('running');
+    const done = await waitJob(svc, started.id);
+    expect(done.error).toBeNull();
+    expect(done.status).toBe('done');
+    expect(done.summary?.flows).toBe(lines);
+    expect(done.summary?.rejects).toBe(0);
+    expect(done.summary?.firstTs).toBe('2024-03-01T10:00:00.000Z');
+    const info = (await svc.caseInfo())!;
+    expect(info.flows).toBe(lines);
+    expect(info.analyzed).toBe(true);
+    expect(path.dirname(info.path)).toBe(path.join(tmp.file('home'), 'cases'));
+    expect(events.some((e) => e.type === 'job' && e.job.id === started.id && e.job.status === 'done')).toBe(true);
+    expect((await svc.recentCases()).map((r) => r.path)).toEqual([info.path]);
+  });
+
+  it('pages, counts and charts flows under a filter, selector and range', async () => {
+    expect(await svc.countFlows({ filter: 'src ip 10.0.0.66' })).toBe(200);
+    expect(await svc.countFlows({ selector: { dstPorts: [443] } })).toBe(300);
+    expect(await svc.countFlows({ filter: 'src ip 10.0.0.66', range: { from: '2024-03-01T10:02:10Z', to: '2024-03-01T10:02:20Z' } })).toBeGreaterThan(0);
+    const page = await svc.flows({ filter: 'src ip 10.0.0.66', sort: [{ column: 'dst_port', dir: 'desc' }], offset: 0, limit: 5 });
+    expect(page.rows.map((r) => r.dst_port)).toEqual([200, 199, 198, 197, 196]);
+    expect(page.rows[0].src_kind).toBe('internal');
+    const tl = await svc.timeline({ maxBuckets: 2000 });
+    expect(tl.buckets.reduce((a, b) => a + b.flows, 0)).toBe(500);
+    const talkers = await svc.topTalkers({ by: 'flows', limit: 1 });
+    expect(talkers[0].ip).toBe('10.0.0.66');
+    const host = await svc.host('10.0.0.66');
+    expect(host.flows_as_src).toBe(200);
+  });
+
+  it('checks filter text and points at the bad token', async () => {
+    expect(await svc.checkFilter('dst port 22')).toEqual({ ok: true });
+    const bad = await svc.checkFilter('dst prot 22');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.offset).toBe(4);
+    await expect(svc.countFlows({ filter: 'dst prot 22' })).rejects.toThrow(/prot/);
+  });
+
+  it('lists incidents with parsed evidence, and their alerts', async () => {
+    const incidents = await svc.incidents();
+    for (let i = 1; i < incidents.length; i++) expect(incidents[i - 1].score).toBeGreaterThanOrEqual(incidents[i].score);
+    const scan = incidents.find((i) => i.attacker === '10.0.0.66');
+    expect(scan).toBeDefined();
+    expect(typeof scan!.evidence).toBe('object');
+    expect(await svc.countFlows({ selector: scan!.evidence })).toBe(scan!.flow_count);
+    const alerts = await svc.alerts(scan!.id);
+    expect(alerts.length).toBe(scan!.alert_count);
+    expect(Array.isArray(alerts[0].features)).toBe(true);
+  });
+
+  it('keeps UI state in the case so it reopens as left', async () => {
+    await svc.saveUiState({ selectedIncidentId: 3, filter: 'proto tcp', filterHistory: ['proto tcp'] });
+    const file = (await svc.caseInfo())!.path;
+    await svc.closeCase();
+    expect(await svc.uiState()).toEqual({});
+    await svc.openCase(file);
+    expect(await svc.uiState()).toEqual({ selectedIncidentId: 3, filter: 'proto tcp', filterHistory: ['proto tcp'] });
+  });
+
+  it('refuses a missing file and cancels a job', async () => {
+    await expect(svc.importFiles([tmp.file('nope.csv')])).rejects.toThrow(/no such file/);
+    const file = tmp.file('capture2.csv');
+    writeCapture(file);
+    const job = await svc.importFiles([file], tmp.file('other.duckdb'));
+    await svc.cancelJob(job.id);
+    const end = await waitJob(svc, job.id);
+    expect(end.status).toBe('cancelled');
+    expect((await svc.caseInfo())!.flows).toBe(0);
+  });
+});

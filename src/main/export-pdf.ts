@@ -1,0 +1,28 @@
+// File > Export to PDF in the desktop app: the engine renders the self-contained HTML report and
+// Electron's own Chromium prints it (webContents.printToPDF), so no separate browser is needed.
+import { BrowserWindow } from 'electron';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NetsiftService } from '../engine/service/netsift-service';
+
+export async function exportPdf(service: NetsiftService, out: string): Promise<string> {
+  const html = await service.reportHtml({});
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-pdf-'));
+  const page = path.join(dir, 'report.html');
+  fs.writeFileSync(page, html);
+  // an invisible, script-less window on the local file; the report makes no requests
+  const win = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true } });
+  try {
+    win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    await win.loadFile(page);
+    const pdf = await win.webContents.printToPDF({ printBackground: true, pageSize: 'A4' });
+    const tmp = `${out}.partial`;
+    fs.writeFileSync(tmp, pdf);
+    fs.renameSync(tmp, out);
+    return out;
+  } finally {
+    win.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

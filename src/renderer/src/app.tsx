@@ -1,0 +1,104 @@
+// Top level: Home, an import in progress, or the workspace of the open case.
+import { useCallback, useEffect, useState } from 'react';
+import type { CaseInfo, JobState } from '../../shared/api';
+import { api, errorText, importBrowserFile, onServerEvent } from './api/client';
+import { ErrorBox, Loading } from './components/pane-state';
+import { HomeView } from './features/home/home-view';
+import { ImportView } from './features/import/import-view';
+import { Workspace } from './features/workspace/workspace';
+
+type View = { kind: 'loading' } | { kind: 'home' } | { kind: 'job'; job: JobState } | { kind: 'case'; info: CaseInfo };
+
+export function App() {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [error, setError] = useState<string | null>(null);
+
+  const showCase = useCallback(async () => {
+    try {
+      const info = await api.caseInfo();
+      setView(info ? { kind: 'case', info } : { kind: 'home' });
+    } catch (e) {
+      setError(errorText(e));
+      setView({ kind: 'home' });
+    }
+  }, []);
+
+  // start: a running job (e.g. serve --sample importing) wins, then the open case, else Home
+  useEffect(() => {
+    (async () => {
+      const running = (await api.jobs()).find((j) => j.status === 'running');
+      if (running) setView({ kind: 'job', job: running });
+      else await showCase();
+    })().catch((e) => {
+      setError(errorText(e));
+      setView({ kind: 'home' });
+    });
+  }, [showCase]);
+
+  // job progress pushes; a short poll covers a dropped event stream
+  useEffect(() => {
+    const off = onServerEvent((e) => {
+      if (e.type === 'job')
+        setView((v) => (v.kind === 'job' && v.job.id === e.job.id ? { kind: 'job', job: e.job } : v));
+    });
+    return off;
+  }, []);
+  const jobId = view.kind === 'job' && view.job.status === 'running' ? view.job.id : null;
+  useEffect(() => {
+    if (!jobId) return;
+    const t = setInterval(() => {
+      api.job(jobId).then(
+        (j) => setView((v) => (v.kind === 'job' && v.job.id === j.id ? { kind: 'job', job: j } : v)),
+        () => undefined,
+      );
+    }, 1000);
+    return () => clearInterval(t);
+  }, [jobId]);
+
+  // files dropped anywhere on the window are imported
+  useEffect(() => {
+    const over = (e: DragEvent) => e.preventDefault();
+    const drop = (e: DragEvent) => {
+      e.preventDefault();
+      const f = e.dataTransfer?.files?.[0];
+      if (!f) return;
+      importBrowserFile(f).then(
+        (job) => setView({ kind: 'job', job }),
+        (err) => setError(errorText(err)),
+      );
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+
+  const banner = error && (
+    <div className="banner">
+      <ErrorBox error={error} retry={() => setError(null)} />
+    </div>
+  );
+  if (view.kind === 'loading') return <Loading what="netsift" />;
+  if (view.kind === 'home')
+    return (
+      <>
+        {banner}
+        <HomeView onJob={(job) => setView({ kind: 'job', job })} onOpened={() => void showCase()} />
+      </>
+    );
+  if (view.kind === 'job')
+    return (
+      <>
+        {banner}
+        <ImportView job={view.job} onDone={() => void showCase()} onBack={() => setView({ kind: 'home' })} />
+      </>
+    );
+  return (
+    <>
+      {banner}
+      <Workspace key={view.info.path} info={view.info} onHome={() => setView({ kind: 'home' })} />
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+// Attacker -> victims of the selected incident as an echarts graph; click a node for its host panel.
+import { useMemo, useRef } from 'react';
+import { EChart, type EChartsOption } from '../../components/echart';
+import { Empty } from '../../components/pane-state';
+import { useWorkspace } from '../workspace/selection';
+
+const MAX_VICTIMS = 60;
+
+export function IncidentGraph() {
+  const w = useWorkspace();
+  const actions = useRef(w);
+  actions.current = w;
+  const inc = w.selection.incident;
+  const option = useMemo<EChartsOption>(() => {
+    if (!inc) return {};
+    const attacker = inc.attacker ?? '(unknown)';
+    const victims = inc.victims.filter((v) => v !== attacker).slice(0, MAX_VICTIMS);
+    const nodes = [
+      { name: attacker, symbolSize: 26, itemStyle: { color: '#ff6363' }, label: { show: true } },
+      ...victims.map((v) => ({ name: v, symbolSize: 14, itemStyle: { color: '#4ea1ff' }, label: { show: victims.length <= 20 } })),
+    ];
+    return {
+      animation: false,
+      tooltip: { formatter: (p: unknown) => (p as { name: string }).name },
+      series: [
+        {
+          type: 'graph',
+          layout: 'force',
+          roam: true,
+          force: { repulsion: 120, edgeLength: 80 },
+          label: { color: '#d8dde6', fontSize: 10, position: 'right' },
+          edgeSymbol: ['none', 'arrow'],
+          edgeSymbolSize: 6,
+          lineStyle: { color: '#888', opacity: 0.6 },
+          data: nodes,
+          links: victims.map((v) => ({ source: attacker, target: v })),
+        },
+      ],
+    };
+  }, [inc]);
+  if (!inc) return <Empty>Select an incident to see attacker and victims.</Empty>;
+  return (
+    <div className="graph-box">
+      <div className="muted">
+        {inc.attacker ?? '?'} → {inc.victims.length} victim{inc.victims.length === 1 ? '' : 's'}
+        {inc.victims.length > MAX_VICTIMS ? ` (first ${MAX_VICTIMS} drawn)` : ''}
+      </div>
+      <div className="chart-host">
+        <EChart
+          option={option}
+          label="Attacker to victims"
+          onReady={(c) =>
+            c.on('click', (e) => {
+              const name = (e as { dataType?: string; name?: string }).dataType === 'node' ? (e as { name: string }).name : null;
+              if (name && name !== '(unknown)') actions.current.showHost(name);
+            })
+          }
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+// Flows and bytes over time for the whole case (under the filter), with incident marks, the
+// selected incident's span highlighted, brush to narrow the grids, wheel or slider to zoom.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Incident } from '../../../../shared/model';
+import { api } from '../../api/client';
+import { EChart, type ECharts, type EChartsOption } from '../../components/echart';
+import { Empty, ErrorBox, Loading } from '../../components/pane-state';
+import { useAsync } from '../../components/use-async';
+import { fmtBytes, fmtCount, fmtDuration } from '../../util/format';
+import { useWorkspace } from '../workspace/selection';
+
+export function TimelineChart({ incidents }: { incidents: Incident[] }) {
+  const w = useWorkspace();
+  const filter = w.selection.filter.trim();
+  const [ms, setMs] = useState<number | null>(null);
+  const tl = useAsync(() => {
+    const t0 = performance.now();
+    return api.timeline({ filter: filter || undefined, maxBuckets: 2000 }).then((v) => {
+      setMs(Math.round(performance.now() - t0));
+      document.body.dataset.timelineReady = String(Date.now());
+      return v;
+    });
+  }, [filter]);
+  const actions = useRef(w);
+  actions.current = w;
+  const sel = w.selection.incident;
+  const range = w.selection.range;
+
+  // the data option is rebuilt only when the data changes; selection overlays are merged in
+  // afterwards, so selecting an incident does not redraw 2,000 buckets from scratch
+  const option = useMemo<EChartsOption>(() => {
+    const b = tl.value?.buckets ?? [];
+    return {
+      animation: false,
+      grid: { left: 56, right: 64, top: 22, bottom: 44 },
+      tooltip: { trigger: 'axis' },
+      toolbox: { show: false },
+      brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', throttleType: 'debounce', throttleDelay: 200 },
+      xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
+      yAxis: [
+        { type: 'value', name: 'flows', nameTextStyle: { fontSize: 10, color: '#4ea1ff' }, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#2a2e37' } } },
+        { type: 'value', name: 'bytes', nameTextStyle: { fontSize: 10, color: '#8bd17c' }, axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) }, splitLine: { show: false } },
+      ],
+      dataZoom: [
+        { type: 'inside', xAxisIndex: 0, zoomOnMouseWheel: true, moveOnMouseMove: false, moveOnMouseWheel: false },
+        { type: 'slider', xAxisIndex: 0, height: 14, bottom: 4 },
+      ],
+      series: [
+        {
+          id: 'flows',
+          name: 'flows',
+          type: 'bar',
+          barCategoryGap: 0,
+          large: true,
+          itemStyle: { color: '#4ea1ff' },
+          tooltip: { valueFormatter: (v) => fmtCount(Number(v)) },
+          data: b.map((x) => [Date.parse(x.t), x.flows]),
+        },
+        {
+          id: 'bytes',
+          name: 'bytes',
+          type: 'line',
+          yAxisIndex: 1,
+          showSymbol: false,
+          lineStyle: { width: 1, color: '#8bd17c' },
+          itemStyle: { color: '#8bd17c' },
+          tooltip: { valueFormatter: (v) => fmtBytes(Number(v)) },
+          data: b.map((x) => [Date.parse(x.t), x.bytes]),
+        },
+      ],
+    };
+  }, [tl.value]);
+
+  const bucketMs = (tl.value?.bucketSeconds ?? 1) * 1000;
+  const overlays = useMemo<EChartsOption>(() => {
+    const marks = incidents.slice(0, 30).map((i) => ({
+      xAxis: Date.parse(i.first_seen),
+      name: `#${i.id} ${i.type}`,
+      lineStyle: { color: i.id === sel?.id ? '#ffb347' : 'rgba(255,99,99,0.45)', width: i.id === sel?.id ? 2 : 1 },
+      label: { show: i.id === sel?.id, formatter: `#${i.id} ${i.type}`, color: '#ffb347' },
+    }));
+    const areas: [{ xAxis: number; itemStyle?: object }, { xAxis: number }][] = [];
+    if (sel)
+      areas.push([
+        { xAxis: Date.parse(sel.first_seen), itemStyle: { color: 'rgba(255,179,71,0.14)' } },
+        { xAxis: Math.max(Date.parse(sel.last_seen), Date.parse(sel.first_seen) + bucketMs) },
+      ]);
+    if (range)
+      areas.push([
+        { xAxis: Date.parse(range.from), itemStyle: { color: 'rgba(78,161,255,0.15)' } },
+        { xAxis: Date.parse(range.to) },
+      ]);
+    return {
+      series: [
+        {
+          id: 'flows',
+          markLine: { symbol: 'none', silent: true, data: marks, label: { fontSize: 10 } },
+          markArea: { silent: true, data: areas },
+        },
+      ],
+    };
+  }, [incidents, sel, range, bucketMs]);
+  const chartRef = useRef<ECharts | null>(null);
+  const overlaysRef = useRef(overlays);
+  overlaysRef.current = overlays;
+  useEffect(() => {
+    chartRef.current?.setOption(overlays);
+  }, [overlays]);
+
+  // dragging on the chart brushes a time range (no toolbox click needed)
+  const arm = (c: ECharts) =>
+    c.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+  // after the data option is (re)set: put the overlays back and re-arm the brush
+  const afterOption = (c: ECharts) => {
+    c.setOption(overlaysRef.current);
+    arm(c);
+  };
+  const onReady = (c: ECharts) => {
+    chartRef.current = c;
+    c.on('brushEnd', (e: unknown) => {
+      const areas = (e as { areas?: { coordRange?: [number, number] }[] }).areas ?? [];
+      const r = areas[0]?.coordRange;
+      if (!r) return;
+      const [a, z] = r[0] <= r[1] ? r : [r[1], r[0]];
+      if (z - a < 1) return;
+      actions.current.setRange({ from: new Date(a).toISOString(), to: new Date(z).toISOString() });
+      c.dispatchAction({ type: 'brush', areas: [] });
+      arm(c);
+    });
+    (window as unknown as { __timeline?: ECharts }).__timeline = c;
+  };
+
+  let body;
+  if (tl.loading && !tl.value) body = <Loading what="timeline" />;
+  else if (tl.error) body = <ErrorBox error={tl.error} retry={tl.reload} />;
+  else if (!tl.value?.buckets.length) body = <Empty>No flows to draw.</Empty>;
+  else body = null;
+  return (
+    <section className="pane timeline-pane" aria-label="Timeline" data-testid="timeline">
+      <header className="pane-head">
+        <h2>Timeline</h2>
+        {tl.value && (
+          <span className="muted">
+            {tl.value.buckets.length} buckets of {fmtDuration(tl.value.bucketSeconds)} · drag to select a range, wheel to zoom
+            {ms != null ? ` · ${ms} ms` : ''}
+          </span>
+        )}
+      </header>
+      {body}
+      <div className="chart-host" style={{ display: body ? 'none' : undefined }} data-testid="timeline-chart">
+        <EChart option={option} onReady={onReady} onOption={afterOption} label="Flows and bytes over time" />
+      </div>
+    </section>
+  );
+}
