@@ -13,6 +13,20 @@ export interface FeedSpec {
   enabled: boolean;
   /** Minimum seconds between refreshes (the feed's own limit wins: Spamhaus asks for >= 3600). */
   intervalSeconds: number;
+  /** The publisher's own floor: no refresh, not even a forced one, comes sooner (Spamhaus: 3600). */
+  minIntervalSeconds?: number;
+  licence?: string;
+}
+
+/** What the analyst gives to add a feed: a URL to fetch, or a local file to import as the feed. */
+export interface FeedAddRequest {
+  id: string;
+  name?: string;
+  url?: string;
+  file?: string;
+  format: FeedFormat;
+  enabled?: boolean;
+  intervalSeconds?: number;
   licence?: string;
 }
 
@@ -22,6 +36,8 @@ export interface FeedVersionInfo {
   entries: number;
   sha256: string;
   sourceUrl: string | null;
+  /** True for the snapshot shipped in resources/feeds (used until a refresh succeeds). */
+  bundled?: boolean;
 }
 
 export interface FeedStatus extends FeedSpec {
@@ -34,4 +50,8 @@ export interface FeedStatus extends FeedSpec {
   guarded: { entry: string; reason: string }[];
   invalidLines: number;
   invalidSample: string[];
+  /** When the server was last asked (200 or 304); refreshes wait intervalSeconds after it. */
+  lastCheckedAt?: string | null;
+  /** Outcome of the last attempt: new version, unchanged (304 / same body), skipped (not due), failed. */
+  lastOutcome?: 'updated' | 'unchanged' | 'skipped' | 'failed' | null;
 }
