@@ -1,0 +1,36 @@
+// Parsed filter expressions. Leaves carry the already-validated values (numeric address ranges,
+// ports, normalised timestamps) so the compiler only has to write SQL.
+export type Dir = 'src' | 'dst' | 'any';
+export type CmpOp = '=' | '!=' | '>' | '>=' | '<' | '<=';
+
+export interface Span {
+  offset: number;
+  length: number;
+}
+
+/** An inclusive numeric range (ports, addresses). */
+export interface NumRange {
+  lo: bigint;
+  hi: bigint;
+}
+
+export type FilterNode =
+  | { kind: 'and'; left: FilterNode; right: FilterNode }
+  | { kind: 'or'; left: FilterNode; right: FilterNode }
+  | { kind: 'not'; expr: FilterNode }
+  | { kind: 'any' }
+  /** Address in one of the ranges (a single IP is a range of one). */
+  | { kind: 'addr'; dir: Dir; ranges: NumRange[] }
+  /** Port in one of the inclusive ranges. */
+  | { kind: 'port'; dir: Dir; ranges: { lo: number; hi: number }[] }
+  | { kind: 'port-cmp'; dir: Dir; op: CmpOp; value: number }
+  | { kind: 'proto'; values: string[] }
+  | { kind: 'state'; values: string[] }
+  /** dir 'any' means src + dst summed. */
+  | { kind: 'bytes'; dir: Dir; op: CmpOp; value: number }
+  | { kind: 'packets'; dir: Dir; op: CmpOp; value: number }
+  | { kind: 'duration'; op: CmpOp; value: number }
+  | { kind: 'time'; op: CmpOp; value: string }
+  | { kind: 'label'; op: '=' | '!=' | '~'; value: string }
+  | { kind: 'import'; values: number[] }
+  | { kind: 'host-kind'; dir: Dir; which: 'internal' | 'public' };

@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertFlows } from '../../../tests/helpers/flows';
+import { CaseStore } from '../store/case-store';
+import { fixtureStore } from './fixture.test-helper';
+import { countFlows, queryFlows } from './flows';
+import { idRangesForPage } from './id-segments';
+
+let store: CaseStore;
+beforeAll(async () => {
+  store = await fixtureStore();
+});
+afterAll(() => store.close());
+
+const ids = (rows: { id: number }[]) => rows.map((r) => r.id);
+
+describe('queryFlows', () => {
+  it('pages in id order by default, across imports', async () => {
+    expect(ids((await queryFlows(store, { offset: 0, limit: 3 })).rows)).toEqual([1, 2, 3]);
+    expect(ids((await queryFlows(store, { offset: 5, limit: 3 })).rows)).toEqual([6, 7, 8]);
+    expect(ids((await queryFlows(store, { offset: 7, limit: 5 })).rows)).toEqual([8]);
+    expect((await queryFlows(store, { offset: 8, limit: 5 })).rows).toEqual([]);
+    const desc = await queryFlows(store, {
+      offset: 1,
+      limit: 3,
+      sort: [{ column: 'id', dir: 'desc' }],
+    });
+    expect(ids(desc.rows)).toEqual([7, 6, 5]);
+  });
+
+  it('returns whole flows with internal/public marks', async () => {
+    const { rows } = await queryFlows(store, { offset: 0, limit: 8 });
+    expect(rows[0]).toEqual({
+      id: 1,
+      import_id: 1,
+      ts: '2017-01-27T16:00:00.000Z',
+      ts_end: null,
+      proto: 'tcp',
+      state: 'established',
+      state_raw: null,
+      src_ip: '10.0.0.5',
+      src_port: 50000,
+      dst_ip: '8.8.8.8',
+      dst_port: 443,
+      src_bytes: 1000,
+      dst_bytes: 5000,
+      src_pkts: 5,
+      dst_pkts: 6,
+      label: 'Normal',
+      src_internal: true,
+      dst_internal: false,
+      src_kind: 'internal',
+      dst_kind: 'public',
+    });
+    expect(rows[3]).toMatchObject({
+      src_kind: 'internal',
+      dst_kind: 'multicast',
+      dst_internal: false,
+    });
+    expect(rows[5]).toMatchObject({ src_kind: 'documentation', dst_kind: 'internal' });
+    expect(rows[4]).toMatchObject({ src_port: null, dst_port: null, proto: 'icmp' });
+  });
+
+  it('sorts by allowed columns with id as the tie-breaker', async () => {
+    const bytes = await queryFlows(store, {
+      offset: 0,
+      limit: 8,
+      sort: [{ column: 'bytes', dir: 'desc' }],
+    });
+    expect(ids(bytes.rows)).toEqual([6, 1, 7, 4, 8, 5, 2, 3]);
+    // addresses sort numerically, IPv4 (mapped) before IPv6 documentation space
+    const src = await queryFlows(store, {
+      offset: 0,
+      limit: 8,
+      sort: [{ column: 'src_ip', dir: 'asc' }],
+    });
+    expect(src.rows.map((r) => r.src_ip)).toEqual([
+      '10.0.0.5',
+      '10.0.0.5',
+      '10.0.0.5',
+      '10.0.0.5',
+      '10.0.0.9',
+      '192.168.1.7',
+      '203.0.113.9',
+      '2001:db8::1',
+    ]);
+    const port = await queryFlows(store, {
+      offset: 0,
+      limit: 3,
+      sort: [
+        { column: 'dst_port', dir: 'desc' },
+        { column: 'ts', dir: 'asc' },
+      ],
+    });
+    expect(ids(port.rows)).toEqual([8, 4, 3]);
+    await expect(
+      queryFlows(store, {
+        offset: 0,
+        limit: 1,
+        sort: [{ column: 'src_num; DROP TABLE flows' as 'id', dir: 'asc' }],
+      }),
+    ).rejects.toThrow(/cannot sort flows by/);
+    await expect(
+      queryFlows(store, {
+        offset: 0,
+        limit: 1,
+        sort: [{ column: 'ts', dir: 'sideways' as 'asc' }],
+      }),
+    ).rejects.toThrow(/asc or desc/);
+    await expect(queryFlows(store, { offset: -1, limit: 1 })).rejects.toThrow(/offset/);
+    await expect(queryFlows(store, { offset: 0, limit: 100_000 })).rejects.toThrow(/limit/);
+  });
+
+  it('combines filter, evidence selector and brushed range', async () => {
+    const r = await queryFlows(store, {
+      filter: 'proto tcp',
+      selector: { srcIps: ['10.0.0.5'] },
+      range: { from: '2017-01-27T16:00:01.000Z', to: '2017-01-27T16:00:03.000Z' },
+      offset: 0,
+      limit: 10,
+    });
+    expect(ids(r.rows)).toEqual([2, 3]);
+    const page2 = await queryFlows(store, { filter: 'ip 10.0.0.5', offset: 2, limit: 2 });
+    expect(ids(page2.rows)).toEqual([3, 5]);
+    await expect(
+      queryFlows(store, { filter: 'src port abc', offset: 0, limit: 1 }),
+    ).rejects.toMatchObject({
+      name: 'FilterError',
+      token: 'abc',
+    });
+  });
+});
+
+describe('countFlows', () => {
+  it('counts selections and notices new flows', async () => {
+    const s = await CaseStore.open(':memory:', { threads: 1 });
+    await insertFlows(s, [
+      { ts: '2017-01-27 16:00:00', src_ip: '10.0.0.1', dst_ip: '10.0.0.2', dst_port: 22 },
+    ]);
+    expect(await countFlows(s, {})).toBe(1);
+    expect(await countFlows(s, { filter: 'port 22' })).toBe(1);
+    expect(await countFlows(s, { filter: 'port 23' })).toBe(0);
+    await insertFlows(s, [
+      { ts: '2017-01-27 16:00:01', src_ip: '10.0.0.1', dst_ip: '10.0.0.3', dst_port: 22 },
+    ]);
+    expect(await countFlows(s, { filter: 'port 22' })).toBe(2);
+    expect(await countFlows(s, { selector: { dstIps: ['10.0.0.3'] } })).toBe(1);
+    expect(await countFlows(s, {})).toBe(2);
+    s.close();
+  });
+});
+
+describe('id-range paging', () => {
+  const segs = [
+    { lo: 1, hi: 6, count: 6 },
+    { lo: 10, hi: 11, count: 2 },
+  ];
+  it('maps offsets onto id ranges across segments in both directions', () => {
+    expect(idRangesForPage(segs, 0, 3, 'asc')).toEqual([{ lo: 1, hi: 3 }]);
+    expect(idRangesForPage(segs, 4, 3, 'asc')).toEqual([
+      { lo: 5, hi: 6 },
+      { lo: 10, hi: 10 },
+    ]);
+    expect(idRangesForPage(segs, 8, 3, 'asc')).toEqual([]);
+    expect(idRangesForPage(segs, 1, 3, 'desc')).toEqual([
+      { lo: 10, hi: 10 },
+      { lo: 5, hi: 6 },
+    ]);
+  });
+
+  it('falls back to OFFSET when ids have holes, with the same rows', async () => {
+    const s = await fixtureStore();
+    await s.run('DELETE FROM flows WHERE id IN (2, 3)');
+    expect(ids((await queryFlows(s, { offset: 1, limit: 3 })).rows)).toEqual([4, 5, 6]);
+    expect(
+      ids(
+        (await queryFlows(s, { offset: 0, limit: 2, sort: [{ column: 'id', dir: 'desc' }] })).rows,
+      ),
+    ).toEqual([8, 7]);
+    s.close();
+  });
+});

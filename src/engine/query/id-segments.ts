@@ -1,0 +1,70 @@
+// Ids are assigned densely per import, so with no filter and id order a page is an id range:
+// offset -> id by walking the per-import segments, instead of OFFSET (which reads and discards
+// every row before the page). Segments are cached per store and rebuilt when flows change.
+import type { CaseStore } from '../store/case-store';
+
+export interface IdSegment {
+  lo: number;
+  hi: number;
+  count: number;
+}
+
+interface Cached {
+  version: string;
+  segments: IdSegment[] | null; // null: not dense, use OFFSET
+}
+
+const cache = new WeakMap<CaseStore, Cached>();
+
+/** Cheap fingerprint of the flows table: row count and largest id. */
+export async function flowsVersion(store: CaseStore): Promise<string> {
+  const r = await store.one<{ n: number; m: number | null }>(
+    'SELECT count(*) AS n, max(id) AS m FROM flows',
+  );
+  return `${r?.n ?? 0}:${r?.m ?? 0}`;
+}
+
+/** Dense id segments in id order, or null when ids have holes or overlap. */
+export async function idSegments(store: CaseStore, version: string): Promise<IdSegment[] | null> {
+  const c = cache.get(store);
+  if (c && c.version === version) return c.segments;
+  const rows = await store.all<IdSegment>(
+    'SELECT min(id) AS lo, max(id) AS hi, count(*) AS count FROM flows GROUP BY import_id ORDER BY lo',
+  );
+  let ok = true;
+  for (let i = 0; i < rows.length; i++) {
+    if (rows[i].hi - rows[i].lo + 1 !== rows[i].count) ok = false;
+    if (i > 0 && rows[i].lo <= rows[i - 1].hi) ok = false;
+  }
+  const segments = ok ? rows : null;
+  cache.set(store, { version, segments });
+  return segments;
+}
+
+/**
+ * Id ranges holding rows [offset, offset + limit) in the given direction; [] past the end.
+ */
+export function idRangesForPage(
+  segments: IdSegment[],
+  offset: number,
+  limit: number,
+  dir: 'asc' | 'desc',
+): { lo: number; hi: number }[] {
+  const segs = dir === 'asc' ? segments : [...segments].reverse();
+  const out: { lo: number; hi: number }[] = [];
+  let skip = offset;
+  let need = limit;
+  for (const s of segs) {
+    if (need <= 0) break;
+    if (skip >= s.count) {
+      skip -= s.count;
+      continue;
+    }
+    const take = Math.min(need, s.count - skip);
+    if (dir === 'asc') out.push({ lo: s.lo + skip, hi: s.lo + skip + take - 1 });
+    else out.push({ lo: s.hi - skip - take + 1, hi: s.hi - skip });
+    need -= take;
+    skip = 0;
+  }
+  return out;
+}
