@@ -77,6 +77,8 @@ export interface FlowSelector {
   protos?: string[];
   states?: FlowState[];
   importIds?: number[];
+  /** Only flows that carried no bytes either way (src_bytes = 0 and dst_bytes = 0). */
+  zeroBytes?: boolean;
   /** Union of several selectors (ORed), each itself ANDed; combined with the fields above by AND. */
   anyOf?: FlowSelector[];
 }
@@ -141,3 +143,27 @@ export interface JobProgress {
 }
 
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** One file of an import job: its record (when it was imported) or the error that stopped it. */
+export interface ImportFileSummary {
+  path: string;
+  /** Set when the file was imported (rejects included); absent when it failed. */
+  record?: ImportRecord;
+  /** First few rejected lines, for the summary (all of them are in the case's rejects table). */
+  rejectSamples: RejectRecord[];
+  /** Blank lines skipped (not data: neither a flow nor a reject). */
+  blankLines?: number;
+  seconds: number;
+  /** Why the file was not imported (the case is unchanged for this file). */
+  error?: string;
+}
+
+/** Result of importFiles (added by the import pipeline, issue 2). */
+export interface ImportSummary {
+  files: ImportFileSummary[];
+  flows: number;
+  rejects: number;
+  dataLines: number;
+  failed: number;
+  seconds: number;
+}

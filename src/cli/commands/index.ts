@@ -1,4 +1,24 @@
 // The CLI's commands, one file each. Add yours to this list.
 import type { Command } from '../command';
+import { allowCommand } from './allow';
+import { analyzeCommand } from './analyze';
+import { detectCommand } from './detect';
+import { evalCommand } from './eval';
+import { feedsCommand } from './feeds';
+import { generateCommand } from './generate';
+import { importCommand } from './import';
+import { reportCommand } from './report';
+import { serveCommand } from './serve';
+import { triageCommand } from './triage';
 
-export const COMMANDS: Command[] = [];
+export const COMMANDS: Command[] = [
+  importCommand,
+  generateCommand,
+  evalCommand,
+  analyzeCommand,
+  detectCommand,
+  reportCommand,
+  triageCommand,
+  allowCommand,
+  feedsCommand,
+  serveCommand,];

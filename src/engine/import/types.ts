@@ -73,6 +73,24 @@ export interface LoadContext {
   job: JobContext;
   /** File size in bytes, for progress by bytes. */
   size: number;
+  /**
+   * Added by the pipeline (additive): the streamed scan of the file (sha256, line counts, blank line
+   * numbers) that runs while the format loads. Text formats use it for their data line count.
+   */
+  scan: Promise<FileScan>;
+}
+
+/** What the pipeline's own streamed pass over the file (decompressed when gzip) found. */
+export interface FileScan {
+  sha256: string;
+  /** Bytes of the file as stored (compressed size for gzip). */
+  bytes: number;
+  /** Lines in the (decompressed) text; a last line without a newline counts. */
+  lines: number;
+  /** Lines that are empty or only "\r": DuckDB's CSV reader skips them, so they are not data. */
+  blankLines: number;
+  /** 1-based numbers of the blank lines (all of them; they are few in real files). */
+  blankLineNumbers: number[];
 }
 
 export interface LoadResult {
@@ -80,6 +98,13 @@ export interface LoadResult {
   dataLines: number;
   /** Anything worth recording in imports.details (mapping used, tool versions, ...). */
   details?: Record<string, unknown>;
+  /**
+   * Added (additive): for readers that cannot number lines cheaply (DuckDB's read_csv gives rejects
+   * line numbers but accepted rows none). When set, stage_flows.line holds a 0-based record ordinal
+   * (or NULL: the stage rowid is the ordinal, when the format filled stage_flows in one ordered
+   * INSERT), and the pipeline calls lineOf only for the few rows that fail validation.
+   */
+  lineOf?: (ordinals: number[]) => Promise<number[]>;
 }
 
 export interface FormatImporter {

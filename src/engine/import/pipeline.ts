@@ -1,0 +1,561 @@
+// The shared import pipeline: per file, sniff the format, let it fill the staging tables, validate
+// in SQL, and write flows, rejects and the imports row in ONE transaction on the job's own
+// connection. Any error, a cancel, or the file changing under us rolls back: the case is exactly
+// as before for that file. Every data line ends up as a flow or a reject, and this is checked.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type {
+  ImportFileSummary,
+  ImportRecord,
+  ImportSummary,
+  RejectRecord,
+} from '../../shared/model';
+import { FLOW_STATES } from '../../shared/model';
+import { Job, type JobContext } from '../jobs/job';
+import type { CaseStore } from '../store/case-store';
+import { CancelledError, NetsiftError } from '../store/errors';
+import { all, one } from '../store/sql';
+import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
+import { FORMATS } from './formats/index';
+import { expandInputs } from './expand-inputs';
+import { explainUnknown, readSample } from './sample';
+import { scanFile } from './scan-file';
+import {
+  STAGE_COLUMNS,
+  type FileSample,
+  type FileScan,
+  type FormatImporter,
+  type ImportOptions,
+} from './types';
+
+export interface ImportJobOptions extends ImportOptions {
+  /** 'auto' (default) or a registered format id ('csv' is an alias of 'csv-mapped'). */
+  format?: string;
+  /** Go on with the next file when one fails (its error is in the summary); default: stop. */
+  keepGoing?: boolean;
+  /** Rejected lines per file to return in the summary (all are in the rejects table); default 5. */
+  rejectSamples?: number;
+}
+
+const RAW_MAX = 1000;
+const FORMAT_ALIASES: Record<string, string> = { csv: 'csv-mapped' };
+
+export function importFiles(
+  store: CaseStore,
+  paths: string[],
+  options: ImportJobOptions = {},
+): Job<ImportSummary> {
+  return new Job<ImportSummary>('import', async (job) => {
+    const started = Date.now();
+    paths = expandInputs(paths); // a folder (of logs, an nfcapd tree) stands for the files below it
+    if (store.readOnly)
+      throw new NetsiftError(
+        `${store.path}: the case is open read-only; cannot import into it`,
+        'case',
+      );
+    const tz = await checkZone(store, options.tz ?? 'UTC');
+    const sizes = paths.map((p) => {
+      try {
+        return fs.statSync(p).size;
+      } catch {
+        return 0;
+      }
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const files: ImportFileSummary[] = [];
+    let before = 0;
+    for (let i = 0; i < paths.length; i++) {
+      job.checkCancelled();
+      const t0 = Date.now();
+      try {
+        files.push(
+          await importOne(store, paths[i], { ...options, tz }, job, {
+            before,
+            total,
+            index: i,
+            count: paths.length,
+          }),
+        );
+      } catch (e) {
+        const usage = e instanceof NetsiftError && e.code === 'usage';
+        if (e instanceof CancelledError || job.signal.aborted || usage || !options.keepGoing)
+          throw e;
+        files.push({
+          path: path.resolve(paths[i]),
+          rejectSamples: [],
+          seconds: (Date.now() - t0) / 1000,
+          error: (e as Error).message,
+        });
+      }
+      before += sizes[i];
+    }
+    const done = files.filter((f) => f.record);
+    return {
+      files,
+      flows: done.reduce((a, f) => a + f.record!.rows_read, 0),
+      rejects: done.reduce((a, f) => a + f.record!.rows_rejected, 0),
+      dataLines: done.reduce((a, f) => a + f.record!.data_lines, 0),
+      failed: files.length - done.length,
+      seconds: (Date.now() - started) / 1000,
+    };
+  });
+}
+
+/** Resolves --format (or sniffs) to a registered format, or explains why the file is not a flow file. */
+export function pickFormat(
+  sample: FileSample,
+  size: number,
+  wanted: string | undefined,
+): FormatImporter {
+  if (wanted && wanted !== 'auto') {
+    const id = FORMAT_ALIASES[wanted] ?? wanted;
+    const f = FORMATS.find((x) => x.id === id);
+    if (!f)
+      throw new NetsiftError(
+        `unknown format "${wanted}"; known: auto, ${FORMATS.map((x) => x.id).join(', ')}, csv`,
+        'usage',
+      );
+    return f;
+  }
+  let best: FormatImporter | null = null;
+  let bestScore = 0;
+  for (const f of FORMATS) {
+    let s = 0;
+    try {
+      s = f.sniff(sample);
+    } catch {
+      s = 0; // a sniffer that trips over odd bytes simply does not claim the file
+    }
+    if (s > bestScore) {
+      best = f;
+      bestScore = s;
+    }
+  }
+  if (!best) throw new NetsiftError(`${sample.path}: ${explainUnknown(sample, size)}`, 'input');
+  return best;
+}
+
+async function checkZone(store: CaseStore, tz: string): Promise<string> {
+  if (tz === 'UTC') return tz;
+  try {
+    await store.one("SELECT timezone($1, TIMESTAMP '2000-01-01 00:00:00') AS t", [tz]);
+    return tz;
+  } catch {
+    throw new NetsiftError(
+      `--tz ${tz}: not a time zone DuckDB knows (use an IANA name such as Europe/Berlin)`,
+      'usage',
+    );
+  }
+}
+
+function statInput(abs: string): fs.Stats {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new NetsiftError(
+      code === 'ENOENT' ? `${abs}: file not found` : `${abs}: cannot read (${code})`,
+      'input',
+    );
+  }
+  if (st.isDirectory()) throw new NetsiftError(`${abs}: is a folder, not a flow file`, 'input');
+  try {
+    fs.accessSync(abs, fs.constants.R_OK);
+  } catch {
+    throw new NetsiftError(`${abs}: cannot read the file (permission denied)`, 'input');
+  }
+  return st;
+}
+
+/** The file must be the same one, unchanged, after the read; otherwise what we read is not evidence. */
+function checkUnchanged(abs: string, st: fs.Stats): void {
+  let now: fs.Stats;
+  try {
+    now = fs.statSync(abs);
+  } catch {
+    throw new NetsiftError(
+      `${abs}: the file disappeared during the import; nothing was imported`,
+      'input',
+    );
+  }
+  if (
+    now.ino !== st.ino ||
+    now.dev !== st.dev ||
+    now.size !== st.size ||
+    now.mtimeMs !== st.mtimeMs
+  )
+    throw new NetsiftError(
+      `${abs}: the file changed during the import; nothing was imported`,
+      'input',
+    );
+}
+
+interface Span {
+  before: number;
+  total: number;
+  index: number;
+  count: number;
+}
+
+async function importOne(
+  store: CaseStore,
+  file: string,
+  options: ImportJobOptions & { tz: string },
+  job: JobContext,
+  span: Span,
+): Promise<ImportFileSummary> {
+  const t0 = Date.now();
+  const startedIso = sqlTime(new Date());
+  const abs = path.resolve(file);
+  const st = statInput(abs);
+  if (st.size === 0) throw new NetsiftError(`${abs}: empty file`, 'input');
+  const sample = await readSample(abs);
+  const format = pickFormat(sample, st.size, options.format);
+  const name = path.basename(abs);
+  const conn = await store.connect();
+  const scanAbort = new AbortController();
+  let scanned = 0;
+  let closed = false; // hooks outlive this file's connection: never interrupt a closed one
+  job.onCancel(() => {
+    scanAbort.abort();
+    if (!closed) conn.interrupt();
+  });
+  let phase = 'read';
+  const report = () => {
+    let done = scanned;
+    try {
+      const p = conn.progress;
+      if (phase === 'read' && p.percentage >= 0)
+        done = Math.min(done, (st.size * p.percentage) / 100);
+    } catch {
+      // progress is best effort
+    }
+    if (phase !== 'read') done = st.size;
+    job.progress({
+      phase,
+      done: span.before + done,
+      total: span.total,
+      unit: 'bytes',
+      message: span.count > 1 ? `${name} (${span.index + 1}/${span.count})` : name,
+    });
+  };
+  const timer = setInterval(report, 250);
+  const scan = scanFile(abs, {
+    gzip: sample.gzip,
+    signal: scanAbort.signal,
+    onBytes: (n) => (scanned = n),
+  });
+  scan.catch(() => undefined); // awaited below; a cancel must not leave an unhandled rejection
+  try {
+    job.checkCancelled();
+    try {
+      const summary = await stageAndWrite(conn, {
+        abs,
+        st,
+        sample,
+        format,
+        options,
+        job,
+        scan,
+        startedIso,
+        setPhase: (p) => {
+          phase = p;
+          report();
+        },
+      });
+      return { ...summary, seconds: (Date.now() - t0) / 1000 };
+    } catch (e) {
+      try {
+        await conn.run('ROLLBACK');
+      } catch {
+        // not in the transaction yet, or an interrupt aborted it already
+      }
+      throw job.signal.aborted ? new CancelledError('import') : translate(abs, e);
+    }
+  } finally {
+    clearInterval(timer);
+    scanAbort.abort();
+    closed = true;
+    conn.closeSync();
+  }
+}
+
+/** A UTC wall-clock time DuckDB casts to TIMESTAMP without consulting the session zone. */
+function sqlTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+function translate(abs: string, e: unknown): Error {
+  if (e instanceof NetsiftError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/No such file|not exist|ENOENT/i.test(msg))
+    return new NetsiftError(
+      `${abs}: the file disappeared during the import; nothing was imported`,
+      'input',
+    );
+  return new NetsiftError(`${abs}: could not read the file: ${msg.split('\n')[0]}`, 'input');
+}
+
+interface Step {
+  abs: string;
+  st: fs.Stats;
+  sample: FileSample;
+  format: FormatImporter;
+  options: ImportJobOptions & { tz: string };
+  job: JobContext;
+  scan: Promise<FileScan>;
+  startedIso: string;
+  setPhase(p: string): void;
+}
+
+const STATES_SQL = FLOW_STATES.map((s) => `'${s}'`).join(', ');
+
+/** Number of a dotted quad already known to be valid (no regex: see the address check). */
+const v4Sql = (c: string) =>
+  `(${V4_MAPPED_BASE}::UHUGEINT + ((split_part(${c}, '.', 1)::UBIGINT << 24) + (split_part(${c}, '.', 2)::UBIGINT << 16)
+    + (split_part(${c}, '.', 3)::UBIGINT << 8) + split_part(${c}, '.', 4)::UBIGINT))`;
+
+const addrReason = (c: string) =>
+  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing' ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
+
+/**
+ * Why a staged row is not a flow (NULL when it is one). BAD_SRC/BAD_DST test membership in the
+ * (usually empty) set of invalid addresses, so the check is a plain scan without joins.
+ */
+const reasonSql = (badAddr: boolean) => `CASE
+  WHEN s.ts IS NULL THEN 'ts: missing or not a timestamp'
+  WHEN s.src_ip IS NULL THEN 'src_ip: missing'
+  ${badAddr ? `WHEN s.src_ip IN (SELECT ip FROM stage_badaddr) THEN ${addrReason('src_ip')}` : ''}
+  WHEN s.dst_ip IS NULL THEN 'dst_ip: missing'
+  ${badAddr ? `WHEN s.dst_ip IN (SELECT ip FROM stage_badaddr) THEN ${addrReason('dst_ip')}` : ''}
+  WHEN s.src_port NOT BETWEEN 0 AND 65535 THEN 'src_port: ' || s.src_port || ' is not a port (0-65535)'
+  WHEN s.dst_port NOT BETWEEN 0 AND 65535 THEN 'dst_port: ' || s.dst_port || ' is not a port (0-65535)'
+  WHEN s.src_bytes < 0 THEN 'src_bytes: ' || s.src_bytes || ' is not a byte count (>= 0)'
+  WHEN s.dst_bytes < 0 THEN 'dst_bytes: ' || s.dst_bytes || ' is not a byte count (>= 0)'
+  WHEN s.src_pkts < 0 THEN 'src_pkts: ' || s.src_pkts || ' is not a packet count (>= 0)'
+  WHEN s.dst_pkts < 0 THEN 'dst_pkts: ' || s.dst_pkts || ' is not a packet count (>= 0)'
+  WHEN s.proto IS NULL THEN 'proto: missing'
+  WHEN s.state IS NULL THEN 'state: missing'
+  WHEN s.state NOT IN (${STATES_SQL}) THEN 'state: ' || s.state || ' is not a netsift state'
+END`;
+
+/** The source line as far as the stage knows it, when the format did not keep the raw text. */
+const RAW_SQL = `coalesce(s.raw, concat_ws(',', strftime(s.ts, '%Y-%m-%d %H:%M:%S'), s.proto, s.state_raw,
+  s.src_ip, s.src_port, s.dst_ip, s.dst_port, s.src_bytes, s.dst_bytes))`;
+
+/**
+ * Reading and validating touch only temp tables of this connection (outside the transaction, so
+ * stage rowids are plain 0..n-1 ordinals); the writes to the case happen in one transaction.
+ */
+async function stageAndWrite(
+  conn: DuckDBConnection,
+  step: Step,
+): Promise<Omit<ImportFileSummary, 'seconds'>> {
+  const { abs, st, sample, format, options, job } = step;
+  // seconds per step, kept in imports.details (where an import spends its time, for the bench)
+  const timings: Record<string, number> = {};
+  let mark = Date.now();
+  const lap = (name: string) => {
+    const now = Date.now();
+    timings[name] = (now - mark) / 1000;
+    mark = now;
+  };
+  await conn.run(`CREATE TEMP TABLE stage_flows (${STAGE_COLUMNS})`);
+  await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
+  const result = await format.load({
+    conn,
+    path: abs,
+    sample,
+    options,
+    tz: options.tz,
+    job,
+    size: st.size,
+    scan: step.scan,
+  });
+  lap('load');
+  job.checkCancelled();
+  const scan = await step.scan;
+  lap('scan_wait');
+  checkUnchanged(abs, st);
+
+  step.setPhase('validate');
+  // Addresses: validate and number each distinct address once, not once per row. IPv4 in SQL;
+  // the few IPv6 addresses (those with ':') are parsed in TypeScript and joined back.
+  await conn.run(`CREATE TEMP TABLE stage_addr AS
+    SELECT ip, ip4_num(ip) AS num FROM (SELECT src_ip AS ip FROM stage_flows UNION SELECT dst_ip FROM stage_flows)
+    WHERE ip IS NOT NULL`);
+  const v6 = await all<{ ip: string }>(
+    conn,
+    "SELECT ip FROM stage_addr WHERE num IS NULL AND contains(ip, ':')",
+  );
+  const parsed = v6.map((r) => ({ ip: r.ip, num: parseIpv6(r.ip) })).filter((r) => r.num !== null);
+  if (parsed.length) {
+    await conn.run('CREATE TEMP TABLE stage_v6 (ip VARCHAR, num UHUGEINT)');
+    const app = await conn.createAppender('stage_v6', 'main', 'temp');
+    for (const r of parsed) {
+      app.appendVarchar(r.ip);
+      app.appendUHugeInt(r.num!);
+      app.endRow();
+    }
+    app.closeSync();
+    await conn.run('UPDATE stage_addr SET num = v.num FROM stage_v6 v WHERE stage_addr.ip = v.ip');
+  }
+  job.checkCancelled();
+
+  lap('addresses');
+  await conn.run('CREATE TEMP TABLE stage_badaddr AS SELECT ip FROM stage_addr WHERE num IS NULL');
+  const badAddr =
+    (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_badaddr'))!.n > 0;
+  // Two steps so the raw text is rebuilt only for the failing rows, not for every row.
+  await conn.run(`CREATE TEMP TABLE stage_bad0 AS
+    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql(badAddr)} AS reason FROM stage_flows s)
+    WHERE reason IS NOT NULL`);
+  await conn.run(`CREATE TEMP TABLE stage_bad AS
+    SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason
+    FROM stage_bad0 b JOIN stage_flows s ON s.rowid = b.ord`);
+  const bad = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_bad'))!.n;
+  if (bad > 0 && result.lineOf) {
+    // line holds an ordinal (or NULL: the stage rowid is the ordinal); map the few to file lines
+    const rows = await all<{ ord: number; line: number | null }>(
+      conn,
+      'SELECT ord, line FROM stage_bad',
+    );
+    const lines = await result.lineOf(rows.map((r) => r.line ?? r.ord));
+    await conn.run('CREATE TEMP TABLE stage_bad_lines (ord BIGINT, line BIGINT)');
+    const app = await conn.createAppender('stage_bad_lines', 'main', 'temp');
+    rows.forEach((r, i) => {
+      app.appendBigInt(BigInt(r.ord));
+      app.appendBigInt(BigInt(lines[i]));
+      app.endRow();
+    });
+    app.closeSync();
+    await conn.run(
+      'UPDATE stage_bad SET line = l.line FROM stage_bad_lines l WHERE stage_bad.ord = l.ord',
+    );
+  }
+  job.checkCancelled();
+
+  lap('validate');
+  step.setPhase('write');
+  await conn.run('BEGIN TRANSACTION');
+  if (!options.allowDuplicate) {
+    const prev = await one<{ id: number; path: string; finished: string }>(
+      conn,
+      'SELECT id, path, finished FROM imports WHERE sha256 = $1 ORDER BY id LIMIT 1',
+      [scan.sha256],
+    );
+    if (prev)
+      throw new NetsiftError(
+        `${abs}: already in this case (import ${prev.id} of ${prev.path} on ${prev.finished}, same sha256 ` +
+          `${scan.sha256.slice(0, 12)}...); nothing imported. Use --allow-duplicate to import it again`,
+        'input',
+      );
+  }
+
+  const ids = (await one<{ import_id: number; base: number }>(
+    conn,
+    'SELECT (SELECT coalesce(max(id), 0) + 1 FROM imports) AS import_id, (SELECT coalesce(max(id), 0) FROM flows) AS base',
+  ))!;
+  const importId = ids.import_id;
+  // Dense ids in file order: with no bad rows the stage rowid is the order; otherwise number the
+  // survivors (a sort, paid only when some rows failed validation).
+  const idExpr = bad === 0 ? 's.rowid + 1' : 'row_number() OVER (ORDER BY s.rowid)';
+  const keep = bad === 0 ? '' : 'WHERE s.rowid NOT IN (SELECT ord FROM stage_bad)';
+  // Every surviving address was validated once per distinct value above. With no IPv6 among them
+  // they are all dotted quads, and plain arithmetic numbers them cheaper than two joins would.
+  const numbers =
+    parsed.length === 0 ? `${v4Sql('s.src_ip')}, ${v4Sql('s.dst_ip')}` : 'sa.num, da.num';
+  const from =
+    parsed.length === 0
+      ? 'FROM stage_flows s'
+      : 'FROM stage_flows s JOIN stage_addr sa ON sa.ip = s.src_ip JOIN stage_addr da ON da.ip = s.dst_ip';
+  await conn.run(
+    `INSERT INTO flows (id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
+       src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num)
+     SELECT $1::BIGINT + ${idExpr}, $2, s.ts, s.ts_end, s.proto, s.state, s.state_raw, s.src_ip, s.src_port::INTEGER,
+       s.dst_ip, s.dst_port::INTEGER, coalesce(s.src_bytes, 0), coalesce(s.dst_bytes, 0), s.src_pkts, s.dst_pkts,
+       s.label, ${numbers}
+     ${from} ${keep}`,
+    [ids.base, importId],
+  );
+  lap('flows');
+  job.checkCancelled();
+  await conn.run(
+    `INSERT INTO rejects SELECT $1, coalesce(line, 0), left(coalesce(raw, ''), ${RAW_MAX}), reason FROM stage_rejects`,
+    [importId],
+  );
+  await conn.run(`INSERT INTO rejects SELECT $1, coalesce(line, 0), raw, reason FROM stage_bad`, [
+    importId,
+  ]);
+
+  const counts = (await one<{
+    staged: number;
+    fmt: number;
+    first: string | null;
+    last: string | null;
+  }>(
+    conn,
+    `SELECT (SELECT count(*) FROM stage_flows) AS staged, (SELECT count(*) FROM stage_rejects) AS fmt,
+       (SELECT min(ts) FROM flows WHERE import_id = $1) AS first, (SELECT max(ts) FROM flows WHERE import_id = $1) AS last`,
+    [importId],
+  ))!;
+  const rowsRead = counts.staged - bad;
+  const rowsRejected = counts.fmt + bad;
+  if (result.dataLines === 0) {
+    const nonBlank = scan.lines - scan.blankLines;
+    throw new NetsiftError(
+      `${abs}: ${nonBlank > 0 ? 'header only, no data lines' : 'empty file (only blank lines)'}; nothing imported`,
+      'input',
+    );
+  }
+  if (rowsRead + rowsRejected !== result.dataLines)
+    throw new NetsiftError(
+      `${abs}: ${format.id} reader accounted for ${rowsRead} flows + ${rowsRejected} rejects but the file has ` +
+        `${result.dataLines} data lines; nothing imported (a netsift bug: please report it with the file)`,
+      'internal',
+    );
+  lap('rejects');
+  const finishedIso = sqlTime(new Date());
+  const details = {
+    ...(result.details ?? {}),
+    blank_lines: scan.blankLines,
+    lines: scan.lines,
+    gzip: sample.gzip,
+    timings,
+  };
+  await conn.run(
+    `INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMP, $10::TIMESTAMP,
+       $11, $12::TIMESTAMP, $13::TIMESTAMP, $14::JSON)`,
+    [
+      importId,
+      abs,
+      st.size,
+      scan.sha256,
+      format.id,
+      result.dataLines,
+      rowsRead,
+      rowsRejected,
+      step.startedIso,
+      finishedIso,
+      options.tz,
+      counts.first,
+      counts.last,
+      JSON.stringify(details),
+    ],
+  );
+  const record = (await one<ImportRecord>(
+    conn,
+    `SELECT * EXCLUDE (details) FROM imports WHERE id = $1`,
+    [importId],
+  ))!;
+  const samples = await all<RejectRecord>(
+    conn,
+    'SELECT import_id, line, raw, reason FROM rejects WHERE import_id = $1 ORDER BY line LIMIT $2',
+    [importId, options.rejectSamples ?? 5],
+  );
+  job.checkCancelled();
+  await conn.run('COMMIT');
+  return { path: abs, record, rejectSamples: samples, blankLines: scan.blankLines };
+}
