@@ -101,6 +101,8 @@ export const seedFormat: FormatImporter = {
   async load(ctx: LoadContext): Promise<LoadResult> {
     const ts = ctx.tz === 'UTC' ? 'ts' : `timezone('UTC', timezone($1, ts))`;
     const params = ctx.tz === 'UTC' ? [] : [ctx.tz];
+    // ORDER BY ordinality: the stage rowid is the file order the pipeline relies on for ids and
+    // line numbers, and without it DuckDB's parallel reader can insert a gzip file's tail first.
     const sql = `
 INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
   src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
@@ -108,7 +110,8 @@ SELECT NULL, ${ts}, NULL, ${PROTO_SQL}, ${STATE_SQL}, state, src_ip, src_port, d
   src_tx, dst_tx, NULL, NULL, NULL, NULL
 FROM read_csv(${literal(ctx.path)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
   compression = '${ctx.sample.gzip ? 'gzip' : 'none'}', columns = ${COLUMNS},
-  store_rejects = true, rejects_table = 'seed_reject_errors', rejects_scan = 'seed_reject_scans')`;
+  store_rejects = true, rejects_table = 'seed_reject_errors', rejects_scan = 'seed_reject_scans')
+  WITH ORDINALITY ORDER BY ordinality`;
     try {
       await ctx.conn.run(sql, params);
     } catch (e) {
