@@ -138,7 +138,11 @@ function makeIncident(
   const typed = list.filter((a) => a.kind === type);
   const lead = (typed.length ? typed : list).reduce((b, a) => (weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b));
   const others = detectors.filter((d) => d !== lead.detector);
-  const evidence: FlowSelector = mergeSelectors(list.map((a) => a.evidence));
+  // Evidence and span come from the alerts of the incident's own type when there are any: a
+  // supporting alert such as ip-activity covers the host's whole capture, and the analyst who
+  // opens a scan incident wants the probes, not every flow the scanner ever sent.
+  const core = typed.length ? typed : list;
+  const evidence: FlowSelector = mergeSelectors(core.map((a) => a.evidence));
   return {
     key: `${type}:${entity}`,
     type,
@@ -147,8 +151,8 @@ function makeIncident(
     attacker,
     victims: victimList,
     ips: [...ips].sort(),
-    first_seen: list.reduce((m, a) => (a.window_start < m ? a.window_start : m), list[0].window_start),
-    last_seen: list.reduce((m, a) => (a.window_end > m ? a.window_end : m), list[0].window_end),
+    first_seen: core.reduce((m, a) => (a.window_start < m ? a.window_start : m), core[0].window_start),
+    last_seen: core.reduce((m, a) => (a.window_end > m ? a.window_end : m), core[0].window_end),
     detectors,
     alert_count: list.length,
     summary: lead.summary + (others.length ? `; also flagged by ${others.join(', ')}` : ''),
