@@ -1,7 +1,8 @@
 // Benchmark of detection (issue 7): prints figures, asserts nothing.
 //   node --import tsx bench/detect.mjs [--flows 150000] [--runs 2] [--keep]
-// Generates a labelled capture of about N flows (netsift generate), imports it into a temporary
-// case, then runs the full detection (all registered detectors + incidents) `runs` times and
+// Generates a labelled capture of about N flows (netsift generate) and imports it into a case,
+// cached as bench/.cache/detect-N.duckdb (delete it to regenerate); each bench works on a temporary
+// copy and runs the full detection (all registered detectors + incidents) `runs` times and
 // prints wall and CPU seconds per detector, the incidents found and the process's peak RSS.
 // Targets: ~150k flows under 2 s of detection, 10M under 15 s, on 2 cores.
 import fs from 'node:fs';

@@ -105,6 +105,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       const drafts: AlertDraft[] = [];
       const runs: DetectorRun[] = [];
       const total = plan.detectors.length + 2;
+      const shared = new Map<string, Promise<void>>(); // temp tables die with the connection
       for (const [i, { det, params }] of plan.detectors.entries()) {
         job.checkCancelled();
         job.progress({ phase: det.id, done: i, total, unit: 'steps', message: det.title });
@@ -116,6 +117,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           params,
           internalNetworks,
           checkCancelled: () => job.checkCancelled(),
+          shared,
         });
         for (const a of out) {
           if (!(a.score >= 0 && a.score <= 1)) throw new NetsiftError(`detector ${det.id}: alert score ${a.score} outside [0,1]`, 'internal');

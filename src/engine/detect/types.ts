@@ -46,6 +46,11 @@ export interface DetectContext {
   /** Internal networks (CIDR strings); SQL has ip_internal(num) for the same. */
   internalNetworks: string[];
   checkCancelled(): void;
+  /**
+   * Per-run cache of shared temp tables (see shared.ts), keyed by table and window; absent when
+   * a detector runs on its own, which then builds what it needs itself.
+   */
+  shared?: Map<string, Promise<void>>;
 }
 
 export interface Detector {

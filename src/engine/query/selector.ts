@@ -32,6 +32,7 @@ export function selectorToSql(sel: FlowSelector, offset = 0, alias = ''): SqlPre
     if (s.protos?.length) parts.push(inList('proto', s.protos));
     if (s.states?.length) parts.push(inList('state', s.states));
     if (s.importIds?.length) parts.push(inList('import_id', s.importIds));
+    if (s.zeroBytes) parts.push(`${col('src_bytes')} = 0 AND ${col('dst_bytes')} = 0`);
     if (s.anyOf?.length) parts.push(`(${s.anyOf.map((x) => `(${build(x)})`).join(' OR ')})`);
     return parts.length ? parts.join(' AND ') : 'true';
   };

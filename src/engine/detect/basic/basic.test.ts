@@ -39,8 +39,13 @@ describe('basic detector', () => {
   it('flags zero-byte established flows, and nothing on clean traffic', async () => {
     await insertFlows(store, background());
     expect(await runDetector(store, basicDetector)).toEqual([]);
-    await insertFlows(store, [{ ts: at(30), src_ip: '192.168.1.70', dst_ip: '192.168.1.3', dst_port: 445, src_bytes: 0, dst_bytes: 0 }]);
+    await insertFlows(store, [
+      { ts: at(30), src_ip: '192.168.1.70', dst_ip: '192.168.1.3', dst_port: 445, src_bytes: 0, dst_bytes: 0, label: 'z' },
+      // same source, window and state but with bytes: not part of the evidence
+      { ts: at(31), src_ip: '192.168.1.70', dst_ip: '192.168.1.3', dst_port: 445, src_bytes: 300, dst_bytes: 0 },
+    ]);
     const alerts = await runDetector(store, basicDetector);
     expect(alerts.map((a) => [a.src_ip, a.features[0].name, a.features[0].value])).toEqual([['192.168.1.70', 'zero_byte_flows', 1]]);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'z'));
   });
 });

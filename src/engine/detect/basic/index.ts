@@ -52,9 +52,7 @@ export const basicDetector: Detector = {
         summary = `${r.src_ip} sent ${r.n} flows to 255.255.255.255 (not DHCP)`;
         note = 'limited broadcast from a non-DHCP source';
       } else {
-        // The selector has no byte filter: the evidence is the source's established flows of the
-        // window, a superset; the feature counts the zero-byte ones.
-        evidence = { ...base, states: ['established'] };
+        evidence = { ...base, states: ['established'], zeroBytes: true };
         summary = `${r.src_ip} had ${r.n} established flows with no bytes`;
         note = 'established, 0 bytes both ways';
       }

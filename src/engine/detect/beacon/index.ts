@@ -6,7 +6,7 @@ import { all } from '../../store/sql';
 import { clamp01, round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { scoreBeacon } from './score';
-import { beaconSql } from './sql';
+import { beaconSql, ignoredServiceParams } from './sql';
 
 interface PairRow {
   src_ips: string[];
@@ -80,9 +80,9 @@ export const beaconDetector: Detector = {
     const minInterval = ctx.params.minIntervalSeconds as number;
     const maxMad = ctx.params.maxIntervalMad as number;
     const maxSizeMad = ctx.params.maxSizeMad as number;
-    const ignored = ctx.params.ignoreServices as string[];
+    const ignored = ignoredServiceParams(ctx.params.ignoreServices as string[]);
     await addressClasses(ctx);
-    const rows = await all<PairRow>(ctx.conn, beaconSql(ignored.length), [
+    const rows = await all<PairRow>(ctx.conn, beaconSql(ignored.length / 2), [
       Math.round(ws * 1e6),
       ctx.params.bucketSeconds as number,
       Math.ceil(minConns),

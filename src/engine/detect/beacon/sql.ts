@@ -8,13 +8,14 @@
 /**
  * Bound parameters: $1 window length (microseconds), $2 bucket length (seconds) that groups
  * records of one source port into a connection, $3 minimum connections per pair, then `ignored`
- * services as 'proto/port' text.
+ * services as (proto, port) parameter pairs (see ignoredServiceParams).
  * One row per pair with at least $3 connections: quartiles and MAD of intervals (seconds) and of
  * connection sizes (bytes both ways), mode of sizes, distinct source ports, records, span.
  */
 export function beaconSql(ignored: number): string {
+  // compared as (proto, port), not as built 'proto/port' text: no string per flow
   const skip = ignored
-    ? `AND (proto || '/' || dst_port) NOT IN (${Array.from({ length: ignored }, (_, i) => `$${4 + i}`).join(', ')})`
+    ? `AND NOT (${Array.from({ length: ignored }, (_, i) => `(proto = $${4 + 2 * i} AND dst_port = $${5 + 2 * i}::INTEGER)`).join(' OR ')})`
     : '';
   return `
 WITH rec AS (
@@ -72,4 +73,17 @@ SELECT src_names.src_ips, dst_names.dst_ips, q.dst_port, q.proto, q.conns, q.por
 FROM q JOIN m USING (src_num, dst_num, dst_port, proto)
 JOIN src_names USING (src_num) JOIN dst_names USING (dst_num)
 `;
+}
+
+/**
+ * 'proto/port' services as bound (proto, port) pairs for beaconSql. Text that names no port (or
+ * writes one with leading zeros) could never equal a flow's service, so it is left out.
+ */
+export function ignoredServiceParams(services: string[]): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (const s of services) {
+    const m = /^([^/]+)\/(0|[1-9]\d{0,4})$/.exec(s);
+    if (m) out.push(m[1], Number(m[2]));
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import type { Feature } from '../../../shared/model';
 import { all } from '../../store/sql';
 import { clamp01, round, saturate } from '../stats';
 import type { AlertDraft, Detector } from '../types';
+import { windowPairPorts } from '../shared';
 import { usedParams } from '../windows';
 import { IQR_FEATURES, iqrFlowsSql, iqrSql, type IqrFeature } from './sql';
 
@@ -46,6 +47,7 @@ export const iqrDetector: Detector = {
       minCount: seed ? 0 : (ctx.params.minCount as number),
       minBytes: seed ? 0 : (ctx.params.minBytes as number),
     };
+    await windowPairPorts(ctx);
     if (seed) {
       const rows = await all<FlowRow>(ctx.conn, iqrFlowsSql(features), usedParams(iqrFlowsSql(features), params) as Record<string, number | boolean>);
       return rows.map((r): AlertDraft => ({

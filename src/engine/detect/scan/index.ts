@@ -9,7 +9,7 @@ import { all, one } from '../../store/sql';
 import { round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
-import { scanSql } from './sql';
+import { SCAN_MODE_SQL, scanSql } from './sql';
 
 interface Row {
   src_ip: string;
@@ -69,13 +69,14 @@ export const scanDetector: Detector = {
   async run(ctx) {
     const p = ctx.params as Record<string, number>; // numbers except `replies`
     const thresholds = { minTargets: p.minTargets, minFailedShare: p.minFailedShare, slowMinMinutes: p.slowMinMinutes, slowMaxPerHorizon: p.slowMaxPerHorizon };
-    const rows = await all<Row>(ctx.conn, scanSql(p.horizonMinutes * 60), {
+    const uni = (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: ctx.params.replies as string }))?.uni ?? false;
+    const rows = await all<Row>(ctx.conn, scanSql(p.horizonMinutes * 60, uni), {
       ws: ctx.windowSeconds,
       recurContacts: p.recurContacts,
       recurSeconds: p.recurSeconds,
       minTargets: p.minTargets,
+      minFailedShare: p.minFailedShare,
       maxList: MAX_LIST + 1,
-      replies: ctx.params.replies as string,
       theta0: p.theta0,
       theta1: p.theta1,
       alpha: p.alpha,

@@ -14,20 +14,34 @@
 //           ln(t1/t0); the first crossing of ln(beta/alpha) says scanner, of
 //           ln((1-beta)/(1-alpha)) benign.
 // The horizon (seconds) is inlined as a number literal: window frames cannot bind parameters.
-export function scanSql(horizonSeconds: number): string {
+/**
+ * Whether replies are read from reverse flows (a unidirectional export). Unidirectional exports
+ * (NetFlow v5, plain nfdump) carry no reply bytes: a reply is then a flow in the other direction,
+ * and a target failed when none came back. Named parameter $replies.
+ */
+export const SCAN_MODE_SQL = `
+SELECT CASE $replies WHEN 'reverse' THEN true WHEN 'bytes' THEN false
+       ELSE coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 END AS uni
+FROM flows`;
+
+/**
+ * The scan statement; uni is SCAN_MODE_SQL's answer, decided before so that bidirectional
+ * data (the usual case) skips the reverse-flow join altogether.
+ */
+export function scanSql(horizonSeconds: number, uni: boolean): string {
   if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
-  return `
-WITH mode AS (
-  -- unidirectional exports (NetFlow v5, plain nfdump) carry no reply bytes: a reply is then a
-  -- flow in the other direction, and a target failed when none came back
-  SELECT CASE $replies WHEN 'reverse' THEN true WHEN 'bytes' THEN false
-         ELSE coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 END AS uni
-  FROM flows
-),
-rev AS (
+  const rev = uni
+    ? `rev AS (
   SELECT DISTINCT dst_ip AS src_ip, src_ip AS dst_ip, src_port AS dst_port, proto FROM flows
-  WHERE (SELECT uni FROM mode) AND src_port IS NOT NULL
-),
+  WHERE src_port IS NOT NULL
+),`
+    : '';
+  const targets1 = uni
+    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_ip IS NULL AS failed
+  FROM targets0 t LEFT JOIN rev r USING (src_ip, dst_ip, dst_port, proto)`
+    : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed FROM targets0 t`;
+  return `
+WITH ${rev}
 targets0 AS (
   SELECT src_ip, dst_ip, dst_port, proto, any_value(dst_num) AS dst_num, min(ts) AS first_ts, max(ts) AS last_ts,
          bool_and(state IN ('reset', 'connecting') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0)) AS failed_bytes,
@@ -37,9 +51,7 @@ targets0 AS (
   GROUP BY src_ip, dst_ip, dst_port, proto
 ),
 targets1 AS (
-  SELECT t.* EXCLUDE (failed_bytes, refused),
-         CASE WHEN (SELECT uni FROM mode) THEN t.refused OR r.src_ip IS NULL ELSE t.failed_bytes END AS failed
-  FROM targets0 t LEFT JOIN rev r USING (src_ip, dst_ip, dst_port, proto)
+  ${targets1}
 ),
 -- address classes per target, not per flow: far fewer rows to test against the range tables
 targets AS (
@@ -59,7 +71,9 @@ per AS (
          avg(failed::INTEGER) FILTER (WHERE NOT recurring) AS failed_share
   FROM marked GROUP BY src_ip, internal
 ),
-cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets),
+-- a source below the failure share is never reported (the caller drops it): leaving it out here
+-- spares the per-destination walk over busy servers' thousands of contacts
+cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets AND failed_share >= $minFailedShare),
 nt AS (
   SELECT m.* FROM marked m JOIN cand c ON m.src_ip = c.src_ip AND m.internal = c.internal
   WHERE NOT m.recurring AND m.failed
