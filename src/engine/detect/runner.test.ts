@@ -36,9 +36,22 @@ describe('detection runner', () => {
     const r2 = await runDetection(store, { only: ['scan'], params: { scan: { minTargets: 500 } } }).result;
     expect(r2.runId).toBe(r1.runId + 1);
     const again = await buildReport(store);
-    expect(again.summary.alerts).toBe(0);
-    expect(again.incidents).toEqual([]);
+    // scan's alerts were replaced (by none); the other detectors' latest alerts are kept
+    const scanAlerts = r1.detectors.find((d) => d.id === 'scan')!.alerts;
+    expect(again.alerts.filter((a) => a.detector === 'scan')).toEqual([]);
+    expect(again.summary.alerts).toBe(r1.alerts - scanAlerts);
+    expect(again.incidents.some((i) => i.detectors.includes('scan'))).toBe(false);
     expect(again.summary.detectors).toEqual([expect.objectContaining({ id: 'scan', params: expect.objectContaining({ minTargets: 500 }) })]);
+  });
+
+  it('a partial run (only) keeps the other detectors’ alerts and rebuilds the same incidents', async () => {
+    const r1 = await runDetection(store, { only: ['basic', 'port-activity', 'ip-activity', 'iqr', 'scan'] }).result;
+    const before = await buildReport(store);
+    const r2 = await runDetection(store, { only: ['basic'] }).result;
+    const after = await buildReport(store);
+    expect(r2.alerts).toBe(r1.alerts);
+    expect(after.incidents.map((i) => [i.key, i.flow_count])).toEqual(before.incidents.map((i) => [i.key, i.flow_count]));
+    expect(after.alerts.map((a) => a.detector).sort()).toEqual(before.alerts.map((a) => a.detector).sort());
   });
 
   it('refuses unknown detectors and parameters before doing anything', () => {

@@ -127,6 +127,9 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         runs.push({ id: det.id, params, alerts: out.length, seconds: (performance.now() - t) / 1000 });
       }
       job.checkCancelled();
+      // A partial run (`only`, e.g. blacklist after a feed refresh) keeps the other detectors'
+      // latest alerts, so the incidents are rebuilt from everything the case knows.
+      if (opts.only?.length) drafts.push(...(await previousAlerts(conn, plan.detectors.map((d) => d.det.id))));
       job.progress({ phase: 'incidents', done: plan.detectors.length, total, unit: 'steps' });
       const { kept, suppressed } = await suppress(store, drafts);
       const tInc = performance.now();
@@ -184,4 +187,26 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       conn.closeSync();
     }
   });
+}
+
+interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind'> {
+  features: string;
+  evidence: string;
+  kind: string | null;
+}
+
+/** The case's current alerts of detectors other than `ran`, as drafts for the ensemble. */
+async function previousAlerts(conn: Parameters<typeof all>[0], ran: string[]): Promise<AlertDraft[]> {
+  const rows = await all<StoredAlert>(
+    conn,
+    `SELECT detector, severity, score, src_ip, dst_ip, window_start, window_end, features, flow_count, evidence,
+            summary, kind FROM alerts WHERE NOT list_contains($1::JSON::VARCHAR[], detector) ORDER BY id`,
+    [JSON.stringify(ran)],
+  );
+  return rows.map((r) => ({
+    ...r,
+    features: JSON.parse(r.features),
+    evidence: JSON.parse(r.evidence),
+    kind: (r.kind ?? undefined) as AlertDraft['kind'],
+  }));
 }

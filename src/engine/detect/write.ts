@@ -29,6 +29,8 @@ export async function writeAlerts(
     const inc = incidentOf(i);
     if (inc == null) ap.appendNull();
     else ap.appendBigInt(BigInt(inc));
+    if (a.kind) ap.appendVarchar(a.kind);
+    else ap.appendNull();
     ap.endRow();
   });
   ap.closeSync();

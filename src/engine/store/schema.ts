@@ -93,7 +93,8 @@ CREATE TABLE alerts (
   flow_count BIGINT NOT NULL,
   evidence JSON NOT NULL,
   summary VARCHAR NOT NULL,
-  incident_id BIGINT
+  incident_id BIGINT,
+  kind VARCHAR                  -- incident type the detector suggested (AlertDraft.kind)
 );
 
 CREATE TABLE incidents (
