@@ -22,7 +22,11 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-const flowsCount = async () => Number(await page.getByTestId('flows-count').getAttribute('data-count'));
+// NaN while the grid is still counting, so polls wait for a real number
+const flowsCount = async () => {
+  const v = await page.getByTestId('flows-count').getAttribute('data-count');
+  return v && /^\d+$/.test(v) ? Number(v) : NaN;
+};
 const waitForCount = async () => {
   await expect(page.getByTestId('flows-count')).toHaveAttribute('data-count', /^\d+$/, { timeout: 30_000 });
   return flowsCount();
@@ -82,7 +86,8 @@ test('brushing the timeline narrows the grid', async () => {
   // on the whole case: the selected incident's flows may lie outside the brushed range
   await page.keyboard.press('Escape');
   await expect(page.getByText(/incident #\d+/)).toHaveCount(0);
-  const before = await flowsCount();
+  const before = (await app.call<{ flows: number }>('caseInfo')).flows;
+  await expect.poll(flowsCount, { timeout: 30_000 }).toBe(before);
   const chart = page.getByTestId('timeline-chart');
   const box = (await chart.boundingBox())!;
   const y = box.y + box.height * 0.5;
@@ -99,11 +104,12 @@ test('brushing the timeline narrows the grid', async () => {
   await expect.poll(flowsCount, { timeout: 30_000 }).toBe(before);
   // back to the scanner's incident for the specs that follow
   await incidentCell(0, 'type').click();
-  await expect(page.getByText(/incident #\d+/)).toBeVisible();
+  const [top] = await app.call<{ flow_count: number }[]>('incidents');
+  await expect.poll(flowsCount, { timeout: 30_000 }).toBe(top.flow_count);
 });
 
 test('the filter bar accepts a valid expression and rejects an invalid one', async () => {
-  const before = await flowsCount();
+  const before = await waitForCount();
   const input = page.getByLabel('Filter', { exact: true });
   await page.keyboard.press('/');
   await expect(input).toBeFocused();
