@@ -10,6 +10,7 @@ import { listIncidents } from '../triage/incident-lookup';
 import { updateTriage } from '../triage/triage-store';
 import { exportReport } from './export';
 import { findChromium } from './pdf';
+import { checkSchema, type Schema } from './schema-check';
 import type { TriagedReport } from './types';
 
 const tmp = makeTmpDir();
@@ -83,8 +84,12 @@ describe('report export', () => {
     expect(rep.triage[scan.key].status).toBe('confirmed');
     expect(rep.audit.map((a) => a.field)).toContain('status');
     expect(rep.summary.flows).toBe(1600);
-    for (const k of ['id', 'type', 'severity', 'score', 'attacker', 'victims', 'ips', 'first_seen', 'last_seen', 'detectors', 'alert_count', 'flow_count', 'summary'])
-      expect(rep.incidents[0]).toHaveProperty(k);
+    const schema = JSON.parse(fs.readFileSync(new URL('../../../resources/schema/report.schema.json', import.meta.url), 'utf8')) as Schema;
+    expect(checkSchema(rep, schema)).toEqual([]);
+    // the checker itself rejects what breaks the schema
+    const broken = { ...rep, incidents: [{ ...rep.incidents[0], score: 2, severity: 'dire' }] };
+    expect(checkSchema(broken, schema)).toEqual(['$.incidents[0].severity: "dire" not in ["info","low","medium","high","critical"]', '$.incidents[0].score: 2 > 1']);
+    expect(checkSchema({ summary: {}, alerts: [] }, schema)).toContain('$.incidents: missing');
   });
 
   it('writes a CSV with exactly the incident’s evidence flows', async () => {
