@@ -70,6 +70,11 @@ if (!app.requestSingleInstanceLock()) {
     const settings = await service.appSettings();
     if (!settings.sampleOpened) await service.openSample().catch(() => undefined);
     await createWindow();
+    // threat-intel feeds: refresh what is due now and then every 15 minutes (each feed keeps its
+    // own interval, Spamhaus at least an hour); a changed list is matched again on the open case
+    const refreshDue = () => void service.refreshDueFeeds().catch(() => undefined);
+    refreshDue();
+    setInterval(refreshDue, 15 * 60 * 1000).unref();
   });
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());

@@ -10,13 +10,14 @@ export function defaultOps(): EngineOps {
   const feeds = new FeedService(netsiftHome());
   return {
     importFiles: (store, paths) => importFiles(store, paths),
-    runDetection: (store) => runDetection(store),
+    runDetection: (store, opts) => runDetection(store, opts),
     feeds: {
       list: () => feeds.list(),
       refresh: async (ids) => {
         if (!ids?.length) return feeds.refresh(undefined, { force: true }).result;
         for (const id of ids) await feeds.refresh(id, { force: true }).result;
       },
+      refreshDue: () => feeds.refresh(undefined).result,
       setEnabled: (id, enabled) => feeds.setEnabled(id, enabled),
       add: (req) => feeds.add(req),
       remove: (id) => feeds.remove(id),

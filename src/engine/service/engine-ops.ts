@@ -7,13 +7,16 @@ import type { CaseStore } from '../store/case-store';
 export interface EngineOps {
   importFiles(store: CaseStore, paths: string[]): Job<unknown>;
   /** Null when detection should not run after an import. */
-  runDetection(store: CaseStore): Job<unknown> | null;
+  runDetection(store: CaseStore, opts?: { only?: string[] }): Job<unknown> | null;
   feeds: FeedOps | null;
 }
 
 export interface FeedOps {
   list(): Promise<FeedStatus[]>;
+  /** Refresh now (the analyst asked), whatever the feeds' intervals. */
   refresh(ids?: string[]): Promise<unknown>;
+  /** Refresh the feeds that are due (start-up and timer); others are skipped. */
+  refreshDue?(): Promise<unknown>;
   setEnabled(id: string, enabled: boolean): Promise<unknown>;
   add(req: FeedAddRequest): Promise<unknown>;
   remove(id: string): Promise<unknown>;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobState, ServerEvent } from '../../shared/api';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { writeCapture } from './capture-fixture.test-helper';
+import { startTestServer } from '../intel/test-server';
 import { defaultOps } from './default-ops';
 import { NetsiftService } from './netsift-service';
 
@@ -93,6 +94,30 @@ describe('NetsiftService', () => {
     const alerts = await svc.alerts(scan!.id);
     expect(alerts.length).toBe(scan!.alert_count);
     expect(Array.isArray(alerts[0].features)).toBe(true);
+  });
+
+  it('a feed refresh that changes a list matches the open case again, without re-import', async () => {
+    const before = await svc.incidents();
+    expect(before.some((i) => i.type === 'blacklist')).toBe(false);
+    const server = await startTestServer();
+    try {
+      server.route('/list.txt', (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('# test list\n93.184.216.2\n');
+      });
+      await svc.addFeed({ id: 'test-list', url: server.url('/list.txt'), format: 'ip-list' });
+      const flows = (await svc.caseInfo())!.flows;
+      await svc.refreshFeeds(['test-list']);
+      const after = await svc.incidents();
+      const hit = after.find((i) => i.type === 'blacklist');
+      expect(hit?.victims.concat(hit.ips)).toContain('93.184.216.2');
+      // the other incidents are still there, and nothing was imported again
+      for (const i of before) expect(after.map((x) => x.key)).toContain(i.key);
+      expect((await svc.caseInfo())!.flows).toBe(flows);
+      await svc.removeFeed('test-list');
+    } finally {
+      await server.close();
+    }
   });
 
   it('keeps UI state in the case so it reopens as left', async () => {

@@ -375,8 +375,34 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async refreshFeeds(ids?: string[]): Promise<FeedStatus[]> {
-    await this.feedOps().refresh(ids);
-    return this.feeds();
+    return this.refreshThenRematch(() => this.feedOps().refresh(ids));
+  }
+
+  /** Start-up and timer refresh (Electron main): only the feeds that are due. Not in the contract. */
+  async refreshDueFeeds(): Promise<FeedStatus[]> {
+    const ops = this.feedOps();
+    return this.refreshThenRematch(() => (ops.refreshDue ? ops.refreshDue() : Promise.resolve()));
+  }
+
+  /**
+   * A refresh that changed a list is matched again on the open case at once: the blacklist
+   * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
+   */
+  private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
+    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const before = versions(await this.feeds());
+    await refresh();
+    const after = await this.feeds();
+    const store = this.store;
+    if (store && versions(after) !== before && !this.registry.running()) {
+      const job = this.opts.ops.runDetection(store, { only: ['blacklist'] });
+      if (job) {
+        await job.result;
+        const info = await this.caseInfo();
+        if (info) this.publish({ type: 'case', info });
+      }
+    }
+    return after;
   }
 
   async setFeedEnabled(id: string, enabled: boolean): Promise<FeedStatus[]> {
