@@ -14,15 +14,10 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-bench-zeek-'));
 const { CaseStore } = await import('../src/engine/store/case-store.ts');
 const { importFiles } = await import('../src/engine/import/pipeline.ts');
 
-let x = 11;
-const rnd = (n) => {
-  x ^= x << 13;
-  x >>>= 0;
-  x ^= x >>> 17;
-  x ^= x << 5;
-  x >>>= 0;
-  return x % n;
-};
+// the generator's seeded PRNG: the same bench input on every run
+const { Rng } = await import('../src/engine/generate/prng.ts');
+const rng = new Rng(11, 'bench-zeek-vs-seed');
+const rnd = (n) => rng.int(0, n - 1);
 
 const seedFile = path.join(dir, 'flows.csv');
 const zeekFile = path.join(dir, 'conn.log');

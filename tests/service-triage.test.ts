@@ -3,25 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobState } from '../src/shared/api';
 import { startServer, type RunningServer } from '../src/cli/server/http-server';
 import { writeCapture } from '../src/engine/service/capture-fixture.test-helper';
 import { defaultOps } from '../src/engine/service/default-ops';
 import { NetsiftService } from '../src/engine/service/netsift-service';
 import { exportedFile } from '../src/engine/service/triage-ops';
 import { makeTmpDir } from './helpers/tmp';
+import { waitJob } from './helpers/wait-job';
 
 const SCANNER = '10.0.0.66';
-
-const waitJob = (svc: NetsiftService, id: string) =>
-  new Promise<JobState>((resolve) => {
-    const check = async () => {
-      const j = await svc.job(id);
-      if (j.status !== 'running') resolve(j);
-      else setTimeout(check, 50);
-    };
-    void check();
-  });
 
 describe('service: triage, allow rules, export, save as', () => {
   const tmp = makeTmpDir();

@@ -2,22 +2,13 @@
 // queries the workspace makes, UI state, recent cases and errors.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobState, ServerEvent } from '../../shared/api';
+import type { ServerEvent } from '../../shared/api';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { writeCapture } from './capture-fixture.test-helper';
 import { startTestServer } from '../intel/test-server';
 import { defaultOps } from './default-ops';
 import { NetsiftService } from './netsift-service';
-
-const waitJob = (svc: NetsiftService, id: string) =>
-  new Promise<JobState>((resolve) => {
-    const check = async () => {
-      const j = await svc.job(id);
-      if (j.status !== 'running') resolve(j);
-      else setTimeout(check, 50);
-    };
-    void check();
-  });
+import { waitJob } from '../../../tests/helpers/wait-job';
 
 describe('NetsiftService', () => {
   const tmp = makeTmpDir();
