@@ -10,7 +10,9 @@ const SKIP = /^(\.|README|LICENSE)|\.(md|txt|json\.sig|sha256|pdf|html?)$|^nfcap
 export function expandInputs(paths: string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
-    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (SKIP.test(e.name)) continue;
       const p = path.join(dir, e.name);
@@ -29,7 +31,8 @@ export function expandInputs(paths: string[]): string[] {
     if (st.isDirectory()) {
       const before = out.length;
       walk(p);
-      if (out.length === before) throw new NetsiftError(`${path.resolve(p)}: folder holds no files to import`, 'input');
+      if (out.length === before)
+        throw new NetsiftError(`${path.resolve(p)}: folder holds no files to import`, 'input');
     } else out.push(p);
   }
   return out;

@@ -5,29 +5,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type {
-  ImportFileSummary,
-  ImportRecord,
-  ImportSummary,
-  RejectRecord,
-} from '../../shared/model';
-import { FLOW_STATES } from '../../shared/model';
+import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import { Job, type JobContext } from '../jobs/job';
 import type { CaseStore } from '../store/case-store';
 import { CancelledError, NetsiftError } from '../store/errors';
 import { all, one } from '../store/sql';
-import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
+import { parseIpv6 } from '../util/ip';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
 import { scanFile } from './scan-file';
+import { directWrite } from './direct-write';
+import { RAW_MAX, RAW_SQL, reasonSql, v4Sql } from './validate-sql';
 import {
-  STAGE_COLUMNS,
-  type FileSample,
-  type FileScan,
-  type FormatImporter,
-  type ImportOptions,
-} from './types';
+  checkUnchanged,
+  finishImport,
+  lapTimer,
+  nextIds,
+  numberBadLines,
+  refuseDuplicate,
+  sqlTime,
+  type Step,
+} from './write-step';
+import { STAGE_COLUMNS, type FileSample, type FormatImporter, type ImportOptions } from './types';
 
 export interface ImportJobOptions extends ImportOptions {
   /** 'auto' (default) or a registered format id ('csv' is an alias of 'csv-mapped'). */
@@ -38,7 +38,6 @@ export interface ImportJobOptions extends ImportOptions {
   rejectSamples?: number;
 }
 
-const RAW_MAX = 1000;
 const FORMAT_ALIASES: Record<string, string> = { csv: 'csv-mapped' };
 
 export function importFiles(
@@ -169,29 +168,6 @@ function statInput(abs: string): fs.Stats {
   return st;
 }
 
-/** The file must be the same one, unchanged, after the read; otherwise what we read is not evidence. */
-function checkUnchanged(abs: string, st: fs.Stats): void {
-  let now: fs.Stats;
-  try {
-    now = fs.statSync(abs);
-  } catch {
-    throw new NetsiftError(
-      `${abs}: the file disappeared during the import; nothing was imported`,
-      'input',
-    );
-  }
-  if (
-    now.ino !== st.ino ||
-    now.dev !== st.dev ||
-    now.size !== st.size ||
-    now.mtimeMs !== st.mtimeMs
-  )
-    throw new NetsiftError(
-      `${abs}: the file changed during the import; nothing was imported`,
-      'input',
-    );
-}
-
 interface Span {
   before: number;
   total: number;
@@ -251,7 +227,8 @@ async function importOne(
   try {
     job.checkCancelled();
     try {
-      const summary = await stageAndWrite(conn, {
+      const write = format.direct ? directWrite : stageAndWrite;
+      const summary = await write(conn, {
         abs,
         st,
         sample,
@@ -282,11 +259,6 @@ async function importOne(
   }
 }
 
-/** A UTC wall-clock time DuckDB casts to TIMESTAMP without consulting the session zone. */
-function sqlTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
 function translate(abs: string, e: unknown): Error {
   if (e instanceof NetsiftError) return e;
   const msg = e instanceof Error ? e.message : String(e);
@@ -298,53 +270,6 @@ function translate(abs: string, e: unknown): Error {
   return new NetsiftError(`${abs}: could not read the file: ${msg.split('\n')[0]}`, 'input');
 }
 
-interface Step {
-  abs: string;
-  st: fs.Stats;
-  sample: FileSample;
-  format: FormatImporter;
-  options: ImportJobOptions & { tz: string };
-  job: JobContext;
-  scan: Promise<FileScan>;
-  startedIso: string;
-  setPhase(p: string): void;
-}
-
-const STATES_SQL = FLOW_STATES.map((s) => `'${s}'`).join(', ');
-
-/** Number of a dotted quad already known to be valid (no regex: see the address check). */
-const v4Sql = (c: string) =>
-  `(${V4_MAPPED_BASE}::UHUGEINT + ((split_part(${c}, '.', 1)::UBIGINT << 24) + (split_part(${c}, '.', 2)::UBIGINT << 16)
-    + (split_part(${c}, '.', 3)::UBIGINT << 8) + split_part(${c}, '.', 4)::UBIGINT))`;
-
-const addrReason = (c: string) =>
-  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing' ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
-
-/**
- * Why a staged row is not a flow (NULL when it is one). BAD_SRC/BAD_DST test membership in the
- * (usually empty) set of invalid addresses, so the check is a plain scan without joins.
- */
-const reasonSql = (badAddr: boolean) => `CASE
-  WHEN s.ts IS NULL THEN 'ts: missing or not a timestamp'
-  WHEN s.src_ip IS NULL THEN 'src_ip: missing'
-  ${badAddr ? `WHEN s.src_ip IN (SELECT ip FROM stage_badaddr) THEN ${addrReason('src_ip')}` : ''}
-  WHEN s.dst_ip IS NULL THEN 'dst_ip: missing'
-  ${badAddr ? `WHEN s.dst_ip IN (SELECT ip FROM stage_badaddr) THEN ${addrReason('dst_ip')}` : ''}
-  WHEN s.src_port NOT BETWEEN 0 AND 65535 THEN 'src_port: ' || s.src_port || ' is not a port (0-65535)'
-  WHEN s.dst_port NOT BETWEEN 0 AND 65535 THEN 'dst_port: ' || s.dst_port || ' is not a port (0-65535)'
-  WHEN s.src_bytes < 0 THEN 'src_bytes: ' || s.src_bytes || ' is not a byte count (>= 0)'
-  WHEN s.dst_bytes < 0 THEN 'dst_bytes: ' || s.dst_bytes || ' is not a byte count (>= 0)'
-  WHEN s.src_pkts < 0 THEN 'src_pkts: ' || s.src_pkts || ' is not a packet count (>= 0)'
-  WHEN s.dst_pkts < 0 THEN 'dst_pkts: ' || s.dst_pkts || ' is not a packet count (>= 0)'
-  WHEN s.proto IS NULL THEN 'proto: missing'
-  WHEN s.state IS NULL THEN 'state: missing'
-  WHEN s.state NOT IN (${STATES_SQL}) THEN 'state: ' || s.state || ' is not a netsift state'
-END`;
-
-/** The source line as far as the stage knows it, when the format did not keep the raw text. */
-const RAW_SQL = `coalesce(s.raw, concat_ws(',', strftime(s.ts, '%Y-%m-%d %H:%M:%S'), s.proto, s.state_raw,
-  s.src_ip, s.src_port, s.dst_ip, s.dst_port, s.src_bytes, s.dst_bytes))`;
-
 /**
  * Reading and validating touch only temp tables of this connection (outside the transaction, so
  * stage rowids are plain 0..n-1 ordinals); the writes to the case happen in one transaction.
@@ -354,14 +279,7 @@ async function stageAndWrite(
   step: Step,
 ): Promise<Omit<ImportFileSummary, 'seconds'>> {
   const { abs, st, sample, format, options, job } = step;
-  // seconds per step, kept in imports.details (where an import spends its time, for the bench)
-  const timings: Record<string, number> = {};
-  let mark = Date.now();
-  const lap = (name: string) => {
-    const now = Date.now();
-    timings[name] = (now - mark) / 1000;
-    mark = now;
-  };
+  const { timings, lap } = lapTimer();
   await conn.run(`CREATE TEMP TABLE stage_flows (${STAGE_COLUMNS})`);
   await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
   const result = await format.load({
@@ -410,55 +328,21 @@ async function stageAndWrite(
     (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_badaddr'))!.n > 0;
   // Two steps so the raw text is rebuilt only for the failing rows, not for every row.
   await conn.run(`CREATE TEMP TABLE stage_bad0 AS
-    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql(badAddr)} AS reason FROM stage_flows s)
+    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null))} AS reason FROM stage_flows s)
     WHERE reason IS NOT NULL`);
   await conn.run(`CREATE TEMP TABLE stage_bad AS
     SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason
     FROM stage_bad0 b JOIN stage_flows s ON s.rowid = b.ord`);
   const bad = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_bad'))!.n;
-  if (bad > 0 && result.lineOf) {
-    // line holds an ordinal (or NULL: the stage rowid is the ordinal); map the few to file lines
-    const rows = await all<{ ord: number; line: number | null }>(
-      conn,
-      'SELECT ord, line FROM stage_bad',
-    );
-    const lines = await result.lineOf(rows.map((r) => r.line ?? r.ord));
-    await conn.run('CREATE TEMP TABLE stage_bad_lines (ord BIGINT, line BIGINT)');
-    const app = await conn.createAppender('stage_bad_lines', 'main', 'temp');
-    rows.forEach((r, i) => {
-      app.appendBigInt(BigInt(r.ord));
-      app.appendBigInt(BigInt(lines[i]));
-      app.endRow();
-    });
-    app.closeSync();
-    await conn.run(
-      'UPDATE stage_bad SET line = l.line FROM stage_bad_lines l WHERE stage_bad.ord = l.ord',
-    );
-  }
+  if (bad > 0 && result.lineOf) await numberBadLines(conn, result.lineOf);
   job.checkCancelled();
 
   lap('validate');
   step.setPhase('write');
   await conn.run('BEGIN TRANSACTION');
-  if (!options.allowDuplicate) {
-    const prev = await one<{ id: number; path: string; finished: string }>(
-      conn,
-      'SELECT id, path, finished FROM imports WHERE sha256 = $1 ORDER BY id LIMIT 1',
-      [scan.sha256],
-    );
-    if (prev)
-      throw new NetsiftError(
-        `${abs}: already in this case (import ${prev.id} of ${prev.path} on ${prev.finished}, same sha256 ` +
-          `${scan.sha256.slice(0, 12)}...); nothing imported. Use --allow-duplicate to import it again`,
-        'input',
-      );
-  }
-
-  const ids = (await one<{ import_id: number; base: number }>(
-    conn,
-    'SELECT (SELECT coalesce(max(id), 0) + 1 FROM imports) AS import_id, (SELECT coalesce(max(id), 0) FROM flows) AS base',
-  ))!;
-  const importId = ids.import_id;
+  await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
+  const ids = await nextIds(conn);
+  const importId = ids.importId;
   // Dense ids in file order: with no bad rows the stage rowid is the order; otherwise number the
   // survivors (a sort, paid only when some rows failed validation).
   const idExpr = bad === 0 ? 's.rowid + 1' : 'row_number() OVER (ORDER BY s.rowid)';
@@ -482,80 +366,6 @@ async function stageAndWrite(
   );
   lap('flows');
   job.checkCancelled();
-  await conn.run(
-    `INSERT INTO rejects SELECT $1, coalesce(line, 0), left(coalesce(raw, ''), ${RAW_MAX}), reason FROM stage_rejects`,
-    [importId],
-  );
-  await conn.run(`INSERT INTO rejects SELECT $1, coalesce(line, 0), raw, reason FROM stage_bad`, [
-    importId,
-  ]);
-
-  const counts = (await one<{
-    staged: number;
-    fmt: number;
-    first: string | null;
-    last: string | null;
-  }>(
-    conn,
-    `SELECT (SELECT count(*) FROM stage_flows) AS staged, (SELECT count(*) FROM stage_rejects) AS fmt,
-       (SELECT min(ts) FROM flows WHERE import_id = $1) AS first, (SELECT max(ts) FROM flows WHERE import_id = $1) AS last`,
-    [importId],
-  ))!;
-  const rowsRead = counts.staged - bad;
-  const rowsRejected = counts.fmt + bad;
-  if (result.dataLines === 0) {
-    const nonBlank = scan.lines - scan.blankLines;
-    throw new NetsiftError(
-      `${abs}: ${nonBlank > 0 ? 'header only, no data lines' : 'empty file (only blank lines)'}; nothing imported`,
-      'input',
-    );
-  }
-  if (rowsRead + rowsRejected !== result.dataLines)
-    throw new NetsiftError(
-      `${abs}: ${format.id} reader accounted for ${rowsRead} flows + ${rowsRejected} rejects but the file has ` +
-        `${result.dataLines} data lines; nothing imported (a netsift bug: please report it with the file)`,
-      'internal',
-    );
-  lap('rejects');
-  const finishedIso = sqlTime(new Date());
-  const details = {
-    ...(result.details ?? {}),
-    blank_lines: scan.blankLines,
-    lines: scan.lines,
-    gzip: sample.gzip,
-    timings,
-  };
-  await conn.run(
-    `INSERT INTO imports VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::TIMESTAMP, $10::TIMESTAMP,
-       $11, $12::TIMESTAMP, $13::TIMESTAMP, $14::JSON)`,
-    [
-      importId,
-      abs,
-      st.size,
-      scan.sha256,
-      format.id,
-      result.dataLines,
-      rowsRead,
-      rowsRejected,
-      step.startedIso,
-      finishedIso,
-      options.tz,
-      counts.first,
-      counts.last,
-      JSON.stringify(details),
-    ],
-  );
-  const record = (await one<ImportRecord>(
-    conn,
-    `SELECT * EXCLUDE (details) FROM imports WHERE id = $1`,
-    [importId],
-  ))!;
-  const samples = await all<RejectRecord>(
-    conn,
-    'SELECT import_id, line, raw, reason FROM rejects WHERE import_id = $1 ORDER BY line LIMIT $2',
-    [importId, options.rejectSamples ?? 5],
-  );
-  job.checkCancelled();
-  await conn.run('COMMIT');
-  return { path: abs, record, rejectSamples: samples, blankLines: scan.blankLines };
+  const staged = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_flows'))!.n;
+  return finishImport(conn, step, { importId, rowsRead: staged - bad, result, scan, timings, lap });
 }

@@ -107,10 +107,31 @@ export interface LoadResult {
   lineOf?: (ordinals: number[]) => Promise<number[]>;
 }
 
+/**
+ * A format whose whole read is one DuckDB SELECT over the file (read_csv) can offer it instead of
+ * load(): the pipeline then inserts straight into flows in one pass (no staging copy, see
+ * direct-write.ts) and reads the file a second time only when some rows fail validation, to number
+ * and explain them. Both SELECTs yield the stage columns except `line` (raw may be NULL), in file
+ * order, with no joins (a join in the insert pipeline loses DuckDB's insertion order).
+ */
+export interface DirectRead {
+  /** The read for the insert; the reader keeps its own rejects (store_rejects). */
+  select: string;
+  /** The same rows for the recheck pass, plus a 1-based `ordinality` column; no reject table. */
+  recheck: string;
+  params: string[];
+  /** After the insert: put the reader's rejects in stage_rejects, count the data lines. */
+  finish(): Promise<LoadResult>;
+  /** The analyst's message for an error of the read itself (binary input, broken line endings). */
+  explain(e: unknown): Error;
+}
+
 export interface FormatImporter {
   id: string;
   title: string;
   /** 0 = not this format, 1 = certainly this format. Looks only at the sample. */
   sniff(sample: FileSample): number;
   load(ctx: LoadContext): Promise<LoadResult>;
+  /** Optional one-pass read (see DirectRead); load() remains the fallback and the reference. */
+  direct?(ctx: LoadContext): DirectRead;
 }

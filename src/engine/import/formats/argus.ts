@@ -5,7 +5,17 @@
 // local capture time (the import's zone applies); ra's epoch output (-u) is read too.
 import { NetsiftError } from '../../store/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
-import { epochSeconds, firstLine, headerIndex, loadLines, protoSql, requireColumns, toUtc, unset, type LinesSpec } from './delimited-lines';
+import {
+  epochSeconds,
+  firstLine,
+  headerIndex,
+  loadLines,
+  protoSql,
+  requireColumns,
+  toUtc,
+  unset,
+  type LinesSpec,
+} from './delimited-lines';
 import { argusStateSql } from './argus-states';
 
 const ALIASES: Record<string, string[]> = {
@@ -41,7 +51,8 @@ export const argusFormat: FormatImporter = {
   sniff(sample: FileSample): number {
     const cols = splitHeader(firstLine(sample.lines)).map((c) => c.toLowerCase());
     const has = (c: string) => cols.includes(c.toLowerCase());
-    if (has('StartTime') && has('SrcAddr') && has('DstAddr') && (has('Dir') || has('State'))) return 0.95;
+    if (has('StartTime') && has('SrcAddr') && has('DstAddr') && (has('Dir') || has('State')))
+      return 0.95;
     if ((has('StartTime') || has('stime')) && has('SrcAddr') && has('DstAddr')) return 0.8;
     return 0;
   },
@@ -86,7 +97,12 @@ export const argusFormat: FormatImporter = {
       header: true,
       typed,
       checks: [
-        { name: 'StartTime', raw: start, typed: 't_ts', what: 'a time (YYYY/MM/DD HH:MM:SS.ffffff)' },
+        {
+          name: 'StartTime',
+          raw: start,
+          typed: 't_ts',
+          what: 'a time (YYYY/MM/DD HH:MM:SS.ffffff)',
+        },
         { name: 'Dur', raw: v('dur'), typed: 't_dur', what: 'a duration in seconds' },
         { name: 'Sport', raw: v('sport'), typed: 't_sp', what: 'a port number' },
         { name: 'Dport', raw: v('dport'), typed: 't_dp', what: 'a port number' },
@@ -120,7 +136,11 @@ export const argusFormat: FormatImporter = {
       lineOf: r.lineOf,
       details: {
         columns: header.length,
-        dst_bytes: has('dstbytes') ? 'DstBytes' : has('srcbytes') ? 'TotBytes - SrcBytes' : 'unknown (0)',
+        dst_bytes: has('dstbytes')
+          ? 'DstBytes'
+          : has('srcbytes')
+            ? 'TotBytes - SrcBytes'
+            : 'unknown (0)',
         packets: has('srcpkts') ? 'per direction' : 'TotPkts only: per-direction packets unknown',
         label: has('label'),
       },

@@ -5,7 +5,16 @@
 // connection state: it is derived from the flag counts (RST: reset, FIN: closed, ...).
 import { literal } from '../../store/sql';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
-import { firstLine, headerIndex, loadLines, protoSql, requireColumns, toUtc, unset, type LinesSpec } from './delimited-lines';
+import {
+  firstLine,
+  headerIndex,
+  loadLines,
+  protoSql,
+  requireColumns,
+  toUtc,
+  unset,
+  type LinesSpec,
+} from './delimited-lines';
 
 const ALIASES: Record<string, string[]> = {
   src: ['Src IP', 'Source IP', 'src_ip'],
@@ -16,9 +25,25 @@ const ALIASES: Record<string, string[]> = {
   ts: ['Timestamp', 'timestamp'],
   dur: ['Flow Duration', 'flow_duration'],
   fpk: ['Total Fwd Packets', 'Tot Fwd Pkts', 'Total Fwd Packet', 'tot_fwd_pkts'],
-  bpk: ['Total Backward Packets', 'Tot Bwd Pkts', 'Total Bwd packets', 'Total Bwd Packets', 'tot_bwd_pkts'],
-  fby: ['Total Length of Fwd Packets', 'TotLen Fwd Pkts', 'Total Length of Fwd Packet', 'totlen_fwd_pkts'],
-  bby: ['Total Length of Bwd Packets', 'TotLen Bwd Pkts', 'Total Length of Bwd Packet', 'totlen_bwd_pkts'],
+  bpk: [
+    'Total Backward Packets',
+    'Tot Bwd Pkts',
+    'Total Bwd packets',
+    'Total Bwd Packets',
+    'tot_bwd_pkts',
+  ],
+  fby: [
+    'Total Length of Fwd Packets',
+    'TotLen Fwd Pkts',
+    'Total Length of Fwd Packet',
+    'totlen_fwd_pkts',
+  ],
+  bby: [
+    'Total Length of Bwd Packets',
+    'TotLen Bwd Pkts',
+    'Total Length of Bwd Packet',
+    'totlen_bwd_pkts',
+  ],
   syn: ['SYN Flag Count', 'SYN Flag Cnt'],
   fin: ['FIN Flag Count', 'FIN Flag Cnt'],
   rst: ['RST Flag Count', 'RST Flag Cnt'],
@@ -70,14 +95,34 @@ export const cicflowmeterFormat: FormatImporter = {
         t_rst: `coalesce(${count('rst')}, 0)`,
       },
       checks: [
-        { name: 'Timestamp', raw: v('ts'), typed: 't_ts', what: 'a time (YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM:SS)' },
-        { name: 'Flow Duration', raw: v('dur'), typed: 't_dur', what: 'a duration in microseconds' },
+        {
+          name: 'Timestamp',
+          raw: v('ts'),
+          typed: 't_ts',
+          what: 'a time (YYYY-MM-DD HH:MM:SS or DD/MM/YYYY HH:MM:SS)',
+        },
+        {
+          name: 'Flow Duration',
+          raw: v('dur'),
+          typed: 't_dur',
+          what: 'a duration in microseconds',
+        },
         { name: 'Src Port', raw: v('sport'), typed: 't_sp', what: 'a port number' },
         { name: 'Dst Port', raw: v('dport'), typed: 't_dp', what: 'a port number' },
         { name: 'Total Fwd Packets', raw: v('fpk'), typed: 't_fpk', what: 'a packet count' },
         { name: 'Total Bwd Packets', raw: v('bpk'), typed: 't_bpk', what: 'a packet count' },
-        { name: 'Total Length of Fwd Packets', raw: v('fby'), typed: 't_fby', what: 'a byte count' },
-        { name: 'Total Length of Bwd Packets', raw: v('bby'), typed: 't_bby', what: 'a byte count' },
+        {
+          name: 'Total Length of Fwd Packets',
+          raw: v('fby'),
+          typed: 't_fby',
+          what: 'a byte count',
+        },
+        {
+          name: 'Total Length of Bwd Packets',
+          raw: v('bby'),
+          typed: 't_bby',
+          what: 'a byte count',
+        },
       ],
       stage: {
         ts: 't_ts',
@@ -87,7 +132,9 @@ export const cicflowmeterFormat: FormatImporter = {
         state: `CASE WHEN t_rst > 0 THEN 'reset' WHEN t_fin > 0 THEN 'closed'
           WHEN coalesce(t_bpk, 0) > 0 THEN 'established'
           WHEN t_proto = 'tcp' THEN (CASE WHEN t_syn > 0 THEN 'connecting' ELSE 'other' END) ELSE 'new' END`,
-        state_raw: has('syn') ? `'SYN=' || t_syn || ' FIN=' || t_fin || ' RST=' || t_rst` : undefined,
+        state_raw: has('syn')
+          ? `'SYN=' || t_syn || ' FIN=' || t_fin || ' RST=' || t_rst`
+          : undefined,
         src_ip: v('src'),
         src_port: 't_sp',
         dst_ip: v('dst'),
@@ -101,6 +148,14 @@ export const cicflowmeterFormat: FormatImporter = {
       },
     };
     const r = await loadLines(ctx, spec);
-    return { dataLines: r.dataLines, lineOf: r.lineOf, details: { columns: header.length, bytes: 'payload lengths (Total Length of Fwd/Bwd Packets)', label: has('label') } };
+    return {
+      dataLines: r.dataLines,
+      lineOf: r.lineOf,
+      details: {
+        columns: header.length,
+        bytes: 'payload lengths (Total Length of Fwd/Bwd Packets)',
+        label: has('label'),
+      },
+    };
   },
 };

@@ -123,7 +123,11 @@ export async function loadLines(
   // each field is cleaned once (trim, unset -> NULL) in its own column u<i>, not at every use
   const used = new Set<number>();
   const fx = (sql: string) => (cols ? toColumns(sql, used) : sql);
-  const src = source ?? (cols ? columnsSource(ctx.path, ctx.sample.gzip, cols.delim, cols.count) : linesSource(ctx.path, ctx.sample.gzip));
+  const src =
+    source ??
+    (cols
+      ? columnsSource(ctx.path, ctx.sample.gzip, cols.delim, cols.count)
+      : linesSource(ctx.path, ctx.sample.gzip));
   const typed = Object.entries(spec.typed)
     .map(([k, v]) => `${fx(v)} AS ${k}`)
     .join(', ');
@@ -131,7 +135,9 @@ export async function loadLines(
   const countCheck = cols
     ? `WHEN c${n + 1} IS NOT NULL THEN 'more than ${n} fields' WHEN c${n} IS NULL THEN 'fewer than ${n} fields'`
     : '';
-  const unreadable = spec.unreadable ? `WHEN ${spec.unreadable.when} THEN ${literal(spec.unreadable.reason)}` : '';
+  const unreadable = spec.unreadable
+    ? `WHEN ${spec.unreadable.when} THEN ${literal(spec.unreadable.reason)}`
+    : '';
   const checks = spec.checks
     .map(
       (c) =>
@@ -151,8 +157,22 @@ export async function loadLines(
   const fieldsSql = cols
     ? Array.from({ length: n + 1 }, (_, i) => `c${i + 1}`).join(', ')
     : `l, ${'split' in spec.fields ? spec.fields.split : 'NULL'} AS f`;
-  const stageSql = [st.ts, st.ts_end, st.proto, st.state, st.state_raw, st.src_ip, st.src_port, st.dst_ip, st.dst_port,
-    st.src_bytes, st.dst_bytes, st.src_pkts, st.dst_pkts, st.label].map(col);
+  const stageSql = [
+    st.ts,
+    st.ts_end,
+    st.proto,
+    st.state,
+    st.state_raw,
+    st.src_ip,
+    st.src_port,
+    st.dst_ip,
+    st.dst_port,
+    st.src_bytes,
+    st.dst_bytes,
+    st.src_pkts,
+    st.dst_pkts,
+    st.label,
+  ].map(col);
   const cleaned = [...used].sort((a, b) => a - b).map((i) => `${unset(`c${i}`)} AS u${i}`);
   ctx.job.onCancel(() => conn.interrupt());
   await conn.run(`CREATE OR REPLACE TEMP TABLE stage_lines AS
@@ -179,9 +199,13 @@ export async function loadLines(
   const blanks = cols ? (blankLines ?? (await ctx.scan).blankLineNumbers) : [];
   const lineOf = async (ords: number[]) => ordinalsToLines(ords, blanks);
   if (blanks.length === 0) {
-    await conn.run(`INSERT INTO stage_rejects SELECT line, l, reason FROM stage_lines WHERE reason IS NOT NULL`);
+    await conn.run(
+      `INSERT INTO stage_rejects SELECT line, l, reason FROM stage_lines WHERE reason IS NOT NULL`,
+    );
   } else {
-    const bad = await conn.runAndReadAll('SELECT line::BIGINT AS line FROM stage_lines WHERE reason IS NOT NULL');
+    const bad = await conn.runAndReadAll(
+      'SELECT line::BIGINT AS line FROM stage_lines WHERE reason IS NOT NULL',
+    );
     const ords = bad.getRowObjectsJS().map((r) => Number(r.line) - 1);
     const lines = await lineOf(ords);
     await conn.run('CREATE OR REPLACE TEMP TABLE stage_line_map (ord BIGINT, line BIGINT)');
@@ -207,11 +231,18 @@ export async function loadLines(
   );
   const row = r.getRowObjectsJS()[0] as { n: bigint; bad: bigint };
   await conn.run('DROP TABLE stage_lines');
-  return { dataLines: Number(row.n), rejected: Number(row.bad), ...(blanks.length ? { lineOf } : {}) };
+  return {
+    dataLines: Number(row.n),
+    rejected: Number(row.bad),
+    ...(blanks.length ? { lineOf } : {}),
+  };
 }
 
 /** Index (1-based) of each wanted column in a header, by any of its aliases (case- and space-insensitive). */
-export function headerIndex(header: string[], aliases: Record<string, string[]>): Record<string, number> {
+export function headerIndex(
+  header: string[],
+  aliases: Record<string, string[]>,
+): Record<string, number> {
   const norm = header.map((h) => h.trim().toLowerCase().replace(/^"|"$/g, ''));
   const out: Record<string, number> = {};
   for (const [key, names] of Object.entries(aliases)) {
@@ -227,10 +258,17 @@ export function headerIndex(header: string[], aliases: Record<string, string[]>)
 }
 
 /** Throws a clear error naming the missing columns. */
-export function requireColumns(file: string, what: string, idx: Record<string, number>, needed: string[]): void {
+export function requireColumns(
+  file: string,
+  what: string,
+  idx: Record<string, number>,
+  needed: string[],
+): void {
   const missing = needed.filter((k) => !idx[k]);
   if (missing.length)
-    throw new NetsiftError(`${file}: ${what} header lacks the column(s) ${missing.join(', ')}; cannot import`);
+    throw new NetsiftError(
+      `${file}: ${what} header lacks the column(s) ${missing.join(', ')}; cannot import`,
+    );
 }
 
 /** First non-blank line of the sample. */

@@ -12,4 +12,13 @@ import { nfcapdFormat } from './nfdump-capture';
 
 export const FORMATS: FormatImporter[] = [seedFormat, csvMappedFormat];
 // issue 5 formats (Zeek, Argus, nfdump, CICFlowMeter, pcap)
-FORMATS.push(zeekTsvFormat, zeekJsonFormat, zeekCsvFormat, argusFormat, nfdumpCsvFormat, nfcapdFormat, cicflowmeterFormat, pcapFormat);
+FORMATS.push(
+  zeekTsvFormat,
+  zeekJsonFormat,
+  zeekCsvFormat,
+  argusFormat,
+  nfdumpCsvFormat,
+  nfcapdFormat,
+  cicflowmeterFormat,
+  pcapFormat,
+);

@@ -14,7 +14,13 @@ import { loadNfdumpCsv, nfdumpStyle } from './nfdump';
 
 /** nfcapd file magic (0xA50C little-endian) and layout version 1 or 2. */
 export function isNfcapd(head: Buffer): boolean {
-  return head.length >= 4 && head[0] === 0x0c && head[1] === 0xa5 && (head[2] === 1 || head[2] === 2) && head[3] === 0;
+  return (
+    head.length >= 4 &&
+    head[0] === 0x0c &&
+    head[1] === 0xa5 &&
+    (head[2] === 1 || head[2] === 2) &&
+    head[3] === 0
+  );
 }
 
 /** The nfdump binary: $NETSIFT_NFDUMP, else the first nfdump on PATH, else null. */
@@ -82,13 +88,27 @@ export const nfcapdFormat: FormatImporter = {
       fs.closeSync(out);
       ctx.job.checkCancelled();
       if (code !== 0)
-        throw new NetsiftError(`${ctx.path}: nfdump ${version} could not read the file: ${stderr.trim().split('\n')[0] || `exit ${code}`}`);
+        throw new NetsiftError(
+          `${ctx.path}: nfdump ${version} could not read the file: ${stderr.trim().split('\n')[0] || `exit ${code}`}`,
+        );
       const sample = await readSample(csv);
       if (!nfdumpStyle(sample.lines[0]?.split(',') ?? []))
-        throw new NetsiftError(`${ctx.path}: nfdump ${version} printed no CSV header (first line: "${(sample.lines[0] ?? '').slice(0, 80)}")`);
+        throw new NetsiftError(
+          `${ctx.path}: nfdump ${version} printed no CSV header (first line: "${(sample.lines[0] ?? '').slice(0, 80)}")`,
+        );
       const counted = countLines(csv);
-      const res = await loadNfdumpCsv({ ...ctx, path: csv, sample, tz: 'UTC' }, { totalLines: counted.lines - counted.blank.length, blankLines: counted.blank });
-      return { dataLines: res.dataLines, lineOf: res.lineOf, details: { ...res.details, nfdump: { path: bin, version, command: 'nfdump -r FILE -o csv (TZ=UTC)' } } };
+      const res = await loadNfdumpCsv(
+        { ...ctx, path: csv, sample, tz: 'UTC' },
+        { totalLines: counted.lines - counted.blank.length, blankLines: counted.blank },
+      );
+      return {
+        dataLines: res.dataLines,
+        lineOf: res.lineOf,
+        details: {
+          ...res.details,
+          nfdump: { path: bin, version, command: 'nfdump -r FILE -o csv (TZ=UTC)' },
+        },
+      };
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

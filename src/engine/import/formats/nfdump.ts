@@ -6,7 +6,17 @@
 // applies). NetFlow is unidirectional: in = source -> destination, out (when present) = back.
 import { NetsiftError } from '../../store/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
-import { firstLine, headerIndex, columnsSource, loadLines, protoSql, requireColumns, toUtc, unset, type LinesSpec } from './delimited-lines';
+import {
+  firstLine,
+  headerIndex,
+  columnsSource,
+  loadLines,
+  protoSql,
+  requireColumns,
+  toUtc,
+  unset,
+  type LinesSpec,
+} from './delimited-lines';
 
 const ALIASES: Record<string, string[]> = {
   ts: ['ts', 'firstSeen', 'first', 'tstart'],
@@ -27,13 +37,16 @@ const ALIASES: Record<string, string[]> = {
 const TIME_FORMATS = `['%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S']`;
 
 function header(sample: FileSample): string[] {
-  return firstLine(sample.lines).split(',').map((c) => c.trim());
+  return firstLine(sample.lines)
+    .split(',')
+    .map((c) => c.trim());
 }
 
 /** 'classic' for ts,te,td,sa,da,... and 'long' for firstSeen,lastSeen,... */
 export function nfdumpStyle(cols: string[]): 'classic' | 'long' | null {
   const c = cols.map((x) => x.toLowerCase());
-  if (c[0] === 'ts' && c.includes('te') && c.includes('sa') && c.includes('da') && c.includes('pr')) return 'classic';
+  if (c[0] === 'ts' && c.includes('te') && c.includes('sa') && c.includes('da') && c.includes('pr'))
+    return 'classic';
   if (c.includes('firstseen') && c.includes('srcaddr') && c.includes('dstaddr')) return 'long';
   return null;
 }
@@ -50,7 +63,9 @@ export async function loadNfdumpCsv(
   requireColumns(ctx.path, 'nfdump CSV', idx, ['ts', 'sa', 'da', 'pr']);
   const src = source ?? columnsSource(ctx.path, ctx.sample.gzip, ',', cols.length);
   // the Summary block starts at a line that is exactly "Summary"
-  const r = await ctx.conn.runAndReadAll(`SELECT min(ordinality)::BIGINT AS s FROM ${src} WHERE trim(c1, E' \\r') = 'Summary'`);
+  const r = await ctx.conn.runAndReadAll(
+    `SELECT min(ordinality)::BIGINT AS s FROM ${src} WHERE trim(c1, E' \\r') = 'Summary'`,
+  );
   const summaryAt = (r.getRowObjectsJS()[0] as { s: bigint | null }).s;
   const has = (k: string) => !!idx[k];
   const v = (k: string) => (has(k) ? unset(`f[${idx[k]}]`) : 'NULL');
@@ -117,7 +132,13 @@ export async function loadNfdumpCsv(
     details: {
       nfdumpCsv: style ?? 'unknown',
       ...(summaryAt !== null
-        ? { summary: { firstLine: Number(summaryAt), lines: summaryLines, note: "nfdump's Summary block: not flow data, not imported" } }
+        ? {
+            summary: {
+              firstLine: Number(summaryAt),
+              lines: summaryLines,
+              note: "nfdump's Summary block: not flow data, not imported",
+            },
+          }
         : {}),
     },
   };
@@ -131,7 +152,8 @@ export const nfdumpCsvFormat: FormatImporter = {
     return s === 'classic' ? 0.95 : s === 'long' ? 0.9 : 0;
   },
   async load(ctx: LoadContext): Promise<LoadResult> {
-    if (!nfdumpStyle(header(ctx.sample))) throw new NetsiftError(`${ctx.path}: not an nfdump CSV header`);
+    if (!nfdumpStyle(header(ctx.sample)))
+      throw new NetsiftError(`${ctx.path}: not an nfdump CSV header`);
     return loadNfdumpCsv(ctx);
   },
 };

@@ -8,7 +8,7 @@ import { literal } from '../../store/sql';
 import { NetsiftError } from '../../store/errors';
 import { ordinalsToLines } from '../line-map';
 import { looksBinary } from '../sample';
-import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
+import type { DirectRead, FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 
 const COLUMNS = `{'ts': 'TIMESTAMP', 'ip_protocol': 'VARCHAR', 'state': 'VARCHAR', 'src_ip': 'VARCHAR',
   'src_port': 'USMALLINT', 'dst_ip': 'VARCHAR', 'dst_port': 'USMALLINT', 'src_tx': 'UBIGINT', 'dst_tx': 'UBIGINT'}`;
@@ -25,10 +25,19 @@ const EXPECT: Record<string, string> = {
 const LINE_RE =
   /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?,[A-Za-z0-9]*,[^,]*,[^,]*,\d*,[^,]*,\d*,\d*,\d*$/;
 
-/** SQL for the normalised state: the seed's states are netsift's own; anything else is 'other'. */
-const SEED_STATES = `'new', 'connecting', 'established', 'closing', 'closed', 'reset'`;
-const STATE_SQL = `CASE WHEN state IN (${SEED_STATES}) THEN state WHEN state IS NULL THEN NULL
-  WHEN lower(trim(state)) IN (${SEED_STATES}) THEN lower(trim(state)) WHEN trim(state) = '' THEN NULL ELSE 'other' END`;
+/**
+ * SQL for the normalised state: the seed's states are netsift's own; anything else is 'other'.
+ * Written as CASE chains, not `IN (...)`: DuckDB rewrites an IN list of six or more constants
+ * into a join, and with that join in the insert pipeline its parallel CSV reader no longer kept
+ * file order (rows landed rotated, so ids and reject line numbers went wrong).
+ */
+const SEED_STATES = ['new', 'connecting', 'established', 'closing', 'closed', 'reset'];
+const caseOf = (expr: string, orElse: string) =>
+  `CASE ${expr} ${SEED_STATES.map((s) => `WHEN '${s}' THEN '${s}'`).join(' ')} ${orElse} END`;
+const STATE_SQL = `CASE WHEN state IS NULL THEN NULL ELSE ${caseOf(
+  'state',
+  `ELSE ${caseOf('lower(trim(state))', "WHEN '' THEN NULL ELSE 'other'")}`,
+)} END`;
 /** The exact common spellings pass untouched (no per-row string work on the hot path). */
 const PROTO_SQL = `CASE WHEN ip_protocol IN ('tcp', 'udp') THEN ip_protocol ELSE nullif(lower(trim(ip_protocol)), '') END`;
 
@@ -99,37 +108,52 @@ export const seedFormat: FormatImporter = {
   },
 
   async load(ctx: LoadContext): Promise<LoadResult> {
-    const ts = ctx.tz === 'UTC' ? 'ts' : `timezone('UTC', timezone($1, ts))`;
-    const params = ctx.tz === 'UTC' ? [] : [ctx.tz];
-    // ORDER BY ordinality: the stage rowid is the file order the pipeline relies on for ids and
-    // line numbers, and without it DuckDB's parallel reader can insert a gzip file's tail first.
-    const sql = `
-INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
-  src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
-SELECT NULL, ${ts}, NULL, ${PROTO_SQL}, ${STATE_SQL}, state, src_ip, src_port, dst_ip, dst_port,
-  src_tx, dst_tx, NULL, NULL, NULL, NULL
-FROM read_csv(${literal(ctx.path)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-  compression = '${ctx.sample.gzip ? 'gzip' : 'none'}', columns = ${COLUMNS},
-  store_rejects = true, rejects_table = 'seed_reject_errors', rejects_scan = 'seed_reject_scans')
-  WITH ORDINALITY ORDER BY ordinality`;
+    const read = seedRead(ctx);
     try {
-      await ctx.conn.run(sql, params);
+      await ctx.conn.run(
+        `INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
+           src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
+         SELECT NULL, * FROM (${read.select})`,
+        read.params,
+      );
     } catch (e) {
-      throw readerError(ctx.path, e, ctx.sample);
+      throw read.explain(e);
     }
-    await ctx.conn.run(
-      `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('seed_reject_errors', 9, EXPECT)}`,
-    );
-    const scan = await ctx.scan;
-    const rejected =
-      (
-        await ctx.conn.runAndReadAll('SELECT DISTINCT line FROM seed_reject_errors')
-      ).getColumnsJS()[0] ?? [];
-    const skipped = [...scan.blankLineNumbers, ...rejected.map((x) => Number(x))];
-    return {
-      dataLines: scan.lines - scan.blankLines,
-      details: { columns: 'ts,ip_protocol,state,src_ip,src_port,dst_ip,dst_port,src_tx,dst_tx' },
-      lineOf: async (ordinals) => ordinalsToLines(ordinals, skipped),
-    };
+    return read.finish();
   },
+
+  direct: seedRead,
 };
+
+/** The seed read as one SELECT of the stage columns (see DirectRead); load() stages the same rows. */
+function seedRead(ctx: LoadContext): DirectRead & { explain(e: unknown): Error } {
+  const ts = ctx.tz === 'UTC' ? 'ts' : `timezone('UTC', timezone($1, ts))`;
+  const csv = (extra: string) =>
+    `read_csv(${literal(ctx.path)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
+      compression = '${ctx.sample.gzip ? 'gzip' : 'none'}', columns = ${COLUMNS}, ${extra})`;
+  const fields = `${ts} AS ts, NULL::TIMESTAMP AS ts_end, ${PROTO_SQL} AS proto, ${STATE_SQL} AS state,
+    state AS state_raw, src_ip, src_port, dst_ip, dst_port, src_tx AS src_bytes, dst_tx AS dst_bytes,
+    NULL::BIGINT AS src_pkts, NULL::BIGINT AS dst_pkts, NULL::VARCHAR AS label, NULL::VARCHAR AS raw`;
+  return {
+    select: `SELECT ${fields} FROM ${csv("store_rejects = true, rejects_table = 'seed_reject_errors', rejects_scan = 'seed_reject_scans'")}`,
+    recheck: `SELECT ${fields}, ordinality FROM ${csv('ignore_errors = true')} WITH ORDINALITY`,
+    params: ctx.tz === 'UTC' ? [] : [ctx.tz],
+    explain: (e) => readerError(ctx.path, e, ctx.sample),
+    async finish(): Promise<LoadResult> {
+      await ctx.conn.run(
+        `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('seed_reject_errors', 9, EXPECT)}`,
+      );
+      const scan = await ctx.scan;
+      const rejected =
+        (
+          await ctx.conn.runAndReadAll('SELECT DISTINCT line FROM seed_reject_errors')
+        ).getColumnsJS()[0] ?? [];
+      const skipped = [...scan.blankLineNumbers, ...rejected.map((x) => Number(x))];
+      return {
+        dataLines: scan.lines - scan.blankLines,
+        details: { columns: 'ts,ip_protocol,state,src_ip,src_port,dst_ip,dst_port,src_tx,dst_tx' },
+        lineOf: async (ordinals) => ordinalsToLines(ordinals, skipped),
+      };
+    },
+  };
+}

@@ -40,7 +40,11 @@ const ALIASES: Record<string, string[]> = {
 const REQUIRED = ['ts', 'orig_h', 'resp_h', 'proto'];
 
 /** Builds the spec from column positions; `v(key)` is the SQL text of a field (NULL when unset). */
-function zeekSpec(idx: Record<string, number>, v: (key: string) => string, tsTyped: string): Omit<LinesSpec, 'fields' | 'skip'> {
+function zeekSpec(
+  idx: Record<string, number>,
+  v: (key: string) => string,
+  tsTyped: string,
+): Omit<LinesSpec, 'fields' | 'skip'> {
   const has = (k: string) => !!idx[k];
   const num = (k: string) => (has(k) ? `TRY_CAST(${v(k)} AS BIGINT)` : 'NULL');
   const ipBytes = has('orig_ip_bytes') && has('resp_ip_bytes');
@@ -64,23 +68,52 @@ function zeekSpec(idx: Record<string, number>, v: (key: string) => string, tsTyp
     : undefined;
   const checks: FieldCheck[] = [
     { name: 'ts', raw: v('ts'), typed: 't_ts', what: 'an epoch time' },
-    { name: 'id.orig_p', raw: has('orig_p') ? v('orig_p') : 'NULL', typed: 't_sp', what: 'a port number' },
-    { name: 'id.resp_p', raw: has('resp_p') ? v('resp_p') : 'NULL', typed: 't_dp', what: 'a port number' },
-    { name: 'duration', raw: has('duration') ? v('duration') : 'NULL', typed: 't_dur', what: 'a duration in seconds' },
+    {
+      name: 'id.orig_p',
+      raw: has('orig_p') ? v('orig_p') : 'NULL',
+      typed: 't_sp',
+      what: 'a port number',
+    },
+    {
+      name: 'id.resp_p',
+      raw: has('resp_p') ? v('resp_p') : 'NULL',
+      typed: 't_dp',
+      what: 'a port number',
+    },
+    {
+      name: 'duration',
+      raw: has('duration') ? v('duration') : 'NULL',
+      typed: 't_dur',
+      what: 'a duration in seconds',
+    },
     {
       name: ipBytes ? 'orig_ip_bytes' : 'orig_bytes',
-      raw: has(ipBytes ? 'orig_ip_bytes' : 'orig_bytes') ? v(ipBytes ? 'orig_ip_bytes' : 'orig_bytes') : 'NULL',
+      raw: has(ipBytes ? 'orig_ip_bytes' : 'orig_bytes')
+        ? v(ipBytes ? 'orig_ip_bytes' : 'orig_bytes')
+        : 'NULL',
       typed: 't_sb',
       what: 'a byte count',
     },
     {
       name: ipBytes ? 'resp_ip_bytes' : 'resp_bytes',
-      raw: has(ipBytes ? 'resp_ip_bytes' : 'resp_bytes') ? v(ipBytes ? 'resp_ip_bytes' : 'resp_bytes') : 'NULL',
+      raw: has(ipBytes ? 'resp_ip_bytes' : 'resp_bytes')
+        ? v(ipBytes ? 'resp_ip_bytes' : 'resp_bytes')
+        : 'NULL',
       typed: 't_db',
       what: 'a byte count',
     },
-    { name: 'orig_pkts', raw: has('orig_pkts') ? v('orig_pkts') : 'NULL', typed: 't_spk', what: 'a packet count' },
-    { name: 'resp_pkts', raw: has('resp_pkts') ? v('resp_pkts') : 'NULL', typed: 't_dpk', what: 'a packet count' },
+    {
+      name: 'orig_pkts',
+      raw: has('orig_pkts') ? v('orig_pkts') : 'NULL',
+      typed: 't_spk',
+      what: 'a packet count',
+    },
+    {
+      name: 'resp_pkts',
+      raw: has('resp_pkts') ? v('resp_pkts') : 'NULL',
+      typed: 't_dpk',
+      what: 'a packet count',
+    },
   ];
   return {
     typed,
@@ -137,14 +170,18 @@ export const zeekTsvFormat: FormatImporter = {
   sniff(sample: FileSample): number {
     const h = parseZeekHeader(sample.lines);
     if (!h) return 0;
-    if (h.fields.includes('id.orig_h') && (h.fields.includes('conn_state') || h.path === 'conn')) return 1;
+    if (h.fields.includes('id.orig_h') && (h.fields.includes('conn_state') || h.path === 'conn'))
+      return 1;
     return h.fields.includes('id.orig_h') ? 0.5 : 0.3;
   },
   async load(ctx: LoadContext): Promise<LoadResult> {
     const h = parseZeekHeader(ctx.sample.lines);
-    if (!h) throw new NetsiftError(`${ctx.path}: no #fields line in the first lines; not a Zeek TSV log`);
+    if (!h)
+      throw new NetsiftError(`${ctx.path}: no #fields line in the first lines; not a Zeek TSV log`);
     if (h.path && h.path !== 'conn' && !h.fields.includes('conn_state'))
-      throw new NetsiftError(`${ctx.path}: a Zeek ${h.path} log; netsift imports conn.log (connections)`);
+      throw new NetsiftError(
+        `${ctx.path}: a Zeek ${h.path} log; netsift imports conn.log (connections)`,
+      );
     const idx = headerIndex(h.fields, ALIASES);
     requireColumns(ctx.path, 'Zeek #fields', idx, REQUIRED);
     const v = (k: string) => unset(`f[${idx[k]}]`);
@@ -158,14 +195,35 @@ export const zeekTsvFormat: FormatImporter = {
     return {
       dataLines: r.dataLines,
       lineOf: r.lineOf,
-      details: { fields: h.fields.length, bytes: idx.orig_ip_bytes ? 'orig_ip_bytes/resp_ip_bytes' : 'orig_bytes/resp_bytes', label: !!idx.label },
+      details: {
+        fields: h.fields.length,
+        bytes: idx.orig_ip_bytes ? 'orig_ip_bytes/resp_ip_bytes' : 'orig_bytes/resp_bytes',
+        label: !!idx.label,
+      },
     };
   },
 };
 
 /** JSON keys in one fixed order: f[i] is the i-th key. */
-const JSON_KEYS = ['ts', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'proto', 'duration', 'orig_bytes', 'resp_bytes',
-  'orig_ip_bytes', 'resp_ip_bytes', 'conn_state', 'orig_pkts', 'resp_pkts', 'label', 'detailedlabel', 'detailed-label'];
+const JSON_KEYS = [
+  'ts',
+  'id.orig_h',
+  'id.orig_p',
+  'id.resp_h',
+  'id.resp_p',
+  'proto',
+  'duration',
+  'orig_bytes',
+  'resp_bytes',
+  'orig_ip_bytes',
+  'resp_ip_bytes',
+  'conn_state',
+  'orig_pkts',
+  'resp_pkts',
+  'label',
+  'detailedlabel',
+  'detailed-label',
+];
 
 export const zeekJsonFormat: FormatImporter = {
   id: 'zeek-json',
@@ -173,7 +231,8 @@ export const zeekJsonFormat: FormatImporter = {
   sniff(sample: FileSample): number {
     const l = firstLine(sample.lines).trim();
     if (!l.startsWith('{')) return 0;
-    if (l.includes('"id.orig_h"') && l.includes('"ts"')) return l.includes('"conn_state"') || l.includes('"proto"') ? 0.95 : 0.6;
+    if (l.includes('"id.orig_h"') && l.includes('"ts"'))
+      return l.includes('"conn_state"') || l.includes('"proto"') ? 0.95 : 0.6;
     return 0;
   },
   async load(ctx: LoadContext): Promise<LoadResult> {
@@ -181,17 +240,31 @@ export const zeekJsonFormat: FormatImporter = {
     // both spellings of the detailed label: take whichever the line has
     const v = (k: string) =>
       k === 'detailed' ? `coalesce(${unset('f[16]')}, ${unset('f[17]')})` : unset(`f[${idx[k]}]`);
-    const paths = JSON_KEYS.map((k) => (/^[a-z_]+$/.test(k) ? `'$.${k}'` : `'$."${k}"'`)).join(', ');
+    const paths = JSON_KEYS.map((k) => (/^[a-z_]+$/.test(k) ? `'$.${k}'` : `'$."${k}"'`)).join(
+      ', ',
+    );
     const ts = v('ts');
     const spec: LinesSpec = {
       // a broken line must not reach the JSON functions (they throw): split only valid ones
-      fields: { split: `CASE WHEN coalesce(json_valid(l), false) THEN json_extract_string(l, [${paths}]) END` },
+      fields: {
+        split: `CASE WHEN coalesce(json_valid(l), false) THEN json_extract_string(l, [${paths}]) END`,
+      },
       skip: 'false',
-      unreadable: { when: `NOT coalesce(json_valid(l), false) OR NOT starts_with(ltrim(l), '{')`, reason: 'not a JSON object' },
-      ...zeekSpec({ ...idx, detailed: 16 }, v, `coalesce(${epochSeconds(ts)}, TRY_CAST(TRY_CAST(${ts} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP))`),
+      unreadable: {
+        when: `NOT coalesce(json_valid(l), false) OR NOT starts_with(ltrim(l), '{')`,
+        reason: 'not a JSON object',
+      },
+      ...zeekSpec(
+        { ...idx, detailed: 16 },
+        v,
+        `coalesce(${epochSeconds(ts)}, TRY_CAST(TRY_CAST(${ts} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP))`,
+      ),
     };
     const r = await loadLines(ctx, spec);
-    return { dataLines: r.dataLines, details: { bytes: 'orig_ip_bytes/resp_ip_bytes when present per line' } };
+    return {
+      dataLines: r.dataLines,
+      details: { bytes: 'orig_ip_bytes/resp_ip_bytes when present per line' },
+    };
   },
 };
 
@@ -202,7 +275,9 @@ export const zeekCsvFormat: FormatImporter = {
     const l = firstLine(sample.lines);
     if (l.startsWith('#') || !l.includes(',')) return 0;
     const cols = l.split(',').map((c) => c.trim());
-    return cols.includes('id.orig_h') && cols.includes('id.resp_h') && cols.includes('ts') ? 0.9 : 0;
+    return cols.includes('id.orig_h') && cols.includes('id.resp_h') && cols.includes('ts')
+      ? 0.9
+      : 0;
   },
   async load(ctx: LoadContext): Promise<LoadResult> {
     const header = firstLine(ctx.sample.lines).split(',');
@@ -216,6 +291,10 @@ export const zeekCsvFormat: FormatImporter = {
       ...zeekSpec(idx, v, epochSeconds(v('ts'))),
     };
     const r = await loadLines(ctx, spec);
-    return { dataLines: r.dataLines, lineOf: r.lineOf, details: { fields: header.length, label: !!idx.label } };
+    return {
+      dataLines: r.dataLines,
+      lineOf: r.lineOf,
+      details: { fields: header.length, label: !!idx.label },
+    };
   },
 };

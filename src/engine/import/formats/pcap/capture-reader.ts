@@ -150,11 +150,16 @@ export async function readCapture(
         const bom = buf.readUInt32LE(start + 8);
         if (bom === 0x1a2b3c4d) le = true;
         else if (bom === 0x4d3c2b1a) le = false;
-        else throw new NetsiftError(`${file}: corrupt pcapng section header at byte ${fileOff + start}`);
+        else
+          throw new NetsiftError(
+            `${file}: corrupt pcapng section header at byte ${fileOff + start}`,
+          );
       }
       const len = le ? buf.readUInt32LE(start + 4) : buf.readUInt32BE(start + 4);
       if (len < 12 || len % 4 !== 0 || len > MAX_RECORD)
-        throw new NetsiftError(`${file}: corrupt pcapng block at byte ${fileOff + start} (length ${len})`);
+        throw new NetsiftError(
+          `${file}: corrupt pcapng block at byte ${fileOff + start} (length ${len})`,
+        );
       if (end - start < len) break;
       if (btype === 0x0a0d0d0a) ifaces = [];
       readBlock(start, len);
@@ -162,7 +167,9 @@ export async function readCapture(
     }
     await onChunk(fileOff + start);
     if (eof) break;
-    await fill(end - start >= 12 ? (le ? buf.readUInt32LE(start + 4) : buf.readUInt32BE(start + 4)) : 12);
+    await fill(
+      end - start >= 12 ? (le ? buf.readUInt32LE(start + 4) : buf.readUInt32BE(start + 4)) : 12,
+    );
   }
 
   function readBlock(s: number, len: number): void {
@@ -192,7 +199,9 @@ export async function readCapture(
       const ifId = type === 6 ? u32(s + 8) : u16(s + 8);
       const iface = ifaces[ifId];
       if (!iface)
-        throw new NetsiftError(`${file}: packet block at byte ${fileOff + s} names unknown interface ${ifId}`);
+        throw new NetsiftError(
+          `${file}: packet block at byte ${fileOff + s} names unknown interface ${ifId}`,
+        );
       const raw = u32(s + 12) * 4294967296 + u32(s + 16);
       const cap = Math.min(u32(s + 20), len - 32);
       const orig = u32(s + 24);
@@ -202,7 +211,9 @@ export async function readCapture(
     } else if (type === 3) {
       const iface = ifaces[0];
       if (!iface)
-        throw new NetsiftError(`${file}: simple packet block at byte ${fileOff + s} before any interface`);
+        throw new NetsiftError(
+          `${file}: simple packet block at byte ${fileOff + s} before any interface`,
+        );
       const orig = u32(s + 8);
       const cap = Math.min(orig, iface.snaplen, len - 16);
       if (orig > cap) stats.snapped++;

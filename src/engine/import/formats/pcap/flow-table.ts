@@ -75,7 +75,9 @@ export class FlowTable {
     else this.lastTs = ts;
     const v4 = d.ipver === 4;
     if (d.fragLater) {
-      const fk = v4 ? `${d.proto}|${d.src4}|${d.dst4}|${d.fragId}` : `${d.proto}|${d.src6}|${d.dst6}|${d.fragId}`;
+      const fk = v4
+        ? `${d.proto}|${d.src4}|${d.dst4}|${d.fragId}`
+        : `${d.proto}|${d.src6}|${d.dst6}|${d.fragId}`;
       const fr = this.frags.get(fk);
       if (!fr) {
         this.orphanFragments++;
@@ -113,7 +115,7 @@ export class FlowTable {
       const restart =
         d.proto === 6 &&
         (fl & (SYN | ACK)) === SYN &&
-        (((f.fwdFlags | f.revFlags) & RST) !== 0 || ((f.fwdFlags & f.revFlags & FIN) !== 0));
+        (((f.fwdFlags | f.revFlags) & RST) !== 0 || (f.fwdFlags & f.revFlags & FIN) !== 0);
       if (ts - f.last > idle || restart) {
         this.emit(f);
         f = undefined;
@@ -140,7 +142,9 @@ export class FlowTable {
       if (d.payload > 0) f.revData = true;
     }
     if (d.fragFirst) {
-      const fk = v4 ? `${d.proto}|${d.src4}|${d.dst4}|${d.fragId}` : `${d.proto}|${d.src6}|${d.dst6}|${d.fragId}`;
+      const fk = v4
+        ? `${d.proto}|${d.src4}|${d.dst4}|${d.fragId}`
+        : `${d.proto}|${d.src6}|${d.dst6}|${d.fragId}`;
       this.frags.set(fk, { flow: f, ts });
     }
     if (ts >= this.nextScan) this.scan(ts);
@@ -230,7 +234,8 @@ function flagLetters(x: number): string {
 
 /** Normalised state and the raw state text (TCP: flags seen each way, Argus style "FSPA_FSPA"). */
 export function flowState(f: PcapFlow): { state: string; raw: string } {
-  if (f.proto !== 6) return f.revPkts > 0 ? { state: 'established', raw: 'CON' } : { state: 'new', raw: 'INT' };
+  if (f.proto !== 6)
+    return f.revPkts > 0 ? { state: 'established', raw: 'CON' } : { state: 'new', raw: 'INT' };
   const raw = `${flagLetters(f.fwdFlags)}_${flagLetters(f.revFlags)}`;
   const all = f.fwdFlags | f.revFlags;
   if (all & RST) return { state: 'reset', raw };
@@ -248,6 +253,7 @@ export function ipText(ipver: number, v4: number, v6: string): string {
 /** Ports as written: TCP/UDP/SCTP ports, ICMP type and code (like Zeek), none otherwise. */
 export function flowPorts(f: PcapFlow): [number | null, number | null] {
   if (f.proto === 1 || f.proto === 58) return [f.icmpType, f.icmpCode];
-  if (f.proto === 6 || f.proto === 17 || f.proto === 132 || f.proto === 136) return [f.sport, f.dport];
+  if (f.proto === 6 || f.proto === 17 || f.proto === 132 || f.proto === 136)
+    return [f.sport, f.dport];
   return [null, null];
 }

@@ -76,7 +76,13 @@ function hex6(b: Buffer, o: number): string {
  * Fills `d` from the packet at b[off .. off+cap). Returns false when the packet is not IP (ARP,
  * LLDP, ...) or too short to hold an IP header.
  */
-export function decodePacket(d: Decoded, b: Buffer, off: number, cap: number, linktype: number): boolean {
+export function decodePacket(
+  d: Decoded,
+  b: Buffer,
+  off: number,
+  cap: number,
+  linktype: number,
+): boolean {
   const end = off + cap;
   let p = off;
   let ethertype = -1;
@@ -86,7 +92,10 @@ export function decodePacket(d: Decoded, b: Buffer, off: number, cap: number, li
       ethertype = (b[p + 12] << 8) | b[p + 13];
       p += 14;
       // 802.1Q, 802.1ad (QinQ) and the old 0x9100 tag: skip every tag
-      while ((ethertype === 0x8100 || ethertype === 0x88a8 || ethertype === 0x9100) && p + 4 <= end) {
+      while (
+        (ethertype === 0x8100 || ethertype === 0x88a8 || ethertype === 0x9100) &&
+        p + 4 <= end
+      ) {
         ethertype = (b[p + 2] << 8) | b[p + 3];
         p += 4;
       }

@@ -5,7 +5,16 @@ import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
 import { NetsiftError } from '../../../store/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../../types';
 import { captureKind, readCapture } from './capture-reader';
-import { DEFAULT_TIMEOUTS, FlowTable, flowPorts, flowState, ipText, protoName, type FlowTimeouts, type PcapFlow } from './flow-table';
+import {
+  DEFAULT_TIMEOUTS,
+  FlowTable,
+  flowPorts,
+  flowState,
+  ipText,
+  protoName,
+  type FlowTimeouts,
+  type PcapFlow,
+} from './flow-table';
 import { LINKTYPES, decodePacket, newDecoded } from './packet-decoder';
 
 export function sniffCapture(sample: FileSample): number {
@@ -107,7 +116,10 @@ export async function captureToFlows(
       orphanFragments: table.orphanFragments,
       truncatedLastPacketBytes: stats.truncatedTailBytes,
       skippedBlocks: stats.skippedBlocks,
-      timeouts: { ...timeouts, note: 'seconds; idle like Argus (TCP 60, other 30), active like NetFlow' },
+      timeouts: {
+        ...timeouts,
+        note: 'seconds; idle like Argus (TCP 60, other 30), active like NetFlow',
+      },
     },
   };
 }
@@ -118,7 +130,9 @@ export const pcapFormat: FormatImporter = {
   sniff: sniffCapture,
   async load(ctx: LoadContext): Promise<LoadResult> {
     if (ctx.sample.gzip)
-      throw new NetsiftError(`${ctx.path}: a gzip-compressed capture; decompress it first (gunzip) and import the .pcap`);
+      throw new NetsiftError(
+        `${ctx.path}: a gzip-compressed capture; decompress it first (gunzip) and import the .pcap`,
+      );
     const app = await ctx.conn.createAppender('stage_flows', 'main', 'temp');
     let res: PcapRunResult;
     try {
