@@ -1,9 +1,12 @@
 // Benchmark of detection (issue 7): prints figures, asserts nothing.
-//   node --import tsx bench/detect.mjs [--flows 150000] [--runs 2] [--keep]
+//   node --import tsx bench/detect.mjs [--flows 150000] [--runs 2] [--keep] [--report FILE]
 // Generates a labelled capture of about N flows (netsift generate) and imports it into a case,
 // cached as bench/.cache/detect-N.duckdb (delete it to regenerate); each bench works on a temporary
 // copy and runs the full detection (all registered detectors + incidents) `runs` times and
-// prints wall and CPU seconds per detector, the incidents found and the process's peak RSS.
+// prints wall and CPU seconds per detector, the incidents found and the process's peak RSS;
+// --report writes the last run's report (as `netsift analyze --out`) for `netsift eval`.
+// A detector's seconds include building the shared tables (src/engine/detect/shared.ts) it is the
+// first to need: with the registry's order, ip-activity builds det_ipname and det_target, iqr det_wsd.
 // Targets: ~150k flows under 2 s of detection, 10M under 15 s, on 2 cores.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +18,7 @@ const arg = (name, def) => {
 };
 const FLOWS = arg('flows', 150_000);
 const RUNS = arg('runs', 2);
+const REPORT = process.argv.includes('--report') ? process.argv[process.argv.indexOf('--report') + 1] : null;
 
 const { generateCapture } = await import('../src/engine/generate/index.ts');
 const { importFiles } = await import('../src/engine/import/pipeline.ts');
@@ -52,7 +56,8 @@ try {
     );
     for (const d of res.detectors) console.log(`  ${d.id.padEnd(14)} ${d.seconds.toFixed(2)} s  ${d.alerts} alerts`);
   }
-  const report = await buildReport(store, { withoutAlerts: true });
+  const report = await buildReport(store, { withoutAlerts: !REPORT });
+  if (REPORT) fs.writeFileSync(REPORT, JSON.stringify(report, null, 1));
   for (const i of report.incidents) console.log(`  #${i.id} ${i.score.toFixed(2)} ${i.type} ${i.summary}`);
   console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
   store.close();

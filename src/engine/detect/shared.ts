@@ -1,17 +1,26 @@
 // Per-run aggregates that several detectors read, built once as temp tables on the job's
 // connection instead of each detector scanning and hashing the 10M flows again:
-//   det_addr   every distinct address (src or dst) with its class (internal, public), so range
-//              macros run once per address, not once per flow
-//   det_wsdp   per (window, src, dst, dst port) flow count, bytes both ways and failed flows, on
-//              numeric addresses (integers hash far faster than text); iqr and hbos derive their
-//              per-pair and per-host-window features from it, distinct counts included
+//   det_ipname  every distinct (numeric address, text form) seen as src or dst; detectors group
+//               on numbers (they hash faster than text) and look the text forms up here for the
+//               few addresses they report, instead of scanning the flows again for them
+//   det_addr    every distinct address with its class (internal, public), so range macros run
+//               once per address, not once per flow (columns num, internal, public: stable, other
+//               detectors read them)
+//   det_target  per (src, dst, dst port, proto) over the whole capture: flows, bytes both ways,
+//               first/last seen, whether every flow failed / was refused; scan, exfil,
+//               ip-activity and beacon's candidate pairs read it (1.6M rows at 10M flows)
+//   det_wsd     per (window, src, dst) flow count, distinct ports, bytes both ways and failed
+//               flows (4.8M rows at 10M flows): iqr's pairs as they are; hbos sums them per
+//               host-window and counts its distinct ports from det_wsd's single ports and det_wsdm
 // The runner passes one cache per run (DetectContext.shared); without it (a detector run on its
 // own, as in tests) each call rebuilds the table, so results never depend on the cache.
 import { run } from '../store/sql';
 import type { DetectContext } from './types';
 
 /** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
-const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
+export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
+/** A flow the destination refused or never answered the handshake of. */
+export const REFUSED = `(state IN ('reset', 'connecting'))`;
 
 async function ensure(ctx: DetectContext, key: string, build: () => Promise<void>): Promise<void> {
   if (!ctx.shared) return build();
@@ -23,34 +32,97 @@ async function ensure(ctx: DetectContext, key: string, build: () => Promise<void
   return p;
 }
 
+/** Temp table det_ipname(num, ip): the text forms of every address in the flows. */
+export async function addressNames(ctx: DetectContext): Promise<string> {
+  await ensure(ctx, 'det_ipname', () =>
+    run(
+      ctx.conn,
+      `CREATE OR REPLACE TEMP TABLE det_ipname AS
+         SELECT DISTINCT src_num AS num, src_ip AS ip FROM flows
+       UNION SELECT DISTINCT dst_num, dst_ip FROM flows`,
+    ),
+  );
+  return 'det_ipname';
+}
+
+/**
+ * SQL for a CTE body `(num, ips)`: each address's text forms, sorted, for the numbers `nums`
+ * (a subquery yielding one column) selects. Needs det_ipname (addressNames).
+ */
+export function namesOf(nums: string): string {
+  return `SELECT num, list(ip ORDER BY ip) AS ips FROM det_ipname WHERE num IN (${nums}) GROUP BY num`;
+}
+
 /** Temp table det_addr(num, internal, public): the classes of every address in the flows. */
 export async function addressClasses(ctx: DetectContext): Promise<string> {
+  await addressNames(ctx);
   await ensure(ctx, 'det_addr', () =>
     run(
       ctx.conn,
       `CREATE OR REPLACE TEMP TABLE det_addr AS
-         SELECT n AS num, ip_internal(n) AS internal, ip_public(n) AS public
-       FROM (SELECT DISTINCT src_num AS n FROM flows UNION SELECT DISTINCT dst_num FROM flows)`,
+         SELECT num, ip_internal(num) AS internal, ip_public(num) AS public
+       FROM (SELECT DISTINCT num FROM det_ipname)`,
     ),
   );
   return 'det_addr';
 }
 
 /**
- * Temp table det_wsdp(w, src_num, dst_num, dst_port, n, up, down, failed) for the context's
- * window (w = epoch_us(ts) // window microseconds, as the detectors' own windows).
+ * Temp table det_target(src_num, dst_num, dst_port, proto, n, up, down, first_ts, last_ts,
+ * failed, refused): every flow of the capture in one row per target; failed / refused say that
+ * every one of its flows did (FAILED / REFUSED). dst_port NULL (icmp and the like) is a target too.
  */
-export async function windowPairPorts(ctx: DetectContext): Promise<string> {
-  const us = Math.round(ctx.windowSeconds * 1e6);
-  await ensure(ctx, `det_wsdp:${us}`, () =>
+export async function targets(ctx: DetectContext): Promise<string> {
+  await ensure(ctx, 'det_target', () =>
     run(
       ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_wsdp AS
-         SELECT epoch_us(ts) // $1::BIGINT AS w, src_num, dst_num, dst_port, count(*) AS n,
-                sum(src_bytes) AS up, sum(dst_bytes) AS down, count_if(${FAILED}) AS failed
+      `CREATE OR REPLACE TEMP TABLE det_target AS
+         SELECT src_num, dst_num, dst_port, proto, count(*) AS n, sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down,
+                min(ts) AS first_ts, max(ts) AS last_ts, bool_and(${FAILED}) AS failed, bool_and(${REFUSED}) AS refused
        FROM flows GROUP BY ALL`,
-      [us],
     ),
   );
-  return 'det_wsdp';
+  return 'det_target';
+}
+
+/**
+ * Temp tables det_wsd(w, src_num, dst_num, n, ports, up, down, failed, port_lo): per pair-window
+ * (w = epoch_us(ts) // window microseconds, as the detectors' own windows) its flows, distinct
+ * destination ports, bytes both ways, failed flows and lowest port (its only one when ports = 1);
+ * det_wsdm(w, src_num, dst_num, dst_port): the ports of the pair-windows with more than one.
+ * Nearly every pair-window uses one port (4.78M pair-windows, 4.83M port rows at 10M flows), so
+ * min = max settles its count, and only the few others go back to their flows for a distinct
+ * count: far cheaper than hashing a (window, src, dst, port) table once more.
+ */
+export async function windowPairs(ctx: DetectContext): Promise<string> {
+  const us = Math.round(ctx.windowSeconds * 1e6);
+  await ensure(ctx, `det_wsd:${us}`, async () => {
+    await run(
+      ctx.conn,
+      `CREATE OR REPLACE TEMP TABLE det_wsd AS
+         SELECT epoch_us(ts) // $1::BIGINT AS w, src_num, dst_num, count(*) AS n,
+                CASE WHEN min(dst_port) IS NULL THEN 0 WHEN min(dst_port) = max(dst_port) THEN 1 END AS ports,
+                sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down, count_if(${FAILED}) AS failed,
+                min(dst_port) AS port_lo
+       FROM flows GROUP BY ALL`,
+      [us],
+    );
+    await run(
+      ctx.conn,
+      `CREATE OR REPLACE TEMP TABLE det_wsdm AS
+         WITH multi AS (SELECT w, src_num, dst_num FROM det_wsd WHERE ports IS NULL)
+         SELECT DISTINCT epoch_us(f.ts) // $1::BIGINT AS w, f.src_num, f.dst_num, f.dst_port
+         FROM flows f SEMI JOIN multi m
+           ON m.src_num = f.src_num AND m.dst_num = f.dst_num AND m.w = epoch_us(f.ts) // $1::BIGINT
+         WHERE f.dst_port IS NOT NULL`,
+      [us],
+    );
+    await run(
+      ctx.conn,
+      `UPDATE det_wsd SET ports = m.ports
+       FROM (SELECT w, src_num, dst_num, count(*) AS ports FROM det_wsdm GROUP BY ALL) m
+       WHERE det_wsd.ports IS NULL AND det_wsd.w = m.w AND det_wsd.src_num = m.src_num AND det_wsd.dst_num = m.dst_num`,
+    );
+  });
+  return 'det_wsd';
 }

@@ -1,7 +1,7 @@
 // beacon: an internal host calling the same external host and port at regular intervals with
 // regular sizes (malware checking in), scored as RITA does from Bowley skew and MAD of the
 // intervals and sizes plus how much of the capture the calls cover.
-import { addressClasses } from '../shared';
+import { addressClasses, targets } from '../shared';
 import { all } from '../../store/sql';
 import { clamp01, round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
@@ -82,10 +82,12 @@ export const beaconDetector: Detector = {
     const maxSizeMad = ctx.params.maxSizeMad as number;
     const ignored = ignoredServiceParams(ctx.params.ignoreServices as string[]);
     await addressClasses(ctx);
+    await targets(ctx);
     const rows = await all<PairRow>(ctx.conn, beaconSql(ignored.length / 2), [
       Math.round(ws * 1e6),
       ctx.params.bucketSeconds as number,
       Math.ceil(minConns),
+      minInterval,
       ...ignored,
     ]);
     ctx.checkCancelled();

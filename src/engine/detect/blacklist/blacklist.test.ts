@@ -8,7 +8,7 @@ import { FeedService } from '../../intel/service';
 import { startTestServer, type TestServer } from '../../intel/test-server';
 import { CaseStore } from '../../store/case-store';
 import { runDetection } from '../runner';
-import { hitsSql } from './sql';
+import { V4_REACH_SQL, bucketsSql, hitsSql } from './sql';
 import { blacklistDetector } from './index';
 
 const tmp = makeTmpDir();
@@ -135,25 +135,108 @@ describe('blacklist detector', () => {
     s.close();
   });
 
-  it('plans the address lookup as a range join, not a nested loop', async () => {
+  it('finds addresses under nested and overlapping ranges and names the narrowest entry of a feed', async () => {
+    fs.writeFileSync(
+      tmp.file('nested.txt'),
+      '52.10.0.0/16\n52.10.1.1\n52.10.2.0/24\n52.10.2.0/25\n',
+    );
+    await svc.add({ id: 'nested', file: tmp.file('nested.txt'), format: 'cidr-list' });
+    try {
+      const s = await caseWith([
+        F('192.168.1.50', '52.10.200.1'), // only the /16 covers it, after later-starting ranges
+        F('192.168.1.50', '52.10.1.1'),
+        F('192.168.1.50', '52.10.2.7'),
+        F('192.168.1.50', '52.10.2.200'),
+        F('192.168.1.50', '52.11.0.1'), // just past the /16
+        F('192.168.1.51', '::ffff:81.2.69.5'), // IPv4-mapped IPv6 text inside 81.2.69.0/24
+      ]);
+      const alerts = await runDetector(s, blacklistDetector);
+      const entry = (ip: string) =>
+        alerts
+          .find((a) => a.dst_ip === ip)
+          ?.features.find((f) => f.name.startsWith('feed:'))
+          ?.note?.replace(/, version .*/, '');
+      expect(alerts.map((a) => a.dst_ip).sort()).toEqual([
+        '52.10.1.1',
+        '52.10.2.200',
+        '52.10.2.7',
+        '52.10.200.1',
+        '::ffff:81.2.69.5',
+      ]);
+      expect(entry('52.10.200.1')).toBe('entry 52.10.0.0/16');
+      expect(entry('52.10.1.1')).toBe('entry 52.10.1.1');
+      expect(entry('52.10.2.7')).toBe('entry 52.10.2.0/25');
+      expect(entry('52.10.2.200')).toBe('entry 52.10.2.0/24');
+      expect(entry('::ffff:81.2.69.5')).toBe('entry 81.2.69.0/24');
+      s.close();
+    } finally {
+      await svc.remove('nested');
+    }
+  });
+
+  it('re-copies the ranges into the case when the allow-list changes, not on a plain re-run', async () => {
+    const s = await caseWith([F('192.168.1.10', '45.33.32.156'), F('192.168.1.11', '81.2.69.1')]);
+    const count = async () =>
+      (await s.one<{ n: number }>('SELECT count(*) AS n FROM intel_ranges'))!.n;
+    expect((await runDetector(s, blacklistDetector)).map((a) => a.dst_ip).sort()).toEqual([
+      '45.33.32.156',
+      '81.2.69.1',
+    ]);
+    const before = await count();
+    expect((await runDetector(s, blacklistDetector)).length).toBe(2);
+    expect(await count()).toBe(before);
+    await svc.setAllowList(['8.8.8.8', '45.33.32.156']);
+    try {
+      const alerts = await runDetector(s, blacklistDetector);
+      expect(alerts.map((a) => a.dst_ip)).toEqual(['81.2.69.1']);
+      // 45.33.32.156 (test-list) is gone; 45.33.32.0/24 (second) is split around it
+      expect(await count()).toBe(before);
+      const second = await s.all<{ entry: string }>(
+        "SELECT entry FROM intel_ranges WHERE feed_id = 'second'",
+      );
+      expect(second).toHaveLength(2);
+    } finally {
+      await svc.setAllowList(['8.8.8.8']);
+    }
+    s.close();
+  });
+
+  it('looks addresses up with a range join (never a nested loop), the same hits whatever the prefilter', async () => {
     // DuckDB loops over tiny inputs (asof_loop_join_threshold); a case has more than 64 addresses
     const s = await caseWith(
-      Array.from({ length: 3000 }, (_, i) => F(`192.168.1.${i % 250}`, `45.${i % 200}.${(i >> 4) % 250}.1`)),
+      Array.from({ length: 3000 }, (_, i) =>
+        F(`192.168.1.${i % 250}`, `45.${i % 200}.${(i >> 4) % 250}.${1 + (i % 7)}`),
+      ),
     );
     const conn = await s.connect();
-    await conn.run(
-      `CREATE TEMP TABLE bl_segs AS SELECT i::INTEGER AS seg, (281470681743360 + i * 1000000)::UHUGEINT AS lo, (281470681743360 + i * 1000000 + 10)::UHUGEINT AS hi FROM range(4000) t(i)`,
-    );
-    const plan = (
+    // the /24 of every third destination, and 45.7.0.0/16 over some of those
+    await conn.run(`INSERT INTO intel_ranges
+      SELECT 't', 'v', 'e', lo, lo + 255 FROM (SELECT DISTINCT (dst_num // 256) * 256 AS lo FROM flows)
+      WHERE hash(lo) % 3 = 0
+      UNION ALL SELECT 't', 'v', 'big', ip4_num('45.7.0.0'), ip4_num('45.7.255.255')`);
+    await conn.run(V4_REACH_SQL);
+    const truth = (
       await conn.runAndReadAll(
-        `EXPLAIN ${hitsSql(0xffff00000000n, 0xffffffffffffn, [{ lo: 0xffffc0a80000n, hi: 0xffffc0a8ffffn }]).replace(/CREATE OR REPLACE TEMP TABLE bl_hits AS/, '')}`,
+        `SELECT DISTINCT dst_ip FROM flows f JOIN intel_ranges r ON f.dst_num BETWEEN r.lo AND r.hi ORDER BY 1`,
       )
-    )
-      .getRows()
-      .map((r) => String(r[1]))
-      .join('\n');
-    expect(plan).toMatch(/ASOF_JOIN|IE_JOIN|PIECEWISE_MERGE_JOIN/);
-    expect(plan).not.toMatch(/NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|CROSS_PRODUCT/);
+    ).getRows();
+    expect(truth.length).toBeGreaterThan(100);
+    for (const shift of [8, 16, null] as const) {
+      if (shift) await conn.run(bucketsSql(shift));
+      const plan = (
+        await conn.runAndReadAll(`EXPLAIN ${hitsSql(shift).replace(/CREATE .* AS/, '')}`)
+      )
+        .getRows()
+        .map((r) => String(r[1]))
+        .join('\n');
+      expect(plan).toMatch(/ASOF_JOIN|IE_JOIN|PIECEWISE_MERGE_JOIN/);
+      expect(plan).not.toMatch(/NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|CROSS_PRODUCT/);
+      await conn.run(hitsSql(shift));
+      const hits = (
+        await conn.runAndReadAll(`SELECT ip FROM bl_hits WHERE NOT other ORDER BY 1`)
+      ).getRows();
+      expect(hits).toEqual(truth);
+    }
     conn.closeSync();
     s.close();
   });

@@ -1,7 +1,7 @@
 // exfil: an internal host sending far more to one external host than internal hosts usually send
 // to any external host. Upload only: a backup server pulling data in, or a download, has a low
 // upload share and stays silent; traffic between internal hosts is not looked at.
-import { addressClasses } from '../shared';
+import { addressClasses, targets } from '../shared';
 import { all } from '../../store/sql';
 import { clamp01, round, saturate, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
@@ -65,6 +65,7 @@ export const exfilDetector: Detector = {
     const minZ = ctx.params.minZ as number;
     const minShare = ctx.params.minUpShare as number;
     await addressClasses(ctx);
+    await targets(ctx);
     const rows = await all<PairRow>(ctx.conn, EXFIL_SQL, [
       Math.round(ws * 1e6),
       minUp,

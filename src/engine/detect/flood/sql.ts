@@ -16,10 +16,19 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
 export function floodSql(protos: number): string {
   const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
   return `
-WITH win AS (
-  SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS n, count_if(${FAILED}) AS nf
+WITH fails AS (
+  SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS nf
   FROM flows
-  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL
+  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED}
+  GROUP BY ALL
+),
+-- a hot window has at least $2 failures: only the victim ports with such a window (found from
+-- the failed flows alone, a fraction of the capture) have all their windows counted below
+victims AS (SELECT DISTINCT dst_num, dst_port, proto FROM fails WHERE nf >= $2::BIGINT),
+win AS (
+  SELECT f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w, count(*) AS n,
+         count_if(${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')}) AS nf
+  FROM flows f SEMI JOIN victims v ON f.dst_num = v.dst_num AND f.dst_port = v.dst_port AND f.proto = v.proto
   GROUP BY ALL
 ),
 -- the port's usual failures per window (median over its active windows): a busy server refuses

@@ -3,7 +3,7 @@
 // the whole capture (see sql.ts for the upper-tail rarity). Only the extreme tail is reported, a
 // few windows per host at most, hosts whose outlying windows recur all capture long (monitoring)
 // are left out, and the alert names the features whose bins were rarest.
-import { windowPairPorts } from '../shared';
+import { addressNames, windowPairs } from '../shared';
 import { all } from '../../store/sql';
 import { clamp01, round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
@@ -65,7 +65,8 @@ export const hbosDetector: Detector = {
   },
   async run(ctx) {
     const ws = ctx.windowSeconds;
-    await windowPairPorts(ctx);
+    await addressNames(ctx);
+    await windowPairs(ctx);
     const rows = await all<Row>(ctx.conn, HBOS_SQL, [
       Math.round(ws * 1e6),
       Math.round(ctx.params.bins as number),

@@ -4,11 +4,11 @@
 // -log(share of host-windows in its bin or above), counted only above the feature's modal bin.
 // Upper-tail rather than bin density: a quiet window is not suspicious, and a sparsely filled
 // middle bin (5 ports in 10 s) must not look rarer than the extreme one (500 ports).
+import { namesOf } from '../shared';
 
 /** Feature names; each is a count per host-window, histogrammed on log1p. */
 export const HBOS_FEATURES = ['conns', 'dst_hosts', 'dst_ports', 'bytes_up', 'bytes_down', 'failed'] as const;
 export type HbosFeature = (typeof HBOS_FEATURES)[number];
-
 
 const bin = (f: string) =>
   `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $2::BIGINT), $2::BIGINT - 1) ELSE 0 END::INT AS b_${f}`;
@@ -25,13 +25,25 @@ const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.
  * score distribution (median, tail threshold, max, count).
  */
 export const HBOS_SQL = `
-WITH ew AS (
-  -- from the shared per (window, src, dst, dst port) table (../shared.ts), built for window $1
-  -- (the filter only keeps $1 bound, so the parameter list stays as documented)
-  SELECT src_num, w,
-         sum(n)::BIGINT AS conns, count(DISTINCT dst_num) AS dst_hosts, count(DISTINCT dst_port) AS dst_ports,
+WITH hw AS (
+  -- from the shared per pair-window table det_wsd (../shared.ts), built for window $1: a
+  -- host-window's destinations are its rows; the filter only keeps $1 bound, so the parameter
+  -- list stays as documented
+  SELECT src_num, w, sum(n)::BIGINT AS conns, count(*) AS dst_hosts,
          sum(up) AS bytes_up, sum(down) AS bytes_down, sum(failed)::BIGINT AS failed
-  FROM det_wsdp WHERE $1::BIGINT > 0 GROUP BY ALL
+  FROM det_wsd WHERE $1::BIGINT > 0 GROUP BY ALL
+),
+-- its ports: the single port of most pairs, the listed ports (det_wsdm) of the others
+hp AS (
+  SELECT src_num, w, count(DISTINCT p) AS dst_ports FROM (
+    SELECT w, src_num, port_lo AS p FROM det_wsd WHERE ports = 1
+    UNION ALL SELECT w, src_num, dst_port FROM det_wsdm
+  ) GROUP BY ALL
+),
+ew AS (
+  SELECT hw.src_num, hw.w, hw.conns, hw.dst_hosts, coalesce(hp.dst_ports, 0) AS dst_ports,
+         hw.bytes_up, hw.bytes_down, hw.failed
+  FROM hw LEFT JOIN hp USING (src_num, w)
 ),
 mx AS (
   SELECT ${list((f) => `max(ln(1 + ${f})) AS ${f}`)}
@@ -82,11 +94,8 @@ ranked AS (
 ),
 reported AS (SELECT * FROM ranked WHERE host_rank <= $5::BIGINT),
 -- the text forms of the reported hosts (the evidence selects by text)
-names AS (
-  SELECT src_num, list(DISTINCT src_ip ORDER BY src_ip) AS src_ips FROM flows
-  WHERE src_num IN (SELECT src_num FROM reported) GROUP BY src_num
-)
-SELECT r.* EXCLUDE (src_num), names.src_ips, d.p50, d.mx, d.n, bar.t AS bar
-FROM reported r JOIN names USING (src_num), dist d, bar
+names AS (${namesOf('SELECT src_num FROM reported')})
+SELECT r.* EXCLUDE (src_num), names.ips AS src_ips, d.p50, d.mx, d.n, bar.t AS bar
+FROM reported r JOIN names ON names.num = r.src_num, dist d, bar
 ORDER BY r.score DESC, r.w
 `;

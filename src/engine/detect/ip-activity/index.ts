@@ -3,10 +3,12 @@
 import { all } from '../../store/sql';
 import { clamp01, round, saturate } from '../stats';
 import type { AlertDraft, Detector } from '../types';
+import { addressNames, targets } from '../shared';
 import { IP_ACTIVITY_SQL } from './sql';
 
 interface Row {
   src_ip: string;
+  src_ips: string[];
   ports: number;
   hosts: number;
   n: number;
@@ -26,6 +28,8 @@ export const ipActivityDetector: Detector = {
   },
   async run(ctx) {
     const limit = ctx.params.limit as number;
+    await addressNames(ctx);
+    await targets(ctx);
     const rows = await all<Row>(ctx.conn, IP_ACTIVITY_SQL, { q: ctx.params.quantile as number, limit });
     return rows.map((r): AlertDraft => {
       const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
@@ -43,7 +47,7 @@ export const ipActivityDetector: Detector = {
           { name: 'distinct_dst_hosts', value: r.hosts },
         ],
         flow_count: r.n,
-        evidence: { from: r.first_ts, to, srcIps: [r.src_ip] },
+        evidence: { from: r.first_ts, to, srcIps: r.src_ips },
         summary: `${r.src_ip} used ${r.ports.toLocaleString('en-US')} distinct destination ports on ${r.hosts} hosts`,
       };
     });

@@ -8,7 +8,7 @@ import type { Feature } from '../../../shared/model';
 import { all } from '../../store/sql';
 import { clamp01, round, saturate } from '../stats';
 import type { AlertDraft, Detector } from '../types';
-import { windowPairPorts } from '../shared';
+import { addressNames, windowPairs } from '../shared';
 import { usedParams } from '../windows';
 import { IQR_FEATURES, iqrFlowsSql, iqrSql, type IqrFeature } from './sql';
 
@@ -47,7 +47,8 @@ export const iqrDetector: Detector = {
       minCount: seed ? 0 : (ctx.params.minCount as number),
       minBytes: seed ? 0 : (ctx.params.minBytes as number),
     };
-    await windowPairPorts(ctx);
+    await addressNames(ctx);
+    await windowPairs(ctx);
     if (seed) {
       const rows = await all<FlowRow>(ctx.conn, iqrFlowsSql(features), usedParams(iqrFlowsSql(features), params) as Record<string, number | boolean>);
       return rows.map((r): AlertDraft => ({

@@ -9,6 +9,7 @@ import { all, one } from '../../store/sql';
 import { round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
+import { addressClasses, targets } from '../shared';
 import { SCAN_MODE_SQL, scanSql } from './sql';
 
 interface Row {
@@ -69,6 +70,8 @@ export const scanDetector: Detector = {
   async run(ctx) {
     const p = ctx.params as Record<string, number>; // numbers except `replies`
     const thresholds = { minTargets: p.minTargets, minFailedShare: p.minFailedShare, slowMinMinutes: p.slowMinMinutes, slowMaxPerHorizon: p.slowMaxPerHorizon };
+    await addressClasses(ctx);
+    await targets(ctx);
     const uni = (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: ctx.params.replies as string }))?.uni ?? false;
     const rows = await all<Row>(ctx.conn, scanSql(p.horizonMinutes * 60, uni), {
       ws: ctx.windowSeconds,

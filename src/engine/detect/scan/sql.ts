@@ -32,105 +32,114 @@ export function scanSql(horizonSeconds: number, uni: boolean): string {
   if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
   const rev = uni
     ? `rev AS (
-  SELECT DISTINCT dst_ip AS src_ip, src_ip AS dst_ip, src_port AS dst_port, proto FROM flows
+  SELECT DISTINCT dst_num AS src_num, src_num AS dst_num, src_port AS dst_port, proto FROM flows
   WHERE src_port IS NOT NULL
 ),`
     : '';
   const targets1 = uni
-    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_ip IS NULL AS failed
-  FROM targets0 t LEFT JOIN rev r USING (src_ip, dst_ip, dst_port, proto)`
+    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_num IS NULL AS failed
+  FROM targets0 t LEFT JOIN rev r USING (src_num, dst_num, dst_port, proto)`
     : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed FROM targets0 t`;
   return `
 WITH ${rev}
-targets0 AS (
-  SELECT src_ip, dst_ip, dst_port, proto, any_value(dst_num) AS dst_num, min(ts) AS first_ts, max(ts) AS last_ts,
-         bool_and(state IN ('reset', 'connecting') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0)) AS failed_bytes,
-         bool_and(state IN ('reset', 'connecting')) AS refused,
-         count(*) AS n
-  FROM flows WHERE dst_port IS NOT NULL AND proto IN ('tcp', 'udp')
-  GROUP BY src_ip, dst_ip, dst_port, proto
+-- sources and destinations are numeric addresses (the shared tables of ../shared.ts: det_target
+-- has one row per (src, dst, port, proto) target, det_addr the classes, det_ipname the text
+-- forms), turned into text only for the candidates' lists and the output
+targets0 AS NOT MATERIALIZED (
+  SELECT src_num, dst_num, dst_port, proto, first_ts, last_ts, failed AS failed_bytes, refused, n
+  FROM det_target WHERE dst_port IS NOT NULL AND proto IN ('tcp', 'udp')
 ),
-targets1 AS (
+targets1 AS NOT MATERIALIZED (
   ${targets1}
 ),
--- address classes per target, not per flow: far fewer rows to test against the range tables
-targets AS (
-  SELECT * EXCLUDE (dst_num), ip_internal(dst_num) AS internal FROM targets1
-  WHERE coalesce(ip_special(dst_num), '') NOT IN ('multicast', 'broadcast', 'this-network', 'unspecified', 'loopback')
-    AND NOT (dst_ip LIKE '%.255' AND dst_ip NOT LIKE '%:%') -- directed broadcast of a /24
+-- destinations that are no one's service: multicast, broadcast and the like, and the directed
+-- broadcast of a /24 (an IPv4 address written with a last octet of 255)
+not_hosts AS (
+  SELECT num FROM det_addr
+  WHERE ip_special(num) IN ('multicast', 'broadcast', 'this-network', 'unspecified', 'loopback')
+  UNION SELECT num FROM det_ipname WHERE ip LIKE '%.255' AND ip NOT LIKE '%:%'
 ),
-marked AS (
+-- targets* and marked are views, not copies (DuckDB materialises a CTE read twice): the 1.6M
+-- rows cost more to copy than to read again for the few candidate sources
+targets AS NOT MATERIALIZED (
+  SELECT t.*, a.internal FROM targets1 t JOIN det_addr a ON a.num = t.dst_num
+  WHERE t.dst_num NOT IN (SELECT num FROM not_hosts)
+),
+marked AS NOT MATERIALIZED (
   SELECT *, (n >= $recurContacts AND epoch(last_ts) - epoch(first_ts) >= $recurSeconds) AS recurring
   FROM targets
 ),
 per AS (
-  SELECT src_ip, internal,
+  SELECT src_num, internal,
          count(*) FILTER (WHERE NOT recurring) AS targets,
          count(*) FILTER (WHERE recurring) AS recurring,
          count(*) FILTER (WHERE NOT recurring AND failed) AS failed_targets,
          avg(failed::INTEGER) FILTER (WHERE NOT recurring) AS failed_share
-  FROM marked GROUP BY src_ip, internal
+  FROM marked GROUP BY src_num, internal
 ),
 -- a source below the failure share is never reported (the caller drops it): leaving it out here
 -- spares the per-destination walk over busy servers' thousands of contacts
 cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets AND failed_share >= $minFailedShare),
+names AS (SELECT num, min(ip) AS ip FROM det_ipname GROUP BY num),
 nt AS (
-  SELECT m.* FROM marked m JOIN cand c ON m.src_ip = c.src_ip AND m.internal = c.internal
+  SELECT m.*, nm.ip AS dst_ip FROM marked m JOIN cand c ON m.src_num = c.src_num AND m.internal = c.internal
+  JOIN names nm ON nm.num = m.dst_num
   WHERE NOT m.recurring AND m.failed
 ),
 shape AS (
-  SELECT src_ip, internal, count(DISTINCT dst_ip) AS hosts, count(DISTINCT dst_port) AS ports,
+  SELECT src_num, internal, count(DISTINCT dst_num) AS hosts, count(DISTINCT dst_port) AS ports,
          avg((proto = 'udp')::INTEGER) AS udp_share, min(first_ts) AS first_ts, max(first_ts) AS last_ts,
          list_distinct(list(proto)) AS protos
   FROM nt GROUP BY ALL
 ),
 peaks AS (
-  SELECT src_ip, internal, max(in_horizon) AS peak_horizon FROM (
-    SELECT src_ip, internal, count(*) OVER (PARTITION BY src_ip, internal ORDER BY epoch(first_ts)
+  SELECT src_num, internal, max(in_horizon) AS peak_horizon FROM (
+    SELECT src_num, internal, count(*) OVER (PARTITION BY src_num, internal ORDER BY epoch(first_ts)
              RANGE BETWEEN CURRENT ROW AND ${horizonSeconds} FOLLOWING) AS in_horizon
     FROM nt) GROUP BY ALL
 ),
 per_window AS (
-  SELECT src_ip, internal, max(n) AS peak_window, count(*) AS active_windows FROM (
-    SELECT src_ip, internal, floor(epoch(first_ts) / $ws)::BIGINT AS w, count(*) AS n FROM nt GROUP BY ALL)
+  SELECT src_num, internal, max(n) AS peak_window, count(*) AS active_windows FROM (
+    SELECT src_num, internal, floor(epoch(first_ts) / $ws)::BIGINT AS w, count(*) AS n FROM nt GROUP BY ALL)
   GROUP BY ALL
 ),
 per_host AS (
-  SELECT src_ip, internal, max(n) AS max_ports_per_host,
+  SELECT src_num, internal, max(n) AS max_ports_per_host,
          list(dst_ip ORDER BY n DESC, dst_ip)[1:$maxList] AS top_hosts FROM (
-    SELECT src_ip, internal, dst_ip, count(DISTINCT dst_port) AS n FROM nt GROUP BY ALL) GROUP BY ALL
+    SELECT src_num, internal, dst_ip, count(DISTINCT dst_port) AS n FROM nt GROUP BY ALL) GROUP BY ALL
 ),
 per_port AS (
-  SELECT src_ip, internal, max(n) AS max_hosts_per_port,
+  SELECT src_num, internal, max(n) AS max_hosts_per_port,
          list(dst_port ORDER BY n DESC, dst_port)[1:$maxList] AS top_ports FROM (
-    SELECT src_ip, internal, dst_port, count(DISTINCT dst_ip) AS n FROM nt GROUP BY ALL) GROUP BY ALL
+    SELECT src_num, internal, dst_port, count(DISTINCT dst_num) AS n FROM nt GROUP BY ALL) GROUP BY ALL
 ),
 -- TRW walks the destinations first contacted from the start of the probing on
 dests AS (
-  SELECT * FROM (
-    SELECT t.src_ip, t.internal, t.dst_ip, min(t.first_ts) AS first_ts, bool_and(t.failed) AS failed
-    FROM targets t JOIN cand c ON t.src_ip = c.src_ip AND t.internal = c.internal GROUP BY ALL
-  ) d SEMI JOIN shape s ON d.src_ip = s.src_ip AND d.internal = s.internal AND d.first_ts >= s.first_ts
+  SELECT d.*, nm.ip AS dst_ip FROM (
+    SELECT t.src_num, t.internal, t.dst_num, min(t.first_ts) AS first_ts, bool_and(t.failed) AS failed
+    FROM targets t JOIN cand c ON t.src_num = c.src_num AND t.internal = c.internal GROUP BY ALL
+  ) d SEMI JOIN shape s ON d.src_num = s.src_num AND d.internal = s.internal AND d.first_ts >= s.first_ts
+  JOIN names nm ON nm.num = d.dst_num
 ),
 walk AS (
-  SELECT src_ip, internal,
+  SELECT src_num, internal,
          sum(CASE WHEN failed THEN ln((1 - $theta1) / (1 - $theta0)) ELSE ln($theta1 / $theta0) END)
-           OVER (PARTITION BY src_ip, internal ORDER BY first_ts, dst_ip ROWS UNBOUNDED PRECEDING) AS llr,
-         row_number() OVER (PARTITION BY src_ip, internal ORDER BY first_ts, dst_ip) AS k
+           OVER (PARTITION BY src_num, internal ORDER BY first_ts, dst_ip ROWS UNBOUNDED PRECEDING) AS llr,
+         row_number() OVER (PARTITION BY src_num, internal ORDER BY first_ts, dst_ip) AS k
   FROM dests
 ),
 trw AS (
-  SELECT src_ip, internal, count(*) AS trw_dests,
+  SELECT src_num, internal, count(*) AS trw_dests,
          min(k) FILTER (WHERE llr >= ln($beta / $alpha)) AS k_scan,
          min(k) FILTER (WHERE llr <= ln((1 - $beta) / (1 - $alpha))) AS k_benign
   FROM walk GROUP BY ALL
 )
-SELECT c.*, s.hosts, s.ports, s.udp_share, s.first_ts, s.last_ts, s.protos, p.peak_horizon,
+SELECT nm.ip AS src_ip, c.* EXCLUDE (src_num), s.hosts, s.ports, s.udp_share, s.first_ts, s.last_ts, s.protos, p.peak_horizon,
        pw.peak_window, pw.active_windows, ph.max_ports_per_host, ph.top_hosts,
        pp.max_hosts_per_port, pp.top_ports, coalesce(t.trw_dests, 0) AS trw_dests, t.k_scan, t.k_benign
-FROM cand c
-JOIN shape s USING (src_ip, internal) JOIN peaks p USING (src_ip, internal)
-JOIN per_window pw USING (src_ip, internal) JOIN per_host ph USING (src_ip, internal)
-JOIN per_port pp USING (src_ip, internal) LEFT JOIN trw t USING (src_ip, internal)
-ORDER BY c.src_ip, c.internal`;
+FROM cand c JOIN names nm ON nm.num = c.src_num
+JOIN shape s USING (src_num, internal) JOIN peaks p USING (src_num, internal)
+JOIN per_window pw USING (src_num, internal) JOIN per_host ph USING (src_num, internal)
+JOIN per_port pp USING (src_num, internal) LEFT JOIN trw t USING (src_num, internal)
+ORDER BY src_ip, c.internal`;
 }
