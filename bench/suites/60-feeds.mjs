@@ -29,6 +29,8 @@ export default {
         .map((l) => Number(/in ([\d.]+) s/.exec(l)?.[1]));
       const refresh = lines.find((l) => l.startsWith('refresh of'));
       ctx.record(`feeds ${size}`, {
+        // run 1 copies the feed into the case; run 2 finds it there (same versions)
+        'match seconds (first run)': runs[0],
         'match seconds (best)': Math.min(...runs),
         'match target': '< 3 s at 10M flows x 100k ranges',
         'refresh all defaults s': Number(/in ([\d.]+) s/.exec(refresh ?? '')?.[1]),

@@ -145,6 +145,12 @@ export class FeedStore {
     return this.bundledVersion(id)?.meta ?? null;
   }
 
+  /** The stored entries file of a version (`entry \t lo \t hi [\t note]`, hex), or null if bundled. */
+  versionFile(id: string, version: string): string | null {
+    const file = path.join(this.feedDir(id), 'versions', `${version}.tsv`);
+    return fs.existsSync(file) ? file : null;
+  }
+
   /** Entries of a version (stored or bundled). */
   readEntries(id: string, version: string): FeedEntry[] {
     const file = path.join(this.feedDir(id), 'versions', `${version}.tsv`);
