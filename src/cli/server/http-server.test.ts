@@ -92,6 +92,8 @@ describe('netsift serve (loopback server)', () => {
     const info = await rpc('caseInfo');
     expect(info.status).toBe(200);
     expect(JSON.parse(info.body)).toEqual({ ok: true, result: null });
+    // the service's own time, for DevTools and bench:ui (never asserted as a figure)
+    expect(info.headers['server-timing']).toMatch(/^caseInfo;dur=\d+(\.\d)?$/);
     const unknown = await rpc('close');
     expect(unknown.status).toBe(400);
     expect(JSON.parse(unknown.body).error.message).toMatch(/unknown method/);

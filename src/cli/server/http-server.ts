@@ -85,7 +85,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (!isApiMethod(msg.method)) throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
     const args = Array.isArray(msg.args) ? msg.args : [];
     const fn = opts.service[msg.method] as (...a: unknown[]) => Promise<unknown>;
+    const started = performance.now();
     const result = await fn.apply(opts.service, args);
+    // how long the service took, apart from the wire and the page (DevTools and bench:ui read it)
+    res.setHeader('server-timing', `${msg.method};dur=${(performance.now() - started).toFixed(1)}`);
     sendJson(res, 200, { ok: true, result: result ?? null });
   }
 

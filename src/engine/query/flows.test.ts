@@ -149,6 +149,27 @@ describe('countFlows', () => {
   });
 });
 
+describe('first pages', () => {
+  it('keeps a selection\'s first page until the flows change', async () => {
+    const s = await CaseStore.open(':memory:', { threads: 1 });
+    await insertFlows(s, [
+      { ts: '2017-01-27 16:00:02', src_ip: '10.0.0.1', dst_ip: '10.0.0.2', dst_port: 22 },
+    ]);
+    const req = { filter: 'port 22', offset: 0, limit: 10, sort: [{ column: 'ts' as const, dir: 'asc' as const }] };
+    const first = await queryFlows(s, req);
+    expect(ids(first.rows)).toEqual([1]);
+    expect(await queryFlows(s, req)).toBe(first); // the same answer, not read again
+    // another sort, limit or selection is another page
+    expect(ids((await queryFlows(s, { ...req, filter: 'port 23' })).rows)).toEqual([]);
+    await insertFlows(s, [
+      { ts: '2017-01-27 16:00:01', src_ip: '10.0.0.1', dst_ip: '10.0.0.3', dst_port: 22 },
+    ]);
+    expect(ids((await queryFlows(s, req)).rows)).toEqual([2, 1]);
+    expect(ids((await queryFlows(s, { ...req, sort: [{ column: 'ts', dir: 'desc' }] })).rows)).toEqual([1, 2]);
+    s.close();
+  });
+});
+
 describe('id-range paging', () => {
   const segs = [
     { lo: 1, hi: 6, count: 6 },

@@ -1,7 +1,7 @@
 // Paging the flows table for the grid: filter + evidence + brushed range, sort from an
 // allow-list, offset/limit. Unfiltered id-ordered pages become id-range lookups (see
 // id-segments.ts); counts are cached per selection and flows version (memo.ts).
-import type { CountRequest, FlowRow, FlowsPage, FlowsRequest } from '../../shared/query';
+import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
@@ -30,9 +30,22 @@ function checkPaging(offset: number, limit: number): void {
     );
 }
 
+/** First pages at most this long are kept (see queryFlows). */
+const CACHED_FIRST_PAGE = 1_000;
+
 export async function queryFlows(store: CaseStore, req: FlowsRequest): Promise<FlowsPage> {
   checkPaging(req.offset, req.limit);
   const sort = normaliseSort(req.sort);
+  // A selection's first page is asked for again and again (j/k through the incidents and back,
+  // Esc and reselect): keep it with the counts, dropped when the flows change.
+  if (req.offset === 0 && req.limit > 0 && req.limit <= CACHED_FIRST_PAGE)
+    return memo(store, `first-page:${req.limit}:${JSON.stringify(sort)}:${queryKey(req)}`, () =>
+      readPage(store, req, sort),
+    );
+  return readPage(store, req, sort);
+}
+
+async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): Promise<FlowsPage> {
   const order = orderBySql(sort);
   if (req.limit === 0) return { rows: [], offset: req.offset };
   const where = flowWhere(req);

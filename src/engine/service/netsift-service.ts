@@ -48,6 +48,7 @@ import {
 } from '../query/index';
 import type { EngineOps } from './engine-ops';
 import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { GridFirst } from './grid-first';
 import { JobRegistry, type StepContext } from './job-registry';
 import * as triageOps from './triage-ops';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
@@ -72,6 +73,8 @@ export class NetsiftService implements NetsiftApi {
   private lanes = new Map<string, Promise<CaseStore>>();
   private laneConns: DuckDBConnection[] = [];
   private readonly listeners = new Set<(e: ServerEvent) => void>();
+  /** Grid pages ahead of counts, charts and alerts (see grid-first.ts). */
+  private readonly gridFirst = new GridFirst();
   private readonly registry = new JobRegistry((job) => this.publish({ type: 'job', job }));
 
   constructor(private readonly opts: ServiceOptions) {}
@@ -291,11 +294,13 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    return queryFlows(await this.lane('grid'), req);
+    const grid = await this.lane('grid');
+    return this.gridFirst.page(() => queryFlows(grid, req));
   }
 
   async countFlows(req: CountRequest): Promise<number> {
-    return countFlows(await this.lane('count'), req);
+    const lane = await this.lane('count');
+    return this.gridFirst.background(() => countFlows(lane, req));
   }
 
   async checkFilter(text: string): Promise<FilterCheck> {
@@ -312,9 +317,12 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async alerts(incidentId: number): Promise<Alert[]> {
-    const rows = await this.requireStore().all<Alert & { evidence: string; features: string }>(
-      'SELECT * EXCLUDE (run_id) FROM alerts WHERE incident_id = $1 ORDER BY score DESC, id',
-      [incidentId],
+    const store = this.requireStore();
+    const rows = await this.gridFirst.background(() =>
+      store.all<Alert & { evidence: string; features: string }>(
+        'SELECT * EXCLUDE (run_id) FROM alerts WHERE incident_id = $1 ORDER BY score DESC, id',
+        [incidentId],
+      ),
     );
     return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
   }
@@ -322,23 +330,28 @@ export class NetsiftService implements NetsiftApi {
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
-    return timeline(await this.lane('charts'), req);
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => timeline(lane, req));
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
-    return topTalkers(await this.lane('charts'), req);
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => topTalkers(lane, req));
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
-    return portDistribution(await this.lane('charts'), req);
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => portDistribution(lane, req));
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    return pairScatter(await this.lane('charts'), req);
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => pairScatter(lane, req));
   }
 
   async host(ip: string): Promise<HostSummary> {
-    return hostSummary(await this.lane('host'), ip);
+    const lane = await this.lane('host');
+    return this.gridFirst.background(() => hostSummary(lane, ip));
   }
 
   // ---- settings ----

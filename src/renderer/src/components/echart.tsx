@@ -24,7 +24,11 @@ export function EChart({
   useEffect(() => {
     const c = echarts.init(el.current!, 'dark', { renderer: 'canvas' });
     chart.current = c;
-    const ro = new ResizeObserver(() => c.resize());
+    // a box of no size (hidden, being removed) leaves echarts' graph layout without a transform
+    // and it throws: keep the last size until the box has one again
+    const ro = new ResizeObserver(([e]) => {
+      if (e && e.contentRect.width > 0 && e.contentRect.height > 0) c.resize();
+    });
     ro.observe(el.current!);
     onReady?.(c);
     return () => {

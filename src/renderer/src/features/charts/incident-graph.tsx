@@ -1,7 +1,8 @@
 // Attacker -> victims of the selected incident as an echarts graph; click a node for its host panel.
-import { useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { EChart, type EChartsOption } from '../../components/echart';
 import { Empty } from '../../components/pane-state';
+import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
 
 const MAX_VICTIMS = 60;
@@ -10,7 +11,17 @@ export function IncidentGraph() {
   const w = useWorkspace();
   const actions = useRef(w);
   actions.current = w;
-  const inc = w.selection.incident;
+  // drawn once the flows grid has its first rows (see flows-first.ts): a new echarts graph and
+  // its layout are main-thread time the grid would otherwise wait for
+  const selected = w.selection.incident;
+  const [inc, setInc] = useState(selected);
+  useEffect(() => {
+    let live = true;
+    void afterFlowsRows().then(() => live && setInc(selected));
+    return () => {
+      live = false;
+    };
+  }, [selected]);
   const option = useMemo<EChartsOption>(() => {
     if (!inc) return {};
     const attacker = inc.attacker ?? '(unknown)';

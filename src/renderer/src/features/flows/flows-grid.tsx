@@ -9,12 +9,13 @@ import type {
   ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { FlowRow, FlowSort, FlowSortColumn } from '../../../../shared/query';
 import { FLOW_SORT_COLUMNS } from '../../../../shared/query';
 import { api, errorText } from '../../api/client';
-import { gridTheme } from '../../components/grid-theme';
+import { gridColDefaults, gridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
+import { flowsLoading } from '../workspace/flows-first';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
 const BLOCK = 200;
@@ -31,14 +32,29 @@ function ipCell(p: { value: string; data?: FlowRow }, side: 'src' | 'dst') {
   );
 }
 
+/** The grid's sort model in the engine's terms (columns the engine does not sort by are dropped). */
+function engineSort(model: readonly { colId: string; sort?: 'asc' | 'desc' | null }[]): FlowSort[] {
+  return model
+    .filter((s) => s.sort && (FLOW_SORT_COLUMNS as readonly string[]).includes(s.colId))
+    .map((s) => ({ column: s.colId as FlowSortColumn, dir: s.sort! }));
+}
+
+/** Count and timing of one query; kept with its key so a new selection never shows the old one. */
+interface Shown {
+  key: string;
+  count: number | null;
+  firstMs: number | null;
+  error: string | null;
+}
+
 export function FlowsGrid() {
   const w = useWorkspace();
   const q = flowQuery(w.selection);
   const key = queryKey(q);
   const gridApi = useRef<GridApi<FlowRow> | null>(null);
-  const [count, setCount] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [firstMs, setFirstMs] = useState<number | null>(null);
+  const [shown, setShown] = useState<Shown>({ key, count: null, firstMs: null, error: null });
+  const current = shown.key === key ? shown : { key, count: null, firstMs: null, error: null };
+  const { count, error, firstMs } = current;
 
   const columns = useMemo<ColDef<FlowRow>[]>(
     () => [
@@ -75,50 +91,55 @@ export function FlowsGrid() {
     let total: number | null = null;
     const started = performance.now();
     let first = true;
-    const counting = api.countFlows(q).then(
+    const update = (patch: Partial<Shown>) =>
+      setShown((s) => ({ ...(s.key === key ? s : { key, count: null, firstMs: null, error: null }), ...patch }));
+    delete document.body.dataset.flowsReady;
+    const shown = flowsLoading();
+    // The first page is asked for now, beside the count, instead of when the grid gets round to
+    // calling getRows (after this render, the other panes' work and the grid's block debounce):
+    // on a new selection it is what the analyst waits for.
+    const state = gridApi.current?.getColumnState() ?? [];
+    const firstSort = engineSort([...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)));
+    const firstPage = api.flows({ ...q, sort: firstSort, offset: 0, limit: BLOCK });
+    // the count follows the first page (its failure is reported by getRows): rows come first,
+    // and the server would only split the cores between the two
+    firstPage
+      .catch(() => undefined)
+      .then(() => api.countFlows(q))
+      .then(
       (n) => {
         total = n;
-        setCount(n);
+        update({ count: n });
         gridApi.current?.setRowCount(n, true);
-        return n;
       },
-      (e) => {
-        setError(errorText(e));
-        return null;
-      },
+      (e) => update({ error: errorText(e) }),
     );
-    void counting;
     return {
       getRows: (p: IGetRowsParams) => {
-        const sort: FlowSort[] = p.sortModel
-          .filter((s) => (FLOW_SORT_COLUMNS as readonly string[]).includes(s.colId))
-          .map((s) => ({ column: s.colId as FlowSortColumn, dir: s.sort }));
-        api
-          .flows({ ...q, sort, offset: p.startRow, limit: p.endRow - p.startRow })
+        const sort = engineSort(p.sortModel);
+        const limit = p.endRow - p.startRow;
+        const reuse = p.startRow === 0 && limit === BLOCK && JSON.stringify(sort) === JSON.stringify(firstSort);
+        (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
           .then((page) => {
             const n = page.rows.length;
-            const last = total ?? (n < p.endRow - p.startRow ? p.startRow + n : -1);
+            const last = total ?? (n < limit ? p.startRow + n : -1);
             p.successCallback(page.rows, last);
             if (first) {
               first = false;
-              setFirstMs(Math.round(performance.now() - started));
+              shown();
+              update({ firstMs: Math.round(performance.now() - started) });
               document.body.dataset.flowsReady = key;
             }
           })
           .catch((e) => {
-            setError(errorText(e));
+            if (first) shown();
+            update({ error: errorText(e) });
             p.failCallback();
           });
       },
     };
     // the query key carries everything q holds
   }, [key]);
-
-  useEffect(() => {
-    setCount(null);
-    setError(null);
-    delete document.body.dataset.flowsReady;
-  }, [datasource]);
 
   const onMenu = (e: CellContextMenuEvent<FlowRow>) => {
     const ev = e.event as MouseEvent | null;
@@ -154,12 +175,15 @@ export function FlowsGrid() {
         <AgGridReact<FlowRow>
           theme={gridTheme}
           columnDefs={columns}
-          defaultColDef={{ sortable: true, resizable: true }}
+          defaultColDef={gridColDefaults}
           rowModelType="infinite"
           cacheBlockSize={BLOCK}
           maxBlocksInCache={50}
           blockLoadDebounceMillis={10}
           infiniteInitialRowCount={1}
+          // rows drawn beyond the viewport (default 10): each is a dozen React cells to create on
+          // every new selection, and the next block is paged in anyway
+          rowBuffer={4}
           datasource={datasource}
           onGridReady={(e) => {
             gridApi.current = e.api;

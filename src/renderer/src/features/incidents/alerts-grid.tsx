@@ -4,10 +4,11 @@ import { AgGridReact } from 'ag-grid-react';
 import { useMemo } from 'react';
 import type { Alert, Feature } from '../../../../shared/model';
 import { api } from '../../api/client';
-import { gridTheme } from '../../components/grid-theme';
+import { gridColDefaults, gridTheme } from '../../components/grid-theme';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtScore, fmtTs } from '../../util/format';
+import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
 
 function fmtNum(n: number): string {
@@ -19,10 +20,24 @@ export function featureText(f: Feature): string {
   return `${f.name} ${fmtNum(f.value)}${cmp}`;
 }
 
+const NO_ALERTS: Alert[] = [];
+
 export function AlertsGrid() {
   const w = useWorkspace();
   const id = w.selection.incident?.id ?? null;
-  const alerts = useAsync(() => (id == null ? Promise.resolve([] as Alert[]) : api.alerts(id)), [id]);
+  // tagged with the incident they belong to, so the previous incident's rows never show meanwhile;
+  // drawn once the flows grid has its first rows (see flows-first.ts)
+  const alerts = useAsync<{ id: number | null; rows: Alert[] }>(
+    () =>
+      id == null
+        ? Promise.resolve({ id, rows: NO_ALERTS })
+        : api.alerts(id).then(async (rows) => {
+            await afterFlowsRows();
+            return { id, rows };
+          }),
+    [id],
+  );
+  const rows = alerts.value?.id === id ? alerts.value.rows : null;
   const columns = useMemo<ColDef<Alert>[]>(
     () => [
       { field: 'detector', headerName: 'Detector', width: 110 },
@@ -42,30 +57,29 @@ export function AlertsGrid() {
     ],
     [],
   );
-  let body;
-  if (id == null) body = <Empty>Select an incident to see its alerts.</Empty>;
-  else if (alerts.loading && !alerts.value) body = <Loading what="alerts" />;
-  else if (alerts.error) body = <ErrorBox error={alerts.error} retry={alerts.reload} />;
-  else if (!alerts.value?.length) body = <Empty>This incident has no alerts.</Empty>;
-  else
-    body = (
-      <div className="grid-host">
-        <AgGridReact<Alert>
-          theme={gridTheme}
-          rowData={alerts.value}
-          columnDefs={columns}
-          defaultColDef={{ sortable: true, resizable: true }}
-          tooltipShowDelay={300}
-        />
-      </div>
-    );
+  // The grid stays mounted and only its rows change: creating an ag-grid on every selection cost
+  // more main-thread time than anything else the selection does, and held up the flows rows.
+  let state;
+  if (id == null) state = <Empty>Select an incident to see its alerts.</Empty>;
+  else if (alerts.error) state = <ErrorBox error={alerts.error} retry={alerts.reload} />;
+  else if (!rows) state = <Loading what="alerts" />;
+  else if (!rows.length) state = <Empty>This incident has no alerts.</Empty>;
   return (
     <section className="pane alerts-pane" aria-label="Alerts">
       <header className="pane-head">
         <h2>Alerts</h2>
         {w.selection.incident && <span className="muted">{w.selection.incident.summary}</span>}
       </header>
-      {body}
+      {state}
+      <div className="grid-host" style={state ? { display: 'none' } : undefined}>
+        <AgGridReact<Alert>
+          theme={gridTheme}
+          rowData={rows ?? NO_ALERTS}
+          columnDefs={columns}
+          defaultColDef={gridColDefaults}
+          tooltipShowDelay={300}
+        />
+      </div>
     </section>
   );
 }

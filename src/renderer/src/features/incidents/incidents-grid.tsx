@@ -1,13 +1,16 @@
 // Incidents, highest score first. Selecting one drives every other pane.
-import type { ColDef, GridApi } from 'ag-grid-community';
+import type { ColDef, GridApi, RowSelectionOptions } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Incident } from '../../../../shared/model';
-import { gridTheme } from '../../components/grid-theme';
+import { gridColDefaults, gridTheme } from '../../components/grid-theme';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import type { AsyncState } from '../../components/use-async';
 import { fmtScore, fmtSpan, fmtTs } from '../../util/format';
 import { cellMenu, useWorkspace } from '../workspace/selection';
+
+// module-level: a new object per render would make ag-grid re-apply the selection options
+const ROW_SELECTION: RowSelectionOptions = { mode: 'singleRow', checkboxes: false, enableClickSelection: true };
 
 export function IncidentsGrid({ incidents }: { incidents: AsyncState<Incident[]> }) {
   const w = useWorkspace();
@@ -67,8 +70,8 @@ export function IncidentsGrid({ incidents }: { incidents: AsyncState<Incident[]>
           rowData={incidents.value}
           columnDefs={columns}
           getRowId={(p) => String(p.data.id)}
-          defaultColDef={{ sortable: true, resizable: true }}
-          rowSelection={{ mode: 'singleRow', checkboxes: false, enableClickSelection: true }}
+          defaultColDef={gridColDefaults}
+          rowSelection={ROW_SELECTION}
           onGridReady={(e) => {
             gridApi.current = e.api;
           }}
