@@ -199,4 +199,24 @@ describe('id-range paging', () => {
     ).toEqual([8, 7]);
     s.close();
   });
+
+  it('fetches a filtered page by rowid when ids are rowid + 1, and by id when not', async () => {
+    // the fixture's ids are rowid + 1 (appended in id order); a sorted, filtered page takes the
+    // rowid fetch. Renumbering the ids breaks the relation; the same page must come back by id.
+    const s = await fixtureStore();
+    const req = { offset: 0, limit: 4, sort: [{ column: 'dst_port' as const, dir: 'desc' as const }] };
+    const related = async () =>
+      (await s.one<{ ok: boolean }>('SELECT bool_and(id = rowid + 1) AS ok FROM flows'))?.ok;
+    expect(await related()).toBe(true);
+    const before = (await queryFlows(s, req)).rows;
+    expect(before).toHaveLength(4);
+    await s.run('UPDATE flows SET id = id + 100');
+    expect(await related()).toBe(false);
+    const after = (await queryFlows(s, req)).rows;
+    expect(after.map((r) => r.id)).toEqual(before.map((r) => r.id + 100));
+    expect(after.map(({ id: _id, ...rest }) => rest)).toEqual(
+      before.map(({ id: _id, ...rest }) => rest),
+    );
+    s.close();
+  });
 });

@@ -70,15 +70,31 @@ async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): 
     );
     if (!idRows.length) return { rows: [], offset: req.offset };
     const ids = idRows.map((r) => r.id);
-    params = [Math.min(...ids), Math.max(...ids), ...ids];
-    // the BETWEEN lets DuckDB skip row groups by their id range before probing the list
-    inner = `SELECT ${COLUMNS} FROM flows WHERE id BETWEEN $1 AND $2 AND id IN (${ids.map((_, i) => `$${i + 3}`).join(', ')})`;
+    // The BETWEEN lets DuckDB skip row groups by their range before probing the list. When every
+    // id is its rowid + 1 (what the importer writes), fetching by rowid reads only the vectors
+    // that hold the rows: evidence spread over the whole capture (a slow scan, a blacklist hit)
+    // came back in ~30 ms instead of ~180 ms at 10M flows, where id IN decodes whole row groups.
+    const byRowid = await idsAreRowids(store);
+    const shift = byRowid ? 1 : 0;
+    const key = byRowid ? 'rowid' : 'id';
+    params = [Math.min(...ids) - shift, Math.max(...ids) - shift, ...ids.map((id) => id - shift)];
+    inner = `SELECT ${COLUMNS} FROM flows WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${ids.map((_, i) => `$${i + 3}`).join(', ')})`;
   }
   const rows = await store.all<FlowRow & { src_num?: unknown; dst_num?: unknown }>(
     `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')} FROM (${inner}) page ORDER BY ${order}`,
     params,
   );
   return { rows, offset: req.offset };
+}
+
+/** true when every flow's id is its rowid + 1; checked once per version of the flows table. */
+function idsAreRowids(store: CaseStore): Promise<boolean> {
+  return memo(store, 'ids-are-rowids', async () => {
+    const r = await store.one<{ ok: boolean | null }>(
+      'SELECT bool_and(id = rowid + 1) AS ok FROM flows',
+    );
+    return r?.ok === true;
+  });
 }
 
 export async function countFlows(store: CaseStore, req: CountRequest): Promise<number> {
