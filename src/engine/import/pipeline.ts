@@ -282,7 +282,7 @@ async function stageAndWrite(
   const { timings, lap } = lapTimer();
   await conn.run(`CREATE TEMP TABLE stage_flows (${STAGE_COLUMNS})`);
   await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
-  const result = await format.load({
+  const result = await format.load!({
     conn,
     path: abs,
     sample,

@@ -1,8 +1,9 @@
 // The importer plug-in contract. Each format is one file (or folder) in src/engine/import/formats/
-// and registers in formats/index.ts. A format only *reads*: it fills the staging table
-// `stage_flows` (and `stage_rejects` for lines it could not read) on the import's connection;
-// the shared pipeline (pipeline.ts) validates fields, assigns ids, writes flows, rejects and the
-// imports row inside one transaction, so a failed or cancelled import leaves the case as before.
+// and registers in formats/index.ts. A format only *reads*: either load() fills the staging table
+// `stage_flows` (and `stage_rejects` for lines it could not read) on the import's connection, or,
+// when its read is one SELECT, direct() hands that SELECT over (see DirectRead). The shared
+// pipeline (pipeline.ts, direct-write.ts) validates fields, assigns ids, writes flows, rejects and
+// the imports row inside one transaction, so a failed or cancelled import leaves the case as before.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JobContext } from '../jobs/job';
 
@@ -126,12 +127,13 @@ export interface DirectRead {
   explain(e: unknown): Error;
 }
 
-export interface FormatImporter {
+export type FormatImporter = {
   id: string;
   title: string;
   /** 0 = not this format, 1 = certainly this format. Looks only at the sample. */
   sniff(sample: FileSample): number;
-  load(ctx: LoadContext): Promise<LoadResult>;
-  /** Optional one-pass read (see DirectRead); load() remains the fallback and the reference. */
-  direct?(ctx: LoadContext): DirectRead;
-}
+} & (
+  | { load(ctx: LoadContext): Promise<LoadResult>; direct?: undefined }
+  /** A one-pass read (see DirectRead), for formats whose read is one SELECT. */
+  | { direct(ctx: LoadContext): DirectRead; load?: undefined }
+);

@@ -107,26 +107,11 @@ export const seedFormat: FormatImporter = {
     return 0.9 * (ok / lines.length);
   },
 
-  async load(ctx: LoadContext): Promise<LoadResult> {
-    const read = seedRead(ctx);
-    try {
-      await ctx.conn.run(
-        `INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
-           src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
-         SELECT NULL, * FROM (${read.select})`,
-        read.params,
-      );
-    } catch (e) {
-      throw read.explain(e);
-    }
-    return read.finish();
-  },
-
   direct: seedRead,
 };
 
-/** The seed read as one SELECT of the stage columns (see DirectRead); load() stages the same rows. */
-function seedRead(ctx: LoadContext): DirectRead & { explain(e: unknown): Error } {
+/** The seed read as one SELECT of the stage columns (see DirectRead). */
+function seedRead(ctx: LoadContext): DirectRead {
   const ts = ctx.tz === 'UTC' ? 'ts' : `timezone('UTC', timezone($1, ts))`;
   const csv = (extra: string) =>
     `read_csv(${literal(ctx.path)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
