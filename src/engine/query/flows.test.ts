@@ -150,12 +150,17 @@ describe('countFlows', () => {
 });
 
 describe('first pages', () => {
-  it('keeps a selection\'s first page until the flows change', async () => {
+  it("keeps a selection's first page until the flows change", async () => {
     const s = await CaseStore.open(':memory:', { threads: 1 });
     await insertFlows(s, [
       { ts: '2017-01-27 16:00:02', src_ip: '10.0.0.1', dst_ip: '10.0.0.2', dst_port: 22 },
     ]);
-    const req = { filter: 'port 22', offset: 0, limit: 10, sort: [{ column: 'ts' as const, dir: 'asc' as const }] };
+    const req = {
+      filter: 'port 22',
+      offset: 0,
+      limit: 10,
+      sort: [{ column: 'ts' as const, dir: 'asc' as const }],
+    };
     const first = await queryFlows(s, req);
     expect(ids(first.rows)).toEqual([1]);
     expect(await queryFlows(s, req)).toBe(first); // the same answer, not read again
@@ -165,7 +170,9 @@ describe('first pages', () => {
       { ts: '2017-01-27 16:00:01', src_ip: '10.0.0.1', dst_ip: '10.0.0.3', dst_port: 22 },
     ]);
     expect(ids((await queryFlows(s, req)).rows)).toEqual([2, 1]);
-    expect(ids((await queryFlows(s, { ...req, sort: [{ column: 'ts', dir: 'desc' }] })).rows)).toEqual([1, 2]);
+    expect(
+      ids((await queryFlows(s, { ...req, sort: [{ column: 'ts', dir: 'desc' }] })).rows),
+    ).toEqual([1, 2]);
     s.close();
   });
 });
@@ -204,7 +211,11 @@ describe('id-range paging', () => {
     // the fixture's ids are rowid + 1 (appended in id order); a sorted, filtered page takes the
     // rowid fetch. Renumbering the ids breaks the relation; the same page must come back by id.
     const s = await fixtureStore();
-    const req = { offset: 0, limit: 4, sort: [{ column: 'dst_port' as const, dir: 'desc' as const }] };
+    const req = {
+      offset: 0,
+      limit: 4,
+      sort: [{ column: 'dst_port' as const, dir: 'desc' as const }],
+    };
     const related = async () =>
       (await s.one<{ ok: boolean }>('SELECT bool_and(id = rowid + 1) AS ok FROM flows'))?.ok;
     expect(await related()).toBe(true);
