@@ -59,6 +59,12 @@ describe('flood detector', () => {
     expect(f.peak_failed_per_s.value).toBeGreaterThan(40);
     expect(f.failed_share.value).toBeGreaterThan(0.7);
     expect(a.summary).toContain('700 sources');
+    // the flood's own sources lead, not the web clients that sent more flows in all
+    expect(f.failing_sources.value).toBeGreaterThanOrEqual(500);
+    expect(f.failing_sources.value).toBeLessThan(700);
+    const top = /top: ([^)]*)\)/.exec(a.summary)![1].split(', ');
+    expect(top).toHaveLength(3);
+    for (const ip of top) expect(ip).toMatch(/^198\.51\./);
     // evidence: every flow to the victim port in that minute, the flood and the web clients
     const expected = await store.all<{ id: number }>(
       `SELECT id FROM flows WHERE dst_ip = $1 AND dst_port = 443 AND ts >= '2024-03-01 09:10:00' AND ts < '2024-03-01 09:11:00' ORDER BY id`,

@@ -18,7 +18,8 @@ interface StretchRow {
   flows: number;
   failed: number;
   sources: number;
-  top_source_flows: number;
+  failing_sources: number;
+  top_source_failed: number;
   top_sources: string[];
 }
 
@@ -61,7 +62,7 @@ export const floodDetector: Detector = {
       default: 0.9,
       min: 0,
       max: 1,
-      description: 'One source with at least this share of the flows is named as the attacker',
+      description: 'One source with at least this share of the failed flows is named as the attacker',
     },
   },
   async run(ctx) {
@@ -88,14 +89,15 @@ export const floodDetector: Detector = {
       const seconds = (r.last_w - r.first_w + 1) * ws;
       const failedShare = r.failed / r.flows;
       const peakRate = r.peak_failed / ws;
-      const topShare = r.top_source_flows / r.flows;
+      const topShare = r.top_source_failed / Math.max(r.failed, 1);
       const loud = topShare >= loudShare ? r.top_sources[0] : null;
       const victim = r.dst_ips[0];
       // 0.6 at the threshold, towards 1 as the peak rate grows past it and the failures dominate
       const score = clamp01(0.6 + 0.3 * saturate(peakRate / (minFailed / ws) - 1, 2) + 0.1 * failedShare);
       const who = loud
         ? loud
-        : `${r.sources.toLocaleString('en-US')} sources (top: ${r.top_sources.slice(0, 3).join(', ')})`;
+        : `${r.sources.toLocaleString('en-US')} sources (${r.failing_sources.toLocaleString('en-US')} with failed flows; ` +
+          `top: ${r.top_sources.slice(0, 3).join(', ')})`;
       return {
         detector: 'flood',
         kind: 'syn-flood',
@@ -126,7 +128,12 @@ export const floodDetector: Detector = {
             direction: 'above',
             note: `peak failures per window over the port's median (${round(r.base_failed, 1)})`,
           },
-          { name: 'sources', value: r.sources, note: `distinct sources; top source sent ${round(topShare * 100, 1)}%` },
+          { name: 'sources', value: r.sources, note: 'distinct sources of flows to the port in the stretch' },
+          {
+            name: 'failing_sources',
+            value: r.failing_sources,
+            note: `sources with failed flows; the top one sent ${round(topShare * 100, 1)}% of the failures`,
+          },
           { name: 'hot_windows', value: r.hot_windows },
         ],
         flow_count: r.flows,

@@ -11,7 +11,8 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
  * $3 minimum failed share, $4 largest gap in windows inside one stretch, $5 top attackers listed,
  * $6 surge factor over the port's median failures per window (either this or the share), then the
  * protocols ($7...).
- * One row per stretch: victim key, first/last window, flows, failed, sources, peak, top sources.
+ * One row per stretch: victim key, first/last window, flows, failed, sources (all, and those with
+ * failed flows), peak, top sources by failed flows.
  */
 export function floodSql(protos: number): string {
   const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
@@ -76,13 +77,17 @@ per_src AS (
   SELECT dst_num, dst_port, proto, first_w, src_ip, count(*) AS n, count_if(failed) AS nf
   FROM member GROUP BY ALL
 ),
+-- the top sources are ranked by their failed flows: the victim's busy legitimate clients send
+-- more flows in all, and naming them as the flood's top sources would point the analyst wrong
 agg AS (
   SELECT dst_num, dst_port, proto, first_w, sum(n) AS flows, sum(nf) AS failed,
-         count(*) AS sources, max(n) AS top_source_flows,
-         list(src_ip ORDER BY n DESC, src_ip)[1:$5::BIGINT] AS top_sources
+         count(*) AS sources, count(*) FILTER (WHERE nf > 0) AS failing_sources,
+         max(nf) AS top_source_failed,
+         list(src_ip ORDER BY nf DESC, n DESC, src_ip)[1:$5::BIGINT] AS top_sources
   FROM per_src GROUP BY ALL
 )
-SELECT s.* EXCLUDE (dst_num), n.dst_ips, a.flows, a.failed, a.sources, a.top_source_flows, a.top_sources
+SELECT s.* EXCLUDE (dst_num), n.dst_ips, a.flows, a.failed, a.sources, a.failing_sources,
+       a.top_source_failed, a.top_sources
 FROM stretch s JOIN agg a USING (dst_num, dst_port, proto, first_w)
 JOIN names n USING (dst_num, dst_port, proto, first_w)
 ORDER BY failed DESC
