@@ -87,6 +87,19 @@ async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): 
   return { rows, offset: req.offset };
 }
 
+const warmed = new WeakSet<CaseStore>();
+
+/**
+ * Computes, once per connection, what a filtered page needs to know about the case (whether ids
+ * are rowids; ~30 ms at 10M flows), so the analyst's first incident click does not pay for it.
+ * Call it after the first page has been served.
+ */
+export async function warmPaging(store: CaseStore): Promise<void> {
+  if (warmed.has(store)) return;
+  warmed.add(store);
+  await idsAreRowids(store);
+}
+
 /** true when every flow's id is its rowid + 1; checked once per version of the flows table. */
 function idsAreRowids(store: CaseStore): Promise<boolean> {
   return memo(store, 'ids-are-rowids', async () => {

@@ -42,6 +42,7 @@ import {
   pairScatter,
   portDistribution,
   queryFlows,
+  warmPaging,
   rejectsPage,
   timeline,
   topTalkers,
@@ -295,7 +296,9 @@ export class NetsiftService implements NetsiftApi {
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
     const grid = await this.lane('grid');
-    return this.gridFirst.page(() => queryFlows(grid, req));
+    const page = await this.gridFirst.page(() => queryFlows(grid, req));
+    void warmPaging(grid).catch(() => undefined); // best effort; a page computes it anyway
+    return page;
   }
 
   async countFlows(req: CountRequest): Promise<number> {
