@@ -86,12 +86,20 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
     const areas: [{ xAxis: number; itemStyle?: object }, { xAxis: number }][] = [];
     if (sel)
       areas.push([
-        { xAxis: Date.parse(sel.first_seen), itemStyle: { color: 'rgba(255,179,71,0.14)' } },
+        // a frame as well as a tint: at millions of flows the bars fill the chart, and a tint
+        // alone disappears into them
+        {
+          xAxis: Date.parse(sel.first_seen),
+          itemStyle: { color: 'rgba(255,179,71,0.22)', borderColor: 'rgba(255,179,71,0.95)', borderWidth: 1 },
+        },
         { xAxis: Math.max(Date.parse(sel.last_seen), Date.parse(sel.first_seen) + bucketMs) },
       ]);
     if (range)
       areas.push([
-        { xAxis: Date.parse(range.from), itemStyle: { color: 'rgba(78,161,255,0.15)' } },
+        {
+          xAxis: Date.parse(range.from),
+          itemStyle: { color: 'rgba(255,255,255,0.14)', borderColor: 'rgba(255,255,255,0.85)', borderWidth: 1 },
+        },
         { xAxis: Date.parse(range.to) },
       ]);
     return {
@@ -99,7 +107,8 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
         {
           id: 'marks',
           markLine: { symbol: 'none', silent: true, data: marks, label: { fontSize: 10 } },
-          markArea: { silent: true, data: areas },
+          // above the bars (z 2; markArea defaults to 1, under them), below the marks' lines (z 5)
+          markArea: { silent: true, z: 4, data: areas },
         },
       ],
     };
