@@ -230,4 +230,20 @@ describe('id-range paging', () => {
     );
     s.close();
   });
+
+  it('reads by id when rowids stop matching ids while the table keeps its size', async () => {
+    const s = await fixtureStore();
+    const req = {
+      filter: 'src port 50000',
+      offset: 0,
+      sort: [{ column: 'ts' as const, dir: 'asc' as const }],
+    };
+    expect(ids((await queryFlows(s, { ...req, limit: 5 })).rows)).toEqual([1]);
+    // same row count, same largest id: the cached "ids are rowids" answer is now stale
+    await s.run('UPDATE flows SET id = 3 - id WHERE id IN (1, 2)');
+    const after = (await queryFlows(s, { ...req, limit: 4 })).rows;
+    expect(ids(after)).toEqual([2]);
+    expect(after[0]).toMatchObject({ src_port: 50000, src_ip: '10.0.0.5' });
+    s.close();
+  });
 });

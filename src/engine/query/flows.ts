@@ -49,42 +49,61 @@ async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): 
   const order = orderBySql(sort);
   if (req.limit === 0) return { rows: [], offset: req.offset };
   const where = flowWhere(req);
-  let inner: string;
-  let params: (string | number)[];
   const idOnly = sort.length === 1 && sort[0].column === 'id';
   const segments =
     where.sql === 'true' && idOnly ? await idSegments(store, await flowsVersion(store)) : null;
   if (segments) {
     const ranges = idRangesForPage(segments, req.offset, req.limit, sort[0].dir);
     if (!ranges.length) return { rows: [], offset: req.offset };
-    params = ranges.flatMap((r) => [r.lo, r.hi]);
     const pred = ranges.map((_, i) => `id BETWEEN $${2 * i + 1} AND $${2 * i + 2}`).join(' OR ');
-    inner = `SELECT ${COLUMNS} FROM flows WHERE ${pred} ORDER BY ${order} LIMIT ${req.limit}`;
-  } else {
-    // Late materialisation: sort only the id and the sort keys, then fetch the page's whole rows
-    // by id (sorting 10M rows with every column took minutes; the keys alone take a fraction).
-    const n = where.params.length;
-    const idRows = await store.all<{ id: number }>(
-      `SELECT id FROM flows WHERE ${where.sql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
-      [...where.params, req.limit, req.offset],
+    const rows = await store.all<FlowRow>(
+      `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')}
+       FROM (SELECT ${COLUMNS} FROM flows WHERE ${pred} ORDER BY ${order} LIMIT ${req.limit}) page
+       ORDER BY ${order}`,
+      ranges.flatMap((r) => [r.lo, r.hi]),
     );
-    if (!idRows.length) return { rows: [], offset: req.offset };
-    const ids = idRows.map((r) => r.id);
-    // The BETWEEN lets DuckDB skip row groups by their range before probing the list. When every
-    // id is its rowid + 1 (what the importer writes), fetching by rowid reads only the vectors
-    // that hold the rows: evidence spread over the whole capture (a slow scan, a blacklist hit)
-    // came back in ~30 ms instead of ~180 ms at 10M flows, where id IN decodes whole row groups.
-    const byRowid = await idsAreRowids(store);
-    const shift = byRowid ? 1 : 0;
-    const key = byRowid ? 'rowid' : 'id';
-    params = [Math.min(...ids) - shift, Math.max(...ids) - shift, ...ids.map((id) => id - shift)];
-    inner = `SELECT ${COLUMNS} FROM flows WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${ids.map((_, i) => `$${i + 3}`).join(', ')})`;
+    return { rows, offset: req.offset };
   }
-  const rows = await store.all<FlowRow & { src_num?: unknown; dst_num?: unknown }>(
-    `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')} FROM (${inner}) page ORDER BY ${order}`,
-    params,
+  // Late materialisation: sort only the id and the sort keys, then fetch the page's whole rows
+  // by id (sorting 10M rows with every column took minutes; the keys alone take a fraction).
+  const n = where.params.length;
+  const idRows = await store.all<{ id: number }>(
+    `SELECT id FROM flows WHERE ${where.sql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
+    [...where.params, req.limit, req.offset],
   );
-  return { rows, offset: req.offset };
+  if (!idRows.length) return { rows: [], offset: req.offset };
+  const ids = idRows.map((r) => r.id);
+  // When every id is its rowid + 1 (what the importer writes), fetching by rowid reads only the
+  // vectors that hold the rows: evidence spread over the whole capture (a slow scan, a blacklist
+  // hit) came back in ~30 ms instead of ~180 ms at 10M flows, where id IN decodes whole row groups.
+  if (await idsAreRowids(store)) {
+    const rows = await fetchRows(store, 'rowid', ids, -1, order);
+    // the relation was checked for this version of the table; the rows must still carry the ids
+    // asked for (a rowid is a position, and positions could move), else read by id
+    const asked = new Set(ids);
+    if (rows.length === ids.length && rows.every((r) => asked.has(r.id)))
+      return { rows, offset: req.offset };
+  }
+  return { rows: await fetchRows(store, 'id', ids, 0, order), offset: req.offset };
+}
+
+/** A page's whole rows by id, or by rowid (shift -1) when ids are rowid + 1. */
+function fetchRows(
+  store: CaseStore,
+  key: 'id' | 'rowid',
+  ids: number[],
+  shift: number,
+  order: string,
+): Promise<FlowRow[]> {
+  const list = ids.map((id) => id + shift);
+  // the BETWEEN lets DuckDB skip row groups by their range before probing the list
+  return store.all<FlowRow>(
+    `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')}
+     FROM (SELECT ${COLUMNS} FROM flows
+           WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${list.map((_, i) => `$${i + 3}`).join(', ')})) page
+     ORDER BY ${order}`,
+    [Math.min(...list), Math.max(...list), ...list],
+  );
 }
 
 const warmed = new WeakSet<CaseStore>();
