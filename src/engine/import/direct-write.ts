@@ -17,6 +17,7 @@ import {
   checkUnchanged,
   finishImport,
   lapTimer,
+  loadContext,
   nextIds,
   numberBadLines,
   refuseDuplicate,
@@ -45,18 +46,9 @@ export async function directWrite(
   conn: DuckDBConnection,
   step: Step,
 ): Promise<Omit<ImportFileSummary, 'seconds'>> {
-  const { abs, st, sample, format, options, job } = step;
+  const { abs, st, format, options, job } = step;
   const { timings, lap } = lapTimer();
-  const read = format.direct!({
-    conn,
-    path: abs,
-    sample,
-    options,
-    tz: options.tz,
-    job,
-    size: st.size,
-    scan: step.scan,
-  });
+  const read = format.direct!(loadContext(conn, step));
   await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
   await conn.run(
     'CREATE TEMP TABLE stage_bad (ord BIGINT, line BIGINT, raw VARCHAR, reason VARCHAR)',

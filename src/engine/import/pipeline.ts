@@ -21,6 +21,7 @@ import {
   checkUnchanged,
   finishImport,
   lapTimer,
+  loadContext,
   nextIds,
   numberBadLines,
   refuseDuplicate,
@@ -278,20 +279,11 @@ async function stageAndWrite(
   conn: DuckDBConnection,
   step: Step,
 ): Promise<Omit<ImportFileSummary, 'seconds'>> {
-  const { abs, st, sample, format, options, job } = step;
+  const { abs, st, format, options, job } = step;
   const { timings, lap } = lapTimer();
   await conn.run(`CREATE TEMP TABLE stage_flows (${STAGE_COLUMNS})`);
   await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
-  const result = await format.load!({
-    conn,
-    path: abs,
-    sample,
-    options,
-    tz: options.tz,
-    job,
-    size: st.size,
-    scan: step.scan,
-  });
+  const result = await format.load!(loadContext(conn, step));
   lap('load');
   job.checkCancelled();
   const scan = await step.scan;

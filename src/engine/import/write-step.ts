@@ -7,7 +7,14 @@ import type { ImportFileSummary, ImportRecord, RejectRecord } from '../../shared
 import type { JobContext } from '../jobs/job';
 import { NetsiftError } from '../store/errors';
 import { all, one } from '../store/sql';
-import type { FileSample, FileScan, FormatImporter, ImportOptions, LoadResult } from './types';
+import type {
+  FileSample,
+  FileScan,
+  FormatImporter,
+  ImportOptions,
+  LoadContext,
+  LoadResult,
+} from './types';
 import { RAW_MAX } from './validate-sql';
 
 export interface Step {
@@ -20,6 +27,20 @@ export interface Step {
   scan: Promise<FileScan>;
   startedIso: string;
   setPhase(p: string): void;
+}
+
+/** What a format's load() or direct() gets to read the step's file on the import's connection. */
+export function loadContext(conn: DuckDBConnection, step: Step): LoadContext {
+  return {
+    conn,
+    path: step.abs,
+    sample: step.sample,
+    options: step.options,
+    tz: step.options.tz,
+    job: step.job,
+    size: step.st.size,
+    scan: step.scan,
+  };
 }
 
 /** A UTC wall-clock time DuckDB casts to TIMESTAMP without consulting the session zone. */
