@@ -2,7 +2,8 @@
 // file -> flows in ONE pass inside the import's transaction, with no staging copy. Rows that fail
 // validation are left out of the insert; only when there are some does a second, ordinal-numbered
 // read of the file (the recheck) explain them with their line numbers. Costs on the common path:
-// one read of the file, one id update from insertion order, and a scan for IPv6 addresses.
+// one read of the file, a scan for IPv6 addresses, and after the commit one id update from
+// insertion order (store/flow-ids.ts says why it is a second transaction).
 //
 // Order matters: ids and reject line numbers follow the file. DuckDB keeps insertion order for an
 // INSERT ... SELECT FROM read_csv as long as the plan has no join; see validate-sql.ts.
@@ -54,7 +55,7 @@ export async function directWrite(
     'CREATE TEMP TABLE stage_bad (ord BIGINT, line BIGINT, raw VARCHAR, reason VARCHAR)',
   );
   await conn.run('BEGIN TRANSACTION');
-  const { importId, base } = await nextIds(conn);
+  const { importId } = await nextIds(conn);
   try {
     await conn.run(
       `INSERT INTO flows (${FLOW_COLUMNS})
@@ -78,10 +79,8 @@ export async function directWrite(
   await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
 
   const badV6 = await numberIpv6(conn, importId);
-  let deleted = 0;
   if (badV6 > 0)
-    deleted = await count(
-      conn,
+    await conn.run(
       `DELETE FROM flows WHERE import_id = ${importId}
          AND ((src_num = 0 AND src_ip IN (SELECT ip FROM stage_badaddr))
            OR (dst_num = 0 AND dst_ip IN (SELECT ip FROM stage_badaddr)))`,
@@ -98,9 +97,8 @@ export async function directWrite(
   job.checkCancelled();
 
   step.setPhase('write');
-  await assignIds(conn, importId, base, deleted > 0);
-  lap('ids');
-  job.checkCancelled();
+  // committed with id 0: the caller numbers the flows next, in a transaction of their own that no
+  // cancel interrupts (see store/flow-ids.ts)
   return finishImport(conn, step, {
     importId,
     rowsRead: kept,
@@ -188,27 +186,3 @@ async function explainFailed(
   if (lineOf) await numberBadLines(conn, lineOf);
 }
 
-/**
- * Dense ids in file order, from the insertion order. Without deletions the rows of this import
- * are contiguous in rowid; after some (bad IPv6 rows, rare) the survivors are renumbered.
- */
-async function assignIds(
-  conn: DuckDBConnection,
-  importId: number,
-  base: number,
-  holes: boolean,
-): Promise<void> {
-  if (!holes)
-    await conn.run(
-      `UPDATE flows SET id = $1 + 1 + (rowid - (SELECT min(rowid) FROM flows WHERE import_id = $2))
-       WHERE import_id = $2`,
-      [base, importId],
-    );
-  else
-    await conn.run(
-      `UPDATE flows SET id = n.id
-       FROM (SELECT rowid AS r, $1 + row_number() OVER (ORDER BY rowid) AS id FROM flows WHERE import_id = $2) n
-       WHERE flows.import_id = $2 AND flows.rowid = n.r`,
-      [base, importId],
-    );
-}

@@ -16,6 +16,7 @@ import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
 import { scanFile } from './scan-file';
 import { directWrite } from './direct-write';
+import { assignFlowIds } from '../store/flow-ids';
 import { RAW_MAX, RAW_SQL, reasonSql, v4Sql } from './validate-sql';
 import {
   checkUnchanged,
@@ -227,9 +228,10 @@ async function importOne(
   scan.catch(() => undefined); // awaited below; a cancel must not leave an unhandled rejection
   try {
     job.checkCancelled();
+    let summary: Omit<ImportFileSummary, 'seconds'>;
     try {
       const write = format.direct ? directWrite : stageAndWrite;
-      const summary = await write(conn, {
+      summary = await write(conn, {
         abs,
         st,
         sample,
@@ -243,7 +245,6 @@ async function importOne(
           report();
         },
       });
-      return { ...summary, seconds: (Date.now() - t0) / 1000 };
     } catch (e) {
       try {
         await conn.run('ROLLBACK');
@@ -252,10 +253,31 @@ async function importOne(
       }
       throw job.signal.aborted ? new CancelledError('import') : translate(abs, e);
     }
+    if (format.direct) await numberCommittedFlows(store, abs, summary.record!.id);
+    return { ...summary, seconds: (Date.now() - t0) / 1000 };
   } finally {
     clearInterval(timer);
     scanAbort.abort();
     closed = true;
+    conn.closeSync();
+  }
+}
+
+/**
+ * The direct path commits its flows with id 0 and they are numbered here, on a connection of
+ * their own: the import is in the case already, so a cancel must not interrupt this half second.
+ */
+async function numberCommittedFlows(store: CaseStore, abs: string, importId: number): Promise<void> {
+  const conn = await store.connect();
+  try {
+    await assignFlowIds(conn, importId);
+  } catch (e) {
+    throw new NetsiftError(
+      `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
+        `the case finishes it when next opened read-write`,
+      'case',
+    );
+  } finally {
     conn.closeSync();
   }
 }
