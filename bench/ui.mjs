@@ -122,13 +122,17 @@ export async function runUiBench({ size = '10M', caseFile, runs = 3, log = conso
 
     // select an incident -> the first row of its evidence rendered; then back to all flows. Each run
     // selects another incident (the top rows of the incidents grid, less the one the case had
-    // selected), so no run is served from the caches of a previous one. Done = the grid shows the new selection's rows: the datasource of a
+    // selected), so no run is served from the caches of a previous one. The engine does read the
+    // top incidents' first pages ahead once the grid has its first page (incident-prefetch.ts), as
+    // it does for the analyst; 'cold' below times the same reads without that (another page size).
+    // Done = the grid shows the new selection's rows: the datasource of a
     // selection delivered its first page and row 0 holds a flow other than the one it held before
     // the click, rendered (its source cell shows that flow); then that flow is checked to be the
     // engine's first evidence flow of the incident.
     const sel = [];
     const server = [];
     const alertsMs = [];
+    const incidentsSelected = [];
     // the restored incident's first page was read at page load: not a fresh selection
     const rowsToSelect = [];
     for (let r = 0; rowsToSelect.length < runs; r++) {
@@ -171,6 +175,7 @@ export async function runUiBench({ size = '10M', caseFile, runs = 3, log = conso
           .map((t) => t.duration),
       }));
       server.push(...shown.flows);
+      incidentsSelected.push(shown.incident);
       await checkFirstEvidenceRow(page, shown);
       if (i === 0 && shots) await shot(page, `bench-${size}-incident`);
       await page.keyboard.press('Escape');
@@ -178,6 +183,8 @@ export async function runUiBench({ size = '10M', caseFile, runs = 3, log = conso
     }
     figures['select incident -> first rows (median)'] = `${fmt(median(sel))}  [${sel.map(fmt).join(', ')}]  target < 200 ms`;
     if (server.length) figures['  of which the server read the page'] = `[${server.map(fmt).join(', ')}]`;
+    const cold = await coldReads(page, incidentsSelected);
+    figures['  the same pages cold (not read ahead)'] = `[${cold.map(fmt).join(', ')}]  (RPC round trip)`;
     figures['select incident -> alerts rows (median)'] = `${fmt(median(alertsMs))}  [${alertsMs.map(fmt).join(', ')}]`;
 
     // scroll the whole-case grid to its middle
@@ -225,6 +232,29 @@ async function checkFirstEvidenceRow(page, shown) {
     return first.rows[0]?.id;
   }, shown.incident);
   if (expected !== shown.id) throw new Error(`bench: row 0 shows flow ${shown.id}, incident #${shown.incident}'s first evidence flow is ${expected}`);
+}
+
+/** Round trips of the selected incidents' first pages read cold: a page size nothing read ahead. */
+function coldReads(page, incidentIds) {
+  return page.evaluate(async (ids) => {
+    const call = async (method, args) => {
+      const r = await fetch('/api/rpc', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-netsift-token': sessionStorage.getItem('netsift-token') },
+        body: JSON.stringify({ method, args }),
+      });
+      return (await r.json()).result;
+    };
+    const incidents = await call('incidents', []);
+    const out = [];
+    for (const id of ids) {
+      const inc = incidents.find((x) => x.id === id);
+      const t = performance.now();
+      await call('flows', [{ selector: inc.evidence, offset: 0, limit: 199 }]);
+      out.push(performance.now() - t);
+    }
+    return out;
+  }, incidentIds);
 }
 
 async function shot(page, name) {

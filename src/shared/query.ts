@@ -58,6 +58,12 @@ export interface FlowQuery {
   range?: TimeRange;
 }
 
+/**
+ * Rows per page the flows grid asks for. Shared with the engine, which reads the first page of
+ * the top incidents ahead of the analyst's click with exactly this request.
+ */
+export const FLOWS_BLOCK = 200;
+
 export interface FlowsRequest extends FlowQuery {
   /** Sort keys in priority order; default `[{ column: 'id', dir: 'asc' }]` (id order = import order). */
   sort?: FlowSort[];

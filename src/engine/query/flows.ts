@@ -5,7 +5,7 @@ import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '.
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
-import { memo } from './memo';
+import { memo, memoHas } from './memo';
 import { normaliseSort, orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
 
@@ -39,10 +39,16 @@ export async function queryFlows(store: CaseStore, req: FlowsRequest): Promise<F
   // A selection's first page is asked for again and again (j/k through the incidents and back,
   // Esc and reselect): keep it with the counts, dropped when the flows change.
   if (req.offset === 0 && req.limit > 0 && req.limit <= CACHED_FIRST_PAGE)
-    return memo(store, `first-page:${req.limit}:${JSON.stringify(sort)}:${queryKey(req)}`, () =>
-      readPage(store, req, sort),
-    );
+    return memo(store, firstPageKey(req, sort), () => readPage(store, req, sort));
   return readPage(store, req, sort);
+}
+
+const firstPageKey = (req: FlowsRequest, sort: FlowSort[]) =>
+  `first-page:${req.limit}:${JSON.stringify(sort)}:${queryKey(req)}`;
+
+/** Whether this request's page is cached (or being read) for the current flows. */
+export function pageIsCached(store: CaseStore, req: FlowsRequest): Promise<boolean> {
+  return memoHas(store, firstPageKey(req, normaliseSort(req.sort)));
 }
 
 async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): Promise<FlowsPage> {

@@ -5,9 +5,10 @@ import { flowsVersion } from './id-segments';
 
 interface Entry {
   version: string;
-  values: Map<string, unknown>;
+  values: Map<string, Promise<unknown>>;
 }
-const caches = new WeakMap<CaseStore, Entry>();
+// keyed by the case, not the connection: the service's lanes share what any of them computed
+const caches = new WeakMap<object, Entry>();
 const MAX_ENTRIES = 300;
 
 export async function memo<T>(
@@ -16,17 +17,27 @@ export async function memo<T>(
   compute: (version: string) => Promise<T>,
 ): Promise<T> {
   const version = await flowsVersion(store);
-  let c = caches.get(store);
+  let c = caches.get(store.cacheScope);
   if (!c || c.version !== version) {
     c = { version, values: new Map() };
-    caches.set(store, c);
+    caches.set(store.cacheScope, c);
   }
-  if (c.values.has(key)) return c.values.get(key) as T;
-  const v = await compute(version);
-  // the table may have changed while computing: only keep what matches the version we read
-  if (caches.get(store) === c) {
-    if (c.values.size >= MAX_ENTRIES) c.values.delete(c.values.keys().next().value!);
-    c.values.set(key, v);
-  }
+  const known = c.values.get(key);
+  if (known) return known as Promise<T>;
+  // kept while it runs, so a second asker (a click on what a prefetch is reading) waits for it
+  // instead of running it again; a failure is not kept
+  const v = compute(version);
+  if (c.values.size >= MAX_ENTRIES) c.values.delete(c.values.keys().next().value!);
+  c.values.set(key, v);
+  const entry = c;
+  v.catch(() => {
+    if (entry.values.get(key) === v) entry.values.delete(key);
+  });
   return v;
+}
+
+/** Whether a result is cached (or being computed) for this version of the flows. */
+export async function memoHas(store: CaseStore, key: string): Promise<boolean> {
+  const c = caches.get(store.cacheScope);
+  return !!c && c.version === (await flowsVersion(store)) && c.values.has(key);
 }

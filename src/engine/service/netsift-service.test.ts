@@ -8,6 +8,11 @@ import { writeCapture } from './capture-fixture.test-helper';
 import { startTestServer } from '../intel/test-server';
 import { defaultOps } from './default-ops';
 import { NetsiftService } from './netsift-service';
+import { PREFETCH_TOP } from './incident-prefetch';
+import { pageIsCached } from '../query/flows';
+import { FLOWS_BLOCK } from '../../shared/query';
+import type { Incident } from '../../shared/model';
+import type { CaseStore } from '../store/case-store';
 import { waitJob } from '../../../tests/helpers/wait-job';
 
 describe('NetsiftService', () => {
@@ -85,6 +90,28 @@ describe('NetsiftService', () => {
     const alerts = await svc.alerts(scan!.id);
     expect(alerts.length).toBe(scan!.alert_count);
     expect(Array.isArray(alerts[0].features)).toBe(true);
+  });
+
+  it('reads the top incidents\' first flows pages ahead once the grid has its page', async () => {
+    const store = (svc as unknown as { requireStore(): CaseStore }).requireStore();
+    const incidents = (await svc.incidents()).slice(0, PREFETCH_TOP);
+    expect(incidents.length).toBeGreaterThan(0);
+    const firstPage = (i: Incident) => ({ selector: i.evidence, offset: 0, limit: FLOWS_BLOCK });
+    await svc.flows({ offset: 0, limit: 100 }); // the grid's page starts the read-ahead
+    for (let t = 0; t < 200; t++) {
+      const cached = await Promise.all(incidents.map((i) => pageIsCached(store, firstPage(i))));
+      if (cached.every(Boolean)) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    for (const i of incidents) {
+      expect(await pageIsCached(store, firstPage(i))).toBe(true);
+      // what the click gets is the incident's evidence, as a fresh read (another limit) gives it
+      const served = await svc.flows(firstPage(i));
+      const fresh = await svc.flows({ ...firstPage(i), limit: FLOWS_BLOCK - 1 });
+      expect(served.rows.slice(0, FLOWS_BLOCK - 1)).toEqual(fresh.rows);
+      expect(served.rows.length).toBe(Math.min(FLOWS_BLOCK, i.flow_count));
+    }
+    expect(await pageIsCached(store, { ...firstPage(incidents[0]), limit: 7 })).toBe(false);
   });
 
   it('a feed refresh that changes a list matches the open case again, without re-import', async () => {

@@ -50,6 +50,7 @@ import {
 import type { EngineOps } from './engine-ops';
 import { homeDir, readJson, serviceHome, writeJson } from './home';
 import { GridFirst } from './grid-first';
+import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import * as triageOps from './triage-ops';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
@@ -76,6 +77,7 @@ export class NetsiftService implements NetsiftApi {
   private readonly listeners = new Set<(e: ServerEvent) => void>();
   /** Grid pages ahead of counts, charts and alerts (see grid-first.ts). */
   private readonly gridFirst = new GridFirst();
+  private readonly prefetch = new IncidentPrefetch(this.gridFirst);
   private readonly registry = new JobRegistry((job) => this.publish({ type: 'job', job }));
 
   constructor(private readonly opts: ServiceOptions) {}
@@ -109,7 +111,7 @@ export class NetsiftService implements NetsiftApi {
    * connection run one after another, so a slow chart would hold up the grid's next page; each
    * lane (grid pages, counts, charts, host) gets its own connection and they run side by side.
    */
-  private lane(name: 'grid' | 'count' | 'charts' | 'host'): Promise<CaseStore> {
+  private lane(name: 'grid' | 'count' | 'charts' | 'host' | 'prefetch'): Promise<CaseStore> {
     const store = this.requireStore();
     let l = this.lanes.get(name);
     if (!l) {
@@ -137,6 +139,7 @@ export class NetsiftService implements NetsiftApi {
     }
     this.laneConns = [];
     this.lanes.clear();
+    this.prefetch.reset();
     this.store?.close();
     this.store = null;
   }
@@ -298,6 +301,9 @@ export class NetsiftService implements NetsiftApi {
     const grid = await this.lane('grid');
     const page = await this.gridFirst.page(() => queryFlows(grid, req));
     void warmPaging(grid).catch(() => undefined); // best effort; a page computes it anyway
+    void this.lane('prefetch')
+      .then((lane) => this.prefetch.run(lane))
+      .catch(() => undefined); // best effort: a click reads the page itself
     return page;
   }
 

@@ -28,6 +28,14 @@ export class CaseStore {
     readonly readOnly: boolean,
   ) {}
 
+  /**
+   * The same object for this store and every view of it on another connection (the service's
+   * lanes): caches of query results key on it, so a page one lane read serves another.
+   */
+  get cacheScope(): object {
+    return this.instance;
+  }
+
   static async open(file: string, opts: OpenOptions = {}): Promise<CaseStore> {
     const memory = file === ':memory:';
     const abs = memory ? file : path.resolve(file);

@@ -11,14 +11,14 @@ import type {
 import { AgGridReact } from 'ag-grid-react';
 import { useMemo, useRef, useState } from 'react';
 import type { FlowRow, FlowSort, FlowSortColumn } from '../../../../shared/query';
-import { FLOW_SORT_COLUMNS } from '../../../../shared/query';
+import { FLOW_SORT_COLUMNS, FLOWS_BLOCK } from '../../../../shared/query';
 import { api, errorText } from '../../api/client';
 import { gridColDefaults, gridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { flowsLoading } from '../workspace/flows-first';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
-const BLOCK = 200;
+const BLOCK = FLOWS_BLOCK;
 
 function ipCell(p: { value: string; data?: FlowRow }, side: 'src' | 'dst') {
   if (!p.data) return p.value ?? '';
