@@ -4,6 +4,8 @@ import type {
   CellContextMenuEvent,
   ColDef,
   GridApi,
+  ICellRendererComp,
+  ICellRendererParams,
   IDatasource,
   IGetRowsParams,
   ValueFormatterParams,
@@ -20,16 +22,41 @@ import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/select
 
 const BLOCK = FLOWS_BLOCK;
 
-function ipCell(p: { value: string; data?: FlowRow }, side: 'src' | 'dst') {
-  if (!p.data) return p.value ?? '';
-  const kind = side === 'src' ? p.data.src_kind : p.data.dst_kind;
-  const mark = kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : kind;
-  return (
-    <span className="ip-cell">
-      <span className={`ip-mark ${kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : 'special'}`}>{mark}</span>
-      {p.value}
-    </span>
-  );
+/**
+ * An address with its kind mark (int / pub / loopback ...). A plain DOM renderer, not a React
+ * component: a new selection draws a block of rows at once, and two React roots per row were the
+ * largest part of the drawing after an incident click.
+ */
+class IpCell implements ICellRendererComp<FlowRow> {
+  private readonly gui = document.createElement('span');
+
+  init(p: ICellRendererParams<FlowRow> & { side: 'src' | 'dst' }): void {
+    this.gui.className = 'ip-cell';
+    this.draw(p);
+  }
+
+  getGui(): HTMLElement {
+    return this.gui;
+  }
+
+  refresh(p: ICellRendererParams<FlowRow> & { side: 'src' | 'dst' }): boolean {
+    this.draw(p);
+    return true;
+  }
+
+  private draw(p: ICellRendererParams<FlowRow> & { side: 'src' | 'dst' }): void {
+    const text = String(p.value ?? '');
+    const kind = p.data ? (p.side === 'src' ? p.data.src_kind : p.data.dst_kind) : null;
+    if (!kind) {
+      this.gui.replaceChildren(text);
+      return;
+    }
+    const mark = document.createElement('span');
+    const cls = kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : 'special';
+    mark.className = `ip-mark ${cls}`;
+    mark.textContent = cls === 'special' ? kind : cls;
+    this.gui.replaceChildren(mark, text);
+  }
 }
 
 /** The grid's sort model in the engine's terms (columns the engine does not sort by are dropped). */
@@ -67,9 +94,9 @@ export function FlowsGrid() {
         valueFormatter: (p: ValueFormatterParams) => (p.value == null ? '' : `${Number(p.value).toFixed(2)}s`),
       },
       { field: 'proto', headerName: 'Proto', width: 56 },
-      { field: 'src_ip', headerName: 'Source', width: 150, cellRenderer: (p: { value: string; data?: FlowRow }) => ipCell(p, 'src') },
+      { field: 'src_ip', headerName: 'Source', width: 150, cellRenderer: IpCell, cellRendererParams: { side: 'src' } },
       { field: 'src_port', headerName: 'Sport', width: 62 },
-      { field: 'dst_ip', headerName: 'Destination', width: 150, cellRenderer: (p: { value: string; data?: FlowRow }) => ipCell(p, 'dst') },
+      { field: 'dst_ip', headerName: 'Destination', width: 150, cellRenderer: IpCell, cellRendererParams: { side: 'dst' } },
       {
         field: 'dst_port',
         headerName: 'Dport',
