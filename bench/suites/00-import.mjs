@@ -31,50 +31,69 @@ async function importTimings(db) {
   return JSON.parse(String(r.getRows()[0][0])).timings ?? {};
 }
 
+/** One round on the same file: bare, bare with FSST off, netsift (each in its own process). */
+async function round(ctx, file, work, i) {
+  const bare = await run(['bench/bare-load.mjs', file, path.join(work, `bare-${i}.duckdb`)], ctx.root);
+  if (bare.code !== 0) throw new Error(`bare load failed: ${bare.err}`);
+  // the same load with the one storage setting netsift changes (FSST off, see case-store.ts),
+  // so the figures show how much of the gap that setting closes and how much the work does
+  const noFsst = await run(
+    ['bench/bare-load.mjs', file, path.join(work, `bare-nofsst-${i}.duckdb`), 'fsst'],
+    ctx.root,
+  );
+  if (noFsst.code !== 0) throw new Error(`bare load failed: ${noFsst.err}`);
+  const db = path.join(work, `case-${i}.duckdb`);
+  const ns = await run(['bench/child-import.mjs', file, '--case', db, '--json'], ctx.root);
+  if (ns.code !== 0) throw new Error(`netsift import failed (exit ${ns.code}): ${ns.err}`);
+  const timings = await importTimings(db);
+  for (const f of fs.readdirSync(work)) fs.rmSync(path.join(work, f), { force: true });
+  return {
+    // both sides timed from outside their process (start, load, close), the same way
+    bare: bare.seconds,
+    noFsst: noFsst.seconds,
+    netsift: ns.seconds,
+    bareRows: JSON.parse(bare.out.trim().split('\n').pop()).rows,
+    bareRss: JSON.parse(bare.out.trim().split('\n').pop()).maxRssMB,
+    rss: Number(/maxRssMB=([\d.]+)/.exec(ns.err)?.[1] ?? NaN),
+    sum: JSON.parse(ns.out),
+    timings,
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const list = (xs) => xs.map((x) => x.toFixed(1)).join(', ');
+
 export default {
   name: 'import',
   async run(ctx) {
+    // this machine's speed drifts by 20-40% between minutes: rounds interleave the three loads and
+    // the ratio is taken per round, its median reported with every round's figures
+    const rounds = Number(process.env.BENCH_IMPORT_ROUNDS ?? 3);
     for (const size of ctx.sizes) {
       const file = await ctx.seedFile(size);
       const mb = fs.statSync(file).size / 1e6;
       const work = fs.mkdtempSync(path.join(ctx.cacheDir, 'run-'));
       try {
-        const bare = await run(
-          ['bench/bare-load.mjs', file, path.join(work, 'bare.duckdb')],
-          ctx.root,
-        );
-        if (bare.code !== 0) throw new Error(`bare load failed: ${bare.err}`);
-        const b = JSON.parse(bare.out.trim().split('\n').pop());
-        // the same load with the one storage setting netsift changes (FSST off, see case-store.ts),
-        // so the ratio shows how much of the gap that setting closes and how much the work does
-        const bareNoFsst = await run(
-          ['bench/bare-load.mjs', file, path.join(work, 'bare-nofsst.duckdb'), 'fsst'],
-          ctx.root,
-        );
-        if (bareNoFsst.code !== 0) throw new Error(`bare load failed: ${bareNoFsst.err}`);
-        const db = path.join(work, 'case.duckdb');
-        const ns = await run(['bench/child-import.mjs', file, '--case', db, '--json'], ctx.root);
-        if (ns.code !== 0) throw new Error(`netsift import failed (exit ${ns.code}): ${ns.err}`);
-        const sum = JSON.parse(ns.out);
-        const rss = Number(/maxRssMB=([\d.]+)/.exec(ns.err)?.[1] ?? NaN);
-        const timings = await importTimings(db);
-        // both sides timed from outside their process (start, load, close), the same way
-        const ratio = ns.seconds / bare.seconds;
+        const rs = [];
+        for (let i = 0; i < rounds; i++) rs.push(await round(ctx, file, work, i));
+        const ratios = rs.map((r) => r.netsift / r.bare);
+        const rss = Math.max(...rs.map((r) => r.rss));
+        const last = rs[rs.length - 1];
         ctx.record(`import ${size}`, {
-          file: `${path.basename(file)} (${mb.toFixed(0)} MB)`,
-          flows: sum.flows,
-          rejects: sum.rejects,
-          'bare read_csv s': bare.seconds.toFixed(1),
-          'bare rows/s': Math.round(b.rows / bare.seconds),
-          'bare, FSST off s': bareNoFsst.seconds.toFixed(1),
-          'bare peak RSS MB': Math.round(b.maxRssMB),
-          'netsift import s': ns.seconds.toFixed(1),
-          'netsift rows/s': Math.round(sum.dataLines / ns.seconds),
+          file: `${path.basename(file)} (${mb.toFixed(0)} MB), ${rounds} rounds`,
+          flows: last.sum.flows,
+          rejects: last.sum.rejects,
+          'bare read_csv s': `${median(rs.map((r) => r.bare)).toFixed(1)}  [${list(rs.map((r) => r.bare))}]`,
+          'bare rows/s': Math.round(last.bareRows / median(rs.map((r) => r.bare))),
+          'bare, FSST off s': `${median(rs.map((r) => r.noFsst)).toFixed(1)}  [${list(rs.map((r) => r.noFsst))}]`,
+          'bare peak RSS MB': Math.round(Math.max(...rs.map((r) => r.bareRss))),
+          'netsift import s': `${median(rs.map((r) => r.netsift)).toFixed(1)}  [${list(rs.map((r) => r.netsift))}]`,
+          'netsift rows/s': Math.round(last.sum.dataLines / median(rs.map((r) => r.netsift))),
           'netsift peak RSS MB': Math.round(rss),
-          'ratio (target <= 1.25)': ratio.toFixed(2),
-          'ratio to bare with FSST off': (ns.seconds / bareNoFsst.seconds).toFixed(2),
+          'ratio (target <= 1.25)': `${median(ratios).toFixed(2)}  [${ratios.map((x) => x.toFixed(2)).join(', ')}]`,
+          'ratio to bare, FSST off': median(rs.map((r) => r.netsift / r.noFsst)).toFixed(2),
           'RSS target < 2048 MB': rss < 2048 ? 'met' : 'MISSED',
-          'netsift phases s': Object.entries(timings)
+          'netsift phases s (last)': Object.entries(last.timings)
             .map(([k, v]) => `${k} ${Number(v).toFixed(1)}`)
             .join(', '),
         });
