@@ -103,18 +103,24 @@ export async function runUiBench({ size = '10M', caseFile, runs = 3, log = conso
     const total = Number(await page.getByTestId('flows-count').getAttribute('data-count'));
     figures['flows in case'] = total.toLocaleString('en-US');
 
+    // the engine's RPC as the page makes it, for the checks and the timings below
+    await page.evaluate(() => {
+      window.__benchRpc = async (method, args) => {
+        const r = await fetch('/api/rpc', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-netsift-token': sessionStorage.getItem('netsift-token') },
+          body: JSON.stringify({ method, args }),
+        });
+        return (await r.json()).result;
+      };
+    });
     // timeline data: the RPC the timeline pane makes, timed in the page
     const tl = [];
     for (let i = 0; i < runs; i++)
       tl.push(
         await page.evaluate(async () => {
           const t = performance.now();
-          const r = await fetch('/api/rpc', {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'x-netsift-token': sessionStorage.getItem('netsift-token') },
-            body: JSON.stringify({ method: 'timeline', args: [{ maxBuckets: 2000 }] }),
-          });
-          await r.json();
+          await window.__benchRpc('timeline', [{ maxBuckets: 2000 }]);
           return performance.now() - t;
         }),
       );
@@ -219,14 +225,7 @@ const settled = (page) =>
 /** Row 0 must be the incident's first evidence flow in id order, as the engine reads it. */
 async function checkFirstEvidenceRow(page, shown) {
   const expected = await page.evaluate(async (incidentId) => {
-    const call = async (method, args) => {
-      const r = await fetch('/api/rpc', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-netsift-token': sessionStorage.getItem('netsift-token') },
-        body: JSON.stringify({ method, args }),
-      });
-      return (await r.json()).result;
-    };
+    const call = window.__benchRpc;
     const inc = (await call('incidents', [])).find((x) => x.id === incidentId);
     const first = await call('flows', [{ selector: inc.evidence, offset: 0, limit: 1 }]);
     return first.rows[0]?.id;
@@ -237,14 +236,7 @@ async function checkFirstEvidenceRow(page, shown) {
 /** Round trips of the selected incidents' first pages read cold: a page size nothing read ahead. */
 function coldReads(page, incidentIds) {
   return page.evaluate(async (ids) => {
-    const call = async (method, args) => {
-      const r = await fetch('/api/rpc', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-netsift-token': sessionStorage.getItem('netsift-token') },
-        body: JSON.stringify({ method, args }),
-      });
-      return (await r.json()).result;
-    };
+    const call = window.__benchRpc;
     const incidents = await call('incidents', []);
     const out = [];
     for (const id of ids) {
