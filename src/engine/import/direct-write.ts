@@ -2,15 +2,17 @@
 // file -> flows in ONE pass inside the import's transaction, with no staging copy. Rows that fail
 // validation are left out of the insert; only when there are some does a second, ordinal-numbered
 // read of the file (the recheck) explain them with their line numbers. Costs on the common path:
-// one read of the file, a scan for IPv6 addresses, and after the commit one id update from
-// insertion order (store/flow-ids.ts says why it is a second transaction).
+// one read of the file, a check of the distinct IPv6 addresses, and after the commit one update
+// that gives ids in insertion order and numbers the IPv6 addresses (store/flow-ids.ts says why
+// that is a second transaction).
 //
 // Order matters: ids and reject line numbers follow the file. DuckDB keeps insertion order for an
 // INSERT ... SELECT FROM read_csv as long as the plan has no join; see validate-sql.ts.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
 import { NetsiftError } from '../store/errors';
-import { all, one } from '../store/sql';
+import { pendingIpv6 } from '../store/flow-ids';
+import { one } from '../store/sql';
 import { parseIpv6 } from '../util/ip';
 import type { DirectRead } from './types';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
@@ -78,7 +80,7 @@ export async function directWrite(
   step.setPhase('validate');
   await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
 
-  const badV6 = await numberIpv6(conn, importId);
+  const badV6 = await findBadIpv6(conn, importId);
   if (badV6 > 0)
     await conn.run(
       `DELETE FROM flows WHERE import_id = ${importId}
@@ -115,44 +117,22 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /**
- * Numbers the import's addresses that went in as 0 (they had a ':'): each distinct one is parsed
- * once in TypeScript; the ones that do not parse go to temp table stage_badaddr. Returns how many.
+ * Finds the import's addresses that went in as 0 (they had a ':') and do not parse as IPv6: each
+ * distinct one is parsed once in TypeScript; the bad ones go to temp table stage_badaddr. Returns
+ * how many. The good ones are numbered after the commit with the ids (store/flow-ids.ts): an
+ * UPDATE here, on rows the insert wrote straight to the file, would copy them all into the WAL.
  */
-async function numberIpv6(conn: DuckDBConnection, importId: number): Promise<number> {
-  const rows = await all<{ ip: string }>(
-    conn,
-    `SELECT DISTINCT ip FROM (
-       SELECT src_ip AS ip FROM flows WHERE import_id = $1 AND src_num = 0
-       UNION ALL SELECT dst_ip FROM flows WHERE import_id = $1 AND dst_num = 0)`,
-    [importId],
-  );
-  if (rows.length === 0) return 0;
-  await conn.run('CREATE TEMP TABLE stage_v6 (ip VARCHAR, num UHUGEINT)');
+async function findBadIpv6(conn: DuckDBConnection, importId: number): Promise<number> {
+  const bad = (await pendingIpv6(conn, importId)).filter((ip) => parseIpv6(ip) === null);
+  if (bad.length === 0) return 0;
   await conn.run('CREATE TEMP TABLE stage_badaddr (ip VARCHAR)');
-  const good = await conn.createAppender('stage_v6', 'main', 'temp');
-  const bad = await conn.createAppender('stage_badaddr', 'main', 'temp');
-  let nBad = 0;
-  for (const { ip } of rows) {
-    const num = parseIpv6(ip);
-    if (num === null) {
-      bad.appendVarchar(ip);
-      bad.endRow();
-      nBad++;
-    } else {
-      good.appendVarchar(ip);
-      good.appendUHugeInt(num);
-      good.endRow();
-    }
+  const app = await conn.createAppender('stage_badaddr', 'main', 'temp');
+  for (const ip of bad) {
+    app.appendVarchar(ip);
+    app.endRow();
   }
-  good.closeSync();
-  bad.closeSync();
-  for (const side of ['src', 'dst'])
-    await conn.run(
-      `UPDATE flows SET ${side}_num = v.num FROM stage_v6 v
-       WHERE flows.import_id = $1 AND flows.${side}_num = 0 AND flows.${side}_ip = v.ip`,
-      [importId],
-    );
-  return nBad;
+  app.closeSync();
+  return bad.length;
 }
 
 /**

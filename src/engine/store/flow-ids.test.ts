@@ -8,9 +8,9 @@ import { CaseStore } from './case-store';
 const tmp = makeTmpDir();
 afterAll(() => tmp.cleanup());
 
-type IdRow = { id: number; src_port: number; import_id: number };
+type IdRow = { id: number; src_port: number; import_id: number; src_num: string };
 const idsOf = (s: CaseStore) =>
-  s.all<IdRow>('SELECT id, src_port, import_id FROM flows ORDER BY rowid');
+  s.all<IdRow>('SELECT id, src_port, import_id, src_num::VARCHAR AS src_num FROM flows ORDER BY rowid');
 
 /** Two real imports; returns the case path and the ids a finished import gives. */
 async function twoImports(name: string): Promise<{ file: string; finished: IdRow[] }> {
@@ -18,7 +18,11 @@ async function twoImports(name: string): Promise<{ file: string; finished: IdRow
   const b = tmp.file(`${name}-b.csv`);
   await writeSeedLines(a, 300);
   await writeSeedLines(b, 200);
-  fs.appendFileSync(b, '2017-01-27 16:24:42,tcp,established,10.9.9.9,1,10.0.0.1,80,1,1\n');
+  fs.appendFileSync(
+    b,
+    '2017-01-27 16:24:42,tcp,established,2001:db8::7,2,10.0.0.1,80,1,1\n' +
+      '2017-01-27 16:24:42,tcp,established,10.9.9.9,1,10.0.0.1,80,1,1\n',
+  );
   const file = tmp.file(`${name}.duckdb`);
   const s = await CaseStore.open(file);
   await importPaths(s, [a]);
@@ -31,16 +35,20 @@ async function twoImports(name: string): Promise<{ file: string; finished: IdRow
 describe('flow ids of an import interrupted between its two commits', () => {
   it('a direct import numbers its flows 1..n in file order, after the ids already in the case', async () => {
     const { finished } = await twoImports('plain');
-    expect(finished).toHaveLength(501);
+    expect(finished).toHaveLength(502);
     expect(finished.map((r) => r.id)).toEqual(finished.map((_, i) => i + 1));
     expect(finished.at(-1)).toMatchObject({ src_port: 1, import_id: 2 });
+    // the IPv6 address is numbered with the ids, after the commit
+    expect(BigInt(finished.at(-2)!.src_num)).toBe(0x20010db8000000000000000000000007n);
   });
 
   it('a read-write open numbers them exactly as the finished import did', async () => {
     const { file, finished } = await twoImports('crash');
-    // the state a process killed after the first commit leaves: the second import's flows at id 0
+    // the state a process killed after the first commit leaves: the second import's flows at id 0,
+    // its IPv6 addresses at number 0
     const s = await CaseStore.open(file);
     await s.run('UPDATE flows SET id = 0 WHERE import_id = 2');
+    await s.run("UPDATE flows SET src_num = 0 WHERE import_id = 2 AND contains(src_ip, ':')");
     s.close();
 
     await expect(CaseStore.open(file, { readOnly: true })).rejects.toThrow(
@@ -50,7 +58,7 @@ describe('flow ids of an import interrupted between its two commits', () => {
     expect(await idsOf(again)).toEqual(finished);
     again.close();
     const ro = await CaseStore.open(file, { readOnly: true });
-    expect(await ro.flowCount()).toBe(501);
+    expect(await ro.flowCount()).toBe(502);
     ro.close();
   });
 
