@@ -165,4 +165,3 @@ async function explainFailed(
     );
   if (lineOf) await numberBadLines(conn, lineOf);
 }
-

@@ -10,7 +10,9 @@ afterAll(() => tmp.cleanup());
 
 type IdRow = { id: number; src_port: number; import_id: number; src_num: string };
 const idsOf = (s: CaseStore) =>
-  s.all<IdRow>('SELECT id, src_port, import_id, src_num::VARCHAR AS src_num FROM flows ORDER BY rowid');
+  s.all<IdRow>(
+    'SELECT id, src_port, import_id, src_num::VARCHAR AS src_num FROM flows ORDER BY rowid',
+  );
 
 /** Two real imports; returns the case path and the ids a finished import gives. */
 async function twoImports(name: string): Promise<{ file: string; finished: IdRow[] }> {
