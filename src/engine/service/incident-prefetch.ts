@@ -13,29 +13,33 @@ import type { GridFirst } from './grid-first';
 export const PREFETCH_TOP = 10;
 
 export class IncidentPrefetch {
-  private doneFor: string | null = null;
-  private running: Promise<void> | null = null;
+  /**
+   * Per case (store.cacheScope, one per open of a case file): what was read ahead for it, and the
+   * read-ahead running. A case reopened is a new scope, so nothing carries over by mistake.
+   */
+  private readonly cases = new WeakMap<
+    object,
+    { doneFor: string | null; running: Promise<void> | null }
+  >();
 
   constructor(private readonly gridFirst: GridFirst) {}
-
-  /** Forget what was read (the case changed or closed). */
-  reset(): void {
-    this.doneFor = null;
-  }
 
   /**
    * Reads ahead once per analysis run and version of the flows; each page waits behind the
    * grid's own pages (GridFirst), so it never delays what the analyst asked for.
    */
   run(store: CaseStore): Promise<void> {
-    this.running ??= this.readAhead(store).finally(() => (this.running = null));
-    return this.running;
+    let c = this.cases.get(store.cacheScope);
+    if (!c) this.cases.set(store.cacheScope, (c = { doneFor: null, running: null }));
+    const state = c;
+    state.running ??= this.readAhead(store, state).finally(() => (state.running = null));
+    return state.running;
   }
 
-  private async readAhead(store: CaseStore): Promise<void> {
+  private async readAhead(store: CaseStore, state: { doneFor: string | null }): Promise<void> {
     const run = await store.one<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs');
-    const key = `${store.path}:${await flowsVersion(store)}:${run?.id ?? 0}`;
-    if (this.doneFor === key) return;
+    const key = `${await flowsVersion(store)}:${run?.id ?? 0}`;
+    if (state.doneFor === key) return;
     const incidents = await store.all<{ evidence: string }>(
       'SELECT evidence::VARCHAR AS evidence FROM incidents ORDER BY score DESC, id LIMIT $1',
       [PREFETCH_TOP],
@@ -47,6 +51,6 @@ export class IncidentPrefetch {
         queryFlows(store, { selector, offset: 0, limit: FLOWS_BLOCK }),
       );
     }
-    this.doneFor = key;
+    state.doneFor = key;
   }
 }

@@ -139,7 +139,6 @@ export class NetsiftService implements NetsiftApi {
     }
     this.laneConns = [];
     this.lanes.clear();
-    this.prefetch.reset();
     this.store?.close();
     this.store = null;
   }
