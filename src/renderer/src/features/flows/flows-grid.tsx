@@ -20,12 +20,10 @@ import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { flowsLoading } from '../workspace/flows-first';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
-const BLOCK = FLOWS_BLOCK;
-
 /**
  * An address with its kind mark (int / pub / loopback ...). A plain DOM renderer, not a React
- * component: a new selection draws a block of rows at once, and two React roots per row were the
- * largest part of the drawing after an incident click.
+ * component: a new selection draws every visible row at once, two address cells each, and a
+ * React component per cell is work on the path to the analyst's first rows.
  */
 class IpCell implements ICellRendererComp<FlowRow> {
   private readonly gui = document.createElement('span');
@@ -127,7 +125,7 @@ export function FlowsGrid() {
     // on a new selection it is what the analyst waits for.
     const state = gridApi.current?.getColumnState() ?? [];
     const firstSort = engineSort([...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)));
-    const firstPage = api.flows({ ...q, sort: firstSort, offset: 0, limit: BLOCK });
+    const firstPage = api.flows({ ...q, sort: firstSort, offset: 0, limit: FLOWS_BLOCK });
     // the count follows the first page (its failure is reported by getRows): rows come first,
     // and the server would only split the cores between the two
     firstPage
@@ -145,7 +143,7 @@ export function FlowsGrid() {
       getRows: (p: IGetRowsParams) => {
         const sort = engineSort(p.sortModel);
         const limit = p.endRow - p.startRow;
-        const reuse = p.startRow === 0 && limit === BLOCK && JSON.stringify(sort) === JSON.stringify(firstSort);
+        const reuse = p.startRow === 0 && limit === FLOWS_BLOCK && JSON.stringify(sort) === JSON.stringify(firstSort);
         (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
           .then((page) => {
             const n = page.rows.length;
@@ -204,7 +202,7 @@ export function FlowsGrid() {
           columnDefs={columns}
           defaultColDef={gridColDefaults}
           rowModelType="infinite"
-          cacheBlockSize={BLOCK}
+          cacheBlockSize={FLOWS_BLOCK}
           maxBlocksInCache={50}
           blockLoadDebounceMillis={10}
           infiniteInitialRowCount={1}
