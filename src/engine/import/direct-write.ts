@@ -11,8 +11,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
 import { NetsiftError } from '../store/errors';
-import { pendingIpv6 } from '../store/flow-ids';
-import { one } from '../store/sql';
+import { IPV4_REGEX } from '../store/macros';
+import { all, one } from '../store/sql';
 import { parseIpv6 } from '../util/ip';
 import type { DirectRead } from './types';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
@@ -30,20 +30,14 @@ import {
 const FLOW_COLUMNS = `id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
   src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num`;
 
-/** The read with the numbers of dotted-quad addresses (sn, dn; NULL when not a dotted quad). */
+/** The read with the numbers of text shaped like a dotted quad (sn, dn; NULL when not so shaped). */
 const numbered = (
   select: string,
 ) => `(SELECT *, ${quadNumSql('sp')} AS sn, ${quadNumSql('dp')} AS dn
   FROM (SELECT *, ${quadPartsSql('src_ip', 'sp')}, ${quadPartsSql('dst_ip', 'dp')} FROM (${select})))`;
 
-const numOf = (c: 'src_ip' | 'dst_ip') => `s.${c === 'src_ip' ? 'sn' : 'dn'}`;
-
-/**
- * Not a dotted quad and no ':' either, so not an address. Addresses with ':' go in with number 0
- * (never a dotted quad's number, those are mapped into ::ffff:0:0/96) and are parsed after the read.
- */
-const notAnAddress = (c: 'src_ip' | 'dst_ip') =>
-  `${numOf(c)} IS NULL AND NOT contains(s.${c}, ':')`;
+/** SQL true when the address in column c is one the import's check found bad (stage_badaddr). */
+const listedBad = (c: 'src_ip' | 'dst_ip') => `s.${c} IN (SELECT ip FROM stage_badaddr)`;
 
 export async function directWrite(
   conn: DuckDBConnection,
@@ -61,11 +55,11 @@ export async function directWrite(
   try {
     await conn.run(
       `INSERT INTO flows (${FLOW_COLUMNS})
-       SELECT 0, ${importId}, ts, ts_end, proto, state, state_raw, src_ip, src_port::INTEGER, dst_ip,
+       SELECT 0, ${importId}, ts, ts_end, proto, state, nullif(state_raw, state), src_ip, src_port::INTEGER, dst_ip,
          dst_port::INTEGER, coalesce(src_bytes, 0), coalesce(dst_bytes, 0), src_pkts, dst_pkts, label,
          coalesce(sn, 0), coalesce(dn, 0)
        FROM ${numbered(read.select)} s
-       WHERE ${reasonSql(notAnAddress)} IS NULL`,
+       WHERE ${reasonSql(() => null)} IS NULL`,
       read.params,
     );
   } catch (e) {
@@ -80,12 +74,11 @@ export async function directWrite(
   step.setPhase('validate');
   await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
 
-  const badV6 = await findBadIpv6(conn, importId);
-  if (badV6 > 0)
+  const badAddresses = await findBadAddresses(conn, importId);
+  if (badAddresses > 0)
     await conn.run(
       `DELETE FROM flows WHERE import_id = ${importId}
-         AND ((src_num = 0 AND src_ip IN (SELECT ip FROM stage_badaddr))
-           OR (dst_num = 0 AND dst_ip IN (SELECT ip FROM stage_badaddr)))`,
+         AND (src_ip IN (SELECT ip FROM stage_badaddr) OR dst_ip IN (SELECT ip FROM stage_badaddr))`,
     );
   lap('addresses');
   job.checkCancelled();
@@ -94,7 +87,7 @@ export async function directWrite(
   const kept = await count(conn, `SELECT count(*) FROM flows WHERE import_id = ${importId}`);
   const readerRows = result.dataLines - (await count(conn, 'SELECT count(*) FROM stage_rejects'));
   const failed = readerRows - kept;
-  if (failed > 0) await explainFailed(conn, read, badV6 > 0, failed, abs, result.lineOf);
+  if (failed > 0) await explainFailed(conn, read, badAddresses > 0, failed, abs, result.lineOf);
   lap('validate');
   job.checkCancelled();
 
@@ -117,15 +110,26 @@ async function count(conn: DuckDBConnection, sql: string): Promise<number> {
 }
 
 /**
- * Finds the import's addresses that went in as 0 (they had a ':') and do not parse as IPv6: each
- * distinct one is parsed once in TypeScript; the bad ones go to temp table stage_badaddr. Returns
- * how many. The good ones are numbered after the commit with the ids (store/flow-ids.ts): an
- * UPDATE here, on rows the insert wrote straight to the file, would copy them all into the WAL.
+ * Checks each distinct address of the import once, after the insert. The insert only numbered
+ * what is shaped like a dotted quad; the strict test (canonical octets) runs here, where DuckDB
+ * scans the written strings as dictionary vectors, so once per distinct value and not per row.
+ * Addresses that are not dotted quads are parsed as IPv6 in TypeScript. The bad ones go to temp
+ * table stage_badaddr; returns how many. IPv6 numbers are given after the commit, with the ids
+ * (store/flow-ids.ts): an UPDATE here, on rows the insert wrote straight to the file, would copy
+ * them all into the WAL.
  */
-async function findBadIpv6(conn: DuckDBConnection, importId: number): Promise<number> {
-  const bad = (await pendingIpv6(conn, importId)).filter((ip) => parseIpv6(ip) === null);
-  if (bad.length === 0) return 0;
+async function findBadAddresses(conn: DuckDBConnection, importId: number): Promise<number> {
+  const other = await all<{ ip: string }>(
+    conn,
+    `SELECT DISTINCT ip FROM (
+       SELECT src_ip AS ip FROM flows WHERE import_id = $1
+       UNION ALL SELECT dst_ip FROM flows WHERE import_id = $1)
+     WHERE NOT regexp_full_match(ip, '${IPV4_REGEX}')`,
+    [importId],
+  );
+  const bad = other.map((r) => r.ip).filter((ip) => parseIpv6(ip) === null);
   await conn.run('CREATE TEMP TABLE stage_badaddr (ip VARCHAR)');
+  if (bad.length === 0) return 0;
   const app = await conn.createAppender('stage_badaddr', 'main', 'temp');
   for (const ip of bad) {
     app.appendVarchar(ip);
@@ -142,17 +146,16 @@ async function findBadIpv6(conn: DuckDBConnection, importId: number): Promise<nu
 async function explainFailed(
   conn: DuckDBConnection,
   read: DirectRead,
-  badV6: boolean,
+  badAddresses: boolean,
   failed: number,
   abs: string,
   lineOf: ((ordinals: number[]) => Promise<number[]>) | undefined,
 ): Promise<void> {
-  const badAddr = (c: 'src_ip' | 'dst_ip') =>
-    `(${notAnAddress(c)})${badV6 ? ` OR s.${c} IN (SELECT ip FROM stage_badaddr)` : ''}`;
   await conn.run(
     `INSERT INTO stage_bad
      SELECT ordinality - 1, NULL, left(${RAW_SQL}, ${RAW_MAX}), reason
-     FROM (SELECT s.*, ${reasonSql(badAddr)} AS reason FROM ${numbered(read.recheck)} s) s
+     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null))} AS reason
+           FROM (${read.recheck}) s) s
      WHERE reason IS NOT NULL`,
     read.params,
   );

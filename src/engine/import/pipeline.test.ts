@@ -125,6 +125,11 @@ describe('importFiles: seed format', () => {
         "SELECT state, state_raw FROM flows WHERE src_ip = '192.168.100.97'",
       );
       expect(other).toEqual({ state: 'other', state_raw: 'weird' });
+      // the source's own word is kept only where it is not netsift's (line 11 says 'reset')
+      const same = await store.one<{ state: string; stored: string | null }>(
+        "SELECT state, state_raw AS stored FROM flows WHERE src_ip = '2001:db8::1'",
+      );
+      expect(same).toEqual({ state: 'reset', stored: null });
       store.close();
     });
   }

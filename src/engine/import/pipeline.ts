@@ -267,7 +267,11 @@ async function importOne(
  * The direct path commits its flows with id 0 and they are numbered here, on a connection of
  * their own: the import is in the case already, so a cancel must not interrupt this half second.
  */
-async function numberCommittedFlows(store: CaseStore, abs: string, importId: number): Promise<void> {
+async function numberCommittedFlows(
+  store: CaseStore,
+  abs: string,
+  importId: number,
+): Promise<void> {
   const conn = await store.connect();
   try {
     await assignFlowIds(conn, importId);
@@ -372,7 +376,7 @@ async function stageAndWrite(
   await conn.run(
     `INSERT INTO flows (id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
        src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num)
-     SELECT $1::BIGINT + ${idExpr}, $2, s.ts, s.ts_end, s.proto, s.state, s.state_raw, s.src_ip, s.src_port::INTEGER,
+     SELECT $1::BIGINT + ${idExpr}, $2, s.ts, s.ts_end, s.proto, s.state, nullif(s.state_raw, s.state), s.src_ip, s.src_port::INTEGER,
        s.dst_ip, s.dst_port::INTEGER, coalesce(s.src_bytes, 0), coalesce(s.dst_bytes, 0), s.src_pkts, s.dst_pkts,
        s.label, ${numbers}
      ${from} ${keep}`,

@@ -36,7 +36,7 @@ describe('queryFlows', () => {
       ts_end: null,
       proto: 'tcp',
       state: 'established',
-      state_raw: null,
+      state_raw: 'established', // stored as NULL (same as state), read back as the source's word
       src_ip: '10.0.0.5',
       src_port: 50000,
       dst_ip: '8.8.8.8',

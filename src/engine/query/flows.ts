@@ -4,6 +4,7 @@
 import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
+import { STATE_RAW_SQL } from '../store/schema';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
 import { memo, memoHas } from './memo';
 import { normaliseSort, orderBySql } from './sort';
@@ -12,7 +13,7 @@ import { flowWhere, queryKey } from './where';
 export const MAX_PAGE = 10_000;
 
 const COLUMNS =
-  'id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port, ' +
+  `id, import_id, ts, ts_end, proto, state, ${STATE_RAW_SQL}, src_ip, src_port, dst_ip, dst_port, ` +
   'src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num';
 
 /** Address marks for the page only (the macros are CASE chains: not for every row of the case). */

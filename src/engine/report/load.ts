@@ -5,6 +5,7 @@ import { buildReport } from '../analyze';
 import { timeline } from '../query';
 import { selectorToSql } from '../query/selector';
 import type { CaseStore } from '../store/case-store';
+import { STATE_RAW_SQL } from '../store/schema';
 import { listAllowRules } from '../triage/allow-rules';
 import { findIncident } from '../triage/incident-lookup';
 import { allTriage, auditTrail } from '../triage/triage-store';
@@ -19,7 +20,10 @@ export interface ReportSelection {
   topFlows?: number;
 }
 
-export async function loadTriagedReport(store: CaseStore, sel: ReportSelection = {}): Promise<TriagedReport> {
+export async function loadTriagedReport(
+  store: CaseStore,
+  sel: ReportSelection = {},
+): Promise<TriagedReport> {
   const base = await buildReport(store);
   let incidents = base.incidents;
   if (sel.incidents?.length) {
@@ -33,7 +37,9 @@ export async function loadTriagedReport(store: CaseStore, sel: ReportSelection =
   return {
     ...base,
     incidents,
-    alerts: sel.incidents?.length ? base.alerts.filter((a) => a.incident_id != null && ids.has(a.incident_id)) : base.alerts,
+    alerts: sel.incidents?.length
+      ? base.alerts.filter((a) => a.incident_id != null && ids.has(a.incident_id))
+      : base.alerts,
     triage: Object.fromEntries([...triage].filter(([k]) => keys.has(k))),
     allow_rules: await listAllowRules(store),
     audit: (await auditTrail(store)).filter((a) => keys.has(a.key)),
@@ -43,7 +49,7 @@ export async function loadTriagedReport(store: CaseStore, sel: ReportSelection =
 async function topEvidence(store: CaseStore, inc: Incident, limit: number): Promise<Flow[]> {
   const p = selectorToSql(inc.evidence);
   return store.all<Flow>(
-    `SELECT id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port, src_bytes, dst_bytes,
+    `SELECT id, ts, ts_end, proto, state, ${STATE_RAW_SQL}, src_ip, src_port, dst_ip, dst_port, src_bytes, dst_bytes,
             src_pkts, dst_pkts, label, import_id
        FROM flows WHERE ${p.sql}
       ORDER BY src_bytes + dst_bytes DESC, ts, id LIMIT ${Math.max(1, Math.floor(limit))}`,
@@ -56,7 +62,10 @@ async function points(store: CaseStore, inc?: Incident): Promise<TimePoint[]> {
   return t.buckets.map((b) => ({ t: b.t, flows: b.flows }));
 }
 
-export async function loadReportBundle(store: CaseStore, sel: ReportSelection = {}): Promise<ReportBundle> {
+export async function loadReportBundle(
+  store: CaseStore,
+  sel: ReportSelection = {},
+): Promise<ReportBundle> {
   const report = await loadTriagedReport(store, sel);
   const evidence: Record<number, Flow[]> = {};
   const timelines: Record<number, TimePoint[]> = { 0: await points(store) };
@@ -64,7 +73,13 @@ export async function loadReportBundle(store: CaseStore, sel: ReportSelection = 
     evidence[inc.id] = await topEvidence(store, inc, sel.topFlows ?? 25);
     timelines[inc.id] = await points(store, inc);
   }
-  const name = store.path === ':memory:' ? 'case' : store.path.split(/[\\/]/).pop()!.replace(/\.duckdb$/, '');
+  const name =
+    store.path === ':memory:'
+      ? 'case'
+      : store.path
+          .split(/[\\/]/)
+          .pop()!
+          .replace(/\.duckdb$/, '');
   return {
     title: sel.title ?? `netsift incident report: ${name}`,
     report,

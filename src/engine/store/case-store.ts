@@ -19,6 +19,24 @@ export interface OpenOptions {
   memoryLimit?: string;
 }
 
+/**
+ * Storage settings of every case, set with SET GLOBAL (passed as instance config, DuckDB silently
+ * ignored the first one). Measured on a 10M-flow import; bench/bare-load.mjs repeats the list so
+ * the bench can show DuckDB's own load with the same settings.
+ * - FSST string compression is analysed for every string column of every row group written, and
+ *   flow columns never pick it (addresses, states, protocols go to dictionaries): the analysis
+ *   alone cost 2.5-7 s of the load, for the same file size.
+ * - The block allocator keeps up to 512 MB of DuckDB's 256 KB blocks for reuse instead of handing
+ *   them back to the kernel. A bulk load allocates and frees blocks for every row group of every
+ *   column: without the pool the import took about 400k page faults (the kernel zeroing fresh
+ *   pages), with it about 260k, and 1-2 s less. Freed blocks are released with MADV_FREE, so the
+ *   kernel can still take them back under memory pressure.
+ */
+export const CASE_SETTINGS = [
+  "disabled_compression_methods = 'fsst'",
+  "block_allocator_memory = '512MB'",
+];
+
 export class CaseStore {
   private constructor(
     readonly path: string,
@@ -41,7 +59,8 @@ export class CaseStore {
     const abs = memory ? file : path.resolve(file);
     if (!memory) {
       const dir = path.dirname(abs);
-      if (!fs.existsSync(dir)) throw new NetsiftError(`${abs}: folder ${dir} does not exist`, 'case');
+      if (!fs.existsSync(dir))
+        throw new NetsiftError(`${abs}: folder ${dir} does not exist`, 'case');
       if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
         throw new NetsiftError(`${abs}: is a folder, not a case file`, 'case');
       if (!opts.readOnly && fs.existsSync(abs)) {
@@ -68,11 +87,7 @@ export class CaseStore {
     const conn = await instance.connect();
     const store = new CaseStore(abs, instance, conn, !!opts.readOnly);
     try {
-      // FSST string compression is analysed for every string column of every row group written,
-      // and flow columns never pick it (addresses, states, protocols go to dictionaries): at 10M
-      // flows the analysis alone cost 2.5-7 s of the load, for the same file size. (Passed as
-      // instance config it is silently ignored, hence SET GLOBAL: it covers every connection.)
-      await conn.run("SET GLOBAL disabled_compression_methods = 'fsst'");
+      for (const setting of CASE_SETTINGS) await conn.run(`SET GLOBAL ${setting}`);
       await store.migrate();
       await store.finishInterruptedImport();
       await installMacros(conn);
@@ -141,12 +156,16 @@ export class CaseStore {
       const tables = await this.one<{ n: number }>(
         "SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'main'",
       );
-      if (tables?.n) throw new NetsiftError(`${this.path}: a DuckDB file, but not a netsift case`, 'case');
+      if (tables?.n)
+        throw new NetsiftError(`${this.path}: a DuckDB file, but not a netsift case`, 'case');
     }
     const pending = MIGRATIONS.filter((m) => m.version > current);
     if (pending.length === 0) return;
     if (this.readOnly)
-      throw new NetsiftError(`${this.path}: case needs an upgrade but was opened read-only`, 'case');
+      throw new NetsiftError(
+        `${this.path}: case needs an upgrade but was opened read-only`,
+        'case',
+      );
     await this.run('BEGIN TRANSACTION');
     try {
       if (current === 0)
@@ -155,7 +174,10 @@ export class CaseStore {
         );
       for (const m of pending) {
         await this.conn.run(m.sql);
-        await this.run("INSERT INTO schema_meta VALUES ($1, $2, now()::TIMESTAMP)", [m.version, NETSIFT_VERSION]);
+        await this.run('INSERT INTO schema_meta VALUES ($1, $2, now()::TIMESTAMP)', [
+          m.version,
+          NETSIFT_VERSION,
+        ]);
       }
       if (current === 0)
         await this.run('INSERT INTO settings VALUES ($1, $2::JSON)', [
@@ -209,7 +231,10 @@ function translateOpenError(file: string, e: unknown): Error {
     );
   }
   if (/permission denied|read-only/i.test(msg))
-    return new NetsiftError(`${file}: cannot open the case file for writing (permission denied)`, 'case');
+    return new NetsiftError(
+      `${file}: cannot open the case file for writing (permission denied)`,
+      'case',
+    );
   if (/not a valid DuckDB database|file is not a/i.test(msg))
     return new NetsiftError(`${file}: not a netsift case file (not a DuckDB database)`, 'case');
   return new NetsiftError(`${file}: cannot open case: ${msg}`, 'case');
