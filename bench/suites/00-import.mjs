@@ -1,11 +1,14 @@
 // Import: DuckDB's bare read_csv into a table vs `netsift import`, on the same file, in child
 // processes (peak RSS per process). Targets: netsift within 1.25x of bare; peak RSS < 2 GB at 10M.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
 function run(args, cwd) {
+  // the previous load's file may still be in the page cache, dirty: write it out first, or its
+  // writeback lands in the middle of the next timed load
+  execFileSync('sync');
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

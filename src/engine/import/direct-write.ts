@@ -59,7 +59,7 @@ export async function directWrite(
          dst_port::INTEGER, coalesce(src_bytes, 0), coalesce(dst_bytes, 0), src_pkts, dst_pkts, label,
          coalesce(sn, 0), coalesce(dn, 0)
        FROM ${numbered(read.select)} s
-       WHERE ${reasonSql(() => null)} IS NULL`,
+       WHERE ${reasonSql(() => null, read.typed)} IS NULL`,
       read.params,
     );
   } catch (e) {

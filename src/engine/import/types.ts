@@ -125,6 +125,22 @@ export interface DirectRead {
   finish(): Promise<LoadResult>;
   /** The analyst's message for an error of the read itself (binary input, broken line endings). */
   explain(e: unknown): Error;
+  /** Checks the read's own column types already make impossible (see validate-sql.ts Typed). */
+  typed?: Typed;
+}
+
+/**
+ * What a read guarantees by its column types, so the insert's filter may skip those checks
+ * (DuckDB does not fold them: a port typed USMALLINT still got tested against 0..65535 per row).
+ * The recheck that explains failed rows always runs every check.
+ */
+export interface Typed {
+  /** src_port, dst_port are typed 0..65535 (or NULL). */
+  ports: boolean;
+  /** src_bytes, dst_bytes are typed >= 0 (or NULL); src_pkts, dst_pkts too, or always NULL. */
+  counts: boolean;
+  /** state is always one of netsift's states, or NULL. */
+  states: boolean;
 }
 
 export type FormatImporter = {

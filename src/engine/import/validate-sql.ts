@@ -5,6 +5,7 @@
 // for inserts (rows landed rotated; ids and reject line numbers followed). CASE chains stay scans.
 import { FLOW_STATES } from '../../shared/model';
 import { V4_MAPPED_BASE } from '../util/ip';
+import type { Typed } from './types';
 
 /** Longest raw line text kept in a reject. */
 export const RAW_MAX = 1000;
@@ -40,27 +41,38 @@ const addrReason = (c: string) =>
 /**
  * Why a row `s` is not a flow (NULL when it is one). badAddr(col) is SQL that is true when the
  * (non-NULL) address in that column is not an IP address, or null when every address is known good.
+ * typed leaves out the checks the read's column types make impossible.
  */
-export function reasonSql(badAddr: (col: 'src_ip' | 'dst_ip') => string | null): string {
+export function reasonSql(
+  badAddr: (col: 'src_ip' | 'dst_ip') => string | null,
+  typed?: Typed,
+): string {
   const bad = (c: 'src_ip' | 'dst_ip') => {
     const test = badAddr(c);
     return test ? `WHEN ${test} THEN ${addrReason(c)}` : '';
   };
+  const when = (skip: boolean | undefined, arms: string) => (skip ? '' : arms);
   return `CASE
   WHEN s.ts IS NULL THEN 'ts: missing or not a timestamp'
   WHEN s.src_ip IS NULL THEN 'src_ip: missing'
   ${bad('src_ip')}
   WHEN s.dst_ip IS NULL THEN 'dst_ip: missing'
   ${bad('dst_ip')}
-  WHEN s.src_port NOT BETWEEN 0 AND 65535 THEN 'src_port: ' || s.src_port || ' is not a port (0-65535)'
-  WHEN s.dst_port NOT BETWEEN 0 AND 65535 THEN 'dst_port: ' || s.dst_port || ' is not a port (0-65535)'
-  WHEN s.src_bytes < 0 THEN 'src_bytes: ' || s.src_bytes || ' is not a byte count (>= 0)'
+  ${when(
+    typed?.ports,
+    `WHEN s.src_port NOT BETWEEN 0 AND 65535 THEN 'src_port: ' || s.src_port || ' is not a port (0-65535)'
+  WHEN s.dst_port NOT BETWEEN 0 AND 65535 THEN 'dst_port: ' || s.dst_port || ' is not a port (0-65535)'`,
+  )}
+  ${when(
+    typed?.counts,
+    `WHEN s.src_bytes < 0 THEN 'src_bytes: ' || s.src_bytes || ' is not a byte count (>= 0)'
   WHEN s.dst_bytes < 0 THEN 'dst_bytes: ' || s.dst_bytes || ' is not a byte count (>= 0)'
   WHEN s.src_pkts < 0 THEN 'src_pkts: ' || s.src_pkts || ' is not a packet count (>= 0)'
-  WHEN s.dst_pkts < 0 THEN 'dst_pkts: ' || s.dst_pkts || ' is not a packet count (>= 0)'
+  WHEN s.dst_pkts < 0 THEN 'dst_pkts: ' || s.dst_pkts || ' is not a packet count (>= 0)'`,
+  )}
   WHEN s.proto IS NULL THEN 'proto: missing'
   WHEN s.state IS NULL THEN 'state: missing'
-  WHEN NOT ${isFlowState('s.state')} THEN 'state: ' || s.state || ' is not a netsift state'
+  ${when(typed?.states, `WHEN NOT ${isFlowState('s.state')} THEN 'state: ' || s.state || ' is not a netsift state'`)}
 END`;
 }
 

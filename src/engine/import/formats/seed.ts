@@ -124,6 +124,8 @@ function seedRead(ctx: LoadContext): DirectRead {
     recheck: `SELECT ${fields}, ordinality FROM ${csv('ignore_errors = true')} WITH ORDINALITY`,
     params: ctx.tz === 'UTC' ? [] : [ctx.tz],
     explain: (e) => readerError(ctx.path, e, ctx.sample),
+    // ports USMALLINT, bytes UBIGINT, no packet counts; STATE_SQL yields netsift's states or NULL
+    typed: { ports: true, counts: true, states: true },
     async finish(): Promise<LoadResult> {
       await ctx.conn.run(
         `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('seed_reject_errors', 9, EXPECT)}`,
