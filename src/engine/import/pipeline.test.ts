@@ -9,6 +9,7 @@ import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { CaseStore } from '../store/case-store';
 import { V4_MAPPED_BASE } from '../util/ip';
 import { importFiles } from './pipeline';
+import { csvBufferOption } from './types';
 import { writeSeedLines } from './test-fixtures';
 
 const tmp = makeTmpDir('netsift-import-');
@@ -172,6 +173,42 @@ describe('importFiles: seed format', () => {
     expect(inversions?.n).toBe(0);
     expect(await store.all('SELECT line, reason FROM rejects')).toEqual([
       { line: 250_001, reason: expect.stringMatching(/dst_ip: 999\.1\.1\.1/) },
+    ]);
+    store.close();
+  });
+
+  it('keeps file order and line numbers with the large-file read buffer (a plain file over 64 MB)', async () => {
+    // From 64 MB the seed read uses its own read_csv buffer size (csvBufferOption): the insert
+    // must still follow the file, and the strict check of a non-canonical quad (01.2.3.4, which
+    // the insert's shape-only numbering lets through) must still name its line.
+    const n = 1_000_000;
+    const t0 = Date.parse('2017-01-27T16:00:00Z');
+    const file = tmp.file('big-plain.csv');
+    const out = fs.openSync(file, 'w');
+    let chunk: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const ts = new Date(t0 + i * 10).toISOString().slice(0, 19).replace('T', ' ');
+      const src = i === 700_000 ? '01.2.3.4' : `192.168.${i % 250}.${i % 200}`;
+      chunk.push(
+        `${ts},udp,established,${src},${1024 + (i % 60000)},192.168.1.10,53,${60 + (i % 1000)},120`,
+      );
+      if (chunk.length === 50_000) {
+        fs.writeSync(out, chunk.join('\n') + '\n');
+        chunk = [];
+      }
+    }
+    fs.closeSync(out);
+    const size = fs.statSync(file).size;
+    expect(csvBufferOption(size)).not.toBe('');
+    const store = await freshCase('big-plain.duckdb');
+    const sum = await importFiles(store, [file]).result;
+    expect(sum.flows).toBe(n - 1);
+    const inversions = await store.one<{ n: number }>(
+      'SELECT count(*) AS n FROM (SELECT ts < lag(ts) OVER (ORDER BY id) AS back FROM flows) WHERE back',
+    );
+    expect(inversions?.n).toBe(0);
+    expect(await store.all('SELECT line, reason FROM rejects')).toEqual([
+      { line: 700_001, reason: expect.stringMatching(/src_ip: 01\.2\.3\.4 is not an IP address/) },
     ]);
     store.close();
   });

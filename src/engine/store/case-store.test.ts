@@ -20,12 +20,25 @@ describe('CaseStore', () => {
     again.close();
   });
 
+  it('applies its storage settings to the DuckDB instance (they are silently ignored as instance config)', async () => {
+    const s = await CaseStore.open(tmp.file('settings.duckdb'));
+    const r = await s.one<{ dis: string; pool: string }>(
+      `SELECT current_setting('disabled_compression_methods') AS dis,
+              current_setting('block_allocator_memory') AS pool`,
+    );
+    expect(r?.dis).toMatch(/fsst/i);
+    expect(r?.pool).toBe('512.0 MiB');
+    s.close();
+  });
+
   it('refuses a case written by a newer netsift', async () => {
     const file = tmp.file('newer.duckdb');
     const s = await CaseStore.open(file);
     await s.run("INSERT INTO schema_meta VALUES (999, '9.9.9', now()::TIMESTAMP)");
     s.close();
-    await expect(CaseStore.open(file)).rejects.toThrow(/written by netsift 9\.9\.9.*Update netsift/);
+    await expect(CaseStore.open(file)).rejects.toThrow(
+      /written by netsift 9\.9\.9.*Update netsift/,
+    );
   });
 
   it('says so when the case file is read-only', async () => {
@@ -46,7 +59,14 @@ describe('CaseStore', () => {
               ip_special(ip4_num('10.1.2.3')) AS k, ip_internal(ip4_num('172.16.5.5')) AS internal,
               ip_public(ip4_num('8.8.8.8')) AS pub, ip_special(ip4_num('255.255.255.255')) AS bc`,
     );
-    expect(r).toEqual({ ok: true, bad: null, k: 'private', internal: true, pub: true, bc: 'broadcast' });
+    expect(r).toEqual({
+      ok: true,
+      bad: null,
+      k: 'private',
+      internal: true,
+      pub: true,
+      bc: 'broadcast',
+    });
     s.close();
   });
 

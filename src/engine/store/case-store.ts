@@ -34,7 +34,7 @@ export interface OpenOptions {
  */
 export const CASE_SETTINGS = [
   "disabled_compression_methods = 'fsst'",
-  "block_allocator_memory = '512MB'",
+  "block_allocator_memory = '512MiB'",
 ];
 
 export class CaseStore {

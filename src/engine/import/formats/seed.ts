@@ -8,6 +8,7 @@ import { literal } from '../../store/sql';
 import { NetsiftError } from '../../store/errors';
 import { ordinalsToLines } from '../line-map';
 import { looksBinary } from '../sample';
+import { csvBufferOption } from '../types';
 import type { DirectRead, FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 
 const COLUMNS = `{'ts': 'TIMESTAMP', 'ip_protocol': 'VARCHAR', 'state': 'VARCHAR', 'src_ip': 'VARCHAR',
@@ -115,7 +116,7 @@ function seedRead(ctx: LoadContext): DirectRead {
   const ts = ctx.tz === 'UTC' ? 'ts' : `timezone('UTC', timezone($1, ts))`;
   const csv = (extra: string) =>
     `read_csv(${literal(ctx.path)}, header = false, auto_detect = false, delim = ',', quote = '', escape = '',
-      compression = '${ctx.sample.gzip ? 'gzip' : 'none'}', columns = ${COLUMNS}, ${extra})`;
+      compression = '${ctx.sample.gzip ? 'gzip' : 'none'}', columns = ${COLUMNS}, ${csvBufferOption(ctx.size)}${extra})`;
   const fields = `${ts} AS ts, NULL::TIMESTAMP AS ts_end, ${PROTO_SQL} AS proto, ${STATE_SQL} AS state,
     state AS state_raw, src_ip, src_port, dst_ip, dst_port, src_tx AS src_bytes, dst_tx AS dst_bytes,
     NULL::BIGINT AS src_pkts, NULL::BIGINT AS dst_pkts, NULL::VARCHAR AS label, NULL::VARCHAR AS raw`;
