@@ -51,19 +51,33 @@ for (let i = 0; i < FLOWS; i++) {
 }
 seed.end(s);
 zeek.end(`${z}#close\t2017-01-27-17-35-00\n`);
-await Promise.all([new Promise((r) => seed.on('finish', r)), new Promise((r) => zeek.on('finish', r))]);
+await Promise.all([
+  new Promise((r) => seed.on('finish', r)),
+  new Promise((r) => zeek.on('finish', r)),
+]);
 
 async function time(file) {
   const store = await CaseStore.open(path.join(dir, `${path.basename(file)}.duckdb`));
   const t0 = performance.now();
   const sum = await importFiles(store, [file]).result;
   const secs = (performance.now() - t0) / 1000;
+  const d = await store.one(`SELECT details::VARCHAR AS d FROM imports ORDER BY id DESC LIMIT 1`);
+  const timings = JSON.parse(d.d).timings ?? {};
   store.close();
-  return { secs, flows: sum.flows, format: sum.files[0].record?.format };
+  const phases = Object.entries(timings)
+    .map(([k, v]) => `${k} ${Number(v).toFixed(2)}`)
+    .join(', ');
+  return { secs, flows: sum.flows, format: sum.files[0].record?.format, phases };
 }
 const a = await time(seedFile);
 const b = await time(zeekFile);
-console.log(`seed CSV: ${a.flows.toLocaleString()} flows in ${a.secs.toFixed(2)} s (${Math.round(a.flows / a.secs).toLocaleString()} flows/s)`);
-console.log(`Zeek TSV: ${b.flows.toLocaleString()} flows in ${b.secs.toFixed(2)} s (${Math.round(b.flows / b.secs).toLocaleString()} flows/s) [${b.format}]`);
+console.log(
+  `seed CSV: ${a.flows.toLocaleString()} flows in ${a.secs.toFixed(2)} s (${Math.round(a.flows / a.secs).toLocaleString()} flows/s)`,
+);
+console.log(
+  `Zeek TSV: ${b.flows.toLocaleString()} flows in ${b.secs.toFixed(2)} s (${Math.round(b.flows / b.secs).toLocaleString()} flows/s) [${b.format}]`,
+);
+console.log(`phases (s): seed ${a.phases}; zeek ${b.phases}`);
 console.log(`Zeek / seed: ${(b.secs / a.secs).toFixed(2)}x (target <= 2x)`);
-fs.rmSync(dir, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+else fs.rmSync(dir, { recursive: true, force: true });

@@ -14,11 +14,6 @@ export const RAW_MAX = 1000;
 export const isFlowState = (expr: string) =>
   `CASE ${expr} ${FLOW_STATES.map((s) => `WHEN '${s}' THEN true`).join(' ')} ELSE false END`;
 
-/** Number of a dotted quad already known to be valid (no regex: see the address check). */
-export const v4Sql = (c: string) =>
-  `(${V4_MAPPED_BASE}::UHUGEINT + ((split_part(${c}, '.', 1)::UBIGINT << 24) + (split_part(${c}, '.', 2)::UBIGINT << 16)
-    + (split_part(${c}, '.', 3)::UBIGINT << 8) + split_part(${c}, '.', 4)::UBIGINT))`;
-
 /**
  * The four parts of text shaped like a dotted quad (1-3 digits, dot, ...) as a struct column
  * p(a, b, c, d); empty strings when it is not so shaped. Shape only: this pattern is one-pass for

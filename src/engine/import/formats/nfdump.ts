@@ -61,7 +61,7 @@ export async function loadNfdumpCsv(
   const style = nfdumpStyle(cols);
   const idx = headerIndex(cols, ALIASES);
   requireColumns(ctx.path, 'nfdump CSV', idx, ['ts', 'sa', 'da', 'pr']);
-  const src = source ?? columnsSource(ctx.path, ctx.sample.gzip, ',', cols.length);
+  const src = source ?? columnsSource(ctx.path, ctx.sample.gzip, ',', cols.length, ctx.size);
   // the Summary block starts at a line that is exactly "Summary"
   const r = await ctx.conn.runAndReadAll(
     `SELECT min(ordinality)::BIGINT AS s FROM ${src} WHERE trim(c1, E' \\r') = 'Summary'`,

@@ -23,8 +23,11 @@ export function zeekStateSql(state: string, proto: string): string {
   const arms = Object.entries(ZEEK_TCP_STATES)
     .map(([k, v]) => `WHEN '${k}' THEN '${v}'`)
     .join(' ');
-  return `CASE WHEN ${proto} <> 'tcp' THEN (CASE WHEN ${state} IN ('SF', 'S1', 'S2', 'S3') THEN 'established'
-      WHEN ${state} = 'S0' THEN 'new' WHEN ${state} IN ('REJ', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH') THEN 'reset'
-      WHEN ${state} IS NULL THEN 'other' ELSE 'other' END)
+  // CASE arms, not IN lists: DuckDB turns an IN list of a few constants into a join, and a join
+  // costs the import its fast, order-keeping plan (delimited-lines.ts, planHasJoin)
+  const when = (states: string[], to: string) =>
+    states.map((k) => `WHEN '${k}' THEN '${to}'`).join(' ');
+  return `CASE WHEN ${proto} <> 'tcp' THEN (CASE ${state} ${when(['SF', 'S1', 'S2', 'S3'], 'established')}
+      WHEN 'S0' THEN 'new' ${when(['REJ', 'RSTO', 'RSTR', 'RSTOS0', 'RSTRH'], 'reset')} ELSE 'other' END)
     ELSE (CASE ${state} ${arms} ELSE 'other' END) END`;
 }
