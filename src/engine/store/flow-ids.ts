@@ -24,7 +24,7 @@ export async function importsAwaitingIds(conn: DuckDBConnection): Promise<number
 }
 
 /** The distinct addresses of an import's id-0 flows still at number 0 (IPv6, or not addresses). */
-export async function pendingIpv6(conn: DuckDBConnection, importId: number): Promise<string[]> {
+async function pendingIpv6(conn: DuckDBConnection, importId: number): Promise<string[]> {
   const rows = await all<{ ip: string }>(
     conn,
     `SELECT DISTINCT ip FROM (
