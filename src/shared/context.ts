@@ -129,3 +129,38 @@ export interface PacketExportResult {
   /** Why some or all selected flows have no packets (flow-record imports), else null. */
   note: string | null;
 }
+
+/** One Zeek context log (dns/http/ssl) an import read. */
+export interface ContextImportResult {
+  path: string;
+  kind: string;
+  /** context_imports.id (0 when it failed). */
+  id: number;
+  rows: number;
+  rejected: number;
+  /** Name <-> address pairs its answers gave (dns.log). */
+  names: number;
+  rejectSamples: { line: number; reason: string }[];
+  seconds: number;
+  error?: string;
+}
+
+/** The DNS answers a capture carried. */
+export interface CaptureNamesView {
+  importId: number;
+  path: string;
+  names: number;
+  responses: number;
+  seconds: number;
+  error?: string;
+}
+
+/** What an import added as address context (ImportSummary.context). */
+export interface ImportContextSummary {
+  logs: ContextImportResult[];
+  captureNames: CaptureNamesView[];
+  geo: { addresses: number; withCountry: number; withAsn: number; versions: string[]; seconds: number } | null;
+  /** Why country/AS could not be added (the flows are imported all the same). */
+  geoError: string | null;
+  seconds: number;
+}

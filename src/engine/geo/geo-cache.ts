@@ -15,7 +15,7 @@ import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';
 import { locateDatasets, type LocatedDataset } from './geo-source';
 
 /** Bump when the cache layout or the way it is derived changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 1; // rows in start order: loadDataset sorts them and DuckDB keeps file order
 
 export interface GeoCache {
   dir: string;
@@ -184,8 +184,7 @@ async function buildCache(root: string): Promise<GeoCache> {
       await conn.run(
         `COPY (SELECT lo::UHUGEINT AS lo, hi::UHUGEINT AS hi, ${rest}
                FROM read_csv(${literal(tsv)}, delim = '\t', header = false, quote = '', escape = '',
-                             auto_detect = false, columns = ${cols})
-               ORDER BY lo)
+                             auto_detect = false, columns = ${cols}))
          TO ${literal(out)} (FORMAT parquet)`,
       );
       fs.rmSync(tsv);
