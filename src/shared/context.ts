@@ -57,8 +57,10 @@ export interface HostContextItem {
   kind: 'http' | 'tls' | 'dns';
   /** HTTP Host header, TLS SNI, or the DNS query. */
   value: string;
-  /** HTTP: method and URI (up to a few examples); DNS: query type and answers; TLS: version. */
+  /** HTTP: methods; DNS: query type and response code; TLS: version(s). */
   detail: string;
+  /** HTTP: up to 10 distinct "METHOD uri"; DNS: up to 10 distinct answers; TLS: empty. */
+  examples: string[];
   /** The host's role: it made the request (client) or answered it (server). */
   role: 'client' | 'server';
   peer: string;
