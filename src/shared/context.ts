@@ -166,3 +166,17 @@ export interface ImportContextSummary {
   geoError: string | null;
   seconds: number;
 }
+
+/** The report's address-context part (JSON report `address_context`, HTML appendix). */
+export interface ReportContext {
+  /** One line per GeoIP/ASN data set: package@version, data date, licence. */
+  geo_sources: string;
+  /** Attribution the data licences ask for. */
+  attribution: string[];
+  /** What the case's enrichment was built with (null: not enriched). */
+  geo: ContextStatus['geo'];
+  /** Country/AS of the incidents' attackers and victims. */
+  hosts: Record<string, GeoInfo>;
+  dns_names: number;
+  context_imports: ContextStatus['contextImports'];
+}
