@@ -52,20 +52,30 @@ export function flattenRanges<V>(
   return out;
 }
 
-/** Removes [lo, hi] spans (sorted or not) from disjoint ranges; pieces keep their value. */
+/** Removes [lo, hi] spans from ranges; pieces keep their value and order. */
 export function cutOut<V>(ranges: ValueRange<V>[], holes: { lo: bigint; hi: bigint }[]): ValueRange<V>[] {
-  let cur = ranges;
-  for (const h of holes) {
-    const next: ValueRange<V>[] = [];
-    for (const r of cur) {
-      if (h.hi < r.lo || h.lo > r.hi) {
-        next.push(r);
-        continue;
-      }
-      if (r.lo < h.lo) next.push({ lo: r.lo, hi: h.lo - 1n, v: r.v });
-      if (r.hi > h.hi) next.push({ lo: h.hi + 1n, hi: r.hi, v: r.v });
+  const out: ValueRange<V>[] = [];
+  for (const r of ranges) {
+    let touched = false;
+    for (const h of holes) if (h.lo <= r.hi && h.hi >= r.lo) touched = true;
+    if (!touched) {
+      out.push(r); // the usual case: no copy, no split
+      continue;
     }
-    cur = next;
+    let pieces: ValueRange<V>[] = [r];
+    for (const h of holes) {
+      const next: ValueRange<V>[] = [];
+      for (const p of pieces) {
+        if (h.hi < p.lo || h.lo > p.hi) {
+          next.push(p);
+          continue;
+        }
+        if (p.lo < h.lo) next.push({ lo: p.lo, hi: h.lo - 1n, v: p.v });
+        if (p.hi > h.hi) next.push({ lo: h.hi + 1n, hi: p.hi, v: p.v });
+      }
+      pieces = next;
+    }
+    out.push(...pieces.sort((a, b) => (a.lo < b.lo ? -1 : 1)));
   }
-  return cur;
+  return out;
 }

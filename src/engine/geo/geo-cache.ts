@@ -14,8 +14,8 @@ import { SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
 import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';
 import { locateDatasets, type LocatedDataset } from './geo-source';
 
-/** Bump when the cache layout or the way it is derived changes. */
-const CACHE_FORMAT = 1; // rows in start order: loadDataset sorts them and DuckDB keeps file order
+/** Bump when the cache layout or the way it is derived changes (rows are in start order). */
+const CACHE_FORMAT = 1;
 
 export interface GeoCache {
   dir: string;
@@ -165,29 +165,36 @@ async function buildCache(root: string): Promise<GeoCache> {
   try {
     const counts: Record<string, number> = {};
     for (const d of sets) {
-      const tsv = path.join(tmp, `${d.kind}.tsv`);
-      const lines: string[] = [];
-      if (d.kind === 'country') {
-        for (const r of loadDataset(d, countryValue, (a, b) => a === b)) lines.push(`${r.lo}\t${r.hi}\t${r.v}`);
-      } else {
-        for (const r of loadDataset(d, asValue, (a, b) => a.asn === b.asn && a.org === b.org))
-          lines.push(`${r.lo}\t${r.hi}\t${r.v.asn}\t${r.v.org}`);
-      }
-      fs.writeFileSync(tsv, `${lines.join('\n')}\n`);
-      counts[d.kind] = lines.length;
-      const cols =
-        d.kind === 'country'
-          ? `{'lo': 'VARCHAR', 'hi': 'VARCHAR', 'country': 'VARCHAR'}`
-          : `{'lo': 'VARCHAR', 'hi': 'VARCHAR', 'asn': 'BIGINT', 'as_org': 'VARCHAR'}`;
-      const rest = d.kind === 'country' ? 'country' : 'asn, as_org';
+      // appended straight into a DuckDB table (no text round trip), then written as Parquet
       const out = d.kind === 'country' ? target.countryFile : target.asnFile;
-      await conn.run(
-        `COPY (SELECT lo::UHUGEINT AS lo, hi::UHUGEINT AS hi, ${rest}
-               FROM read_csv(${literal(tsv)}, delim = '\t', header = false, quote = '', escape = '',
-                             auto_detect = false, columns = ${cols}))
-         TO ${literal(out)} (FORMAT parquet)`,
-      );
-      fs.rmSync(tsv);
+      if (d.kind === 'country') {
+        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, country VARCHAR)');
+        const app = await conn.createAppender('r');
+        const rows = loadDataset(d, countryValue, (a, b) => a === b);
+        for (const x of rows) {
+          app.appendUHugeInt(x.lo);
+          app.appendUHugeInt(x.hi);
+          app.appendVarchar(x.v);
+          app.endRow();
+        }
+        app.closeSync();
+        counts.country = rows.length;
+      } else {
+        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, asn BIGINT, as_org VARCHAR)');
+        const app = await conn.createAppender('r');
+        const rows = loadDataset(d, asValue, (a, b) => a.asn === b.asn && a.org === b.org);
+        for (const x of rows) {
+          app.appendUHugeInt(x.lo);
+          app.appendUHugeInt(x.hi);
+          app.appendBigInt(BigInt(x.v.asn));
+          app.appendVarchar(x.v.org);
+          app.endRow();
+        }
+        app.closeSync();
+        counts.asn = rows.length;
+      }
+      await conn.run(`COPY r TO ${literal(out)} (FORMAT parquet)`);
+      await conn.run('DROP TABLE r');
     }
     fs.writeFileSync(
       path.join(tmp, 'done.json'),
