@@ -21,12 +21,18 @@ const seed = await seedFile(size, log);
 const caseFile = path.join(CACHE, `context-${size}.duckdb`);
 if (!fs.existsSync(caseFile)) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/netsift.js'), 'import', seed, '--case', caseFile], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const r = spawnSync(
+    process.execPath,
+    [path.join(ROOT, 'bin/netsift.js'), 'import', seed, '--case', caseFile],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (r.status !== 0) throw new Error(`import exited ${r.status}`);
-  log(`imported ${seed} into ${caseFile} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached)`);
+  log(
+    `imported ${seed} into ${caseFile} in ${((performance.now() - t0) / 1000).toFixed(1)} s (cached)`,
+  );
 }
 
 const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-bench-geo-'));

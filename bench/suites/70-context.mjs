@@ -10,7 +10,15 @@ export default {
     for (const size of ctx.sizes) {
       const r = spawnSync(
         process.execPath,
-        ['--import', 'tsx', path.join(ctx.root, 'bench/geo-enrich.mjs'), '--size', size, '--runs', '3'],
+        [
+          '--import',
+          'tsx',
+          path.join(ctx.root, 'bench/geo-enrich.mjs'),
+          '--size',
+          size,
+          '--runs',
+          '3',
+        ],
         { cwd: ctx.root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
       );
       if (r.status !== 0) throw new Error(`geo-enrich.mjs exited ${r.status}: ${r.stderr}`);

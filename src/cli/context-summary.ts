@@ -22,7 +22,10 @@ export function describeContext(c: ImportContextSummary): { out: string[]; err: 
   }
   for (const p of c.captureNames) {
     if (p.error) err.push(`names from DNS answers: ${p.error}`);
-    else out.push(`${p.path}: ${n(p.names)} names from ${n(p.responses)} DNS responses, ${p.seconds.toFixed(1)} s`);
+    else
+      out.push(
+        `${p.path}: ${n(p.names)} names from ${n(p.responses)} DNS responses, ${p.seconds.toFixed(1)} s`,
+      );
   }
   if (c.geo)
     out.push(

@@ -161,7 +161,13 @@ export interface CaptureNamesView {
 export interface ImportContextSummary {
   logs: ContextImportResult[];
   captureNames: CaptureNamesView[];
-  geo: { addresses: number; withCountry: number; withAsn: number; versions: string[]; seconds: number } | null;
+  geo: {
+    addresses: number;
+    withCountry: number;
+    withAsn: number;
+    versions: string[];
+    seconds: number;
+  } | null;
   /** Why country/AS could not be added (the flows are imported all the same). */
   geoError: string | null;
   seconds: number;

@@ -12,13 +12,20 @@ import { openExistingCase } from '../open-case';
 
 function printHost(h: HostContext, io: CliIO): void {
   const g = h.geo;
-  const geo = g && (g.country || g.asn) ? `${g.country ?? '--'}, ${g.asn ? `AS${g.asn} ${g.asOrg ?? ''}`.trim() : 'no AS'}` : 'no country/AS (special or unknown address)';
+  const geo =
+    g && (g.country || g.asn)
+      ? `${g.country ?? '--'}, ${g.asn ? `AS${g.asn} ${g.asOrg ?? ''}`.trim() : 'no AS'}`
+      : 'no country/AS (special or unknown address)';
   io.out(`${h.ip}: ${geo}`);
   for (const n of h.names)
-    io.out(`  name ${n.name} (${n.rtype}${n.via ? ` via ${n.via}` : ''}, ${n.source}, ${n.firstSeen} .. ${n.lastSeen}, ${n.answers}x)`);
+    io.out(
+      `  name ${n.name} (${n.rtype}${n.via ? ` via ${n.via}` : ''}, ${n.source}, ${n.firstSeen} .. ${n.lastSeen}, ${n.answers}x)`,
+    );
   for (const i of h.items) {
     const ex = i.examples.length ? `  [${i.examples.join('; ')}]` : '';
-    io.out(`  ${i.kind} ${i.value || '(none)'} ${i.detail} ${i.role} of ${i.peer}:${i.port ?? ''} ${i.count}x${ex}`);
+    io.out(
+      `  ${i.kind} ${i.value || '(none)'} ${i.detail} ${i.role} of ${i.peer}:${i.port ?? ''} ${i.count}x${ex}`,
+    );
   }
   if (h.truncated) io.out('  ... more lines in the case');
 }
@@ -43,7 +50,9 @@ export const contextCommand: Command = {
       if (flags.json) json(info);
       else {
         for (const d of info.datasets)
-          io.out(`${d.kind}: ${d.package}@${d.version} (data of ${d.date ?? '?'}), ${d.licence}\n  ${d.attribution}`);
+          io.out(
+            `${d.kind}: ${d.package}@${d.version} (data of ${d.date ?? '?'}), ${d.licence}\n  ${d.attribution}`,
+          );
         if (info.error) io.err(info.error);
         io.out(info.note);
       }
@@ -65,10 +74,17 @@ export const contextCommand: Command = {
         else printHost(h, io);
       }
       if (flags.name) {
-        const rows = await addressesOf(store.conn, { name: flags.name as string, suffix: !!flags.suffix });
+        const rows = await addressesOf(store.conn, {
+          name: flags.name as string,
+          suffix: !!flags.suffix,
+        });
         if (flags.json) json(rows);
         else if (!rows.length) io.out(`no address seen for ${flags.name as string}`);
-        else for (const n of rows) io.out(`${n.name} -> ${n.addr} (${n.rtype}, ${n.source}, ${n.firstSeen} .. ${n.lastSeen})`);
+        else
+          for (const n of rows)
+            io.out(
+              `${n.name} -> ${n.addr} (${n.rtype}, ${n.source}, ${n.firstSeen} .. ${n.lastSeen})`,
+            );
       }
       if (!flags.host && !flags.name && !refresh) {
         const s = await contextStatus(store.conn);
@@ -81,7 +97,8 @@ export const contextCommand: Command = {
           );
           io.out(`names from DNS answers: ${s.dnsNames}`);
           io.out(`Zeek context: ${s.zeek.dns} dns, ${s.zeek.http} http, ${s.zeek.ssl} ssl lines`);
-          for (const i of s.contextImports) io.out(`  ${i.kind}: ${i.path} (${i.rows} rows, ${i.rejected} rejected)`);
+          for (const i of s.contextImports)
+            io.out(`  ${i.kind}: ${i.path} (${i.rows} rows, ${i.rejected} rejected)`);
         }
       }
       return 0;

@@ -9,7 +9,8 @@ import { openExistingCase } from '../open-case';
 export const packetsCommand: Command = {
   name: 'packets',
   synopsis: '--case CASE (--incident ID | --filter EXPR | --flow ID...) --out FILE.pcap',
-  summary: 'export the packets of an incident, a filter or some flows to a pcap (from the imported capture)',
+  summary:
+    'export the packets of an incident, a filter or some flows to a pcap (from the imported capture)',
   flags: {
     case: { type: 'string', description: 'case file' },
     incident: { type: 'string', description: 'incident id or key: its evidence flows' },
@@ -28,7 +29,8 @@ export const packetsCommand: Command = {
     if (flags.incident !== undefined) req.incidentId = flags.incident as string;
     if (flags.filter !== undefined) req.query = { filter: flags.filter as string };
     if (flowIds) req.flowIds = flowIds;
-    if (Object.keys(req).length !== 1) throw new NetsiftError('give one of --incident, --filter or --flow', 'usage');
+    if (Object.keys(req).length !== 1)
+      throw new NetsiftError('give one of --incident, --filter or --flow', 'usage');
     const store = await openExistingCase(flags.case, { readOnly: true });
     try {
       const r = await exportPackets(store.conn, req, flags.out as string, (p) => {
@@ -41,7 +43,8 @@ export const packetsCommand: Command = {
         io.out(
           `wrote ${r.path} (${r.container}, ${r.packets} packets of ${r.captureFlows} flows, ${r.bytes.toLocaleString('en-US')} bytes)`,
         );
-        if (r.packets !== r.expectedPackets) io.err(`note: the flows count ${r.expectedPackets} packets`);
+        if (r.packets !== r.expectedPackets)
+          io.err(`note: the flows count ${r.expectedPackets} packets`);
         if (r.note) io.err(`note: ${r.note}`);
       }
       return 0;

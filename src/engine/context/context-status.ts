@@ -19,5 +19,10 @@ export async function contextStatus(conn: DuckDBConnection): Promise<ContextStat
     conn,
     'SELECT path, kind, rows_read AS rows, rows_rejected AS rejected, sha256 FROM context_imports ORDER BY id',
   );
-  return { geo, dnsNames: c.names, zeek: { dns: c.dns, http: c.http, ssl: c.ssl }, contextImports: imports };
+  return {
+    geo,
+    dnsNames: c.names,
+    zeek: { dns: c.dns, http: c.http, ssl: c.ssl },
+    contextImports: imports,
+  };
 }

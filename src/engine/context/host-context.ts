@@ -2,7 +2,12 @@
 // addresses of a name, and a host's Zeek http/ssl/dns lines grouped with a selector that
 // pivots back to their flows. Read-only; a case without the context tables answers empty.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { DnsName, HostContext, HostContextItem, NameLookupRequest } from '../../shared/context';
+import type {
+  DnsName,
+  HostContext,
+  HostContextItem,
+  NameLookupRequest,
+} from '../../shared/context';
 import type { FlowSelector } from '../../shared/model';
 import { NetsiftError } from '../store/errors';
 import { all } from '../store/sql';
@@ -10,7 +15,8 @@ import { caseGeo } from '../geo/geo-lookup';
 import { canonicalAddr, normName } from '../pdns/name-collector';
 import { hasContextTables } from './context-tables';
 
-const NAME_COLS = 'name, addr, rtype, via, source, first_seen AS "firstSeen", last_seen AS "lastSeen", ttl, answers';
+const NAME_COLS =
+  'name, addr, rtype, via, source, first_seen AS "firstSeen", last_seen AS "lastSeen", ttl, answers';
 
 /** How long after its last answer a name still stands for an address when the TTL is shorter. */
 export const NAME_GRACE_SECONDS = 3600;
@@ -68,7 +74,10 @@ export async function namesAt(
 }
 
 /** Addresses a name resolved to (exact, or with `suffix` also every name under it). */
-export async function addressesOf(conn: DuckDBConnection, req: NameLookupRequest): Promise<DnsName[]> {
+export async function addressesOf(
+  conn: DuckDBConnection,
+  req: NameLookupRequest,
+): Promise<DnsName[]> {
   if (!(await hasContextTables(conn))) return [];
   const name = normName(req.name);
   if (!name) throw new NetsiftError('give a name to look up', 'usage');
@@ -117,7 +126,13 @@ function selectorOf(ip: string, g: GroupRow): FlowSelector {
 }
 
 /** Lines of `table` where the address is either side, grouped by role, peer, port and value. */
-function groupSql(table: string, value: string, detail: string, examples: string, proto: string): string {
+function groupSql(
+  table: string,
+  value: string,
+  detail: string,
+  examples: string,
+  proto: string,
+): string {
   return `
 SELECT CASE WHEN orig_h = $1 THEN 'client' ELSE 'server' END AS role,
        CASE WHEN orig_h = $1 THEN resp_h ELSE orig_h END AS peer,
@@ -133,11 +148,23 @@ GROUP BY ALL ORDER BY count DESC, value LIMIT $2`;
 const GROUPS: { kind: HostContextItem['kind']; sql: string }[] = [
   {
     kind: 'http',
-    sql: groupSql('zeek_http', "coalesce(host, '')", "string_agg(DISTINCT method, ',')", "list_sort(list(DISTINCT concat_ws(' ', method, uri)))[1:10]", "'tcp'"),
+    sql: groupSql(
+      'zeek_http',
+      "coalesce(host, '')",
+      "string_agg(DISTINCT method, ',')",
+      "list_sort(list(DISTINCT concat_ws(' ', method, uri)))[1:10]",
+      "'tcp'",
+    ),
   },
   {
     kind: 'tls',
-    sql: groupSql('zeek_ssl', "coalesce(server_name, '')", "string_agg(DISTINCT version, ',')", '[]::VARCHAR[]', "'tcp'"),
+    sql: groupSql(
+      'zeek_ssl',
+      "coalesce(server_name, '')",
+      "string_agg(DISTINCT version, ',')",
+      '[]::VARCHAR[]',
+      "'tcp'",
+    ),
   },
   {
     kind: 'dns',
@@ -152,10 +179,20 @@ const GROUPS: { kind: HostContextItem['kind']; sql: string }[] = [
 ];
 
 /** Country/AS, every name, and the Zeek http/tls/dns context of one address. */
-export async function hostContext(conn: DuckDBConnection, ip: string, limit = 200): Promise<HostContext> {
+export async function hostContext(
+  conn: DuckDBConnection,
+  ip: string,
+  limit = 200,
+): Promise<HostContext> {
   const addr = addrOf(ip);
   const [geo] = await caseGeo(conn, [addr]);
-  const out: HostContext = { ip: addr, geo, names: await namesOf(conn, addr), items: [], truncated: false };
+  const out: HostContext = {
+    ip: addr,
+    geo,
+    names: await namesOf(conn, addr),
+    items: [],
+    truncated: false,
+  };
   if (!(await hasContextTables(conn))) return out;
   const lim = Math.min(Math.max(1, limit), 1000);
   for (const g of GROUPS) {

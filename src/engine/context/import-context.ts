@@ -23,13 +23,16 @@ export interface ContextLog {
 }
 
 /** Separates Zeek context logs (dns/http/ssl) from the files that hold flows. */
-export async function splitContextLogs(paths: string[]): Promise<{ flows: string[]; logs: ContextLog[] }> {
+export async function splitContextLogs(
+  paths: string[],
+): Promise<{ flows: string[]; logs: ContextLog[] }> {
   const flows: string[] = [];
   const logs: ContextLog[] = [];
   for (const p of paths) {
     let spec: KindSpec | null = null;
     try {
-      if (fs.statSync(p).isFile() && fs.statSync(p).size > 0) spec = contextKindOf(await readSample(p));
+      if (fs.statSync(p).isFile() && fs.statSync(p).size > 0)
+        spec = contextKindOf(await readSample(p));
     } catch {
       spec = null; // unreadable: the flow import reports it with its own message
     }
@@ -54,7 +57,13 @@ export async function importContext(
   opts: ContextOptions = {},
 ): Promise<ImportContextSummary> {
   const t0 = Date.now();
-  const out: ImportContextSummary = { logs: [], captureNames: [], geo: null, geoError: null, seconds: 0 };
+  const out: ImportContextSummary = {
+    logs: [],
+    captureNames: [],
+    geo: null,
+    geoError: null,
+    seconds: 0,
+  };
   const conn = await store.connect();
   let closed = false;
   job.onCancel(() => {
@@ -64,7 +73,9 @@ export async function importContext(
     for (const log of logs) {
       job.checkCancelled();
       try {
-        const r = await importContextLog(conn, log.path, log.spec, job, { allowDuplicate: opts.allowDuplicate });
+        const r = await importContextLog(conn, log.path, log.spec, job, {
+          allowDuplicate: opts.allowDuplicate,
+        });
         out.logs.push(r);
       } catch (e) {
         if (e instanceof CancelledError || job.signal.aborted || !opts.keepGoing) throw e;
@@ -78,7 +89,14 @@ export async function importContext(
         out.captureNames.push(await captureNamesOfImport(conn, f.record, job));
       } catch (e) {
         if (e instanceof CancelledError || job.signal.aborted) throw e;
-        out.captureNames.push({ importId: f.record.id, path: f.record.path, names: 0, responses: 0, seconds: 0, error: (e as Error).message });
+        out.captureNames.push({
+          importId: f.record.id,
+          path: f.record.path,
+          names: 0,
+          responses: 0,
+          seconds: 0,
+          error: (e as Error).message,
+        });
       }
     }
     const hasFlows = files.some((f) => f.record && f.record.rows_read > 0);
@@ -87,7 +105,13 @@ export async function importContext(
       job.progress({ phase: 'country and AS of addresses', done: 0, total: null, unit: 'steps' });
       try {
         const g = await enrichGeo(conn);
-        out.geo = { addresses: g.addresses, withCountry: g.withCountry, withAsn: g.withAsn, versions: g.versions, seconds: g.seconds.total };
+        out.geo = {
+          addresses: g.addresses,
+          withCountry: g.withCountry,
+          withAsn: g.withAsn,
+          versions: g.versions,
+          seconds: g.seconds.total,
+        };
       } catch (e) {
         if (e instanceof CancelledError || job.signal.aborted) throw e;
         out.geoError = (e as Error).message.split('\n')[0];

@@ -8,10 +8,17 @@ import { geoSourceInfo, geoSourceLine } from '../geo/geo-source';
 import type { CaseStore } from '../store/case-store';
 import { contextStatus } from './context-status';
 
-export async function loadReportContext(store: CaseStore, incidents: Incident[]): Promise<ReportContext> {
+export async function loadReportContext(
+  store: CaseStore,
+  incidents: Incident[],
+): Promise<ReportContext> {
   const info = geoSourceInfo();
   const status = await contextStatus(store.conn);
-  const ips = [...new Set(incidents.flatMap((i) => [i.attacker, ...i.victims]).filter((x): x is string => !!x))].slice(0, 5000);
+  const ips = [
+    ...new Set(
+      incidents.flatMap((i) => [i.attacker, ...i.victims]).filter((x): x is string => !!x),
+    ),
+  ].slice(0, 5000);
   const geo = await caseGeo(store.conn, ips);
   return {
     geo_sources: geoSourceLine(info),
@@ -33,7 +40,10 @@ export function reportContextHtml(c: ReportContext | undefined): string {
     : 'Country and AS were not added to this case.';
   const logs = c.context_imports.length
     ? `<table><thead><tr><th>context log</th><th>kind</th><th class="r">rows</th><th class="r">rejected</th><th>sha256</th></tr></thead><tbody>${c.context_imports
-        .map((i) => `<tr><td>${esc(i.path)}</td><td>${esc(i.kind)}</td><td class="r">${i.rows}</td><td class="r">${i.rejected}</td><td><code>${esc(i.sha256)}</code></td></tr>`)
+        .map(
+          (i) =>
+            `<tr><td>${esc(i.path)}</td><td>${esc(i.kind)}</td><td class="r">${i.rows}</td><td class="r">${i.rejected}</td><td><code>${esc(i.sha256)}</code></td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '';
   return `<h3>Address context</h3>

@@ -42,13 +42,19 @@ describe('Zeek context logs', () => {
     ]);
     const st = await contextStatus(store.conn);
     expect(st.zeek).toEqual({ dns: 4, http: 2, ssl: 1 });
-    expect(st.contextImports.map((i) => i.kind).sort()).toEqual(['zeek-dns', 'zeek-http', 'zeek-ssl']);
+    expect(st.contextImports.map((i) => i.kind).sort()).toEqual([
+      'zeek-dns',
+      'zeek-http',
+      'zeek-ssl',
+    ]);
     expect(st.geo).toMatchObject({ withCountry: 2, withAsn: 1 }); // 93.184.216.34 has no AS in the data; 198.51.100.7 is documentation space
   });
 
   it('refuses a context log that is already in the case', async () => {
     const again = await importPaths(store, [path.join(FOLDER, 'http.log')], { keepGoing: true });
-    expect(again.context!.logs[0].error).toMatch(/http\.log: already imported \(context import \d+, same sha256\)/);
+    expect(again.context!.logs[0].error).toMatch(
+      /http\.log: already imported \(context import \d+, same sha256\)/,
+    );
     expect((await contextStatus(store.conn)).zeek.http).toBe(2);
   });
 
@@ -60,13 +66,21 @@ describe('Zeek context logs', () => {
     ]);
     const g = await namesOf(store.conn, '142.250.74.68');
     expect(g).toEqual([
-      expect.objectContaining({ name: 'www.google.com', via: 'www3.l.google.com', ttl: 60, firstSeen: '2023-11-14T22:13:20.300Z', lastSeen: '2023-11-14T22:13:20.300Z' }),
+      expect.objectContaining({
+        name: 'www.google.com',
+        via: 'www3.l.google.com',
+        ttl: 60,
+        firstSeen: '2023-11-14T22:13:20.300Z',
+        lastSeen: '2023-11-14T22:13:20.300Z',
+      }),
     ]);
     expect((await addressesOf(store.conn, { name: 'google.com' })).length).toBe(0);
-    expect((await addressesOf(store.conn, { name: 'google.com', suffix: true })).map((n) => n.addr)).toEqual([
-      '142.250.74.68',
-    ]);
-    expect((await addressesOf(store.conn, { name: 'WWW.Example.com.' })).map((n) => n.addr)).toEqual(['93.184.216.34']);
+    expect(
+      (await addressesOf(store.conn, { name: 'google.com', suffix: true })).map((n) => n.addr),
+    ).toEqual(['142.250.74.68']);
+    expect(
+      (await addressesOf(store.conn, { name: 'WWW.Example.com.' })).map((n) => n.addr),
+    ).toEqual(['93.184.216.34']);
     // at a time: not before the answer, still within TTL / grace after it, not a day later
     const at = await namesAt(store.conn, [
       { ip: '93.184.216.34', at: '2023-11-14T22:13:19Z' },
@@ -80,20 +94,38 @@ describe('Zeek context logs', () => {
     const h = await hostContext(store.conn, '192.168.1.50');
     const http = h.items.filter((i) => i.kind === 'http');
     expect(http).toHaveLength(1);
-    expect(http[0]).toMatchObject({ value: 'www.example.com', role: 'client', peer: '93.184.216.34', port: 80, count: 2 });
+    expect(http[0]).toMatchObject({
+      value: 'www.example.com',
+      role: 'client',
+      peer: '93.184.216.34',
+      port: 80,
+      count: 2,
+    });
     expect(http[0].examples.sort()).toEqual(['GET /index.html', 'GET /login?next=%2Fadmin']);
     expect(await countFlows(store, { selector: http[0].selector })).toBe(2);
     const tls = h.items.filter((i) => i.kind === 'tls');
-    expect(tls.map((t) => [t.value, t.detail, t.peer])).toEqual([['www.google.com', 'TLSv13', '142.250.74.68']]);
+    expect(tls.map((t) => [t.value, t.detail, t.peer])).toEqual([
+      ['www.google.com', 'TLSv13', '142.250.74.68'],
+    ]);
     expect(await countFlows(store, { selector: tls[0].selector })).toBe(1);
-    const dns = h.items.filter((i) => i.kind === 'dns').map((d) => d.value).sort();
-    expect(dns).toEqual(['34.216.184.93.in-addr.arpa', 'nonexistent.example.org', 'www.example.com', 'www.google.com']);
+    const dns = h.items
+      .filter((i) => i.kind === 'dns')
+      .map((d) => d.value)
+      .sort();
+    expect(dns).toEqual([
+      '34.216.184.93.in-addr.arpa',
+      'nonexistent.example.org',
+      'www.example.com',
+      'www.google.com',
+    ]);
     const g = h.items.find((i) => i.value === 'www.google.com' && i.kind === 'dns')!;
     expect(g.examples).toEqual(['142.250.74.68', 'www3.l.google.com']);
     expect(await countFlows(store, { selector: g.selector })).toBe(1);
     // the server side sees the same lines from the other end
     const srv = await hostContext(store.conn, '93.184.216.34');
-    expect(srv.items.map((i) => [i.kind, i.role, i.peer])).toEqual([['http', 'server', '192.168.1.50']]);
+    expect(srv.items.map((i) => [i.kind, i.role, i.peer])).toEqual([
+      ['http', 'server', '192.168.1.50'],
+    ]);
     expect(srv.geo?.country).toBe('US');
     expect(srv.names.map((n) => n.name).sort()).toEqual(['edge.example.net', 'www.example.com']);
   });

@@ -53,7 +53,10 @@ export function flattenRanges<V>(
 }
 
 /** Removes [lo, hi] spans from ranges; pieces keep their value and order. */
-export function cutOut<V>(ranges: ValueRange<V>[], holes: { lo: bigint; hi: bigint }[]): ValueRange<V>[] {
+export function cutOut<V>(
+  ranges: ValueRange<V>[],
+  holes: { lo: bigint; hi: bigint }[],
+): ValueRange<V>[] {
   const out: ValueRange<V>[] = [];
   for (const r of ranges) {
     let touched = false;

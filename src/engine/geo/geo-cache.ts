@@ -92,7 +92,10 @@ function readRanges<V>(
     const parts = splitLine(line);
     const v = parts && value(parts[2]);
     if (!parts || v === null || !/^\d+$/.test(parts[0]) || !/^\d+$/.test(parts[1]))
-      throw new NetsiftError(`${file}: line ${lineNo}: not "start,end,value" (${line.slice(0, 80)})`, 'internal');
+      throw new NetsiftError(
+        `${file}: line ${lineNo}: not "start,end,value" (${line.slice(0, 80)})`,
+        'internal',
+      );
     const base = v4 ? V4_MAPPED_BASE : 0n;
     out.push({ lo: base + BigInt(parts[0]), hi: base + BigInt(parts[1]), v });
   }
@@ -113,10 +116,14 @@ export function loadDataset<V>(
 
 const countryValue = (f: string[]): string | null => (/^[A-Z]{2}$/.test(f[0] ?? '') ? f[0] : null);
 const asValue = (f: string[]): AsValue | null =>
-  /^\d+$/.test(f[0] ?? '') ? { asn: Number(f[0]), org: (f[1] ?? '').replace(/[\t\r\n]/g, ' ') } : null;
+  /^\d+$/.test(f[0] ?? '')
+    ? { asn: Number(f[0]), org: (f[1] ?? '').replace(/[\t\r\n]/g, ' ') }
+    : null;
 
 function cacheKey(sets: LocatedDataset[]): string {
-  return [...sets.map((d) => `${d.kind}-${d.version}`), `f${CACHE_FORMAT}`].join('_').replace(/[^\w.-]/g, '_');
+  return [...sets.map((d) => `${d.kind}-${d.version}`), `f${CACHE_FORMAT}`]
+    .join('_')
+    .replace(/[^\w.-]/g, '_');
 }
 
 /** The cache for the installed packages, if it was built already (no work). */
@@ -150,7 +157,9 @@ export function ensureGeoCache(root = geoCacheRoot()): Promise<GeoCache> {
 
 /** NETSIFT_HOME/geo; NETSIFT_GEO_CACHE moves it (tests share one build across their homes). */
 export function geoCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.NETSIFT_GEO_CACHE ? path.resolve(env.NETSIFT_GEO_CACHE) : path.join(netsiftHome(env), 'geo');
+  return env.NETSIFT_GEO_CACHE
+    ? path.resolve(env.NETSIFT_GEO_CACHE)
+    : path.join(netsiftHome(env), 'geo');
 }
 
 async function buildCache(root: string): Promise<GeoCache> {
@@ -198,7 +207,11 @@ async function buildCache(root: string): Promise<GeoCache> {
     }
     fs.writeFileSync(
       path.join(tmp, 'done.json'),
-      JSON.stringify({ versions: target.versions, counts, built: new Date().toISOString() }, null, 2),
+      JSON.stringify(
+        { versions: target.versions, counts, built: new Date().toISOString() },
+        null,
+        2,
+      ),
     );
     try {
       fs.renameSync(tmp, final);

@@ -83,7 +83,11 @@ export async function enrichGeo(conn: DuckDBConnection): Promise<EnrichResult> {
   }
   const addresses = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM geo_in'))?.n ?? 0;
   const t2 = performance.now();
-  const setting: GeoSetting = { versions: cache.versions, builtAt: new Date().toISOString(), addresses };
+  const setting: GeoSetting = {
+    versions: cache.versions,
+    builtAt: new Date().toISOString(),
+    addresses,
+  };
   await inTransaction(conn, async () => {
     await conn.run('DELETE FROM geo_addrs');
     await conn.run(joinSql(cache));

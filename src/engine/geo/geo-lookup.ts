@@ -60,9 +60,18 @@ export async function lookupGeo(conn: DuckDBConnection, ips: string[]): Promise<
 
 /** Counts and versions of the case's GeoIP/ASN enrichment. */
 export async function geoStatus(conn: DuckDBConnection): Promise<ContextStatus['geo']> {
-  const empty = { addresses: 0, withCountry: 0, withAsn: 0, versions: null, builtAt: null, stale: false };
+  const empty = {
+    addresses: 0,
+    withCountry: 0,
+    withAsn: 0,
+    versions: null,
+    builtAt: null,
+    stale: false,
+  };
   if (!(await hasContextTables(conn))) return empty;
-  const s = await one<{ value: string }>(conn, 'SELECT value FROM settings WHERE key = $1', [GEO_SETTING]);
+  const s = await one<{ value: string }>(conn, 'SELECT value FROM settings WHERE key = $1', [
+    GEO_SETTING,
+  ]);
   const setting = s ? (JSON.parse(s.value) as GeoSetting) : null;
   const c = (await one<{ c: number; a: number }>(
     conn,

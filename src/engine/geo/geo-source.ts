@@ -24,7 +24,8 @@ export const DATASETS: DatasetSpec[] = [
     files: { v4: 'geo-whois-asn-country-ipv4-num.csv', v6: 'geo-whois-asn-country-ipv6-num.csv' },
     title: 'ip-location-db geo-whois-asn-country (GeoFeed + RIR whois + ASN country)',
     licence: 'CC0-1.0 (package); RIR statistics CC BY 4.0 by the NRO',
-    attribution: 'Country data: ip-location-db (sapics), from GeoFeed, RIR whois and NRO statistics (nro.net).',
+    attribution:
+      'Country data: ip-location-db (sapics), from GeoFeed, RIR whois and NRO statistics (nro.net).',
     url: 'https://github.com/sapics/ip-location-db',
   },
   {
@@ -73,12 +74,14 @@ export function locateDatasets(env: NodeJS.ProcessEnv = process.env): LocatedDat
         `GeoIP/ASN data package ${d.pkg} is not installed (npm ci installs it); no country or AS data`,
         'internal',
       );
-    const version = (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string })
-      .version;
+    const version = (
+      JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }
+    ).version;
     const v4File = path.join(dir, d.files.v4);
     const v6File = path.join(dir, d.files.v6);
     for (const f of [v4File, v6File])
-      if (!fs.existsSync(f)) throw new NetsiftError(`${f}: missing from package ${d.pkg}@${version}`, 'internal');
+      if (!fs.existsSync(f))
+        throw new NetsiftError(`${f}: missing from package ${d.pkg}@${version}`, 'internal');
     return {
       kind: d.kind,
       package: d.pkg,

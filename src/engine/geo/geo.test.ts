@@ -12,7 +12,8 @@ import { geoSourceInfo, geoSourceLine, versionDate } from './geo-source';
 
 describe('flattenRanges', () => {
   const r = (lo: number, hi: number, v: string) => ({ lo: BigInt(lo), hi: BigInt(hi), v });
-  const show = (x: { lo: bigint; hi: bigint; v: string }[]) => x.map((p) => `${p.lo}-${p.hi}:${p.v}`);
+  const show = (x: { lo: bigint; hi: bigint; v: string }[]) =>
+    x.map((p) => `${p.lo}-${p.hi}:${p.v}`);
 
   it('lets the narrowest range win and keeps the wide one around it', () => {
     expect(show(flattenRanges([r(0, 100, 'DE'), r(10, 20, 'BE'), r(50, 50, 'TR')]))).toEqual([
@@ -25,26 +26,26 @@ describe('flattenRanges', () => {
   });
 
   it('handles equal starts, gaps, adjacency and deep nesting', () => {
-    expect(show(flattenRanges([r(5, 9, 'A'), r(0, 9, 'B'), r(20, 30, 'C'), r(31, 40, 'C')]))).toEqual([
-      '0-4:B',
-      '5-9:A',
-      '20-40:C',
-    ]);
-    expect(show(flattenRanges([r(0, 100, 'A'), r(10, 90, 'B'), r(20, 30, 'C'), r(95, 100, 'D')]))).toEqual([
-      '0-9:A',
-      '10-19:B',
-      '20-30:C',
-      '31-90:B',
-      '91-94:A',
-      '95-100:D',
-    ]);
+    expect(
+      show(flattenRanges([r(5, 9, 'A'), r(0, 9, 'B'), r(20, 30, 'C'), r(31, 40, 'C')])),
+    ).toEqual(['0-4:B', '5-9:A', '20-40:C']);
+    expect(
+      show(flattenRanges([r(0, 100, 'A'), r(10, 90, 'B'), r(20, 30, 'C'), r(95, 100, 'D')])),
+    ).toEqual(['0-9:A', '10-19:B', '20-30:C', '31-90:B', '91-94:A', '95-100:D']);
   });
 
   it('cuts holes out of ranges', () => {
-    expect(show(cutOut([r(0, 100, 'A')], [{ lo: 10n, hi: 19n }, { lo: 90n, hi: 200n }]))).toEqual([
-      '0-9:A',
-      '20-89:A',
-    ]);
+    expect(
+      show(
+        cutOut(
+          [r(0, 100, 'A')],
+          [
+            { lo: 10n, hi: 19n },
+            { lo: 90n, hi: 200n },
+          ],
+        ),
+      ),
+    ).toEqual(['0-9:A', '20-89:A']);
   });
 });
 

@@ -34,7 +34,14 @@ export function flowKey(
 
 function pcapFlowKey(f: PcapFlow): string {
   const [sp, dp] = flowPorts(f);
-  return flowKey(protoName(f.proto), ipText(f.ipver, f.src4, f.src6), sp, ipText(f.ipver, f.dst4, f.dst6), dp, Math.round(f.first));
+  return flowKey(
+    protoName(f.proto),
+    ipText(f.ipver, f.src4, f.src6),
+    sp,
+    ipText(f.ipver, f.dst4, f.dst6),
+    dp,
+    Math.round(f.first),
+  );
 }
 
 export interface PacketSelection {
@@ -121,7 +128,13 @@ export async function selectPackets(
   table.finish();
   drain();
   numbers.sort((a, b) => a - b);
-  return { numbers, linktypes: [...linktypes], found, sha256: hash.digest('hex'), bytes: seen.bytes };
+  return {
+    numbers,
+    linktypes: [...linktypes],
+    found,
+    sha256: hash.digest('hex'),
+    bytes: seen.bytes,
+  };
 }
 
 /** Pass 2: copies the numbered packets (ascending) to the writer; returns how many it wrote. */

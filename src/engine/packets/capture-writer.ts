@@ -53,7 +53,14 @@ export class CaptureWriter {
   }
 
   /** One packet: `tsMicros` since the epoch, the captured bytes and the original length. */
-  write(tsMicros: number, data: Buffer, off: number, caplen: number, origlen: number, linktype: number): void {
+  write(
+    tsMicros: number,
+    data: Buffer,
+    off: number,
+    caplen: number,
+    origlen: number,
+    linktype: number,
+  ): void {
     const sec = Math.floor(tsMicros / 1e6);
     const usec = Math.round(tsMicros - sec * 1e6);
     const body = Buffer.from(data.subarray(off, off + caplen)); // the reader reuses its buffer

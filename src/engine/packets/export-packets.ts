@@ -43,11 +43,17 @@ export interface ExportProgress {
 
 async function predicate(conn: DuckDBConnection, req: PacketExportRequest): Promise<SqlPredicate> {
   const given = [req.incidentId !== undefined, !!req.query, !!req.flowIds].filter(Boolean).length;
-  if (given !== 1) throw new NetsiftError('export packets of one thing: an incident, a filter/selection or flow ids', 'usage');
+  if (given !== 1)
+    throw new NetsiftError(
+      'export packets of one thing: an incident, a filter/selection or flow ids',
+      'usage',
+    );
   if (req.flowIds) {
     if (!req.flowIds.length) throw new NetsiftError('no flows selected', 'usage');
-    if (req.flowIds.length > MAX_EXPORT_FLOWS) throw new NetsiftError(`at most ${MAX_EXPORT_FLOWS} flow ids`, 'usage');
-    if (!req.flowIds.every((x) => Number.isSafeInteger(x) && x > 0)) throw new NetsiftError('flow ids are positive whole numbers', 'usage');
+    if (req.flowIds.length > MAX_EXPORT_FLOWS)
+      throw new NetsiftError(`at most ${MAX_EXPORT_FLOWS} flow ids`, 'usage');
+    if (!req.flowIds.every((x) => Number.isSafeInteger(x) && x > 0))
+      throw new NetsiftError('flow ids are positive whole numbers', 'usage');
     return { sql: 'list_contains($1::JSON::BIGINT[], id)', params: [JSON.stringify(req.flowIds)] };
   }
   if (req.query) return flowWhere(req.query);
@@ -55,17 +61,26 @@ async function predicate(conn: DuckDBConnection, req: PacketExportRequest): Prom
   const asId = typeof key === 'number' ? key : /^\d+$/.test(key) ? Number(key) : null;
   const inc = await one<{ evidence: string }>(
     conn,
-    asId !== null ? 'SELECT evidence FROM incidents WHERE id = $1' : 'SELECT evidence FROM incidents WHERE key = $1',
+    asId !== null
+      ? 'SELECT evidence FROM incidents WHERE id = $1'
+      : 'SELECT evidence FROM incidents WHERE key = $1',
     [asId ?? String(key)],
   );
-  if (!inc) throw new NetsiftError(`no incident ${key} in the case (run detection first if there are none)`, 'usage');
-  const ev = (typeof inc.evidence === 'string' ? JSON.parse(inc.evidence) : inc.evidence) as FlowSelector;
+  if (!inc)
+    throw new NetsiftError(
+      `no incident ${key} in the case (run detection first if there are none)`,
+      'usage',
+    );
+  const ev = (
+    typeof inc.evidence === 'string' ? JSON.parse(inc.evidence) : inc.evidence
+  ) as FlowSelector;
   return selectorToSql(ev);
 }
 
 function timeoutsOf(details: string | null): FlowTimeouts {
   try {
-    const t = (details ? (JSON.parse(details) as { timeouts?: Partial<FlowTimeouts> }) : {}).timeouts;
+    const t = (details ? (JSON.parse(details) as { timeouts?: Partial<FlowTimeouts> }) : {})
+      .timeouts;
     if (t && [t.idleTcp, t.idleOther, t.active].every((x) => typeof x === 'number'))
       return { idleTcp: t.idleTcp!, idleOther: t.idleOther!, active: t.active! };
   } catch {
@@ -106,9 +121,13 @@ export async function exportPackets(
     where.params,
   );
   const flows = perImport.reduce((a, r) => a + r.flows, 0);
-  if (flows === 0) throw new NetsiftError('the selection holds no flows; nothing to export', 'usage');
+  if (flows === 0)
+    throw new NetsiftError('the selection holds no flows; nothing to export', 'usage');
   if (flows > MAX_EXPORT_FLOWS)
-    throw new NetsiftError(`the selection holds ${flows} flows; narrow it to at most ${MAX_EXPORT_FLOWS} to export packets`, 'usage');
+    throw new NetsiftError(
+      `the selection holds ${flows} flows; narrow it to at most ${MAX_EXPORT_FLOWS} to export packets`,
+      'usage',
+    );
   const imports = await all<ImportRow>(
     conn,
     `SELECT id, path, size, sha256, format, details::VARCHAR AS details FROM imports
@@ -132,7 +151,13 @@ export async function exportPackets(
   for (const imp of captures) checkPresent(imp);
 
   // pass 1 per capture: which packets, and is it still the same file
-  const picks: { imp: ImportRow; numbers: number[]; linktypes: number[]; expected: number; missing: number }[] = [];
+  const picks: {
+    imp: ImportRow;
+    numbers: number[];
+    linktypes: number[];
+    expected: number;
+    missing: number;
+  }[] = [];
   for (const imp of captures) {
     const rows = await all<FlowKeyRow>(
       conn,
@@ -141,7 +166,9 @@ export async function exportPackets(
        FROM flows WHERE import_id = $${where.params.length + 1} AND ${where.sql}`,
       [...where.params, imp.id],
     );
-    const wanted = new Set(rows.map((r) => flowKey(r.proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, r.t)));
+    const wanted = new Set(
+      rows.map((r) => flowKey(r.proto, r.src_ip, r.src_port, r.dst_ip, r.dst_port, r.t)),
+    );
     const sel = await selectPackets(imp.path, wanted, timeoutsOf(imp.details), (done) =>
       progress({ phase: `finding packets in ${path.basename(imp.path)}`, done, total: imp.size }),
     );
@@ -162,7 +189,8 @@ export async function exportPackets(
   const linktypes = [...new Set(picks.flatMap((p) => p.linktypes))];
   const container = linktypes.length > 1 ? 'pcapng' : 'pcap';
   const abs = path.resolve(out);
-  if (!fs.existsSync(path.dirname(abs))) throw new NetsiftError(`${abs}: folder ${path.dirname(abs)} does not exist`, 'usage');
+  if (!fs.existsSync(path.dirname(abs)))
+    throw new NetsiftError(`${abs}: folder ${path.dirname(abs)} does not exist`, 'usage');
   const partial = `${abs}.partial`;
   fs.rmSync(partial, { force: true });
   const writer = new CaptureWriter(partial, container, linktypes.length ? linktypes : [1]);
@@ -170,10 +198,17 @@ export async function exportPackets(
   try {
     for (const p of picks) {
       const n = await copyPackets(p.imp.path, p.numbers, writer, (done) =>
-        progress({ phase: `writing packets of ${path.basename(p.imp.path)}`, done, total: p.imp.size }),
+        progress({
+          phase: `writing packets of ${path.basename(p.imp.path)}`,
+          done,
+          total: p.imp.size,
+        }),
       );
       if (n !== p.numbers.length)
-        throw new NetsiftError(`${p.imp.path}: the capture changed while its packets were copied; nothing written`, 'input');
+        throw new NetsiftError(
+          `${p.imp.path}: the capture changed while its packets were copied; nothing written`,
+          'input',
+        );
       sources.push({ path: p.imp.path, sha256: p.imp.sha256, packets: n });
     }
     writer.close();
@@ -194,7 +229,9 @@ export async function exportPackets(
     missing
       ? `${missing} flow${missing === 1 ? '' : 's'} not found in ${picks.length === 1 ? 'its capture' : 'their captures'} (imported with other settings?)`
       : null,
-    picks.length > 1 ? `packets of ${picks.length} captures written one capture after the other` : null,
+    picks.length > 1
+      ? `packets of ${picks.length} captures written one capture after the other`
+      : null,
   ].filter((x): x is string => !!x);
   return {
     path: abs,

@@ -18,11 +18,18 @@ const hasTcpdump = spawnSync('tcpdump', ['--version']).status === 0;
 
 /** Packets in a capture as tcpdump reads them (it fails on a broken file). */
 function tcpdumpCount(file: string): number {
-  const out = execFileSync('tcpdump', ['-nr', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = execFileSync('tcpdump', ['-nr', file], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return out.split('\n').filter((l) => l.trim()).length;
 }
 
-async function packetsOf(store: CaseStore, where: string, params: (string | number)[] = []): Promise<number> {
+async function packetsOf(
+  store: CaseStore,
+  where: string,
+  params: (string | number)[] = [],
+): Promise<number> {
   const r = await store.one<{ n: number }>(
     `SELECT coalesce(sum(src_pkts + dst_pkts), 0)::BIGINT AS n FROM flows WHERE ${where}`,
     params,
@@ -42,19 +49,72 @@ describe.skipIf(!hasTcpdump)('export packets (tcpdump reads the result back)', (
     // active timeout (300 s); a UDP exchange on the same addresses in the middle
     const pkts: Pkt[] = [];
     const t0 = 1_700_000_000;
-    pkts.push({ ts: t0, src: '10.1.0.5', dst: '10.2.0.9', proto: 'tcp', sport: 45000, dport: 443, flags: 'S' });
-    pkts.push({ ts: t0 + 0.01, src: '10.2.0.9', dst: '10.1.0.5', proto: 'tcp', sport: 443, dport: 45000, flags: 'SA' });
+    pkts.push({
+      ts: t0,
+      src: '10.1.0.5',
+      dst: '10.2.0.9',
+      proto: 'tcp',
+      sport: 45000,
+      dport: 443,
+      flags: 'S',
+    });
+    pkts.push({
+      ts: t0 + 0.01,
+      src: '10.2.0.9',
+      dst: '10.1.0.5',
+      proto: 'tcp',
+      sport: 443,
+      dport: 45000,
+      flags: 'SA',
+    });
     for (let m = 1; m <= 13; m++) {
-      pkts.push({ ts: t0 + m * 60, src: '10.1.0.5', dst: '10.2.0.9', proto: 'tcp', sport: 45000, dport: 443, flags: 'PA', payload: 100 });
-      pkts.push({ ts: t0 + m * 60 + 0.01, src: '10.2.0.9', dst: '10.1.0.5', proto: 'tcp', sport: 443, dport: 45000, flags: 'A' });
+      pkts.push({
+        ts: t0 + m * 60,
+        src: '10.1.0.5',
+        dst: '10.2.0.9',
+        proto: 'tcp',
+        sport: 45000,
+        dport: 443,
+        flags: 'PA',
+        payload: 100,
+      });
+      pkts.push({
+        ts: t0 + m * 60 + 0.01,
+        src: '10.2.0.9',
+        dst: '10.1.0.5',
+        proto: 'tcp',
+        sport: 443,
+        dport: 45000,
+        flags: 'A',
+      });
       if (m === 6) {
-        pkts.push({ ts: t0 + m * 60 + 0.5, src: '10.1.0.5', dst: '10.2.0.9', proto: 'udp', sport: 5000, dport: 53, payload: 30 });
-        pkts.push({ ts: t0 + m * 60 + 0.6, src: '10.2.0.9', dst: '10.1.0.5', proto: 'udp', sport: 53, dport: 5000, payload: 60 });
+        pkts.push({
+          ts: t0 + m * 60 + 0.5,
+          src: '10.1.0.5',
+          dst: '10.2.0.9',
+          proto: 'udp',
+          sport: 5000,
+          dport: 53,
+          payload: 30,
+        });
+        pkts.push({
+          ts: t0 + m * 60 + 0.6,
+          src: '10.2.0.9',
+          dst: '10.1.0.5',
+          proto: 'udp',
+          sport: 53,
+          dport: 5000,
+          payload: 60,
+        });
       }
     }
     writePcap(built, pkts);
     store = await CaseStore.open(tmp.file('packets.duckdb'));
-    const sum = await importPaths(store, [capture, built, path.join(FIXTURES, 'zeek-context/conn.log')]);
+    const sum = await importPaths(store, [
+      capture,
+      built,
+      path.join(FIXTURES, 'zeek-context/conn.log'),
+    ]);
     expect(sum.failed).toBe(0);
   });
 
@@ -65,16 +125,28 @@ describe.skipIf(!hasTcpdump)('export packets (tcpdump reads the result back)', (
 
   it('writes exactly the packets of the flows a filter selects', async () => {
     const out = tmp.file('http.pcap');
-    const r = await exportPackets(store.conn, { query: { filter: 'dst port 80 or dst port 8080' } }, out);
-    const expected = await packetsOf(store, '(dst_port = 80 OR dst_port = 8080) AND import_id <> 3');
+    const r = await exportPackets(
+      store.conn,
+      { query: { filter: 'dst port 80 or dst port 8080' } },
+      out,
+    );
+    const expected = await packetsOf(
+      store,
+      '(dst_port = 80 OR dst_port = 8080) AND import_id <> 3',
+    );
     expect(r.packets).toBe(expected);
     expect(r.expectedPackets).toBe(expected);
     expect(tcpdumpCount(out)).toBe(expected);
     // the zeek conn.log has port-80 flows too: they have no packets, and the answer says why
-    expect(r.note).toMatch(/2 of \d+ selected flows came from flow records, which carry no packets \(conn\.log: zeek\)/);
+    expect(r.note).toMatch(
+      /2 of \d+ selected flows came from flow records, which carry no packets \(conn\.log: zeek\)/,
+    );
     expect(r.sources.map((s) => path.basename(s.path))).toEqual(['recorded.pcap']);
     // only TCP to the HTTP servers in the file
-    const lines = execFileSync('tcpdump', ['-nr', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = execFileSync('tcpdump', ['-nr', out], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(lines).not.toMatch(/\.53: |\.53 > /);
   });
 
@@ -96,12 +168,17 @@ describe.skipIf(!hasTcpdump)('export packets (tcpdump reads the result back)', (
     const r = await exportPackets(store.conn, { flowIds: [recs[1].id] }, out);
     expect(r.packets).toBe(recs[1].pkts);
     expect(tcpdumpCount(out)).toBe(recs[1].pkts);
-    const text = execFileSync('tcpdump', ['-nr', out, 'udp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const text = execFileSync('tcpdump', ['-nr', out, 'udp'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     expect(text.trim()).toBe(''); // the UDP exchange in the same minutes is another flow
   });
 
   it('says why flow records have no packets', async () => {
-    await expect(exportPackets(store.conn, { query: { selector: { importIds: [3] } } }, tmp.file('none.pcap'))).rejects.toThrow(
+    await expect(
+      exportPackets(store.conn, { query: { selector: { importIds: [3] } } }, tmp.file('none.pcap')),
+    ).rejects.toThrow(
       /no packets to export: 7 of 7 selected flows came from flow records, which carry no packets \(conn\.log: zeek\)/,
     );
     expect(fs.existsSync(tmp.file('none.pcap'))).toBe(false);
@@ -113,11 +190,15 @@ describe.skipIf(!hasTcpdump)('export packets (tcpdump reads the result back)', (
     changed[changed.length - 1] ^= 0xff; // same size, other bytes
     fs.writeFileSync(built, changed);
     const out = tmp.file('changed.pcap');
-    await expect(exportPackets(store.conn, { query: { selector: { importIds: [2] } } }, out)).rejects.toThrow(
+    await expect(
+      exportPackets(store.conn, { query: { selector: { importIds: [2] } } }, out),
+    ).rejects.toThrow(
       /built\.pcap: the capture changed since its import \(sha256 [0-9a-f]{64}, the import read [0-9a-f]{64}\)/,
     );
     fs.rmSync(built);
-    await expect(exportPackets(store.conn, { query: { selector: { importIds: [2] } } }, out)).rejects.toThrow(
+    await expect(
+      exportPackets(store.conn, { query: { selector: { importIds: [2] } } }, out),
+    ).rejects.toThrow(
       /built\.pcap: the capture this case was imported from is gone \(import 2, sha256 [0-9a-f]{64}\)/,
     );
     expect(fs.existsSync(out) || fs.existsSync(`${out}.partial`)).toBe(false);
@@ -127,12 +208,25 @@ describe.skipIf(!hasTcpdump)('export packets (tcpdump reads the result back)', (
   it('works from the CLI', async () => {
     store.close();
     const out = tmp.file('cli.pcap');
-    const r = await runCli(['packets', '--case', tmp.file('packets.duckdb'), '--filter', 'proto udp and port 53', '--out', out]);
+    const r = await runCli([
+      'packets',
+      '--case',
+      tmp.file('packets.duckdb'),
+      '--filter',
+      'proto udp and port 53',
+      '--out',
+      out,
+    ]);
     store = await CaseStore.open(tmp.file('packets.duckdb'));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/note: 3 of 12 selected flows came from flow records/);
-    const expected = await packetsOf(store, "proto = 'udp' AND (src_port = 53 OR dst_port = 53) AND import_id <> 3");
-    expect(r.stdout).toMatch(new RegExp(`wrote .*cli\\.pcap \\(pcap, ${expected} packets of \\d+ flows`));
+    const expected = await packetsOf(
+      store,
+      "proto = 'udp' AND (src_port = 53 OR dst_port = 53) AND import_id <> 3",
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(`wrote .*cli\\.pcap \\(pcap, ${expected} packets of \\d+ flows`),
+    );
     expect(tcpdumpCount(out)).toBe(expected);
     const bad = await runCli(['packets', '--case', tmp.file('packets.duckdb'), '--out', out]);
     expect(bad.code).toBe(2);

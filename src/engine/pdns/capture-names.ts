@@ -30,7 +30,8 @@ export function collectMessage(names: NameCollector, m: DnsMessage, ts: number):
       if (!addr) continue;
       const rtype = a.type === DNS_TYPES.A ? 'A' : 'AAAA';
       names.add(a.name, addr, rtype, null, ts, a.ttl);
-      if (qname && cname && normName(qname) !== normName(a.name)) names.add(qname, addr, rtype, a.name, ts, a.ttl);
+      if (qname && cname && normName(qname) !== normName(a.name))
+        names.add(qname, addr, rtype, a.name, ts, a.ttl);
     } else if (a.type === DNS_TYPES.PTR) {
       const addr = reverseNameAddr(a.name);
       if (addr) names.add(a.data, addr, 'PTR', null, ts, a.ttl);

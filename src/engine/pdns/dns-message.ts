@@ -25,7 +25,12 @@ export interface DnsMessage {
 }
 
 /** Reads a possibly compressed name at `pos`; returns it and the offset after it, or null. */
-export function readName(b: Buffer, start: number, end: number, pos: number): { name: string; next: number } | null {
+export function readName(
+  b: Buffer,
+  start: number,
+  end: number,
+  pos: number,
+): { name: string; next: number } | null {
   const labels: string[] = [];
   let len = 0;
   let next = -1;
@@ -55,7 +60,10 @@ export function readName(b: Buffer, start: number, end: number, pos: number): { 
     for (let i = p + 1; i <= p + c; i++) {
       const ch = b[i];
       // printable ASCII as is; anything else escaped the way dig prints it
-      label += ch > 0x20 && ch < 0x7f && ch !== 0x2e && ch !== 0x5c ? String.fromCharCode(ch) : `\\${ch.toString().padStart(3, '0')}`;
+      label +=
+        ch > 0x20 && ch < 0x7f && ch !== 0x2e && ch !== 0x5c
+          ? String.fromCharCode(ch)
+          : `\\${ch.toString().padStart(3, '0')}`;
     }
     labels.push(label);
     p += 1 + c;
@@ -69,7 +77,7 @@ function ipv6Text(b: Buffer, o: number): string {
   // compress the longest run of zero groups (RFC 5952), as util/ip bigIntToIp does
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -127,7 +135,12 @@ export function decodeDns(b: Buffer, off: number, len: number): DnsMessage | nul
     p = rd + rdlen;
     if (cls !== 1) continue;
     if (type === DNS_TYPES.A && rdlen === 4) {
-      msg.answers.push({ name: n.name, type, ttl, data: `${b[rd]}.${b[rd + 1]}.${b[rd + 2]}.${b[rd + 3]}` });
+      msg.answers.push({
+        name: n.name,
+        type,
+        ttl,
+        data: `${b[rd]}.${b[rd + 1]}.${b[rd + 2]}.${b[rd + 3]}`,
+      });
     } else if (type === DNS_TYPES.AAAA && rdlen === 16) {
       msg.answers.push({ name: n.name, type, ttl, data: ipv6Text(b, rd) });
     } else if (type === DNS_TYPES.CNAME || type === DNS_TYPES.PTR) {

@@ -22,18 +22,36 @@ export async function captureNamesOfImport(
   try {
     st = fs.statSync(rec.path);
   } catch {
-    throw new NetsiftError(`${rec.path}: the capture is gone; no names read from its DNS answers`, 'input');
+    throw new NetsiftError(
+      `${rec.path}: the capture is gone; no names read from its DNS answers`,
+      'input',
+    );
   }
   if (st.size !== rec.size)
-    throw new NetsiftError(`${rec.path}: the capture changed since its import; no names read from it`, 'input');
+    throw new NetsiftError(
+      `${rec.path}: the capture changed since its import; no names read from it`,
+      'input',
+    );
   await ensureContextTables(conn);
   const r = await captureNames(rec.path, (done) => {
     job.checkCancelled();
-    job.progress({ phase: 'names from DNS answers', done, total: st.size, unit: 'bytes', message: path.basename(rec.path) });
+    job.progress({
+      phase: 'names from DNS answers',
+      done,
+      total: st.size,
+      unit: 'bytes',
+      message: path.basename(rec.path),
+    });
   });
   await inTransaction(conn, async () => {
     await conn.run(`DELETE FROM dns_names WHERE source = 'pcap' AND import_id = $1`, [rec.id]);
     await r.names.write(conn, 'pcap', rec.id);
   });
-  return { importId: rec.id, path: rec.path, names: r.names.size, responses: r.responses, seconds: (Date.now() - t0) / 1000 };
+  return {
+    importId: rec.id,
+    path: rec.path,
+    names: r.names.size,
+    responses: r.responses,
+    seconds: (Date.now() - t0) / 1000,
+  };
 }

@@ -48,7 +48,14 @@ export class NameCollector {
   }
 
   /** Adds one answer; `addr` must already be canonical (canonicalAddr). */
-  add(name: string, addr: string, rtype: NamePair['rtype'], via: string | null, ts: number, ttl: number | null): void {
+  add(
+    name: string,
+    addr: string,
+    rtype: NamePair['rtype'],
+    via: string | null,
+    ts: number,
+    ttl: number | null,
+  ): void {
     const n = normName(name);
     if (!n || n.length > 255) return;
     const v = via ? normName(via) : null;

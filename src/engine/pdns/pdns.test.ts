@@ -23,7 +23,10 @@ function message(q: Buffer, answers: Buffer[], count = answers.length): Buffer {
 }
 
 const name = (n: string) =>
-  Buffer.concat([...n.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0])]);
+  Buffer.concat([
+    ...n.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+    Buffer.from([0]),
+  ]);
 
 function rr(owner: Buffer, type: number, ttl: number, data: Buffer): Buffer {
   const f = Buffer.alloc(10);
@@ -70,7 +73,11 @@ describe('DNS message decoder', () => {
     expect(readName(loop, 0, loop.length, 12)).toBeNull();
     const forward = Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xc0, 14, 1, 0x61, 0]);
     expect(readName(forward, 0, forward.length, 12)).toBeNull();
-    const long = Buffer.concat([Buffer.alloc(12), ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])), Buffer.from([0])]);
+    const long = Buffer.concat([
+      Buffer.alloc(12),
+      ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])),
+      Buffer.from([0]),
+    ]);
     expect(readName(long, 0, long.length, 12)).toBeNull(); // over 255 bytes
   });
 
@@ -116,6 +123,10 @@ describe('names from a recorded capture', () => {
     // refused and unanswered queries name nothing
     expect((await addressesOf(store.conn, { name: 'missing.example.test' })).length).toBe(0);
     const all = await addressesOf(store.conn, { name: 'example.test', suffix: true });
-    expect([...new Set(all.map((n) => n.addr))].sort()).toEqual(['10.77.1.10', '10.77.1.20', 'fd77:1::10']);
+    expect([...new Set(all.map((n) => n.addr))].sort()).toEqual([
+      '10.77.1.10',
+      '10.77.1.20',
+      'fd77:1::10',
+    ]);
   });
 });

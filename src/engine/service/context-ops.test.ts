@@ -21,9 +21,16 @@ describe('NetsiftService address context', () => {
 
   beforeAll(async () => {
     process.env.NETSIFT_HOME = tmp.file('home');
-    svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
+    svc = new NetsiftService({
+      ops: defaultOps(),
+      resourcesDir: tmp.file('no-resources'),
+      threads: 1,
+    });
     fs.copyFileSync(path.join(FIXTURES, 'context/dns-http.pcap'), tmp.file('dns-http.pcap'));
-    const job = await svc.importFiles([path.join(FIXTURES, 'zeek-context'), tmp.file('dns-http.pcap')]);
+    const job = await svc.importFiles([
+      path.join(FIXTURES, 'zeek-context'),
+      tmp.file('dns-http.pcap'),
+    ]);
     const done = await waitJob(svc, job.id);
     expect(done.error).toBeNull();
   });
@@ -44,7 +51,9 @@ describe('NetsiftService address context', () => {
       { ip: '142.250.74.68', at: '2023-11-14T22:13:30Z' },
     ]);
     expect(names).toEqual({ '142.250.74.68|2023-11-14T22:13:30Z': ['www.google.com'] });
-    expect((await svc.addressesOfName({ name: 'example.test', suffix: true })).length).toBeGreaterThan(0);
+    expect(
+      (await svc.addressesOfName({ name: 'example.test', suffix: true })).length,
+    ).toBeGreaterThan(0);
     const st = await svc.contextStatus();
     expect(st.zeek).toEqual({ dns: 4, http: 2, ssl: 1 });
     expect(st.dnsNames).toBeGreaterThan(0);
@@ -52,13 +61,21 @@ describe('NetsiftService address context', () => {
     expect(about.datasets.map((d) => d.licence).join(' ')).toMatch(/CC BY 4\.0/);
   });
 
-  it.skipIf(!hasTcpdump)('exports packets under NETSIFT_HOME/exports for the download route', async () => {
-    const r = await svc.exportPackets({ query: { filter: 'port 8080' } });
-    expect(path.dirname(r.path)).toBe(path.join(tmp.file('home'), 'exports'));
-    expect(exportedFile(r.fileName)).toBe(r.path);
-    const lines = execFileSync('tcpdump', ['-nr', r.path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(lines.trim().split('\n').length).toBe(r.expectedPackets);
-    expect(r.packets).toBe(r.expectedPackets);
-    await expect(svc.exportPackets({ query: { filter: 'port 443' } })).rejects.toThrow(/came from flow records/);
-  });
+  it.skipIf(!hasTcpdump)(
+    'exports packets under NETSIFT_HOME/exports for the download route',
+    async () => {
+      const r = await svc.exportPackets({ query: { filter: 'port 8080' } });
+      expect(path.dirname(r.path)).toBe(path.join(tmp.file('home'), 'exports'));
+      expect(exportedFile(r.fileName)).toBe(r.path);
+      const lines = execFileSync('tcpdump', ['-nr', r.path], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      expect(lines.trim().split('\n').length).toBe(r.expectedPackets);
+      expect(r.packets).toBe(r.expectedPackets);
+      await expect(svc.exportPackets({ query: { filter: 'port 443' } })).rejects.toThrow(
+        /came from flow records/,
+      );
+    },
+  );
 });

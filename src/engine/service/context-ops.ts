@@ -15,7 +15,11 @@ function stamp(): string {
 /** The pcap's name: case, what was selected, time; only safe characters (a download name). */
 export function packetsFileName(caseName: string, req: PacketExportRequest): string {
   const which =
-    req.incidentId !== undefined ? `incident-${String(req.incidentId)}` : req.flowIds ? `${req.flowIds.length}-flows` : 'filter';
+    req.incidentId !== undefined
+      ? `incident-${String(req.incidentId)}`
+      : req.flowIds
+        ? `${req.flowIds.length}-flows`
+        : 'filter';
   return `${caseName}-packets-${which}-${stamp()}.pcap`.replace(/[^\w.-]+/g, '_');
 }
 

@@ -17,7 +17,11 @@ export interface KindSpec {
   /** Fields that identify the log (all must be there). */
   marks: string[];
   /** Columns after (import_id, line, ts, uid, orig_h, orig_p, resp_h, resp_p), in table order. */
-  columns: { name: string; type: 'text' | 'int' | 'bigint' | 'bool' | 'texts' | 'doubles'; from: (r: ZeekRecord) => Cell }[];
+  columns: {
+    name: string;
+    type: 'text' | 'int' | 'bigint' | 'bool' | 'texts' | 'doubles';
+    from: (r: ZeekRecord) => Cell;
+  }[];
 }
 
 const int = (r: ZeekRecord, k: string): number | null => {

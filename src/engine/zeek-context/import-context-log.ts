@@ -28,7 +28,8 @@ export type ContextImportSummary = ContextImportResult;
 
 async function sha256(file: string): Promise<string> {
   const h = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }))
+    h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
@@ -52,7 +53,14 @@ function appendCell(app: DuckDBAppender, type: KindSpec['columns'][number]['type
 
 /** Names from a dns.log record: query -> each address answer; PTR answers -> the reversed query. */
 export function collectDnsNames(names: NameCollector, ts: number, cells: Cell[]): void {
-  const [, query, qtype, , answers, ttls] = cells as [string, string | null, string | null, string, string[], number[]];
+  const [, query, qtype, , answers, ttls] = cells as [
+    string,
+    string | null,
+    string | null,
+    string,
+    string[],
+    number[],
+  ];
   if (!query || !answers.length) return;
   const rev = qtype === 'PTR' || /\.arpa\.?$/i.test(query) ? reverseNameAddr(query) : null;
   let via: string | null = null;
@@ -82,7 +90,11 @@ export async function importContextLog(
   await ensureContextTables(conn);
   const digest = await sha256(abs);
   if (!opts.allowDuplicate) {
-    const dup = await one<{ id: number }>(conn, 'SELECT id FROM context_imports WHERE sha256 = $1', [digest]);
+    const dup = await one<{ id: number }>(
+      conn,
+      'SELECT id FROM context_imports WHERE sha256 = $1',
+      [digest],
+    );
     if (dup)
       throw new NetsiftError(
         `${abs}: already imported (context import ${dup.id}, same sha256); use --allow-duplicate to import it again`,
@@ -97,7 +109,12 @@ export async function importContextLog(
   const started = new Date();
   return inTransaction(conn, async () => {
     const id =
-      (await one<{ id: number }>(conn, 'SELECT coalesce(max(id), 0) + 1 AS id FROM context_imports'))?.id ?? 1;
+      (
+        await one<{ id: number }>(
+          conn,
+          'SELECT coalesce(max(id), 0) + 1 AS id FROM context_imports',
+        )
+      )?.id ?? 1;
     const app = await conn.createAppender(spec.table);
     const reject = (line: number, reason: string) => {
       rejected++;
@@ -133,7 +150,13 @@ export async function importContextLog(
         (line, _raw, reason) => reject(line, reason),
         (lines) => {
           job.checkCancelled();
-          job.progress({ phase: `reading ${spec.path}.log`, done: lines, total: null, unit: 'rows', message: path.basename(abs) });
+          job.progress({
+            phase: `reading ${spec.path}.log`,
+            done: lines,
+            total: null,
+            unit: 'rows',
+            message: path.basename(abs),
+          });
         },
       );
       app.flushSync();
@@ -142,11 +165,17 @@ export async function importContextLog(
     }
     job.checkCancelled();
     if (outcome.dataLines === 0)
-      throw new NetsiftError(`${abs}: a Zeek ${spec.path}.log without data lines; nothing imported`, 'input');
+      throw new NetsiftError(
+        `${abs}: a Zeek ${spec.path}.log without data lines; nothing imported`,
+        'input',
+      );
     const nameRows = await names.write(conn, 'zeek-dns', id);
     const now = fs.statSync(abs);
     if (now.size !== st.size || now.mtimeMs !== st.mtimeMs)
-      throw new NetsiftError(`${abs}: the file changed during the import; nothing was imported`, 'input');
+      throw new NetsiftError(
+        `${abs}: the file changed during the import; nothing was imported`,
+        'input',
+      );
     const details = {
       writer: outcome.writer,
       lines: outcome.lines,
@@ -156,7 +185,18 @@ export async function importContextLog(
     };
     await conn.run(
       `INSERT INTO context_imports VALUES ($1, $2, $3, $4, $5, $6, $7, $8::TIMESTAMP, $9::TIMESTAMP, $10::JSON)`,
-      [id, abs, st.size, digest, spec.kind, rows, rejected, sqlTime(started), sqlTime(new Date()), JSON.stringify(details)],
+      [
+        id,
+        abs,
+        st.size,
+        digest,
+        spec.kind,
+        rows,
+        rejected,
+        sqlTime(started),
+        sqlTime(new Date()),
+        JSON.stringify(details),
+      ],
     );
     return {
       path: abs,

@@ -12,7 +12,9 @@ export type ZeekRecord = Record<string, ZeekValue>;
 
 /** Zeek's \xHH escapes (TSV writer) back to characters. */
 export function unescapeZeek(s: string): string {
-  return s.indexOf('\\x') < 0 ? s : s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return s.indexOf('\\x') < 0
+    ? s
+    : s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 interface TsvState {
@@ -51,7 +53,14 @@ export async function readZeekLog(
   const raw = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   const input = isGzipMagic(head) ? raw.pipe(zlib.createGunzip()) : raw;
   const rl = readline.createInterface({ input, crlfDelay: Infinity });
-  const st: TsvState = { sep: '\t', setSep: ',', unset: '-', empty: '(empty)', fields: null, types: null };
+  const st: TsvState = {
+    sep: '\t',
+    setSep: ',',
+    unset: '-',
+    empty: '(empty)',
+    fields: null,
+    types: null,
+  };
   const out: ReadOutcome = { lines: 0, dataLines: 0, writer: null };
   for await (const l of rl) {
     out.lines++;
@@ -93,7 +102,8 @@ export async function readZeekLog(
       const p = parts[i];
       const vector = st.types ? /^(vector|set)\[/.test(st.types[i] ?? '') : false;
       if (p === st.unset) rec[st.fields[i]] = null;
-      else if (vector) rec[st.fields[i]] = p === st.empty ? [] : p.split(st.setSep).map(unescapeZeek);
+      else if (vector)
+        rec[st.fields[i]] = p === st.empty ? [] : p.split(st.setSep).map(unescapeZeek);
       else rec[st.fields[i]] = p === st.empty ? '' : unescapeZeek(p);
     }
     onRecord(rec, out.lines);
