@@ -30,6 +30,8 @@ import type {
   NameLookupRequest,
   PacketExportRequest,
   PacketExportResult,
+  TopGeoRequest,
+  TopGeoRow,
 } from './context';
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from './triage';
 
@@ -155,6 +157,8 @@ export interface NetsiftApi {
   /** Addresses a DNS name resolved to in the case (exact or suffix). */
   addressesOfName(req: NameLookupRequest): Promise<DnsName[]>;
   contextStatus(): Promise<ContextStatus>;
+  /** Top countries or AS of the selected flows (charts). */
+  topGeo(req: TopGeoRequest): Promise<TopGeoRow[]>;
   /** About box: GeoIP/ASN data sources, versions, dates, licences, attribution. */
   geoSources(): Promise<GeoSourceInfo>;
   /** Writes a pcap under NETSIFT_HOME/exports (download: GET /api/exports/<fileName>). */
@@ -208,6 +212,7 @@ export const API_METHODS = [
   'namesAt',
   'addressesOfName',
   'contextStatus',
+  'topGeo',
   'geoSources',
   'exportPackets',
 ] as const satisfies readonly ApiMethod[];

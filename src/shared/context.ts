@@ -186,3 +186,23 @@ export interface ReportContext {
   dns_names: number;
   context_imports: ContextStatus['contextImports'];
 }
+
+/** Top countries or AS of a selection of flows (a chart). */
+export interface TopGeoRequest extends FlowQuery {
+  by: 'country' | 'asn';
+  /** Which address of each flow counts; 'any' (default) counts both sides. */
+  side?: 'src' | 'dst' | 'any';
+  /** Default 20, at most 1000. */
+  limit?: number;
+}
+
+export interface TopGeoRow {
+  /** Country code, or the AS number as text. */
+  key: string;
+  /** AS organisation (by asn); null by country. */
+  label: string | null;
+  flows: number;
+  bytes: number;
+  /** Distinct addresses behind it. */
+  hosts: number;
+}

@@ -10,6 +10,7 @@ import { CaseStore } from '../store/case-store';
 import type { ImportSummary } from '../../shared/model';
 import { contextStatus } from './context-status';
 import { addressesOf, hostContext, namesAt, namesOf } from './host-context';
+import { hostNamePredicate } from './context-predicates';
 
 const FOLDER = path.resolve(import.meta.dirname, '../../../tests/fixtures/zeek-context');
 
@@ -88,6 +89,16 @@ describe('Zeek context logs', () => {
       { ip: '93.184.216.34', at: '2023-11-16T22:13:25Z' },
     ]);
     expect(at).toEqual({ '93.184.216.34|2023-11-14T22:13:25Z': ['www.example.com'] });
+  });
+
+  it('selects flows by host name, exact or by suffix', async () => {
+    const count = async (p: { sql: string; params: (string | number)[] }) =>
+      (await store.one<{ n: number }>(`SELECT count(*) AS n FROM flows WHERE ${p.sql}`, p.params))!
+        .n;
+    expect(await count(hostNamePredicate('dst', 'www.example.com', false))).toBe(2);
+    expect(await count(hostNamePredicate('dst', 'example.com', false))).toBe(0);
+    expect(await count(hostNamePredicate('any', 'google.com', true))).toBe(1);
+    expect(await count(hostNamePredicate('src', 'www.example.com', false))).toBe(0);
   });
 
   it('gives the host context of a client, each item selecting its flows', async () => {

@@ -8,6 +8,8 @@ import { CaseStore } from '../store/case-store';
 import { cutOut, flattenRanges } from './flatten-ranges';
 import { enrichGeo } from './geo-enrich';
 import { caseGeo, geoStatus, lookupGeo } from './geo-lookup';
+import { geoPredicate } from '../context/context-predicates';
+import { topGeo } from '../context/top-geo';
 import { geoSourceInfo, geoSourceLine, versionDate } from './geo-source';
 
 describe('flattenRanges', () => {
@@ -99,6 +101,25 @@ describe('GeoIP/ASN enrichment', () => {
     expect(r.withAsn).toBe(4);
     const status = await geoStatus(store.conn);
     expect(status).toMatchObject({ addresses: 11, withAsn: 4, stale: false });
+  });
+
+  it('selects flows by AS and country, and ranks them, for the filter language and charts', async () => {
+    const count = async (p: { sql: string; params: (string | number)[] }) =>
+      (await store.one<{ n: number }>(`SELECT count(*) AS n FROM flows WHERE ${p.sql}`, p.params))!
+        .n;
+    expect(await count(geoPredicate('dst', 'asn', [15169]))).toBe(2); // 8.8.8.8 and its IPv6
+    expect(await count(geoPredicate('src', 'asn', ['AS15169']))).toBe(0);
+    expect(await count(geoPredicate('any', 'asn', [13335, 2852]))).toBe(2);
+    expect(await count(geoPredicate('dst', 'country', ['cz']))).toBe(1);
+    expect(() => geoPredicate('dst', 'country', ['Czechia'])).toThrow(
+      /not a two-letter country code/,
+    );
+    expect(() => geoPredicate('dst', 'asn', ['google'])).toThrow(/not an AS number/);
+    const top = await topGeo(store, { by: 'asn', side: 'dst' });
+    expect(top[0]).toMatchObject({ key: '15169', flows: 2, hosts: 2 });
+    expect(top[0].label).toMatch(/Google/);
+    const byCountry = await topGeo(store, { by: 'country', filter: 'dst ip 147.32.84.165' });
+    expect(byCountry).toEqual([{ key: 'CZ', label: null, flows: 1, bytes: 200, hosts: 1 }]);
   });
 
   it('looks up addresses that are not in the case from the same data', async () => {

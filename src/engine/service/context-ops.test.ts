@@ -57,6 +57,8 @@ describe('NetsiftService address context', () => {
     const st = await svc.contextStatus();
     expect(st.zeek).toEqual({ dns: 4, http: 2, ssl: 1 });
     expect(st.dnsNames).toBeGreaterThan(0);
+    const top = await svc.topGeo({ by: 'asn', side: 'dst' });
+    expect(top.map((t) => t.key)).toEqual(['15169']);
     const about = await svc.geoSources();
     expect(about.datasets.map((d) => d.licence).join(' ')).toMatch(/CC BY 4\.0/);
   });

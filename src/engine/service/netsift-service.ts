@@ -63,7 +63,10 @@ import type {
   NameLookupRequest,
   PacketExportRequest,
   PacketExportResult,
+  TopGeoRequest,
+  TopGeoRow,
 } from '../../shared/context';
+import { topGeo } from '../context/top-geo';
 import { addressesOf, hostContext, namesAt } from '../context/host-context';
 import { contextStatus } from '../context/context-status';
 import { caseGeo } from '../geo/geo-lookup';
@@ -548,6 +551,11 @@ export class NetsiftService implements NetsiftApi {
 
   async contextStatus(): Promise<ContextStatus> {
     return contextStatus(this.requireStore().conn);
+  }
+
+  async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => topGeo(lane, req));
   }
 
   async geoSources(): Promise<GeoSourceInfo> {
