@@ -21,6 +21,18 @@ import type {
   TopTalkersRequest,
 } from './query';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from './triage-api';
+import type {
+  ContextStatus,
+  DnsName,
+  GeoInfo,
+  GeoSourceInfo,
+  HostContext,
+  NameLookupRequest,
+  PacketExportRequest,
+  PacketExportResult,
+  TopGeoRequest,
+  TopGeoRow,
+} from './context';
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from './triage';
 
 export interface CaseInfo {
@@ -136,6 +148,21 @@ export interface NetsiftApi {
   rerunDetection(): Promise<DetectionRerun>;
   exportReport(req: ExportRequest): Promise<ExportedReport>;
   saveCaseAs(path: string): Promise<CaseInfo>;
+  // address context (src/shared/context.ts, src/engine/service/context-ops.ts)
+  hostContext(ip: string): Promise<HostContext>;
+  /** Country/AS of addresses of the open case (the grids' visible rows). */
+  geoOf(ips: string[]): Promise<GeoInfo[]>;
+  /** Names of addresses at times (each flow's address at its ts), keyed "ip|at". */
+  namesAt(items: { ip: string; at: string }[]): Promise<Record<string, string[]>>;
+  /** Addresses a DNS name resolved to in the case (exact or suffix). */
+  addressesOfName(req: NameLookupRequest): Promise<DnsName[]>;
+  contextStatus(): Promise<ContextStatus>;
+  /** Top countries or AS of the selected flows (charts). */
+  topGeo(req: TopGeoRequest): Promise<TopGeoRow[]>;
+  /** About box: GeoIP/ASN data sources, versions, dates, licences, attribution. */
+  geoSources(): Promise<GeoSourceInfo>;
+  /** Writes a pcap under NETSIFT_HOME/exports (download: GET /api/exports/<fileName>). */
+  exportPackets(req: PacketExportRequest): Promise<PacketExportResult>;
 }
 
 export type ApiMethod = keyof NetsiftApi;
@@ -180,6 +207,14 @@ export const API_METHODS = [
   'rerunDetection',
   'exportReport',
   'saveCaseAs',
+  'hostContext',
+  'geoOf',
+  'namesAt',
+  'addressesOfName',
+  'contextStatus',
+  'topGeo',
+  'geoSources',
+  'exportPackets',
 ] as const satisfies readonly ApiMethod[];
 
 // Every method of the interface is listed (compile-time check).

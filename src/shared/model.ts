@@ -1,5 +1,6 @@
 // Domain types shared by the engine, the doors (CLI, server, Electron) and the renderer.
 // Plain data only: everything here must survive JSON (timestamps are ISO 8601 UTC strings).
+import type { ImportContextSummary } from './context';
 
 /** Normalised connection state; every importer maps its source's states onto these. */
 export const FLOW_STATES = [
@@ -161,6 +162,8 @@ export interface ImportFileSummary {
 /** Result of importFiles (added by the import pipeline, issue 2). */
 export interface ImportSummary {
   files: ImportFileSummary[];
+  /** Address context the import added: Zeek dns/http/ssl logs, names from DNS, country/AS. */
+  context?: ImportContextSummary;
   flows: number;
   rejects: number;
   dataLines: number;

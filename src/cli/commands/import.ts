@@ -6,6 +6,7 @@ import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/store/errors';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import type { CliIO, Command } from '../command';
+import { describeContext } from '../context-summary';
 
 export function parseMap(items: string[]): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
@@ -50,6 +51,11 @@ export function describeFile(f: ImportFileSummary): string[] {
 
 function printSummary(sum: ImportSummary, io: CliIO): void {
   for (const f of sum.files) for (const l of describeFile(f)) (f.record ? io.out : io.err)(l);
+  if (sum.context) {
+    const c = describeContext(sum.context);
+    c.out.forEach((l) => io.out(l));
+    c.err.forEach((l) => io.err(l));
+  }
   if (sum.files.length > 1)
     io.out(
       `total: ${n(sum.flows)} flows, ${n(sum.rejects)} rejected of ${n(sum.dataLines)} data lines in ` +
@@ -120,7 +126,8 @@ export const importCommand: Command = {
       }
       if (flags.json) io.out(JSON.stringify(sum, null, 2));
       else printSummary(sum, io);
-      return sum.failed ? 1 : 0;
+      const contextFailed = sum.context?.logs.some((l) => l.error) ?? false;
+      return sum.failed || contextFailed ? 1 : 0;
     } finally {
       store.close();
     }

@@ -7,6 +7,8 @@ import { evalCommand } from './eval';
 import { feedsCommand } from './feeds';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
+import { packetsCommand } from './packets';
+import { contextCommand } from './context';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { triageCommand } from './triage';
@@ -21,4 +23,7 @@ export const COMMANDS: Command[] = [
   triageCommand,
   allowCommand,
   feedsCommand,
-  serveCommand,];
+  serveCommand,
+  packetsCommand,
+  contextCommand,
+];

@@ -17,6 +17,7 @@ import { explainUnknown, readSample } from './sample';
 import { scanFile } from './scan-file';
 import { directWrite } from './direct-write';
 import { assignFlowIds } from '../store/flow-ids';
+import { importContext, splitContextLogs } from '../context/import-context';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
 import {
   checkUnchanged,
@@ -38,6 +39,8 @@ export interface ImportJobOptions extends ImportOptions {
   keepGoing?: boolean;
   /** Rejected lines per file to return in the summary (all are in the rejects table); default 5. */
   rejectSamples?: number;
+  /** Skip the GeoIP/ASN step of the address context (src/engine/context). */
+  noGeo?: boolean;
 }
 
 const FORMAT_ALIASES: Record<string, string> = { csv: 'csv-mapped' };
@@ -55,6 +58,9 @@ export function importFiles(
         `${store.path}: the case is open read-only; cannot import into it`,
         'case',
       );
+    // Zeek dns/http/ssl logs are address context, not flows (src/engine/context)
+    const split = await splitContextLogs(paths);
+    paths = split.flows;
     const tz = await checkZone(store, options.tz ?? 'UTC');
     const sizes = paths.map((p) => {
       try {
@@ -91,8 +97,14 @@ export function importFiles(
       }
       before += sizes[i];
     }
+    const context = await importContext(store, job, split.logs, files, {
+      allowDuplicate: options.allowDuplicate,
+      keepGoing: options.keepGoing,
+      noGeo: options.noGeo,
+    });
     const done = files.filter((f) => f.record);
     return {
+      context,
       files,
       flows: done.reduce((a, f) => a + f.record!.rows_read, 0),
       rejects: done.reduce((a, f) => a + f.record!.rows_rejected, 0),

@@ -1,5 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network
 // request) that a colleague can open anywhere and print. The PDF is this page printed by Chromium.
+import { hostGeoSuffix, reportContextHtml } from '../context/report-context';
 import type { Feature, Flow, Incident } from '../../shared/model';
 import { barsSvg, timelineSvg } from './charts-svg';
 import type { ReportBundle } from './types';
@@ -143,7 +144,7 @@ ${overview ? `<h3>Incidents by score</h3><div class="chart">${overview}</div>` :
 ${incidents
   .map(
     (i, k) =>
-      `<tr><td><a href="#incident-${i.id}">${k + 1}</a></td><td>${esc(i.type)}</td><td>${esc(i.severity)}</td><td class="r">${i.score.toFixed(2)}</td><td>${esc(i.attacker ?? '—')}</td><td class="r">${num(i.victims.length)}</td><td class="r">${num(i.flow_count)}</td><td>${esc(b.report.triage[i.key]?.status ?? 'new')}</td></tr>`,
+      `<tr><td><a href="#incident-${i.id}">${k + 1}</a></td><td>${esc(i.type)}</td><td>${esc(i.severity)}</td><td class="r">${i.score.toFixed(2)}</td><td>${esc(i.attacker ?? '—')}${esc(hostGeoSuffix(b.report.address_context, i.attacker))}</td><td class="r">${num(i.victims.length)}</td><td class="r">${num(i.flow_count)}</td><td>${esc(b.report.triage[i.key]?.status ?? 'new')}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>
@@ -177,6 +178,7 @@ ${
         .join('')}</tbody></table>`
     : ''
 }
+${reportContextHtml(b.report.address_context)}
 <p class="muted">netsift ${esc(s.netsift_version)} · window ${s.window_seconds} s · case ${esc(s.case_path ?? '(temporary)')}</p>
 </body></html>
 `;

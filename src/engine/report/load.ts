@@ -9,6 +9,7 @@ import { STATE_RAW_SQL } from '../store/schema';
 import { listAllowRules } from '../triage/allow-rules';
 import { findIncident } from '../triage/incident-lookup';
 import { allTriage, auditTrail } from '../triage/triage-store';
+import { loadReportContext } from '../context/report-context';
 import type { TimePoint } from './charts-svg';
 import type { ReportBundle, TriagedReport } from './types';
 
@@ -43,6 +44,7 @@ export async function loadTriagedReport(
     triage: Object.fromEntries([...triage].filter(([k]) => keys.has(k))),
     allow_rules: await listAllowRules(store),
     audit: (await auditTrail(store)).filter((a) => keys.has(a.key)),
+    address_context: await loadReportContext(store, incidents),
   };
 }
 

@@ -70,6 +70,9 @@ describe('report export', () => {
     // reproducibility appendix
     expect(html).toContain('Source files');
     expect(html).toContain('Detectors and parameters');
+    expect(html).toContain('Address context');
+    expect(html).toMatch(/@ip-location-db\/geo-whois-asn-country@[\d.]+ \(data of/);
+    expect(html).toContain('DB-IP');
   });
 
   it('writes the JSON report (analyze schema plus triage) and restricts it to one incident', async () => {
@@ -77,7 +80,8 @@ describe('report export', () => {
     const out = tmp.file('one.json');
     await exportReport(store, out, { incidents: [scan.id] });
     const rep = JSON.parse(fs.readFileSync(out, 'utf8')) as TriagedReport;
-    expect(Object.keys(rep).sort()).toEqual(['alerts', 'allow_rules', 'audit', 'incidents', 'summary', 'triage']);
+    expect(Object.keys(rep).sort()).toEqual(['address_context', 'alerts', 'allow_rules', 'audit', 'incidents', 'summary', 'triage']);
+    expect(rep.address_context!.geo_sources).toMatch(/@ip-location-db\/asn@[\d.]+ \(data of \d{4}-\d{2}-\d{2}, CC BY 4\.0/);
     expect(rep.incidents.map((i) => i.id)).toEqual([scan.id]);
     expect(rep.alerts.length).toBeGreaterThan(0);
     expect(rep.alerts.every((a) => a.incident_id === scan.id)).toBe(true);

@@ -1,3 +1,4 @@
+import type { ReportContext } from '../../shared/context';
 import type { Flow, Incident } from '../../shared/model';
 import type { AnalysisReport } from '../../shared/report';
 import type { AllowRule, AuditEntry, IncidentTriage } from '../../shared/triage';
@@ -8,6 +9,8 @@ export interface TriagedReport extends AnalysisReport {
   triage: Record<string, IncidentTriage>;
   allow_rules: AllowRule[];
   audit: AuditEntry[];
+  /** Country/AS data sources and the incidents' hosts, names from DNS, Zeek context logs. */
+  address_context?: ReportContext;
 }
 
 /** Everything the HTML/PDF renderer needs, loaded once from the case. */

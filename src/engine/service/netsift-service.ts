@@ -53,6 +53,24 @@ import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import * as triageOps from './triage-ops';
+import { exportPacketsToHome } from './context-ops';
+import type {
+  ContextStatus,
+  DnsName,
+  GeoInfo,
+  GeoSourceInfo,
+  HostContext,
+  NameLookupRequest,
+  PacketExportRequest,
+  PacketExportResult,
+  TopGeoRequest,
+  TopGeoRow,
+} from '../../shared/context';
+import { topGeo } from '../context/top-geo';
+import { addressesOf, hostContext, namesAt } from '../context/host-context';
+import { contextStatus } from '../context/context-status';
+import { caseGeo } from '../geo/geo-lookup';
+import { geoSourceInfo } from '../geo/geo-source';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
@@ -506,6 +524,47 @@ export class NetsiftService implements NetsiftApi {
   /** The HTML report (Electron prints it with webContents.printToPDF). Not part of the contract. */
   async reportHtml(req: Omit<ExportRequest, 'format'>): Promise<string> {
     return triageOps.reportHtml(this.requireStore(), req);
+  }
+
+  // ---- address context (src/engine/service/context-ops.ts) ----
+
+  async hostContext(ip: string): Promise<HostContext> {
+    const lane = await this.lane('host');
+    return this.gridFirst.background(() => hostContext(lane.conn, ip));
+  }
+
+  async geoOf(ips: string[]): Promise<GeoInfo[]> {
+    if (!Array.isArray(ips) || ips.length > 5000) throw new NetsiftError('geoOf takes up to 5000 addresses', 'usage');
+    const lane = await this.lane('host');
+    return caseGeo(lane.conn, ips.map(String));
+  }
+
+  async namesAt(items: { ip: string; at: string }[]): Promise<Record<string, string[]>> {
+    const lane = await this.lane('host');
+    return namesAt(lane.conn, items);
+  }
+
+  async addressesOfName(req: NameLookupRequest): Promise<DnsName[]> {
+    const lane = await this.lane('host');
+    return addressesOf(lane.conn, req);
+  }
+
+  async contextStatus(): Promise<ContextStatus> {
+    return contextStatus(this.requireStore().conn);
+  }
+
+  async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {
+    const lane = await this.lane('charts');
+    return this.gridFirst.background(() => topGeo(lane, req));
+  }
+
+  async geoSources(): Promise<GeoSourceInfo> {
+    return geoSourceInfo();
+  }
+
+  async exportPackets(req: PacketExportRequest): Promise<PacketExportResult> {
+    const info = await this.caseInfo();
+    return exportPacketsToHome(this.requireStore(), info?.name ?? 'case', req);
   }
 
   async saveCaseAs(dest: string): Promise<CaseInfo> {

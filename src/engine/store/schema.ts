@@ -3,6 +3,7 @@
 //
 // Migration 1 is not yet released: until the first release, edit it in place (add your tables
 // here) rather than adding migration 2.
+import { CONTEXT_TABLES_SQL } from '../context/context-schema';
 
 export interface Migration {
   version: number;
@@ -158,7 +159,7 @@ CREATE TABLE allow_rules (
   reason VARCHAR NOT NULL DEFAULT '',
   created TIMESTAMP NOT NULL
 );
-`,
+${CONTEXT_TABLES_SQL}`,
   },
 ];
 

@@ -69,8 +69,11 @@ export class FlowTable {
     this.active = t.active * 1e6;
   }
 
-  /** Adds one decoded packet (number `pktNo`, time `ts` µs). */
-  add(d: Decoded, ts: number, pktNo: number): void {
+  /**
+   * Adds one decoded packet (number `pktNo`, time `ts` µs); returns the flow it went to (the
+   * packet export follows packets to flows with it), undefined for an orphan fragment.
+   */
+  add(d: Decoded, ts: number, pktNo: number): PcapFlow | undefined {
     if (Number.isNaN(ts)) ts = this.lastTs;
     else this.lastTs = ts;
     const v4 = d.ipver === 4;
@@ -81,7 +84,7 @@ export class FlowTable {
       const fr = this.frags.get(fk);
       if (!fr) {
         this.orphanFragments++;
-        return;
+        return undefined;
       }
       const f = fr.flow;
       const fwd = v4 ? f.src4 === d.src4 : f.src6 === d.src6;
@@ -93,7 +96,7 @@ export class FlowTable {
         f.revBytes += d.ipLen;
       }
       if (ts > f.last) f.last = ts;
-      return;
+      return f;
     }
     let srcLo: boolean;
     let key: string;
@@ -148,6 +151,7 @@ export class FlowTable {
       this.frags.set(fk, { flow: f, ts });
     }
     if (ts >= this.nextScan) this.scan(ts);
+    return f;
   }
 
   /** Writes every flow still open (end of capture). */

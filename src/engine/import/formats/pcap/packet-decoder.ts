@@ -29,6 +29,8 @@ export interface Decoded {
   fragLater: boolean;
   icmpType: number;
   icmpCode: number;
+  /** Offset of the transport header in the packet buffer (DNS answers are read from there). */
+  l4: number;
 }
 
 export function newDecoded(): Decoded {
@@ -50,6 +52,7 @@ export function newDecoded(): Decoded {
     fragLater: false,
     icmpType: 0,
     icmpCode: 0,
+    l4: 0,
   };
 }
 
@@ -199,6 +202,7 @@ export function decodePacket(
     l4len = d.ipLen - (q - p);
   } else return false;
 
+  d.l4 = l4;
   if (d.fragLater) return true;
   const proto = d.proto;
   if (proto === 6) {

@@ -1,0 +1,33 @@
+// Top countries and top AS of a selection of flows (charts, report summaries): each flow counted
+// once per side whose address has a country/AS (side 'any': on both sides when both have one).
+import type { TopGeoRequest, TopGeoRow } from '../../shared/context';
+import { chartLimit } from '../query/top-talkers';
+import { flowWhere } from '../query/where';
+import type { CaseStore } from '../store/case-store';
+import { NetsiftError } from '../store/errors';
+import { hasContextTables } from './context-tables';
+
+export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopGeoRow[]> {
+  if (req.by !== 'country' && req.by !== 'asn')
+    throw new NetsiftError(`top by country or asn, not '${String(req.by)}'`, 'usage');
+  const side = req.side ?? 'any';
+  if (!['src', 'dst', 'any'].includes(side))
+    throw new NetsiftError(`side src, dst or any, not '${side}'`, 'usage');
+  const limit = chartLimit(req.limit);
+  if (!(await hasContextTables(store.conn))) return [];
+  const where = flowWhere(req, 0, 'f');
+  const part = (s: 'src' | 'dst') =>
+    `SELECT f.${s}_ip AS ip, f.src_bytes + f.dst_bytes AS b FROM flows f WHERE ${where.sql}`;
+  const parts = side === 'any' ? `${part('src')} UNION ALL ${part('dst')}` : part(side);
+  const key = req.by === 'country' ? 'g.country' : 'g.asn::VARCHAR';
+  const label = req.by === 'country' ? 'NULL' : 'any_value(g.as_org)';
+  return store.all<TopGeoRow>(
+    `WITH s AS (SELECT ip, count(*) AS flows, sum(b) AS bytes FROM (${parts}) GROUP BY ip)
+     SELECT ${key} AS key, ${label} AS label, sum(s.flows)::BIGINT AS flows, sum(s.bytes)::BIGINT AS bytes,
+            count(*)::BIGINT AS hosts
+     FROM s JOIN geo_addrs g ON g.ip = s.ip
+     WHERE ${req.by === 'country' ? 'g.country' : 'g.asn'} IS NOT NULL
+     GROUP BY ${key} ORDER BY bytes DESC, flows DESC, key LIMIT $${where.params.length + 1}`,
+    [...where.params, limit],
+  );
+}
