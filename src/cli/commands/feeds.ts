@@ -173,12 +173,8 @@ export const feedsCommand: Command = {
         if (flags.add === undefined && flags.remove === undefined && !flags.list)
           throw new NetsiftError('feeds allow needs --add CIDR, --remove CIDR or --list', 'usage');
         let next = cur;
-        if (typeof flags.add === 'string') next = await svc.setAllowList([...next, flags.add]);
-        if (typeof flags.remove === 'string') {
-          if (!next.includes(flags.remove))
-            throw new NetsiftError(`"${flags.remove}" is not on the allow-list`, 'usage');
-          next = await svc.setAllowList(next.filter((x) => x !== flags.remove));
-        }
+        if (typeof flags.add === 'string') next = await svc.addAllow(flags.add);
+        if (typeof flags.remove === 'string') next = await svc.removeAllow(flags.remove);
         if (flags.list || next !== cur) for (const e of next) io.out(e);
         if (next.length === 0 && flags.list) io.err('the allow-list is empty');
         return 0;

@@ -3,6 +3,7 @@
 // (detection) always see a whole version and a failed refresh leaves the old one in place.
 //
 //   <home>/feeds/catalogue.json            feeds and the allow-list (absent: the defaults)
+//   <home>/feeds/catalogue.lock            held while a process changes the catalogue
 //   <home>/feeds/<id>/state.json           last attempt, last error, ETag / Last-Modified
 //   <home>/feeds/<id>/current.json         { version } pointer
 //   <home>/feeds/<id>/versions/<v>.tsv     entry \t lo(hex) \t hi(hex) \t note
@@ -16,6 +17,7 @@ import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
 import { bundledSnapshots } from './bundled';
 import { DEFAULT_FEEDS, defaultFeeds } from './defaults';
 import { parseFeed, type FeedEntry } from './formats';
+import { withFileLock } from './file-lock';
 import { guardRanges, splitGuarded } from './guard';
 
 export interface Catalogue {
@@ -101,8 +103,27 @@ export class FeedStore {
     };
   }
 
-  saveCatalogue(c: Catalogue): void {
+  private saveCatalogue(c: Catalogue): void {
     writeAtomic(path.join(this.dir, 'catalogue.json'), JSON.stringify(c, null, 2) + '\n');
+  }
+
+  /**
+   * Reads, changes and writes the catalogue under an exclusive lock, so that concurrent processes
+   * (ten `netsift feeds add` at once, the app and the CLI) never lose each other's updates. `change`
+   * edits the catalogue in place; a throw leaves the file as it was.
+   */
+  async updateCatalogue<T>(change: (c: Catalogue) => T | Promise<T>): Promise<T> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    return withFileLock(
+      path.join(this.dir, 'catalogue.lock'),
+      async () => {
+        const c = this.catalogue();
+        const out = await change(c);
+        this.saveCatalogue(c);
+        return out;
+      },
+      { what: 'the feed catalogue' },
+    );
   }
 
   feed(id: string): FeedSpec {
