@@ -1,6 +1,7 @@
 // `netsift import FILE... --case CASE.duckdb`: imports flow files into a case (created when
 // missing), with progress on stderr and a per-file summary that shows where every line went.
 import { importFiles } from '../../engine/import/pipeline';
+import { parseTimeWindow } from '../../engine/import/time-window';
 import type { MappedField } from '../../engine/import/types';
 import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/store/errors';
@@ -38,7 +39,15 @@ export function describeFile(f: ImportFileSummary): string[] {
         : ''),
   ];
   for (const s of f.rejectSamples) {
-    const raw = s.raw.length > 80 ? `${s.raw.slice(0, 80)}...` : s.raw;
+    // a reject's text may hold line breaks (a quoted value over lines) or other control bytes
+    const visible = s.raw.replace(
+      // eslint-disable-next-line no-control-regex -- control bytes are exactly what is made visible
+      /[\x00-\x1f\x7f]/g,
+      (c) =>
+        ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ??
+        `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+    const raw = visible.length > 80 ? `${visible.slice(0, 80)}...` : visible;
     lines.push(`  line ${s.line}: ${s.reason}  [${raw}]`);
   }
   if (r.rows_rejected > f.rejectSamples.length)
@@ -60,7 +69,7 @@ function printSummary(sum: ImportSummary, io: CliIO): void {
 export const importCommand: Command = {
   name: 'import',
   synopsis:
-    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]...',
+    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]... [--time-window FROM..TO]',
   summary:
     'import flow files (seed CSV, mapped CSV, other registered formats; gzip ok) into a case',
   flags: {
@@ -80,6 +89,11 @@ export const importCommand: Command = {
       type: 'boolean',
       description: 'import a file already in the case (same sha256)',
     },
+    'time-window': {
+      type: 'string',
+      description:
+        'plausible flow times FROM..TO (years or dates, default 1990..2100); flows outside are rejected',
+    },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
     'memory-limit': {
       type: 'string',
@@ -93,6 +107,8 @@ export const importCommand: Command = {
       throw new NetsiftError('give at least one FILE to import', 'usage');
     if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
+    const timeWindow =
+      typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,
     });
@@ -102,6 +118,7 @@ export const importCommand: Command = {
         tz: flags.tz as string,
         mapping,
         allowDuplicate: !!flags['allow-duplicate'],
+        timeWindow,
         keepGoing: true,
       });
       job.onProgress((p) => {

@@ -16,6 +16,7 @@ import { NetsiftError } from '../store/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
 import { parseIpv6 } from '../util/ip';
+import type { TimeWindow } from './time-window';
 import type { DirectRead } from './types';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
 import {
@@ -61,7 +62,7 @@ export async function directWrite(
          dst_port::INTEGER, coalesce(src_bytes, 0), coalesce(dst_bytes, 0), src_pkts, dst_pkts, label,
          coalesce(sn, 0), coalesce(dn, 0)
        FROM ${numbered(read.select)} s
-       WHERE ${reasonSql(() => null, read.typed)} IS NULL`,
+       WHERE ${reasonSql(() => null, { typed: read.typed, window: options.timeWindow, names: read.names })} IS NULL`,
       read.params,
     );
   } catch (e) {
@@ -89,7 +90,16 @@ export async function directWrite(
   const kept = await count(conn, `SELECT count(*) FROM flows WHERE import_id = ${importId}`);
   const readerRows = result.dataLines - (await count(conn, 'SELECT count(*) FROM stage_rejects'));
   const failed = readerRows - kept;
-  if (failed > 0) await explainFailed(conn, read, badAddresses > 0, failed, abs, result.lineOf);
+  if (failed > 0)
+    await explainFailed(
+      conn,
+      read,
+      badAddresses > 0,
+      failed,
+      abs,
+      result.lineOf,
+      options.timeWindow,
+    );
   lap('validate');
   job.checkCancelled();
 
@@ -152,11 +162,12 @@ async function explainFailed(
   failed: number,
   abs: string,
   lineOf: ((ordinals: number[]) => Promise<number[]>) | undefined,
+  window: TimeWindow | undefined,
 ): Promise<void> {
   await conn.run(
     `INSERT INTO stage_bad
      SELECT ordinality - 1, NULL, left(${RAW_SQL}, ${RAW_MAX}), reason
-     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null))} AS reason
+     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null), { window, names: read.names })} AS reason
            FROM (${read.recheck}) s) s
      WHERE reason IS NOT NULL`,
     read.params,

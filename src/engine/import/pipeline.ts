@@ -15,6 +15,7 @@ import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
 import { scanFile } from './scan-file';
+import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
 import { assignFlowIds } from '../store/flow-ids';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
@@ -56,6 +57,7 @@ export function importFiles(
         'case',
       );
     const tz = await checkZone(store, options.tz ?? 'UTC');
+    const timeWindow = checkTimeWindow(options.timeWindow ?? DEFAULT_TIME_WINDOW);
     const sizes = paths.map((p) => {
       try {
         return fs.statSync(p).size;
@@ -71,7 +73,7 @@ export function importFiles(
       const t0 = Date.now();
       try {
         files.push(
-          await importOne(store, paths[i], { ...options, tz }, job, {
+          await importOne(store, paths[i], { ...options, tz, timeWindow }, job, {
             before,
             total,
             index: i,
@@ -346,7 +348,7 @@ async function stageAndWrite(
     (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_badaddr'))!.n > 0;
   // Two steps so the raw text is rebuilt only for the failing rows, not for every row.
   await conn.run(`CREATE TEMP TABLE stage_bad0 AS
-    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null))} AS reason FROM stage_flows s)
+    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null), { window: options.timeWindow })} AS reason FROM stage_flows s)
     WHERE reason IS NOT NULL`);
   await conn.run(`CREATE TEMP TABLE stage_bad AS
     SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason

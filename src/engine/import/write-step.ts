@@ -198,6 +198,7 @@ export async function finishImport(
     blank_lines: scan.blankLines,
     lines: scan.lines,
     gzip: sample.gzip,
+    ...(options.timeWindow ? { time_window: options.timeWindow } : {}),
     timings: args.timings,
   };
   await conn.run(
