@@ -15,9 +15,9 @@ import type { ImportFileSummary } from '../../shared/model';
 import { NetsiftError } from '../store/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
-import { parseIpv6 } from '../util/ip';
 import type { TimeWindow } from './time-window';
 import type { DirectRead } from './types';
+import { importIpv6 } from './zone-id';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
 import {
   checkUnchanged,
@@ -139,7 +139,7 @@ async function findBadAddresses(conn: DuckDBConnection, importId: number): Promi
      WHERE NOT regexp_full_match(ip, '${IPV4_REGEX}')`,
     [importId],
   );
-  const bad = other.map((r) => r.ip).filter((ip) => parseIpv6(ip) === null);
+  const bad = other.map((r) => r.ip).filter((ip) => importIpv6(ip) === null);
   await conn.run('CREATE TEMP TABLE stage_badaddr (ip VARCHAR)');
   if (bad.length === 0) return 0;
   const app = await conn.createAppender('stage_badaddr', 'main', 'temp');

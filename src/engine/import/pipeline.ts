@@ -10,11 +10,11 @@ import { Job, type JobContext } from '../jobs/job';
 import type { CaseStore } from '../store/case-store';
 import { CancelledError, NetsiftError } from '../store/errors';
 import { all, one } from '../store/sql';
-import { parseIpv6 } from '../util/ip';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
 import { scanFile } from './scan-file';
+import { importIpv6 } from './zone-id';
 import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
 import { assignFlowIds } from '../store/flow-ids';
@@ -328,7 +328,7 @@ async function stageAndWrite(
     conn,
     "SELECT ip FROM stage_addr WHERE num IS NULL AND contains(ip, ':')",
   );
-  const parsed = v6.map((r) => ({ ip: r.ip, num: parseIpv6(r.ip) })).filter((r) => r.num !== null);
+  const parsed = v6.map((r) => ({ ip: r.ip, num: importIpv6(r.ip) })).filter((r) => r.num !== null);
   if (parsed.length) {
     await conn.run('CREATE TEMP TABLE stage_v6 (ip VARCHAR, num UHUGEINT)');
     const app = await conn.createAppender('stage_v6', 'main', 'temp');

@@ -7,6 +7,7 @@ import { FLOW_STATES } from '../../shared/model';
 import { V4_MAPPED_BASE } from '../util/ip';
 import { DEFAULT_TIME_WINDOW, outsideSql, windowText, type TimeWindow } from './time-window';
 import type { Typed } from './types';
+import { ZONE_ID_RULE } from './zone-id';
 
 /** Longest raw line text kept in a reject. */
 export const RAW_MAX = 1000;
@@ -36,7 +37,9 @@ export const quadNumSql = (p: string) =>
      | (TRY_CAST(${p}.c AS UBIGINT) << 8) | TRY_CAST(${p}.d AS UBIGINT)))::UHUGEINT`;
 
 const addrReason = (c: string) =>
-  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing' ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
+  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing'
+     WHEN contains(s.${c}, '%') AND contains(s.${c}, ':') THEN '${c}: ' || s.${c} || ' is not an IP address (${ZONE_ID_RULE})'
+     ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
 
 /** The largest count a flow holds (flows' BIGINT columns). */
 const COUNT_MAX = '9223372036854775807';
