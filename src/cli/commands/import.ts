@@ -58,7 +58,10 @@ export function describeFile(f: ImportFileSummary): string[] {
 }
 
 function printSummary(sum: ImportSummary, io: CliIO): void {
-  for (const f of sum.files) for (const l of describeFile(f)) (f.record ? io.out : io.err)(l);
+  for (const f of sum.files) {
+    for (const l of describeFile(f)) (f.record ? io.out : io.err)(l);
+    for (const w of f.warnings ?? []) io.err(`warning: ${f.path}: ${w}`);
+  }
   if (sum.files.length > 1)
     io.out(
       `total: ${n(sum.flows)} flows, ${n(sum.rejects)} rejected of ${n(sum.dataLines)} data lines in ` +
@@ -137,7 +140,9 @@ export const importCommand: Command = {
       }
       if (flags.json) io.out(JSON.stringify(sum, null, 2));
       else printSummary(sum, io);
-      return sum.failed ? 1 : 0;
+      // 1: a file failed; 3: all imported, but some input was incomplete (see the warnings)
+      if (sum.failed) return 1;
+      return sum.files.some((f) => f.warnings?.length) ? 3 : 0;
     } finally {
       store.close();
     }

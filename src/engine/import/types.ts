@@ -124,6 +124,10 @@ export interface LoadResult {
    * INSERT), and the pipeline calls lineOf only for the few rows that fail validation.
    */
   lineOf?: (ordinals: number[]) => Promise<number[]>;
+  /** The file is not text (a capture): it has records, not lines, and no blank lines to report. */
+  binary?: boolean;
+  /** The input is incomplete but what it holds was imported (a capture cut mid-packet). */
+  warnings?: string[];
 }
 
 /**

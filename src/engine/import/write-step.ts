@@ -179,6 +179,8 @@ export async function finishImport(
     [importId],
   ))!;
   const rowsRejected = counts.fmt + counts.bad;
+  if (result.dataLines === 0 && result.binary)
+    throw new NetsiftError(`${abs}: no flows in the capture; nothing imported`, 'input');
   if (result.dataLines === 0) {
     const nonBlank = scan.lines - scan.blankLines;
     throw new NetsiftError(
@@ -193,10 +195,12 @@ export async function finishImport(
       'internal',
     );
   args.lap('rejects');
+  // a capture's bytes hold no lines: counting 0x0a bytes there would report "blank lines"
+  const text = !result.binary;
   const details = {
     ...(result.details ?? {}),
-    blank_lines: scan.blankLines,
-    lines: scan.lines,
+    ...(text ? { blank_lines: scan.blankLines, lines: scan.lines } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     gzip: sample.gzip,
     ...(options.timeWindow ? { time_window: options.timeWindow } : {}),
     timings: args.timings,
@@ -233,5 +237,11 @@ export async function finishImport(
   );
   job.checkCancelled();
   await conn.run('COMMIT');
-  return { path: abs, record, rejectSamples: samples, blankLines: scan.blankLines };
+  return {
+    path: abs,
+    record,
+    rejectSamples: samples,
+    blankLines: text ? scan.blankLines : 0,
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+  };
 }
