@@ -13,6 +13,7 @@ import { all, one } from '../store/sql';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
+import { refuseNonFile, refuseUtf16 } from './input-kind';
 import { scanFile } from './scan-file';
 import { importIpv6 } from './zone-id';
 import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
@@ -164,6 +165,7 @@ function statInput(abs: string): fs.Stats {
     );
   }
   if (st.isDirectory()) throw new NetsiftError(`${abs}: is a folder, not a flow file`, 'input');
+  refuseNonFile(abs, st);
   try {
     fs.accessSync(abs, fs.constants.R_OK);
   } catch {
@@ -192,6 +194,7 @@ async function importOne(
   const st = statInput(abs);
   if (st.size === 0) throw new NetsiftError(`${abs}: empty file`, 'input');
   const sample = await readSample(abs);
+  refuseUtf16(abs, sample.head);
   const format = pickFormat(sample, st.size, options.format);
   const name = path.basename(abs);
   const conn = await store.connect();
