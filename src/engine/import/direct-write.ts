@@ -12,6 +12,7 @@
 // file order and tripled the time.)
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
+import { ensureRoom } from '../store/disk-full';
 import { NetsiftError } from '../store/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
@@ -104,6 +105,13 @@ export async function directWrite(
   job.checkCancelled();
 
   step.setPhase('write');
+  // numbering after the commit rewrites the id column through the WAL (about 16 bytes a flow,
+  // more with IPv6): with no room for that, the import would stay half finished, so refuse it now
+  ensureRoom(
+    step.casePath,
+    kept * 32 + 2 ** 20,
+    `${abs} was not imported and the case is as it was; free some space and import it again`,
+  );
   // committed with id 0: the caller numbers the flows next, in a transaction of their own that no
   // cancel interrupts (see store/flow-ids.ts)
   return finishImport(conn, step, {

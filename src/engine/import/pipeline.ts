@@ -18,6 +18,7 @@ import { scanFile } from './scan-file';
 import { importIpv6 } from './zone-id';
 import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
+import { diskFullError, isDiskFull } from '../store/disk-full';
 import { assignFlowIds } from '../store/flow-ids';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
 import {
@@ -238,6 +239,7 @@ async function importOne(
       const write = format.direct ? directWrite : stageAndWrite;
       summary = await write(conn, {
         abs,
+        casePath: store.path,
         st,
         sample,
         format,
@@ -256,7 +258,7 @@ async function importOne(
       } catch {
         // not in the transaction yet, or an interrupt aborted it already
       }
-      throw job.signal.aborted ? new CancelledError('import') : translate(abs, e);
+      throw job.signal.aborted ? new CancelledError('import') : translate(abs, e, store.path);
     }
     if (format.direct) await numberCommittedFlows(store, abs, summary.record!.id);
     return { ...summary, seconds: (Date.now() - t0) / 1000 };
@@ -271,6 +273,9 @@ async function importOne(
 /**
  * The direct path commits its flows with id 0 and they are numbered here, on a connection of
  * their own: the import is in the case already, so a cancel must not interrupt this half second.
+ * When the numbering fails (a full disk: the update needs room in the WAL), the import is taken
+ * out again so the case is as it was; only if that fails too is it left for the next read-write
+ * open to finish.
  */
 async function numberCommittedFlows(
   store: CaseStore,
@@ -281,9 +286,21 @@ async function numberCommittedFlows(
   try {
     await assignFlowIds(conn, importId);
   } catch (e) {
+    const undone = await undoImport(conn, importId);
+    if (isDiskFull(e))
+      throw diskFullError(
+        store.path,
+        e,
+        undone
+          ? `${abs} was not imported and the case is as it was; free some space and import it again`
+          : `${abs} is in the case but its flows are not numbered yet; free some space, then open the ` +
+              `case read-write once to finish it`,
+      );
     throw new NetsiftError(
-      `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
-        `the case finishes it when next opened read-write`,
+      undone
+        ? `${abs}: numbering its flows failed (${(e as Error).message.split('\n')[0]}); nothing imported`
+        : `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
+            `the case finishes it when next opened read-write`,
       'case',
     );
   } finally {
@@ -291,8 +308,29 @@ async function numberCommittedFlows(
   }
 }
 
-function translate(abs: string, e: unknown): Error {
+/** Removes an import that was committed but could not be finished; false when that fails too. */
+async function undoImport(conn: DuckDBConnection, importId: number): Promise<boolean> {
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    for (const table of ['flows', 'rejects'])
+      await conn.run(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+    await conn.run('DELETE FROM imports WHERE id = $1', [importId]);
+    await conn.run('COMMIT');
+    return true;
+  } catch {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    return false;
+  }
+}
+
+function translate(abs: string, e: unknown, casePath: string): Error {
   if (e instanceof NetsiftError) return e;
+  if (isDiskFull(e))
+    return diskFullError(
+      casePath,
+      e,
+      `${abs} was not imported and the case is as it was; free some space and import it again`,
+    );
   const msg = e instanceof Error ? e.message : String(e);
   if (/No such file|not exist|ENOENT/i.test(msg))
     return new NetsiftError(

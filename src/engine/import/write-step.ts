@@ -19,6 +19,8 @@ import { RAW_MAX } from './validate-sql';
 
 export interface Step {
   abs: string;
+  /** The case file being written (for a full disk's message). */
+  casePath: string;
   st: fs.Stats;
   sample: FileSample;
   format: FormatImporter;
