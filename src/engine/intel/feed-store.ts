@@ -19,6 +19,7 @@ import { DEFAULT_FEEDS, defaultFeeds } from './defaults';
 import { parseFeed, type FeedEntry } from './formats';
 import { withFileLock } from './file-lock';
 import { guardRanges, splitGuarded } from './guard';
+import { largeEntries } from './large-range';
 
 export interface Catalogue {
   feeds: FeedSpec[];
@@ -38,6 +39,11 @@ export interface VersionMeta extends FeedVersionInfo {
   invalidLines: number;
   invalidSample: string[];
   guarded: { entry: string; reason: string }[];
+  /**
+   * Entries of a /8 (/16 IPv6) or more, not in `guarded`: guarded too unless the feed is trusted
+   * for large ranges (a property of the feed, not of the version). Absent in older versions.
+   */
+  large?: { entry: string; reason: string }[];
 }
 
 const KEEP_VERSIONS = 5;
@@ -203,6 +209,7 @@ export class FeedStore {
       const body = fs.readFileSync(snap.path);
       const parsed = parseFeed(body.toString('utf8'), snap.format);
       const { guarded } = splitGuarded(parsed.entries, guardRanges(DEFAULT_INTERNAL_NETWORKS));
+      const large = largeEntries(parsed.entries, guarded);
       out = {
         entries: parsed.entries,
         meta: {
@@ -215,6 +222,7 @@ export class FeedStore {
           invalidLines: parsed.invalidLines,
           invalidSample: parsed.invalidSample,
           guarded,
+          large,
         },
       };
     }
@@ -253,6 +261,11 @@ export class FeedStore {
       if (v === current) continue;
       for (const ext of ['.tsv', '.json']) fs.rmSync(path.join(vdir, v + ext), { force: true });
     }
+  }
+
+  /** The version's large entries (computed from its entries for versions written before). */
+  largeOf(id: string, meta: VersionMeta): { entry: string; reason: string }[] {
+    return meta.large ?? largeEntries(this.readEntries(id, meta.version), meta.guarded);
   }
 
   versions(id: string): VersionMeta[] {

@@ -129,6 +129,7 @@ export class FeedService {
           ? { minIntervalSeconds: c.feeds[at].minIntervalSeconds }
           : {}),
         ...(req.licence ? { licence: req.licence } : {}),
+        ...(req.trustLargeRanges ? { trustLargeRanges: true } : {}),
       };
       if (file) {
         // import first: a file that is not a valid list is refused before the catalogue changes
