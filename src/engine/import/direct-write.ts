@@ -63,7 +63,7 @@ export async function directWrite(
          dst_port::INTEGER, coalesce(src_bytes, 0), coalesce(dst_bytes, 0), src_pkts, dst_pkts, label,
          coalesce(sn, 0), coalesce(dn, 0)
        FROM ${numbered(read.select)} s
-       WHERE ${reasonSql(() => null, { typed: read.typed, window: options.timeWindow, names: read.names })} IS NULL`,
+       WHERE ${reasonSql(() => null, { typed: read.typed, window: options.timeWindow, names: read.names, unsigned: read.unsignedCounts })} IS NULL`,
       read.params,
     );
   } catch (e) {
@@ -175,7 +175,7 @@ async function explainFailed(
   await conn.run(
     `INSERT INTO stage_bad
      SELECT ordinality - 1, NULL, left(${RAW_SQL}, ${RAW_MAX}), reason
-     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null), { window, names: read.names })} AS reason
+     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null), { window, names: read.names, unsigned: read.unsignedCounts })} AS reason
            FROM (${read.recheck}) s) s
      WHERE reason IS NOT NULL`,
     read.params,

@@ -58,7 +58,7 @@ export function parseTimeWindow(text: string): TimeWindow {
  * parameters belong to the format's read).
  */
 export function outsideSql(x: string, w: TimeWindow): string {
-  return `(${x} < TIMESTAMP '${w.from} 00:00:00' OR ${x} > TIMESTAMP '${w.to} 23:59:59.999999')`;
+  return `(${x} NOT BETWEEN TIMESTAMP '${w.from} 00:00:00' AND TIMESTAMP '${w.to} 23:59:59.999999')`;
 }
 
 /** How the window reads in a reject. */

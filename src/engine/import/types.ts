@@ -149,6 +149,8 @@ export interface DirectRead {
   explain(e: unknown): Error;
   /** Checks the read's own column types already make impossible (see validate-sql.ts Typed). */
   typed?: Typed;
+  /** Its counts are UBIGINT, which can exceed flows' BIGINT (see validate-sql.ts). */
+  unsignedCounts?: boolean;
   /** The source's names of count fields, for reject messages (see validate-sql.ts). */
   names?: ReasonOptions['names'];
 }

@@ -49,6 +49,8 @@ export interface ReasonOptions {
   typed?: Typed;
   /** The plausible time window (default DEFAULT_TIME_WINDOW). */
   window?: TimeWindow;
+  /** The read's counts are unsigned 64-bit (UBIGINT): values past flows' BIGINT are rejected. */
+  unsigned?: boolean;
   /** The source's own names of stage fields, for the messages (the seed calls bytes src_tx). */
   names?: Partial<Record<'src_bytes' | 'dst_bytes' | 'src_pkts' | 'dst_pkts', string>>;
 }
@@ -71,8 +73,11 @@ export function reasonSql(
   const outside = (c: 'ts' | 'ts_end') =>
     `WHEN ${outsideSql(`s.${c}`, window)} THEN '${c}: ' || s.${c}::VARCHAR || ' is outside the plausible time window ${windowText(window)} (widen it with --time-window)'`;
   // an unsigned read (the seed's UBIGINT) holds counts up to 2^64 - 1; flows hold up to 2^63 - 1
+  // (typed as UBIGINT on both sides: a BIGINT literal made DuckDB widen every value to compare)
   const tooLarge = (c: 'src_bytes' | 'dst_bytes' | 'src_pkts' | 'dst_pkts', what: string) =>
-    `WHEN s.${c} > ${COUNT_MAX} THEN '${names[c] ?? c}: ' || s.${c} || ' is too large for a ${what} (max ${COUNT_MAX})'`;
+    opts.unsigned
+      ? `WHEN s.${c} > ${COUNT_MAX}::UBIGINT THEN '${names[c] ?? c}: ' || s.${c} || ' is too large for a ${what} (max ${COUNT_MAX})'`
+      : '';
   return `CASE
   WHEN s.ts IS NULL THEN 'ts: missing or not a timestamp'
   ${outside('ts')}

@@ -133,6 +133,7 @@ function seedRead(ctx: LoadContext): DirectRead {
     explain: (e) => readerError(ctx.path, e, ctx.sample),
     // ports USMALLINT, bytes UBIGINT, no packet counts; STATE_SQL yields netsift's states or NULL
     typed: { ports: true, counts: true, states: true },
+    unsignedCounts: true,
     names: { src_bytes: 'src_tx', dst_bytes: 'dst_tx' },
     async finish(): Promise<LoadResult> {
       await ctx.conn.run(
