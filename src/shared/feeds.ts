@@ -1,5 +1,11 @@
 // Threat-intel feed catalogue and status, as the UI and CLI see them.
-export const FEED_FORMATS = ['ip-list', 'cidr-list', 'spamhaus-drop', 'firehol-netset', 'feodo'] as const;
+export const FEED_FORMATS = [
+  'ip-list',
+  'cidr-list',
+  'spamhaus-drop',
+  'firehol-netset',
+  'feodo',
+] as const;
 /** One of FEED_FORMATS, or `csv:<column>` (a CSV with the addresses in that column). */
 export type FeedFormat = (typeof FEED_FORMATS)[number] | `csv:${string}`;
 
@@ -16,6 +22,8 @@ export interface FeedSpec {
   /** The publisher's own floor: no refresh, not even a forced one, comes sooner (Spamhaus: 3600). */
   minIntervalSeconds?: number;
   licence?: string;
+  /** Match entries of a /8 (IPv4) or /16 (IPv6) and larger; otherwise they are guarded. */
+  trustLargeRanges?: boolean;
 }
 
 /** What the analyst gives to add a feed: a URL to fetch, or a local file to import as the feed. */
@@ -28,6 +36,7 @@ export interface FeedAddRequest {
   enabled?: boolean;
   intervalSeconds?: number;
   licence?: string;
+  trustLargeRanges?: boolean;
 }
 
 export interface FeedVersionInfo {
@@ -36,6 +45,8 @@ export interface FeedVersionInfo {
   entries: number;
   sha256: string;
   sourceUrl: string | null;
+  /** The feed's URL when the list came from elsewhere (sourceUrl) through redirects. */
+  redirectedFrom?: string;
   /** True for the snapshot shipped in resources/feeds (used until a refresh succeeds). */
   bundled?: boolean;
 }

@@ -157,6 +157,8 @@ export interface ImportFileSummary {
   seconds: number;
   /** Why the file was not imported (the case is unchanged for this file). */
   error?: string;
+  /** Imported, but the input was incomplete (e.g. a capture cut mid-packet); the CLI exits 3. */
+  warnings?: string[];
 }
 
 /** Result of importFiles (added by the import pipeline, issue 2). */

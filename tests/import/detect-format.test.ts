@@ -15,7 +15,7 @@ import { makeTmpDir } from '../helpers/tmp';
 const tmp = makeTmpDir();
 afterAll(() => tmp.cleanup());
 
-const ZEEK = '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\n1.0\tC\t1.1.1.1\t1\t2.2.2.2\t2\ttcp\tS0\n';
+const ZEEK = '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tconn_state\n#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\n1700000001.0\tC\t1.1.1.1\t1\t2.2.2.2\t2\ttcp\tS0\n';
 const pk = udpExchange(1_700_000_000, '10.0.0.1', 1, '10.0.0.2', 2);
 
 const SAMPLES: [string, string | Buffer, string][] = [
@@ -53,7 +53,7 @@ describe('a folder of logs', () => {
     const dir = tmp.file('logs');
     fs.mkdirSync(path.join(dir, 'day2'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'conn.00.log'), ZEEK);
-    fs.writeFileSync(path.join(dir, 'day2', 'conn.01.log.gz'), zlib.gzipSync(ZEEK.replace('1.0\tC\t1.1.1.1', '2.0\tD\t1.1.1.9')));
+    fs.writeFileSync(path.join(dir, 'day2', 'conn.01.log.gz'), zlib.gzipSync(ZEEK.replace('1700000001.0\tC\t1.1.1.1', '1700000002.0\tD\t1.1.1.9')));
     fs.writeFileSync(path.join(dir, '.DS_Store'), 'junk');
     expect(expandInputs([dir]).map((p) => path.relative(dir, p))).toEqual(['conn.00.log', path.join('day2', 'conn.01.log.gz')]);
     const store = await CaseStore.open(':memory:');

@@ -2,7 +2,7 @@ import { addAllowRule, listAllowRules, removeAllowRule } from '../../engine/tria
 import { NetsiftError } from '../../engine/store/errors';
 import type { AllowRuleInput } from '../../shared/triage';
 import type { Command } from '../command';
-import { openExistingCase } from '../open-case';
+import { openCaseToRead, openExistingCase } from '../open-case';
 
 export const allowCommand: Command = {
   name: 'allow',
@@ -22,7 +22,8 @@ export const allowCommand: Command = {
     const subjects = ['host', 'pair', 'net'].filter((k) => flags[k] !== undefined);
     if (!flags.list && flags.remove === undefined && subjects.length !== 1)
       throw new NetsiftError('give exactly one of --host, --pair, --net (or --list / --remove)', 'usage');
-    const store = await openExistingCase(flags.case);
+    const changes = flags.remove !== undefined || subjects.length > 0;
+    const store = changes ? await openExistingCase(flags.case) : await openCaseToRead(flags.case);
     try {
       if (flags.remove !== undefined) {
         const ok = await removeAllowRule(store, flags.remove as number);

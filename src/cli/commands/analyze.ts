@@ -3,9 +3,13 @@
 import fs from 'node:fs';
 import { analyzeFiles } from '../../engine/analyze';
 import type { Job } from '../../engine/jobs/job';
+import { parseTimeWindow } from '../../engine/import/time-window';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
 import { DETECT_FLAGS, detectionOptions, printDetectionSummary } from './detect-options';
+
+const timeWindow = (flags: Record<string, unknown>) =>
+  typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -16,6 +20,7 @@ export const analyzeCommand: Command = {
     out: { type: 'string', description: 'report JSON path' },
     format: { type: 'string', description: 'input format: auto or a registered format id', default: 'auto' },
     tz: { type: 'string', description: 'zone of timestamps that carry none (IANA name)', default: 'UTC' },
+    'time-window': { type: 'string', description: 'plausible flow times FROM..TO (default 1990..2100)' },
     ...DETECT_FLAGS,
     top: { type: 'number', description: 'incidents listed in the summary', default: 10 },
   },
@@ -31,7 +36,7 @@ export const analyzeCommand: Command = {
       const { report } = await analyzeFiles(positional, {
         ...opts,
         casePath: flags.case as string | undefined,
-        import: { format: flags.format as string, tz: flags.tz as string },
+        import: { format: flags.format as string, tz: flags.tz as string, timeWindow: timeWindow(flags) },
         onJob: (job) => {
           current = job;
           job.onProgress((p) => io.progress(`${p.kind}: ${p.phase} ${p.total ? `${Math.floor((100 * p.done) / p.total)}%` : ''}`));

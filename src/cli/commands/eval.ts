@@ -6,7 +6,7 @@ import {
 } from '../../engine/eval/index';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { openExistingCase } from '../open-case';
+import { openCaseToRead } from '../open-case';
 
 function readReport(file: string): Pick<AnalysisReport, 'incidents'> {
   if (!fs.existsSync(file)) throw new NetsiftError(`${file}: no such report file`, 'input');
@@ -70,7 +70,7 @@ export const evalCommand: Command = {
       if (!flowsFile) throw new NetsiftError(`${flowLabels}: cannot find the flow file it labels; give --flows FILE.csv`, 'usage');
       Object.assign(truth, await readFlowLabels(flowLabels, flowsFile));
     } else if (labelColumn) {
-      const store = await openExistingCase(flags.case, { readOnly: true });
+      const store = await openCaseToRead(flags.case);
       try {
         Object.assign(truth, await readCaseLabels(store));
       } finally {

@@ -75,6 +75,10 @@ export const feedsCommand: Command = {
     interval: { type: 'number', description: 'minimum seconds between refreshes' },
     name: { type: 'string', description: 'display name' },
     licence: { type: 'string', description: 'licence note' },
+    'trust-large-ranges': {
+      type: 'boolean',
+      description: 'add: match entries of a /8 (IPv6 /16) or larger; otherwise they are guarded',
+    },
     replace: {
       type: 'boolean',
       description: 'add: redefine an existing feed (keeps its versions)',
@@ -122,6 +126,7 @@ export const feedsCommand: Command = {
             intervalSeconds: flags.interval as number | undefined,
             name: flags.name as string | undefined,
             licence: flags.licence as string | undefined,
+            trustLargeRanges: !!flags['trust-large-ranges'],
           },
           { replace: !!flags.replace },
         );
@@ -153,7 +158,8 @@ export const feedsCommand: Command = {
               ? `failed: ${r.error}${st?.current ? ` (kept version ${st.current.version})` : ''}`
               : r.outcome === 'skipped'
                 ? `skipped: not due yet (interval ${st?.intervalSeconds ?? '?'} s; --force to ignore it)`
-                : `${r.outcome}: ${st?.current?.entries ?? 0} entries, version ${st?.current?.version}`;
+                : `${r.outcome}: ${st?.current?.entries ?? 0} entries, version ${st?.current?.version}` +
+                  (st?.current?.redirectedFrom ? ` (from ${st.current.sourceUrl})` : '');
           (r.outcome === 'failed' ? io.err : io.out)(`${r.id}: ${what}`);
         }
         return failed ? 1 : 0;
@@ -173,12 +179,8 @@ export const feedsCommand: Command = {
         if (flags.add === undefined && flags.remove === undefined && !flags.list)
           throw new NetsiftError('feeds allow needs --add CIDR, --remove CIDR or --list', 'usage');
         let next = cur;
-        if (typeof flags.add === 'string') next = await svc.setAllowList([...next, flags.add]);
-        if (typeof flags.remove === 'string') {
-          if (!next.includes(flags.remove))
-            throw new NetsiftError(`"${flags.remove}" is not on the allow-list`, 'usage');
-          next = await svc.setAllowList(next.filter((x) => x !== flags.remove));
-        }
+        if (typeof flags.add === 'string') next = await svc.addAllow(flags.add);
+        if (typeof flags.remove === 'string') next = await svc.removeAllow(flags.remove);
         if (flags.list || next !== cur) for (const e of next) io.out(e);
         if (next.length === 0 && flags.list) io.err('the allow-list is empty');
         return 0;

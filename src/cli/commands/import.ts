@@ -1,6 +1,7 @@
 // `netsift import FILE... --case CASE.duckdb`: imports flow files into a case (created when
 // missing), with progress on stderr and a per-file summary that shows where every line went.
 import { importFiles } from '../../engine/import/pipeline';
+import { parseTimeWindow } from '../../engine/import/time-window';
 import type { MappedField } from '../../engine/import/types';
 import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/store/errors';
@@ -39,7 +40,15 @@ export function describeFile(f: ImportFileSummary): string[] {
         : ''),
   ];
   for (const s of f.rejectSamples) {
-    const raw = s.raw.length > 80 ? `${s.raw.slice(0, 80)}...` : s.raw;
+    // a reject's text may hold line breaks (a quoted value over lines) or other control bytes
+    const visible = s.raw.replace(
+      // eslint-disable-next-line no-control-regex -- control bytes are exactly what is made visible
+      /[\x00-\x1f\x7f]/g,
+      (c) =>
+        ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ??
+        `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+    );
+    const raw = visible.length > 80 ? `${visible.slice(0, 80)}...` : visible;
     lines.push(`  line ${s.line}: ${s.reason}  [${raw}]`);
   }
   if (r.rows_rejected > f.rejectSamples.length)
@@ -50,7 +59,10 @@ export function describeFile(f: ImportFileSummary): string[] {
 }
 
 function printSummary(sum: ImportSummary, io: CliIO): void {
-  for (const f of sum.files) for (const l of describeFile(f)) (f.record ? io.out : io.err)(l);
+  for (const f of sum.files) {
+    for (const l of describeFile(f)) (f.record ? io.out : io.err)(l);
+    for (const w of f.warnings ?? []) io.err(`warning: ${f.path}: ${w}`);
+  }
   if (sum.context) {
     const c = describeContext(sum.context);
     c.out.forEach((l) => io.out(l));
@@ -66,7 +78,7 @@ function printSummary(sum: ImportSummary, io: CliIO): void {
 export const importCommand: Command = {
   name: 'import',
   synopsis:
-    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]...',
+    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]... [--time-window FROM..TO]',
   summary:
     'import flow files (seed CSV, mapped CSV, other registered formats; gzip ok) into a case',
   flags: {
@@ -86,6 +98,11 @@ export const importCommand: Command = {
       type: 'boolean',
       description: 'import a file already in the case (same sha256)',
     },
+    'time-window': {
+      type: 'string',
+      description:
+        'plausible flow times FROM..TO (years or dates, default 1990..2100); flows outside are rejected',
+    },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
     'memory-limit': {
       type: 'string',
@@ -99,6 +116,8 @@ export const importCommand: Command = {
       throw new NetsiftError('give at least one FILE to import', 'usage');
     if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
+    const timeWindow =
+      typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,
     });
@@ -108,6 +127,7 @@ export const importCommand: Command = {
         tz: flags.tz as string,
         mapping,
         allowDuplicate: !!flags['allow-duplicate'],
+        timeWindow,
         keepGoing: true,
       });
       job.onProgress((p) => {
@@ -126,8 +146,10 @@ export const importCommand: Command = {
       }
       if (flags.json) io.out(JSON.stringify(sum, null, 2));
       else printSummary(sum, io);
+      // 1: a file (or a context log) failed; 3: all imported, but some input was incomplete (see the warnings)
       const contextFailed = sum.context?.logs.some((l) => l.error) ?? false;
-      return sum.failed || contextFailed ? 1 : 0;
+      if (sum.failed || contextFailed) return 1;
+      return sum.files.some((f) => f.warnings?.length) ? 3 : 0;
     } finally {
       store.close();
     }

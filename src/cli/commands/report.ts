@@ -1,7 +1,7 @@
 import { formatOf } from '../../engine/report/format';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { openExistingCase } from '../open-case';
+import { openCaseToRead } from '../open-case';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -22,7 +22,7 @@ export const reportCommand: Command = {
     if (incidents.length && flags.all) throw new NetsiftError('give --incident or --all, not both', 'usage');
     // loaded on demand: the report code pulls in echarts, which other commands do not need
     const { exportReport } = await import('../../engine/report/export');
-    const store = await openExistingCase(flags.case);
+    const store = await openCaseToRead(flags.case);
     try {
       const r = await exportReport(store, flags.out as string, {
         incidents,

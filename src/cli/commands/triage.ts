@@ -3,7 +3,7 @@ import { findIncident } from '../../engine/triage/incident-lookup';
 import { auditTrail, updateTriage } from '../../engine/triage/triage-store';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { openExistingCase } from '../open-case';
+import { openCaseToRead, openExistingCase } from '../open-case';
 
 export const triageCommand: Command = {
   name: 'triage',
@@ -23,7 +23,9 @@ export const triageCommand: Command = {
     const status = flags.status as string | undefined;
     if (status && !TRIAGE_STATUSES.includes(status as TriageStatus))
       throw new NetsiftError(`--status must be one of ${TRIAGE_STATUSES.join(', ')} (got "${status}")`, 'usage');
-    const store = await openExistingCase(flags.case);
+    const changes = ['status', 'note', 'tag', 'untag'].some((k) => flags[k] !== undefined);
+    // showing an incident's triage only reads: a case the user cannot write still shows it
+    const store = changes ? await openExistingCase(flags.case) : await openCaseToRead(flags.case);
     try {
       const inc = await findIncident(store, String(flags.incident));
       const t = await updateTriage(store, inc.key, {

@@ -12,11 +12,13 @@
 // file order and tripled the time.)
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
+import { ensureRoom } from '../store/disk-full';
 import { NetsiftError } from '../store/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
-import { parseIpv6 } from '../util/ip';
+import type { TimeWindow } from './time-window';
 import type { DirectRead } from './types';
+import { importIpv6 } from './zone-id';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
 import {
   checkUnchanged,
@@ -61,7 +63,7 @@ export async function directWrite(
          dst_port::INTEGER, coalesce(src_bytes, 0), coalesce(dst_bytes, 0), src_pkts, dst_pkts, label,
          coalesce(sn, 0), coalesce(dn, 0)
        FROM ${numbered(read.select)} s
-       WHERE ${reasonSql(() => null, read.typed)} IS NULL`,
+       WHERE ${reasonSql(() => null, { typed: read.typed, window: options.timeWindow, names: read.names, unsigned: read.unsignedCounts })} IS NULL`,
       read.params,
     );
   } catch (e) {
@@ -89,11 +91,27 @@ export async function directWrite(
   const kept = await count(conn, `SELECT count(*) FROM flows WHERE import_id = ${importId}`);
   const readerRows = result.dataLines - (await count(conn, 'SELECT count(*) FROM stage_rejects'));
   const failed = readerRows - kept;
-  if (failed > 0) await explainFailed(conn, read, badAddresses > 0, failed, abs, result.lineOf);
+  if (failed > 0)
+    await explainFailed(
+      conn,
+      read,
+      badAddresses > 0,
+      failed,
+      abs,
+      result.lineOf,
+      options.timeWindow,
+    );
   lap('validate');
   job.checkCancelled();
 
   step.setPhase('write');
+  // numbering after the commit rewrites the id column through the WAL (about 16 bytes a flow,
+  // more with IPv6): with no room for that, the import would stay half finished, so refuse it now
+  ensureRoom(
+    step.casePath,
+    kept * 32 + 2 ** 20,
+    `${abs} was not imported and the case is as it was; free some space and import it again`,
+  );
   // committed with id 0: the caller numbers the flows next, in a transaction of their own that no
   // cancel interrupts (see store/flow-ids.ts)
   return finishImport(conn, step, {
@@ -129,7 +147,7 @@ async function findBadAddresses(conn: DuckDBConnection, importId: number): Promi
      WHERE NOT regexp_full_match(ip, '${IPV4_REGEX}')`,
     [importId],
   );
-  const bad = other.map((r) => r.ip).filter((ip) => parseIpv6(ip) === null);
+  const bad = other.map((r) => r.ip).filter((ip) => importIpv6(ip) === null);
   await conn.run('CREATE TEMP TABLE stage_badaddr (ip VARCHAR)');
   if (bad.length === 0) return 0;
   const app = await conn.createAppender('stage_badaddr', 'main', 'temp');
@@ -152,11 +170,12 @@ async function explainFailed(
   failed: number,
   abs: string,
   lineOf: ((ordinals: number[]) => Promise<number[]>) | undefined,
+  window: TimeWindow | undefined,
 ): Promise<void> {
   await conn.run(
     `INSERT INTO stage_bad
      SELECT ordinality - 1, NULL, left(${RAW_SQL}, ${RAW_MAX}), reason
-     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null))} AS reason
+     FROM (SELECT s.*, ${reasonSql((c) => (badAddresses ? listedBad(c) : null), { window, names: read.names, unsigned: read.unsignedCounts })} AS reason
            FROM (${read.recheck}) s) s
      WHERE reason IS NOT NULL`,
     read.params,

@@ -10,12 +10,15 @@ import { Job, type JobContext } from '../jobs/job';
 import type { CaseStore } from '../store/case-store';
 import { CancelledError, NetsiftError } from '../store/errors';
 import { all, one } from '../store/sql';
-import { parseIpv6 } from '../util/ip';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
+import { refuseNonFile, refuseUtf16 } from './input-kind';
 import { scanFile } from './scan-file';
+import { importIpv6 } from './zone-id';
+import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
+import { diskFullError, isDiskFull } from '../store/disk-full';
 import { assignFlowIds } from '../store/flow-ids';
 import { importContext, splitContextLogs } from '../context/import-context';
 import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
@@ -62,6 +65,7 @@ export function importFiles(
     const split = await splitContextLogs(paths);
     paths = split.flows;
     const tz = await checkZone(store, options.tz ?? 'UTC');
+    const timeWindow = checkTimeWindow(options.timeWindow ?? DEFAULT_TIME_WINDOW);
     const sizes = paths.map((p) => {
       try {
         return fs.statSync(p).size;
@@ -77,7 +81,7 @@ export function importFiles(
       const t0 = Date.now();
       try {
         files.push(
-          await importOne(store, paths[i], { ...options, tz }, job, {
+          await importOne(store, paths[i], { ...options, tz, timeWindow }, job, {
             before,
             total,
             index: i,
@@ -174,6 +178,7 @@ function statInput(abs: string): fs.Stats {
     );
   }
   if (st.isDirectory()) throw new NetsiftError(`${abs}: is a folder, not a flow file`, 'input');
+  refuseNonFile(abs, st);
   try {
     fs.accessSync(abs, fs.constants.R_OK);
   } catch {
@@ -202,6 +207,7 @@ async function importOne(
   const st = statInput(abs);
   if (st.size === 0) throw new NetsiftError(`${abs}: empty file`, 'input');
   const sample = await readSample(abs);
+  refuseUtf16(abs, sample.head);
   const format = pickFormat(sample, st.size, options.format);
   const name = path.basename(abs);
   const conn = await store.connect();
@@ -245,6 +251,7 @@ async function importOne(
       const write = format.direct ? directWrite : stageAndWrite;
       summary = await write(conn, {
         abs,
+        casePath: store.path,
         st,
         sample,
         format,
@@ -263,7 +270,7 @@ async function importOne(
       } catch {
         // not in the transaction yet, or an interrupt aborted it already
       }
-      throw job.signal.aborted ? new CancelledError('import') : translate(abs, e);
+      throw job.signal.aborted ? new CancelledError('import') : translate(abs, e, store.path);
     }
     if (format.direct) await numberCommittedFlows(store, abs, summary.record!.id);
     return { ...summary, seconds: (Date.now() - t0) / 1000 };
@@ -278,6 +285,9 @@ async function importOne(
 /**
  * The direct path commits its flows with id 0 and they are numbered here, on a connection of
  * their own: the import is in the case already, so a cancel must not interrupt this half second.
+ * When the numbering fails (a full disk: the update needs room in the WAL), the import is taken
+ * out again so the case is as it was; only if that fails too is it left for the next read-write
+ * open to finish.
  */
 async function numberCommittedFlows(
   store: CaseStore,
@@ -288,9 +298,21 @@ async function numberCommittedFlows(
   try {
     await assignFlowIds(conn, importId);
   } catch (e) {
+    const undone = await undoImport(conn, importId);
+    if (isDiskFull(e))
+      throw diskFullError(
+        store.path,
+        e,
+        undone
+          ? `${abs} was not imported and the case is as it was; free some space and import it again`
+          : `${abs} is in the case but its flows are not numbered yet; free some space, then open the ` +
+              `case read-write once to finish it`,
+      );
     throw new NetsiftError(
-      `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
-        `the case finishes it when next opened read-write`,
+      undone
+        ? `${abs}: numbering its flows failed (${(e as Error).message.split('\n')[0]}); nothing imported`
+        : `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
+            `the case finishes it when next opened read-write`,
       'case',
     );
   } finally {
@@ -298,8 +320,29 @@ async function numberCommittedFlows(
   }
 }
 
-function translate(abs: string, e: unknown): Error {
+/** Removes an import that was committed but could not be finished; false when that fails too. */
+async function undoImport(conn: DuckDBConnection, importId: number): Promise<boolean> {
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    for (const table of ['flows', 'rejects'])
+      await conn.run(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+    await conn.run('DELETE FROM imports WHERE id = $1', [importId]);
+    await conn.run('COMMIT');
+    return true;
+  } catch {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    return false;
+  }
+}
+
+function translate(abs: string, e: unknown, casePath: string): Error {
   if (e instanceof NetsiftError) return e;
+  if (isDiskFull(e))
+    return diskFullError(
+      casePath,
+      e,
+      `${abs} was not imported and the case is as it was; free some space and import it again`,
+    );
   const msg = e instanceof Error ? e.message : String(e);
   if (/No such file|not exist|ENOENT/i.test(msg))
     return new NetsiftError(
@@ -338,7 +381,7 @@ async function stageAndWrite(
     conn,
     "SELECT ip FROM stage_addr WHERE num IS NULL AND contains(ip, ':')",
   );
-  const parsed = v6.map((r) => ({ ip: r.ip, num: parseIpv6(r.ip) })).filter((r) => r.num !== null);
+  const parsed = v6.map((r) => ({ ip: r.ip, num: importIpv6(r.ip) })).filter((r) => r.num !== null);
   if (parsed.length) {
     await conn.run('CREATE TEMP TABLE stage_v6 (ip VARCHAR, num UHUGEINT)');
     const app = await conn.createAppender('stage_v6', 'main', 'temp');
@@ -358,7 +401,7 @@ async function stageAndWrite(
     (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_badaddr'))!.n > 0;
   // Two steps so the raw text is rebuilt only for the failing rows, not for every row.
   await conn.run(`CREATE TEMP TABLE stage_bad0 AS
-    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null))} AS reason FROM stage_flows s)
+    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null), { window: options.timeWindow })} AS reason FROM stage_flows s)
     WHERE reason IS NOT NULL`);
   await conn.run(`CREATE TEMP TABLE stage_bad AS
     SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason

@@ -6,6 +6,8 @@
 // the imports row inside one transaction, so a failed or cancelled import leaves the case as before.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JobContext } from '../jobs/job';
+import type { TimeWindow } from './time-window';
+import type { ReasonOptions } from './validate-sql';
 
 /**
  * Staging columns every format writes (temp table created by the pipeline before load()):
@@ -56,6 +58,11 @@ export interface ImportOptions {
   mapping?: Partial<Record<MappedField, string>>;
   /** Import even when a file with the same sha256 is already in the case. */
   allowDuplicate?: boolean;
+  /**
+   * Flows stamped outside this window are rejected (default 1990-01-01..2100-12-31, see
+   * time-window.ts): a year 0001 or 9999 is a broken clock or field, not evidence.
+   */
+  timeWindow?: TimeWindow;
 }
 
 export type MappedField =
@@ -117,6 +124,10 @@ export interface LoadResult {
    * INSERT), and the pipeline calls lineOf only for the few rows that fail validation.
    */
   lineOf?: (ordinals: number[]) => Promise<number[]>;
+  /** The file is not text (a capture): it has records, not lines, and no blank lines to report. */
+  binary?: boolean;
+  /** The input is incomplete but what it holds was imported (a capture cut mid-packet). */
+  warnings?: string[];
 }
 
 /**
@@ -138,6 +149,10 @@ export interface DirectRead {
   explain(e: unknown): Error;
   /** Checks the read's own column types already make impossible (see validate-sql.ts Typed). */
   typed?: Typed;
+  /** Its counts are UBIGINT, which can exceed flows' BIGINT (see validate-sql.ts). */
+  unsignedCounts?: boolean;
+  /** The source's names of count fields, for reject messages (see validate-sql.ts). */
+  names?: ReasonOptions['names'];
 }
 
 /**

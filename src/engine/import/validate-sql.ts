@@ -5,7 +5,9 @@
 // for inserts (rows landed rotated; ids and reject line numbers followed). CASE chains stay scans.
 import { FLOW_STATES } from '../../shared/model';
 import { V4_MAPPED_BASE } from '../util/ip';
+import { DEFAULT_TIME_WINDOW, outsideSql, windowText, type TimeWindow } from './time-window';
 import type { Typed } from './types';
+import { ZONE_ID_RULE } from './zone-id';
 
 /** Longest raw line text kept in a reject. */
 export const RAW_MAX = 1000;
@@ -35,24 +37,51 @@ export const quadNumSql = (p: string) =>
      | (TRY_CAST(${p}.c AS UBIGINT) << 8) | TRY_CAST(${p}.d AS UBIGINT)))::UHUGEINT`;
 
 const addrReason = (c: string) =>
-  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing' ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
+  `CASE WHEN trim(s.${c}) = '' THEN '${c}: missing'
+     WHEN contains(s.${c}, '%') AND contains(s.${c}, ':') THEN '${c}: ' || s.${c} || ' is not an IP address (${ZONE_ID_RULE})'
+     ELSE '${c}: ' || s.${c} || ' is not an IP address' END`;
+
+/** The largest count a flow holds (flows' BIGINT columns). */
+const COUNT_MAX = '9223372036854775807';
+
+export interface ReasonOptions {
+  /** Checks the read's column types make impossible (left out of the insert's filter). */
+  typed?: Typed;
+  /** The plausible time window (default DEFAULT_TIME_WINDOW). */
+  window?: TimeWindow;
+  /** The read's counts are unsigned 64-bit (UBIGINT): values past flows' BIGINT are rejected. */
+  unsigned?: boolean;
+  /** The source's own names of stage fields, for the messages (the seed calls bytes src_tx). */
+  names?: Partial<Record<'src_bytes' | 'dst_bytes' | 'src_pkts' | 'dst_pkts', string>>;
+}
 
 /**
  * Why a row `s` is not a flow (NULL when it is one). badAddr(col) is SQL that is true when the
  * (non-NULL) address in that column is not an IP address, or null when every address is known good.
- * typed leaves out the checks the read's column types make impossible.
  */
 export function reasonSql(
   badAddr: (col: 'src_ip' | 'dst_ip') => string | null,
-  typed?: Typed,
+  opts: ReasonOptions = {},
 ): string {
+  const { typed, names = {} } = opts;
+  const window = opts.window ?? DEFAULT_TIME_WINDOW;
   const bad = (c: 'src_ip' | 'dst_ip') => {
     const test = badAddr(c);
     return test ? `WHEN ${test} THEN ${addrReason(c)}` : '';
   };
   const when = (skip: boolean | undefined, arms: string) => (skip ? '' : arms);
+  const outside = (c: 'ts' | 'ts_end') =>
+    `WHEN ${outsideSql(`s.${c}`, window)} THEN '${c}: ' || s.${c}::VARCHAR || ' is outside the plausible time window ${windowText(window)} (widen it with --time-window)'`;
+  // an unsigned read (the seed's UBIGINT) holds counts up to 2^64 - 1; flows hold up to 2^63 - 1
+  // (typed as UBIGINT on both sides: a BIGINT literal made DuckDB widen every value to compare)
+  const tooLarge = (c: 'src_bytes' | 'dst_bytes' | 'src_pkts' | 'dst_pkts', what: string) =>
+    opts.unsigned
+      ? `WHEN s.${c} > ${COUNT_MAX}::UBIGINT THEN '${names[c] ?? c}: ' || s.${c} || ' is too large for a ${what} (max ${COUNT_MAX})'`
+      : '';
   return `CASE
   WHEN s.ts IS NULL THEN 'ts: missing or not a timestamp'
+  ${outside('ts')}
+  ${outside('ts_end')}
   WHEN s.src_ip IS NULL THEN 'src_ip: missing'
   ${bad('src_ip')}
   WHEN s.dst_ip IS NULL THEN 'dst_ip: missing'
@@ -69,6 +98,10 @@ export function reasonSql(
   WHEN s.src_pkts < 0 THEN 'src_pkts: ' || s.src_pkts || ' is not a packet count (>= 0)'
   WHEN s.dst_pkts < 0 THEN 'dst_pkts: ' || s.dst_pkts || ' is not a packet count (>= 0)'`,
   )}
+  ${tooLarge('src_bytes', 'byte count')}
+  ${tooLarge('dst_bytes', 'byte count')}
+  ${tooLarge('src_pkts', 'packet count')}
+  ${tooLarge('dst_pkts', 'packet count')}
   WHEN s.proto IS NULL THEN 'proto: missing'
   WHEN s.state IS NULL THEN 'state: missing'
   ${when(typed?.states, `WHEN NOT ${isFlowState('s.state')} THEN 'state: ' || s.state || ' is not a netsift state'`)}

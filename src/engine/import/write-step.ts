@@ -19,6 +19,8 @@ import { RAW_MAX } from './validate-sql';
 
 export interface Step {
   abs: string;
+  /** The case file being written (for a full disk's message). */
+  casePath: string;
   st: fs.Stats;
   sample: FileSample;
   format: FormatImporter;
@@ -179,6 +181,8 @@ export async function finishImport(
     [importId],
   ))!;
   const rowsRejected = counts.fmt + counts.bad;
+  if (result.dataLines === 0 && result.binary)
+    throw new NetsiftError(`${abs}: no flows in the capture; nothing imported`, 'input');
   if (result.dataLines === 0) {
     const nonBlank = scan.lines - scan.blankLines;
     throw new NetsiftError(
@@ -193,11 +197,14 @@ export async function finishImport(
       'internal',
     );
   args.lap('rejects');
+  // a capture's bytes hold no lines: counting 0x0a bytes there would report "blank lines"
+  const text = !result.binary;
   const details = {
     ...(result.details ?? {}),
-    blank_lines: scan.blankLines,
-    lines: scan.lines,
+    ...(text ? { blank_lines: scan.blankLines, lines: scan.lines } : {}),
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     gzip: sample.gzip,
+    ...(options.timeWindow ? { time_window: options.timeWindow } : {}),
     timings: args.timings,
   };
   await conn.run(
@@ -232,5 +239,11 @@ export async function finishImport(
   );
   job.checkCancelled();
   await conn.run('COMMIT');
-  return { path: abs, record, rejectSamples: samples, blankLines: scan.blankLines };
+  return {
+    path: abs,
+    record,
+    rejectSamples: samples,
+    blankLines: text ? scan.blankLines : 0,
+    ...(result.warnings?.length ? { warnings: result.warnings } : {}),
+  };
 }

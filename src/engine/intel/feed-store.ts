@@ -3,6 +3,7 @@
 // (detection) always see a whole version and a failed refresh leaves the old one in place.
 //
 //   <home>/feeds/catalogue.json            feeds and the allow-list (absent: the defaults)
+//   <home>/feeds/catalogue.lock            held while a process changes the catalogue
 //   <home>/feeds/<id>/state.json           last attempt, last error, ETag / Last-Modified
 //   <home>/feeds/<id>/current.json         { version } pointer
 //   <home>/feeds/<id>/versions/<v>.tsv     entry \t lo(hex) \t hi(hex) \t note
@@ -16,7 +17,9 @@ import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
 import { bundledSnapshots } from './bundled';
 import { DEFAULT_FEEDS, defaultFeeds } from './defaults';
 import { parseFeed, type FeedEntry } from './formats';
+import { withFileLock } from './file-lock';
 import { guardRanges, splitGuarded } from './guard';
+import { largeEntries } from './large-range';
 
 export interface Catalogue {
   feeds: FeedSpec[];
@@ -36,6 +39,11 @@ export interface VersionMeta extends FeedVersionInfo {
   invalidLines: number;
   invalidSample: string[];
   guarded: { entry: string; reason: string }[];
+  /**
+   * Entries of a /8 (/16 IPv6) or more, not in `guarded`: guarded too unless the feed is trusted
+   * for large ranges (a property of the feed, not of the version). Absent in older versions.
+   */
+  large?: { entry: string; reason: string }[];
 }
 
 const KEEP_VERSIONS = 5;
@@ -101,8 +109,27 @@ export class FeedStore {
     };
   }
 
-  saveCatalogue(c: Catalogue): void {
+  private saveCatalogue(c: Catalogue): void {
     writeAtomic(path.join(this.dir, 'catalogue.json'), JSON.stringify(c, null, 2) + '\n');
+  }
+
+  /**
+   * Reads, changes and writes the catalogue under an exclusive lock, so that concurrent processes
+   * (ten `netsift feeds add` at once, the app and the CLI) never lose each other's updates. `change`
+   * edits the catalogue in place; a throw leaves the file as it was.
+   */
+  async updateCatalogue<T>(change: (c: Catalogue) => T | Promise<T>): Promise<T> {
+    fs.mkdirSync(this.dir, { recursive: true });
+    return withFileLock(
+      path.join(this.dir, 'catalogue.lock'),
+      async () => {
+        const c = this.catalogue();
+        const out = await change(c);
+        this.saveCatalogue(c);
+        return out;
+      },
+      { what: 'the feed catalogue' },
+    );
   }
 
   feed(id: string): FeedSpec {
@@ -182,6 +209,7 @@ export class FeedStore {
       const body = fs.readFileSync(snap.path);
       const parsed = parseFeed(body.toString('utf8'), snap.format);
       const { guarded } = splitGuarded(parsed.entries, guardRanges(DEFAULT_INTERNAL_NETWORKS));
+      const large = largeEntries(parsed.entries, guarded);
       out = {
         entries: parsed.entries,
         meta: {
@@ -194,6 +222,7 @@ export class FeedStore {
           invalidLines: parsed.invalidLines,
           invalidSample: parsed.invalidSample,
           guarded,
+          large,
         },
       };
     }
@@ -232,6 +261,11 @@ export class FeedStore {
       if (v === current) continue;
       for (const ext of ['.tsv', '.json']) fs.rmSync(path.join(vdir, v + ext), { force: true });
     }
+  }
+
+  /** The version's large entries (computed from its entries for versions written before). */
+  largeOf(id: string, meta: VersionMeta): { entry: string; reason: string }[] {
+    return meta.large ?? largeEntries(this.readEntries(id, meta.version), meta.guarded);
   }
 
   versions(id: string): VersionMeta[] {

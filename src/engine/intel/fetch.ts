@@ -1,5 +1,6 @@
 // HTTP(S) GET for feeds with node:http/https: connect and total timeouts, a size limit (also after
-// gunzip), conditional requests, redirects, and a check that the body is complete. Under tests
+// gunzip), conditional requests, redirects (at most 3, within one scheme; the result names the
+// final URL), and a check that the body is complete. Under tests
 // (VITEST) or NETSIFT_OFFLINE=1 only loopback URLs are fetched, so a test can never reach the
 // real publishers.
 import http from 'node:http';
@@ -31,7 +32,7 @@ export const FETCH_DEFAULTS = {
   connectTimeoutMs: 10_000,
   totalTimeoutMs: 60_000,
   maxBytes: 64 * 1024 * 1024,
-  maxRedirects: 5,
+  maxRedirects: 3,
 };
 
 export function offlineMode(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -119,7 +120,14 @@ export function fetchFeed(
       if (status >= 300 && status < 400 && status !== 304 && res.headers.location) {
         res.resume();
         if (redirects >= o.maxRedirects) return fail(`more than ${o.maxRedirects} redirects`);
-        const next = new URL(res.headers.location, url).toString();
+        const to = new URL(res.headers.location, url);
+        // no https -> http downgrade (nor the reverse): the list is only trusted as far as its scheme
+        if (to.protocol !== url.protocol)
+          return fail(
+            `redirect to ${to} refused: a feed is only followed within its scheme (${url.protocol}); ` +
+              `add the feed with the URL it moved to if that is right`,
+          );
+        const next = to.toString();
         settled = true;
         clearTimeout(total);
         clearTimeout(connect);

@@ -1,10 +1,12 @@
 // What the blacklist detector matches: each enabled feed's current version (read once, so a refresh
-// during detection cannot mix versions), minus guarded entries and allow-listed space. The last
+// during detection cannot mix versions), minus guarded entries (special space, internal networks,
+// very large ranges of feeds not trusted for them) and allow-listed space. The last
 // set is kept in memory under a key naming everything it derives from (versions are immutable),
 // so re-running detection without a feed change neither re-reads nor re-copies 100k ranges.
 import type { FeedStatus } from '../../shared/feeds';
 import { FeedStore } from './feed-store';
 import { guardRanges, guardReason, parseAllowList, subtractAllowed } from './guard';
+import { largeRangeReason } from './large-range';
 
 export interface MatchRange {
   feed_id: string;
@@ -44,10 +46,10 @@ let last: MatchSet | null = null;
 export function loadMatchSet(home: string, internalNetworks: string[]): MatchSet {
   const store = new FeedStore(home);
   const cat = store.catalogue();
-  const current: [string, string][] = [];
+  const current: [string, string, boolean][] = [];
   for (const f of cat.feeds.filter((x) => x.enabled)) {
     const v = store.currentVersion(f.id);
-    if (v) current.push([f.id, v.version]);
+    if (v) current.push([f.id, v.version, !!f.trustLargeRanges]);
   }
   const key = JSON.stringify([home, current, cat.allowList, internalNetworks]);
   if (last?.key === key) return last;
@@ -61,7 +63,7 @@ export function loadMatchSet(home: string, internalNetworks: string[]): MatchSet
     allowList: cat.allowList,
     files: [],
   };
-  for (const [id, version] of current) {
+  for (const [id, version, trustLarge] of current) {
     const entries = store.readEntries(id, version);
     out.versions[id] = version;
     const file = store.versionFile(id, version);
@@ -70,7 +72,7 @@ export function loadMatchSet(home: string, internalNetworks: string[]): MatchSet
       : null;
     const drop = (e: { lo: bigint; hi: bigint }) => copy?.dropped.push({ lo: e.lo, hi: e.hi });
     for (const e of entries) {
-      const reason = guardReason(e, guards);
+      const reason = guardReason(e, guards) ?? (trustLarge ? null : largeRangeReason(e));
       if (reason) {
         out.guarded.push({ feed_id: id, entry: e.entry, reason });
         drop(e);

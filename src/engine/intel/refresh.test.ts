@@ -157,9 +157,9 @@ describe('conditional requests and intervals', () => {
       format: 'spamhaus-drop',
       intervalSeconds: 0,
     });
-    const c = svc.store.catalogue();
-    c.feeds.find((f) => f.id === 'drop-min')!.minIntervalSeconds = 3600;
-    svc.store.saveCatalogue(c);
+    await svc.store.updateCatalogue((c) => {
+      c.feeds.find((f) => f.id === 'drop-min')!.minIntervalSeconds = 3600;
+    });
     srv.route('/drop-min', text('1.10.16.0/20 ; SBL256894\n'));
     expect((await refresh('drop-min')).result.outcome).toBe('updated');
     expect((await refresh('drop-min', { force: true })).result.outcome).toBe('skipped');

@@ -9,6 +9,7 @@ import { fetchFeed, type FetchOptions } from './fetch';
 import { FeedStore, sha256, versionId, type FeedState, type VersionMeta } from './feed-store';
 import { parseFeed } from './formats';
 import { guardRanges, splitGuarded } from './guard';
+import { largeEntries } from './large-range';
 
 export interface RefreshOptions extends Omit<FetchOptions, 'etag' | 'lastModified'> {
   /** Ignore the feed's refresh interval (never its publisher's minimum). */
@@ -50,6 +51,8 @@ export function buildVersion(
   previous: VersionMeta | null,
   at: Date,
   minKeepRatio: number,
+  /** Where the body came from after redirects (a URL feed). */
+  finalUrl: string | null = null,
 ): { meta: VersionMeta; entries: ReturnType<typeof parseFeed>['entries'] } {
   const text = body.toString('utf8');
   if (text.trim() === '')
@@ -88,10 +91,12 @@ export function buildVersion(
       fetchedAt: at.toISOString(),
       entries: parsed.entries.length,
       sha256: sha,
-      sourceUrl: spec.url ?? (spec.file ? `file://${spec.file}` : null),
+      sourceUrl: finalUrl ?? spec.url ?? (spec.file ? `file://${spec.file}` : null),
+      ...(finalUrl && spec.url && finalUrl !== spec.url ? { redirectedFrom: spec.url } : {}),
       invalidLines: parsed.invalidLines,
       invalidSample: parsed.invalidSample,
       guarded,
+      large: largeEntries(parsed.entries, guarded),
     },
   };
 }
@@ -123,6 +128,7 @@ export async function refreshFeed(
   try {
     let body: Buffer;
     let contentType: string | null = null;
+    let finalUrl: string | null = null;
     let validators = { etag: null as string | null, lastModified: null as string | null };
     if (spec.url) {
       const stored = current && !current.bundled;
@@ -149,6 +155,7 @@ export async function refreshFeed(
       }
       body = res.body;
       contentType = res.contentType;
+      finalUrl = res.url;
     } else if (spec.file) {
       try {
         body = fs.readFileSync(spec.file);
@@ -167,7 +174,15 @@ export async function refreshFeed(
       store.saveState(spec.id, next);
       return { id: spec.id, outcome: 'unchanged', error: null, version: current.version };
     }
-    const v = buildVersion(spec, body, contentType, current, now, opts.minKeepRatio ?? 0.5);
+    const v = buildVersion(
+      spec,
+      body,
+      contentType,
+      current,
+      now,
+      opts.minKeepRatio ?? 0.5,
+      finalUrl,
+    );
     store.writeVersion(spec.id, v.meta, v.entries);
     Object.assign(next, { ...validators, lastError: null, lastOutcome: 'updated' });
     store.saveState(spec.id, next);

@@ -74,11 +74,12 @@ export class FeedService {
   }
 
   async setEnabled(id: string, enabled: boolean): Promise<FeedStatus> {
-    const c = this.store.catalogue();
-    const f = c.feeds.find((x) => x.id === id);
-    if (!f) throw new NetsiftError(`no feed "${id}"`, 'usage');
-    f.enabled = enabled;
-    this.store.saveCatalogue(c);
+    const f = await this.store.updateCatalogue((c) => {
+      const f = c.feeds.find((x) => x.id === id);
+      if (!f) throw new NetsiftError(`no feed "${id}"`, 'usage');
+      f.enabled = enabled;
+      return f;
+    });
     return feedStatus(this.store, f);
   }
 
@@ -111,43 +112,46 @@ export class FeedService {
         `interval must be a number of seconds >= 0 (got ${req.intervalSeconds})`,
         'usage',
       );
-    const c = this.store.catalogue();
-    const at = c.feeds.findIndex((x) => x.id === req.id);
-    if (at >= 0 && !opts.replace)
-      throw new NetsiftError(`a feed "${req.id}" already exists (remove it first)`, 'usage');
-    const spec: FeedSpec = {
-      id: req.id,
-      name: req.name ?? req.id,
-      ...(req.url ? { url: req.url } : {}),
-      ...(file ? { file } : {}),
-      format,
-      enabled: req.enabled ?? true,
-      intervalSeconds: interval,
-      ...(at >= 0 && c.feeds[at].minIntervalSeconds
-        ? { minIntervalSeconds: c.feeds[at].minIntervalSeconds }
-        : {}),
-      ...(req.licence ? { licence: req.licence } : {}),
-    };
-    if (at >= 0) c.feeds[at] = spec;
-    else c.feeds.push(spec);
-    if (file) {
-      // import first: a file that is not a valid list is refused before the catalogue changes
-      const r = await refreshFeed(this.store, spec, { force: true });
-      if (r.outcome === 'failed') {
-        if (at < 0) this.store.removeFeedData(spec.id);
-        throw new NetsiftError(`${file}: ${r.error}`, 'input');
+    // the whole add holds the catalogue lock: the id check, a file feed's import and the write
+    const spec = await this.store.updateCatalogue(async (c) => {
+      const at = c.feeds.findIndex((x) => x.id === req.id);
+      if (at >= 0 && !opts.replace)
+        throw new NetsiftError(`a feed "${req.id}" already exists (remove it first)`, 'usage');
+      const spec: FeedSpec = {
+        id: req.id,
+        name: req.name ?? req.id,
+        ...(req.url ? { url: req.url } : {}),
+        ...(file ? { file } : {}),
+        format,
+        enabled: req.enabled ?? true,
+        intervalSeconds: interval,
+        ...(at >= 0 && c.feeds[at].minIntervalSeconds
+          ? { minIntervalSeconds: c.feeds[at].minIntervalSeconds }
+          : {}),
+        ...(req.licence ? { licence: req.licence } : {}),
+        ...(req.trustLargeRanges ? { trustLargeRanges: true } : {}),
+      };
+      if (file) {
+        // import first: a file that is not a valid list is refused before the catalogue changes
+        const r = await refreshFeed(this.store, spec, { force: true });
+        if (r.outcome === 'failed') {
+          if (at < 0) this.store.removeFeedData(spec.id);
+          throw new NetsiftError(`${file}: ${r.error}`, 'input');
+        }
       }
-    }
-    this.store.saveCatalogue(c);
+      if (at >= 0) c.feeds[at] = spec;
+      else c.feeds.push(spec);
+      return spec;
+    });
     return feedStatus(this.store, spec);
   }
 
   async remove(id: string): Promise<void> {
-    const c = this.store.catalogue();
-    const at = c.feeds.findIndex((x) => x.id === id);
-    if (at < 0) throw new NetsiftError(`no feed "${id}"`, 'usage');
-    c.feeds.splice(at, 1);
-    this.store.saveCatalogue(c);
+    await this.store.updateCatalogue((c) => {
+      const at = c.feeds.findIndex((x) => x.id === id);
+      if (at < 0) throw new NetsiftError(`no feed "${id}"`, 'usage');
+      c.feeds.splice(at, 1);
+    });
     this.store.removeFeedData(id);
   }
 
@@ -156,15 +160,38 @@ export class FeedService {
   }
 
   async setAllowList(entries: string[]): Promise<string[]> {
-    const clean = [...new Set(entries.map((e) => e.trim()).filter(Boolean))];
-    try {
-      parseAllowList(clean);
-    } catch (e) {
-      throw new NetsiftError((e as Error).message, 'usage');
-    }
-    const c = this.store.catalogue();
-    c.allowList = clean;
-    this.store.saveCatalogue(c);
-    return clean;
+    return this.editAllowList(() => entries);
+  }
+
+  /** Adds one entry (kept once) or removes one, in one locked read-modify-write. */
+  async addAllow(entry: string): Promise<string[]> {
+    return this.editAllowList((cur) => [...cur, entry]);
+  }
+
+  async removeAllow(entry: string): Promise<string[]> {
+    return this.editAllowList((cur) => {
+      if (!cur.includes(entry.trim()))
+        throw new NetsiftError(`"${entry}" is not on the allow-list`, 'usage');
+      return cur.filter((x) => x !== entry.trim());
+    });
+  }
+
+  private editAllowList(edit: (current: string[]) => string[]): Promise<string[]> {
+    return this.store.updateCatalogue((c) => {
+      const clean = [
+        ...new Set(
+          edit(c.allowList)
+            .map((e) => e.trim())
+            .filter(Boolean),
+        ),
+      ];
+      try {
+        parseAllowList(clean);
+      } catch (e) {
+        throw new NetsiftError((e as Error).message, 'usage');
+      }
+      c.allowList = clean;
+      return clean;
+    });
   }
 }

@@ -14,6 +14,7 @@ export function feedStatus(store: FeedStore, spec: FeedSpec, now = new Date()): 
           entries: current.entries,
           sha256: current.sha256,
           sourceUrl: current.sourceUrl,
+          ...(current.redirectedFrom ? { redirectedFrom: current.redirectedFrom } : {}),
           ...(current.bundled ? { bundled: true } : {}),
         }
       : null,
@@ -24,7 +25,9 @@ export function feedStatus(store: FeedStore, spec: FeedSpec, now = new Date()): 
     lastCheckedAt: state.lastCheckedAt,
     lastOutcome: state.lastOutcome,
     lastError: state.lastError,
-    guarded: current?.guarded ?? [],
+    guarded: current
+      ? [...current.guarded, ...(spec.trustLargeRanges ? [] : store.largeOf(spec.id, current))]
+      : [],
     invalidLines: current?.invalidLines ?? 0,
     invalidSample: current?.invalidSample ?? [],
   };

@@ -1,5 +1,9 @@
 // Evidence CSV: every flow behind the selected incidents, written by DuckDB's COPY straight to
 // disk (streamed, never held in memory). A flow behind two incidents is written once per incident.
+// Text columns hold imported values (labels, source states, addresses): one that starts with
+// = + - @ tab or CR would run as a formula in a spreadsheet, so it gets a leading single quote and
+// every text field is quoted (OWASP's CSV injection advice). Number columns are left alone: -5 in a
+// BIGINT column is a number, not a formula.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Incident } from '../../shared/model';
@@ -9,7 +13,31 @@ import { NetsiftError } from '../store/errors';
 import { literal } from '../store/sql';
 import { selectorToSql } from '../query/selector';
 
-const COLUMNS = `id AS flow_id, ts, ts_end, proto, state, ${STATE_RAW_SQL}, src_ip, src_port, dst_ip, dst_port, src_bytes, dst_bytes, src_pkts, dst_pkts, label, import_id`;
+/** The text columns of the file: escaped and always quoted. */
+const TEXT_COLUMNS = ['incident_type', 'proto', 'state', 'state_raw', 'src_ip', 'dst_ip', 'label'];
+
+/** A text value as a spreadsheet must see it: prefixed with ' when it would start a formula. */
+const safe = (expr: string, name: string) =>
+  `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') THEN '''' || ${expr} ELSE ${expr} END AS ${name}`;
+
+const COLUMNS = [
+  'id AS flow_id',
+  'ts',
+  'ts_end',
+  safe('proto', 'proto'),
+  safe('state', 'state'),
+  safe(STATE_RAW_SQL.replace(/ AS state_raw$/, ''), 'state_raw'),
+  safe('src_ip', 'src_ip'),
+  'src_port',
+  safe('dst_ip', 'dst_ip'),
+  'dst_port',
+  'src_bytes',
+  'dst_bytes',
+  'src_pkts',
+  'dst_pkts',
+  safe('label', 'label'),
+  'import_id',
+].join(', ');
 
 export async function writeEvidenceCsv(
   store: CaseStore,
@@ -27,7 +55,7 @@ export async function writeEvidenceCsv(
     const p = selectorToSql(inc.evidence, params.length);
     params.push(...p.params);
     parts.push(
-      `SELECT ${idRef}::BIGINT AS incident_id, ${typeRef}::VARCHAR AS incident_type, ${COLUMNS} FROM flows WHERE ${p.sql}`,
+      `SELECT ${idRef}::BIGINT AS incident_id, ${safe(`${typeRef}::VARCHAR`, 'incident_type')}, ${COLUMNS} FROM flows WHERE ${p.sql}`,
     );
   }
   // no incident selected: still a valid CSV with its header
@@ -38,7 +66,7 @@ export async function writeEvidenceCsv(
   const tmp = `${abs}.partial`;
   // COPY target is a path, which DuckDB cannot bind: it is quoted as a literal of our own making.
   await store.run(
-    `COPY (${parts.join(' UNION ALL ')} ORDER BY incident_id, ts, flow_id) TO ${literal(tmp)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ')`,
+    `COPY (${parts.join(' UNION ALL ')} ORDER BY incident_id, ts, flow_id) TO ${literal(tmp)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', FORCE_QUOTE (${TEXT_COLUMNS.join(', ')}))`,
     params,
   );
   fs.renameSync(tmp, abs);

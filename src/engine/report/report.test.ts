@@ -101,7 +101,8 @@ describe('report export', () => {
     const out = tmp.file('evidence.csv');
     const r = await exportReport(store, out, { incidents: [scan.key] });
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^incident_id,incident_type,flow_id,ts,/);
+    // text columns are always quoted (formula-injection escaping, csv.ts), their names too
+    expect(lines[0]).toMatch(/^incident_id,"incident_type",flow_id,ts,/);
     expect(lines.length - 1).toBe(scan.flow_count);
     expect(r.flows).toBe(scan.flow_count);
     expect(lines.slice(1).every((l) => l.startsWith(`${scan.id},`))).toBe(true);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { NETSIFT_VERSION } from '../../shared/version';
 import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
+import { diskFullError, isDiskFull } from './disk-full';
 import { finishPendingIds, importsAwaitingIds } from './flow-ids';
 import { NetsiftError } from './errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
@@ -93,7 +94,7 @@ export class CaseStore {
       await installMacros(conn);
     } catch (e) {
       store.close();
-      throw e;
+      throw isDiskFull(e) ? diskFullError(abs, e, OPEN_OUTCOME) : e;
     }
     return store;
   }
@@ -221,7 +222,11 @@ export class CaseStore {
   }
 }
 
+/** What a full disk at open leaves: nothing changed (DuckDB commits whole transactions only). */
+const OPEN_OUTCOME = 'the case was not changed; free some space and open it again';
+
 function translateOpenError(file: string, e: unknown): Error {
+  if (isDiskFull(e)) return diskFullError(file, e, OPEN_OUTCOME);
   const msg = e instanceof Error ? e.message : String(e);
   if (/lock/i.test(msg)) {
     const pid = /PID (\d+)/.exec(msg)?.[1];

@@ -6,6 +6,7 @@
 import { NetsiftError } from '../../store/errors';
 import { all, literal } from '../../store/sql';
 import { ordinalsToLines } from '../line-map';
+import { quotedRows } from '../quoted-rows';
 import type { FileSample, FormatImporter, LoadContext, LoadResult, MappedField } from '../types';
 import { readerError, rejectReasonsSql } from './seed';
 
@@ -246,6 +247,32 @@ export const csvMappedFormat: FormatImporter = {
     await ctx.conn.run(
       `CREATE TEMP TABLE csv_parsed AS SELECT rowid AS ord, ${reasonSql} AS reason, * FROM csv_raw`,
     );
+    const scan = await ctx.scan;
+    const rejected = await all<{ line: number }>(
+      ctx.conn,
+      'SELECT DISTINCT line FROM csv_reject_errors',
+    );
+    const accepted = (await all<{ n: number }>(ctx.conn, 'SELECT count(*) AS n FROM csv_raw'))[0].n;
+    const blankBefore = scan.blankLineNumbers.filter((n) => n < headerLineNo).length;
+    // one record per physical line unless a quoted value holds a line break (then there are fewer)
+    const oneLineEach =
+      accepted + rejected.length + scan.blankLines + (headerLineNo - blankBefore) === scan.lines;
+    let lineOf: (ordinals: number[]) => Promise<number[]>;
+    if (oneLineEach) {
+      const skipped = [
+        ...Array.from({ length: headerLineNo }, (_, i) => i + 1),
+        ...scan.blankLineNumbers,
+        ...rejected.map((r) => r.line),
+      ];
+      lineOf = async (ordinals: number[]) => ordinalsToLines(ordinals, skipped);
+    } else {
+      lineOf = await multiLineRows(ctx, {
+        headerLineNo,
+        accepted,
+        rejectedRows: rejected.map((r) => r.line),
+        columns,
+      });
+    }
     await ctx.conn.run(
       `INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
          src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
@@ -257,19 +284,8 @@ export const csvMappedFormat: FormatImporter = {
       params,
     );
     await ctx.conn.run(
-      `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('csv_reject_errors', columns.length, {})}`,
+      `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('csv_reject_errors', columns.length, {}, columns)}`,
     );
-    const scan = await ctx.scan;
-    const rejected = await all<{ line: number }>(
-      ctx.conn,
-      'SELECT DISTINCT line FROM csv_reject_errors',
-    );
-    const skipped = [
-      ...Array.from({ length: headerLineNo }, (_, i) => i + 1),
-      ...scan.blankLineNumbers,
-      ...rejected.map((r) => r.line),
-    ];
-    const lineOf = async (ordinals: number[]) => ordinalsToLines(ordinals, skipped);
     // values present but unparseable: rejects with their lines (few rows)
     const failed = await all<{ ord: number; raw: string; reason: string }>(
       ctx.conn,
@@ -287,7 +303,6 @@ export const csvMappedFormat: FormatImporter = {
       });
       app.closeSync();
     }
-    const blankBefore = scan.blankLineNumbers.filter((n) => n < headerLineNo).length;
     const mapping = Object.fromEntries(
       Object.entries(map).map(([f, i]) => [f, columns[i as number]]),
     );
@@ -298,3 +313,74 @@ export const csvMappedFormat: FormatImporter = {
     };
   },
 };
+
+/**
+ * For a file where some quoted value holds a line break: the physical line of every record (from a
+ * pass that follows the quotes, see quoted-rows.ts). DuckDB's reject lines are row numbers then,
+ * and are turned into lines here. A record that spans lines is rejected (naming its first such
+ * column and its lines) and so is each further line it covers, so every data line is still a flow
+ * or a reject. Returns lineOf for the accepted records' ordinals.
+ */
+async function multiLineRows(
+  ctx: LoadContext,
+  a: { headerLineNo: number; accepted: number; rejectedRows: number[]; columns: string[] },
+): Promise<(ordinals: number[]) => Promise<number[]>> {
+  const scan = await ctx.scan;
+  const rows = await quotedRows(ctx.path, ctx.sample.gzip);
+  const rejected = new Set(a.rejectedRows);
+  const blank = new Set(scan.blankLineNumbers);
+  const acceptedRows: number[] = []; // 0-based row index of each accepted record
+  const continuation: { line: number; first: number }[] = [];
+  for (let r = a.headerLineNo; r < rows.start.length; r++) {
+    const first = rows.start[r];
+    for (let l = first + 1; l < first + rows.span[r]; l++)
+      if (!blank.has(l)) continuation.push({ line: l, first });
+    if (rejected.has(r + 1) || (rows.span[r] === 1 && blank.has(first))) continue;
+    acceptedRows.push(r);
+  }
+  if (acceptedRows.length !== a.accepted)
+    throw new NetsiftError(
+      `${ctx.path}: a quoted value holds a line break, and its records could not be matched to the ` +
+        `file's lines (${acceptedRows.length} found, DuckDB read ${a.accepted}); nothing imported`,
+      'input',
+    );
+  const conn = ctx.conn;
+  // DuckDB's reject lines are row numbers: make them lines
+  await conn.run('CREATE TEMP TABLE csv_row_lines (row BIGINT, line BIGINT)');
+  let app = await conn.createAppender('csv_row_lines', 'main', 'temp');
+  for (const row of rejected) {
+    app.appendBigInt(BigInt(row));
+    app.appendBigInt(BigInt(rows.start[row - 1] ?? row));
+    app.endRow();
+  }
+  app.closeSync();
+  await conn.run(
+    'UPDATE csv_reject_errors SET line = m.line FROM csv_row_lines m WHERE csv_reject_errors.line = m.row',
+  );
+  // accepted records that span lines: rejected, naming the first column with a line break
+  await conn.run('CREATE TEMP TABLE csv_multi (ord BIGINT, first BIGINT, last BIGINT)');
+  app = await conn.createAppender('csv_multi', 'main', 'temp');
+  acceptedRows.forEach((r, ord) => {
+    if (rows.span[r] === 1) return;
+    app.appendBigInt(BigInt(ord));
+    app.appendBigInt(BigInt(rows.start[r]));
+    app.appendBigInt(BigInt(rows.start[r] + rows.span[r] - 1));
+    app.endRow();
+  });
+  app.closeSync();
+  const which = `CASE ${a.columns.map((c, i) => `WHEN contains(c${i}, chr(10)) THEN ${literal(c)}`).join(' ')} ELSE 'a field' END`;
+  await conn.run(
+    `UPDATE csv_parsed SET reason = ${which} || ': a quoted value spans lines ' || m.first || '-' || m.last ||
+       ' (a line break inside quotes)'
+     FROM csv_multi m WHERE csv_parsed.ord = m.ord`,
+  );
+  app = await conn.createAppender('stage_rejects', 'main', 'temp');
+  for (const c of continuation) {
+    app.appendBigInt(BigInt(c.line));
+    app.appendVarchar('');
+    app.appendVarchar(`continues the quoted value of line ${c.first}`);
+    app.endRow();
+  }
+  app.closeSync();
+  return async (ordinals) => ordinals.map((k) => rows.start[acceptedRows[k]]);
+}

@@ -50,7 +50,12 @@ export function rejectReasonsSql(
   errTable: string,
   expected: number,
   expect: Record<string, string>,
+  /** The reader's column names (csv-mapped reads c0, c1, ...) to the file's own names. */
+  columnNames?: string[],
 ): string {
+  const names = columnNames
+    ? `CASE column_name ${columnNames.map((n, i) => `WHEN 'c${i}' THEN ${literal(n)}`).join(' ')} ELSE coalesce(column_name, 'a value') END`
+    : "coalesce(column_name, 'a value')";
   const cast = Object.entries(expect)
     .map(([col, text]) => `WHEN '${col}' THEN ' ${text}'`)
     .join(' ');
@@ -69,6 +74,7 @@ FROM (
       WHEN 'MISSING COLUMNS' THEN 'expected ${expected} fields, found ' ||
         min(TRY_CAST(regexp_extract(error_message, 'Found: (\\d+)', 1) AS INTEGER)) OVER (PARTITION BY line)
       WHEN 'TOO MANY COLUMNS' THEN 'more than ${expected} fields'
+      WHEN 'UNQUOTED VALUE' THEN ${names} || ': a quote is never closed, or stray quotes in a value'
       ELSE lower(error_type) || ': ' || error_message
     END AS msg
   FROM ${errTable}
@@ -127,6 +133,8 @@ function seedRead(ctx: LoadContext): DirectRead {
     explain: (e) => readerError(ctx.path, e, ctx.sample),
     // ports USMALLINT, bytes UBIGINT, no packet counts; STATE_SQL yields netsift's states or NULL
     typed: { ports: true, counts: true, states: true },
+    unsignedCounts: true,
+    names: { src_bytes: 'src_tx', dst_bytes: 'dst_tx' },
     async finish(): Promise<LoadResult> {
       await ctx.conn.run(
         `INSERT INTO stage_rejects (line, raw, reason) ${rejectReasonsSql('seed_reject_errors', 9, EXPECT)}`,

@@ -148,6 +148,20 @@ export const pcapFormat: FormatImporter = {
     } finally {
       app.closeSync();
     }
-    return { dataLines: res.flows, details: res.details };
+    const tail = res.details.truncatedLastPacketBytes as number;
+    const packets = res.details.packets as number;
+    return {
+      dataLines: res.flows,
+      details: tail ? { ...res.details, truncatedAtByte: ctx.size - tail } : res.details,
+      binary: true,
+      // the usual end of a capture copied or written while it was still running, or cut short
+      ...(tail
+        ? {
+            warnings: [
+              `truncated at byte ${ctx.size - tail} of ${ctx.size}, ${packets} packets read; the last packet is incomplete`,
+            ],
+          }
+        : {}),
+    };
   },
 };
