@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze';
 import { detectCommand } from './detect';
 import { evalCommand } from './eval';
 import { feedsCommand } from './feeds';
+import { followCommand } from './follow';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { reportCommand } from './report';
@@ -22,3 +23,4 @@ export const COMMANDS: Command[] = [
   allowCommand,
   feedsCommand,
   serveCommand,];
+COMMANDS.push(followCommand); // issue 20: live sources (NetFlow/IPFIX listener)

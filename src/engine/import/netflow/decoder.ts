@@ -151,12 +151,9 @@ export class NetflowDecoder {
       const note = s.announce(announced, NaN);
       if (note) res.events.push(note);
     }
-    if (s.expectedSeq !== null && seq !== s.expectedSeq) {
-      s.stats.sequenceGaps++;
-      const missing = (seq - s.expectedSeq) >>> 0;
-      if (missing < 2 ** 31) s.stats.missingRecords += missing;
-    }
-    s.expectedSeq = (seq + count) >>> 0;
+    s.sequence.check(seq, count, count, true);
+    s.stats.sequenceGaps = s.sequence.gaps;
+    s.stats.missingRecords = s.sequence.missing;
     const rate = s.sampling ?? this.fallback;
     if (!s.sampling) s.stats.flowsBeforeSampling += count;
     const r = rate?.rate ?? 1;
@@ -258,6 +255,7 @@ export class NetflowDecoder {
     };
     const flowsBefore = res.flows.length;
     let records = 0; // data + options data records (IPFIX sequence numbers count them)
+    let flowRejects = 0; // flow data records rejected (they count as sent)
     let countable = true;
     const setReject = (set: { id: number; start: number; end: number }, why: string) => {
       res.rejects.push({
@@ -323,8 +321,10 @@ export class NetflowDecoder {
           });
           s.stats.rejects++;
         };
-        if (!v) recordReject(`not read: ${t.problem}`);
-        else if (t.options) {
+        if (!v) {
+          recordReject(`not read: ${t.problem}`);
+          if (!t.options) flowRejects++;
+        } else if (t.options) {
           s.stats.optionsRecords++;
           if (Number.isFinite(v.systemInitMs)) s.initTimeMs = v.systemInitMs;
           const sampling = samplingOf(v, `options record (template ${t.id})`);
@@ -334,8 +334,10 @@ export class NetflowDecoder {
           }
         } else {
           const f = buildFlow(v, ctx);
-          if (typeof f === 'string') recordReject(f);
-          else res.flows.push(f);
+          if (typeof f === 'string') {
+            recordReject(f);
+            flowRejects++;
+          } else res.flows.push(f);
         }
         p = next;
       }
@@ -348,26 +350,8 @@ export class NetflowDecoder {
     }
     s.stats.flows += res.flows.length - flowsBefore;
 
-    // Sequence numbers: IPFIX counts data records before this message; v9 (RFC 3954) counts
-    // export packets, but some exporters (softflowd) count records: either step is in order.
-    if (ipfix) {
-      if (s.expectedSeq !== null && seq !== s.expectedSeq) {
-        s.stats.sequenceGaps++;
-        const missing = (seq - s.expectedSeq) >>> 0;
-        if (missing < 2 ** 31) s.stats.missingRecords += missing;
-      }
-      s.expectedSeq = countable ? (seq + records) >>> 0 : null;
-    } else {
-      const prev = s.prevSeq;
-      if (
-        prev !== null &&
-        seq !== (prev + 1) >>> 0 &&
-        seq !== (prev + s.prevRecords) >>> 0 &&
-        seq !== prev
-      )
-        s.stats.sequenceGaps++;
-      s.prevSeq = seq;
-      s.prevRecords = buf.readUInt16BE(2);
-    }
+    s.sequence.check(seq, records, res.flows.length - flowsBefore + flowRejects, countable);
+    s.stats.sequenceGaps = s.sequence.gaps;
+    s.stats.missingRecords = s.sequence.missing;
   }
 }

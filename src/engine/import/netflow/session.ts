@@ -3,6 +3,7 @@
 // Holds its templates, the sampling it announced, its system init time (IPFIX uptime-based
 // times) and its sequence numbers, and counts what it sent.
 import { describeSampling, sameSampling } from './sampling';
+import { SequenceTracker } from './sequence';
 import type { Template } from './template';
 import type { NetflowVersion, Peer, SamplingInfo, SessionStats } from './types';
 
@@ -18,11 +19,7 @@ export class Session {
   readonly samplers = new Map<number, SamplingInfo>();
   /** IPFIX systemInitTimeMilliseconds from an options record (uptime-based flow times) */
   initTimeMs = NaN;
-  /** v5, IPFIX: the sequence number the next datagram should carry; null: unknown */
-  expectedSeq: number | null = null;
-  /** v9: the previous datagram's sequence number and record count */
-  prevSeq: number | null = null;
-  prevRecords = 0;
+  readonly sequence: SequenceTracker;
 
   constructor(
     readonly key: string,
@@ -31,6 +28,7 @@ export class Session {
     domain: number,
     now: number,
   ) {
+    this.sequence = new SequenceTracker(version);
     this.stats = {
       key,
       exporter: peer.address.includes(':')
