@@ -8,6 +8,14 @@ import type { ImportRecord, RejectRecord } from '../../shared/model';
 const n = (x: number) => x.toLocaleString('en-US');
 const plural = (x: number, one: string, many = `${one}s`) => `${n(x)} ${x === 1 ? one : many}`;
 
+/** What sequence numbers say was lost: records, or datagrams where the exporter numbers those. */
+function missingText(x: { missingRecords: number; missingDatagrams: number }): string {
+  const parts = [];
+  if (x.missingRecords || !x.missingDatagrams) parts.push(plural(x.missingRecords, 'record'));
+  if (x.missingDatagrams) parts.push(plural(x.missingDatagrams, 'datagram'));
+  return parts.join(' and ');
+}
+
 /** Everything lost or refused on the way in, for the progress line and the summary. */
 function losses(s: ListenerStats): string {
   const parts = [
@@ -15,10 +23,8 @@ function losses(s: ListenerStats): string {
     `${n(s.kernelDrops ?? 0)} dropped by the kernel${s.kernelDrops === null ? ' (not known here)' : ''}`,
   ];
   if (s.refused) parts.push(`${n(s.refused)} refused (not an --exporter)`);
-  if (s.missingRecords || s.sequenceGaps)
-    parts.push(
-      `${n(s.missingRecords)} records missing by sequence numbers (${plural(s.sequenceGaps, 'gap')})`,
-    );
+  if (s.sequenceGaps)
+    parts.push(`by sequence numbers ${missingText(s)} missing (${plural(s.sequenceGaps, 'gap')})`);
   if (s.droppedFlows) parts.push(`${n(s.droppedFlows)} records dropped (case too slow)`);
   return parts.join(', ');
 }
@@ -46,7 +52,7 @@ function exporterLine(x: SessionStats): string[] {
       (x.templatesChanged ? ` (${n(x.templatesChanged)} changed)` : '') +
       (x.templatesWithdrawn ? ` (${n(x.templatesWithdrawn)} withdrawn)` : '') +
       (x.sequenceGaps
-        ? `, ${plural(x.sequenceGaps, 'sequence gap')}${x.missingRecords ? ` (${n(x.missingRecords)} records missing)` : ''}`
+        ? `, ${plural(x.sequenceGaps, 'sequence gap')} (${missingText(x)} missing)`
         : ''),
     `    sampling: ${describeSampling(x.sampling)}`,
   ];

@@ -52,6 +52,7 @@ export interface ListenerStats {
   exporters: number;
   sequenceGaps: number;
   missingRecords: number;
+  missingDatagrams: number;
   /** datagrams the kernel dropped (receive buffer full); null where not known */
   kernelDrops: number | null;
   /** flows and rejects dropped because the case could not take them in time */
@@ -191,6 +192,7 @@ export class NetflowListener {
       exporters: sessions.length,
       sequenceGaps: sessions.reduce((a, s) => a + s.sequenceGaps, 0),
       missingRecords: sessions.reduce((a, s) => a + s.missingRecords, 0),
+      missingDatagrams: sessions.reduce((a, s) => a + s.missingDatagrams, 0),
       kernelDrops: k ? k.drops : null,
       droppedFlows: this.counts.droppedFlows,
       queued: this.pendingRows.length + this.pendingRejects.length,
@@ -324,6 +326,7 @@ export class NetflowListener {
       droppedFlows: s.droppedFlows,
       sequenceGaps: s.sequenceGaps,
       missingRecords: s.missingRecords,
+      missingDatagrams: s.missingDatagrams,
       templates: s.templates,
       ...(this.opts.defaultSampling ? { defaultSampling: this.opts.defaultSampling } : {}),
       exporters: this.decoder.sessionStats().map((x) => ({

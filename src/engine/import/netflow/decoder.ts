@@ -154,6 +154,7 @@ export class NetflowDecoder {
     s.sequence.check(seq, count, count, true);
     s.stats.sequenceGaps = s.sequence.gaps;
     s.stats.missingRecords = s.sequence.missing;
+    s.stats.missingDatagrams = s.sequence.missingDatagrams;
     const rate = s.sampling ?? this.fallback;
     if (!s.sampling) s.stats.flowsBeforeSampling += count;
     const r = rate?.rate ?? 1;
@@ -353,5 +354,6 @@ export class NetflowDecoder {
     s.sequence.check(seq, records, res.flows.length - flowsBefore + flowRejects, countable);
     s.stats.sequenceGaps = s.sequence.gaps;
     s.stats.missingRecords = s.sequence.missing;
+    s.stats.missingDatagrams = s.sequence.missingDatagrams;
   }
 }

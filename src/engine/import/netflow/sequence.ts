@@ -21,6 +21,8 @@ export class SequenceTracker {
   gaps = 0;
   /** records the numbering says were sent and never arrived (not known for packet numbering) */
   missing = 0;
+  /** datagrams the numbering says never arrived (packet numbering: NetFlow v9 as RFC 3954 says) */
+  missingDatagrams = 0;
 
   constructor(version: 5 | 9 | 10) {
     this.modes =
@@ -60,9 +62,9 @@ export class SequenceTracker {
     }
     this.gaps++;
     const m = known[0];
-    if (m !== 'packets') {
-      const missing = (seq - expected(m)!) >>> 0;
-      if (missing < 2 ** 31) this.missing += missing;
-    }
+    const missing = (seq - expected(m)!) >>> 0;
+    if (missing >= 2 ** 31) return; // the number went back: a restart or reordering, nothing known lost
+    if (m === 'packets') this.missingDatagrams += missing;
+    else this.missing += missing;
   }
 }

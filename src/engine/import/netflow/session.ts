@@ -45,6 +45,7 @@ export class Session {
       templatesWithdrawn: 0,
       sequenceGaps: 0,
       missingRecords: 0,
+      missingDatagrams: 0,
       sampling: null,
       flowsBeforeSampling: 0,
       flowsTimedByHeader: 0,

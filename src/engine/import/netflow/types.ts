@@ -64,8 +64,10 @@ export interface SessionStats {
   templatesWithdrawn: number;
   /** datagrams whose sequence number was not the one expected (loss, reordering or restart) */
   sequenceGaps: number;
-  /** records the sequence numbers say were sent but never arrived (v5, IPFIX; not v9) */
+  /** records the sequence numbers say were sent but never arrived (v5, IPFIX, v9 numbering records) */
   missingRecords: number;
+  /** datagrams the sequence numbers say never arrived (v9 numbering export packets) */
+  missingDatagrams: number;
   /** the sampling rate in force and where it came from (null: none announced, counters as sent) */
   sampling: SamplingInfo | null;
   /** flows decoded before any sampling rate was known (kept at the exporter's counts) */
