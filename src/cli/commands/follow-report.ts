@@ -55,8 +55,10 @@ function exporterLine(x: SessionStats): string[] {
         ? `, ${plural(x.sequenceGaps, 'sequence gap')} (${missingText(x)} missing)`
         : ''),
     `    sampling: ${describeSampling(x.sampling)}`,
+    ...x.samplers.map((m) => `    sampler ${m.id}: ${describeSampling(m)}`),
   ];
-  if (x.sampling && x.sampling.rate !== 1 && x.flowsBeforeSampling)
+  const sampled = [x.sampling, ...x.samplers].some((m) => m && m.rate !== 1);
+  if (sampled && x.flowsBeforeSampling)
     lines.push(
       `    ${n(x.flowsBeforeSampling)} flows arrived before the exporter announced its sampling and are stored at the counts it sent`,
     );

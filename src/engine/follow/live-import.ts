@@ -141,7 +141,12 @@ export class LiveImport {
     if (rows.length) {
       const app = await c.createAppender('live_stage', 'main', 'temp');
       try {
-        for (const r of rows) appendRow(app, r);
+        // appending is synchronous: yield now and then so a source on this event loop (the
+        // listener's socket) keeps being read while a large batch goes in
+        for (let i = 0; i < rows.length; i++) {
+          appendRow(app, rows[i]);
+          if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+        }
         app.flushSync();
       } finally {
         app.closeSync();
@@ -161,17 +166,22 @@ export class LiveImport {
         app.closeSync();
       }
     }
-    // the pipeline's checks; the source numbered the addresses from their bytes, so none is bad
+    // the pipeline's checks (the source numbered the addresses from their bytes: none is bad);
+    // the raw text is rebuilt only for failing rows, as the pipeline does
     await c.run(`CREATE OR REPLACE TEMP TABLE live_bad AS
-      SELECT * FROM (SELECT s.rowid AS ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw,
-        ${reasonSql(() => null)} AS reason FROM live_stage s)
-      WHERE reason IS NOT NULL`);
+      SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason
+      FROM (SELECT * FROM (SELECT s.rowid AS ord, ${reasonSql(() => null)} AS reason FROM live_stage s)
+            WHERE reason IS NOT NULL) b
+      JOIN live_stage s ON s.rowid = b.ord`);
     const span = (await one<{ bad: number; first: string | null; last: string | null }>(
       c,
       `SELECT (SELECT count(*) FROM live_bad) AS bad, min(ts) AS first, max(ts) AS last
        FROM live_stage WHERE rowid NOT IN (SELECT ord FROM live_bad)`,
     ))!;
     const good = rows.length - span.bad;
+    // dense ids in arrival order: the stage rowid when every row is good, else numbered survivors
+    const idExpr = span.bad === 0 ? 's.rowid + 1' : 'row_number() OVER (ORDER BY s.rowid)';
+    const keep = span.bad === 0 ? '' : 'WHERE s.rowid NOT IN (SELECT ord FROM live_bad)';
     const rejected = rejects.length + span.bad;
 
     await c.run('BEGIN TRANSACTION');
@@ -187,10 +197,10 @@ export class LiveImport {
       const ins = await c.run(
         `INSERT INTO flows (id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
            src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num)
-         SELECT $1::BIGINT + row_number() OVER (ORDER BY s.rowid), $2, s.ts, s.ts_end, s.proto, s.state,
+         SELECT $1::BIGINT + ${idExpr}, $2, s.ts, s.ts_end, s.proto, s.state,
            nullif(s.state_raw, s.state), s.src_ip, s.src_port::INTEGER, s.dst_ip, s.dst_port::INTEGER,
            coalesce(s.src_bytes, 0), coalesce(s.dst_bytes, 0), s.src_pkts, s.dst_pkts, s.label, s.src_num, s.dst_num
-         FROM live_stage s WHERE s.rowid NOT IN (SELECT ord FROM live_bad)`,
+         FROM live_stage s ${keep}`,
         [ids.base, importId],
       );
       if (ins.rowsChanged !== good)

@@ -368,6 +368,42 @@ describe('IPFIX', () => {
     expect(padded.rejects).toEqual([]);
   });
 
+  it('rejects data of a template whose records have no bytes (all fields of length 0)', () => {
+    const d = new NetflowDecoder();
+    const r = d.decode(
+      ipfixPacket({
+        sets: [
+          set(
+            2,
+            templateRecord(256, [
+              [8, 0],
+              [12, 0],
+            ]),
+          ),
+          set(256, Buffer.alloc(8, 1)),
+        ],
+      }),
+      from,
+      NOW,
+    );
+    expect(r.events[0]).toMatch(
+      /template 256 learnt, 2 fields \(its records cannot be read: sourceIPv4Address \(8\) is 0 bytes long/,
+    );
+    expect(r.rejects.map((x) => x.reason)).toEqual([
+      expect.stringMatching(/template 256 cannot be read .*; 8 bytes skipped/),
+    ]);
+    const zero = d.decode(
+      ipfixPacket({
+        sets: [set(2, templateRecord(257, [[500, 0]])), set(257, Buffer.alloc(4, 1))],
+      }),
+      from,
+      NOW,
+    );
+    expect(zero.rejects.map((x) => x.reason)).toEqual([
+      expect.stringMatching(/template 257 cannot be read \(its records have no bytes\)/),
+    ]);
+  });
+
   it('rejects template sets that overrun or use reserved ids, keeping what came before', () => {
     const d = new NetflowDecoder();
     const overrun = Buffer.concat([

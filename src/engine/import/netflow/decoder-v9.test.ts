@@ -170,7 +170,20 @@ describe('NetFlow v9', () => {
     expect(r.events).toContain(
       '192.0.2.7:2000 NetFlow v9 source id 0: sampler 5: random 1 in 10, counts x10 (options record (template 300))',
     );
-    expect(d.sessionStats()[0]).toMatchObject({ optionsRecords: 2, flows: 3 });
+    expect(d.sessionStats()[0]).toMatchObject({
+      optionsRecords: 2,
+      flows: 3,
+      sampling: null,
+      samplers: [
+        { id: 5, rate: 10, algorithm: 'random 1 in 10', source: 'options record (template 300)' },
+        {
+          id: 6,
+          rate: 100,
+          algorithm: 'deterministic 1 in 100',
+          source: 'options record (template 300)',
+        },
+      ],
+    });
   });
 
   it('applies an options record without sampler id to every flow of the exporter', () => {

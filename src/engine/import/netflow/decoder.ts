@@ -55,7 +55,10 @@ export class NetflowDecoder {
 
   /** Counters per exporter session, oldest first. */
   sessionStats(): SessionStats[] {
-    return [...this.sessions.values()].map((s) => ({ ...s.stats }));
+    return [...this.sessions.values()].map((s) => ({
+      ...s.stats,
+      samplers: [...s.stats.samplers],
+    }));
   }
 
   /** Templates known now, over all sessions. */
@@ -294,6 +297,15 @@ export class NetflowDecoder {
         setReject(
           set,
           `template ${set.id} is not known (not received from this exporter yet, or withdrawn); ${set.end - body} bytes skipped`,
+        );
+        countable = false;
+        continue;
+      }
+      if (t.minLength === 0) {
+        // records of no bytes cannot be told apart (nor counted): the set is one reject
+        setReject(
+          set,
+          `template ${t.id} cannot be read (${t.problem}); ${set.end - body} bytes skipped`,
         );
         countable = false;
         continue;

@@ -47,6 +47,7 @@ export class Session {
       missingRecords: 0,
       missingDatagrams: 0,
       sampling: null,
+      samplers: [],
       flowsBeforeSampling: 0,
       flowsTimedByHeader: 0,
       firstSeen: now,
@@ -102,7 +103,7 @@ export class Session {
     if (Number.isFinite(samplerId)) {
       const prev = this.samplers.get(samplerId) ?? null;
       this.samplers.set(samplerId, s);
-      this.stats.sampling ??= s;
+      this.stats.samplers = [...this.samplers].map(([id, x]) => ({ id, ...x }));
       return sameSampling(prev, s)
         ? null
         : `${this.label}: sampler ${samplerId}: ${describeSampling(s)}`;

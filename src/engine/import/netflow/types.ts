@@ -70,6 +70,8 @@ export interface SessionStats {
   missingDatagrams: number;
   /** the sampling rate in force and where it came from (null: none announced, counters as sent) */
   sampling: SamplingInfo | null;
+  /** rates announced per sampler (selector) id, for records that name their sampler */
+  samplers: (SamplingInfo & { id: number })[];
   /** flows decoded before any sampling rate was known (kept at the exporter's counts) */
   flowsBeforeSampling: number;
   /** flows whose start time came from the export header (the record carried none usable) */
