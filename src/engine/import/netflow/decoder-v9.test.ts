@@ -304,4 +304,18 @@ describe('NetFlow v9', () => {
       expect.stringMatching(/set at byte \d+ \(id 7\): set id 7 is reserved/),
     ]);
   });
+
+  it('bounds what an exporter (or many spoofed ones) can make it keep', () => {
+    const d = new NetflowDecoder({ maxSessions: 1 });
+    const many = Array.from({ length: 1030 }, (_, i) => templateRecord(256 + i, FIELDS));
+    const r = d.decode(v9Packet({ sets: [set(0, Buffer.concat(many))] }), from, NOW);
+    expect(d.templateCount()).toBe(1024);
+    expect(r.events.filter((e) => /ignored \(over 1024 templates\)/.test(e))).toHaveLength(6);
+    const other = d.decode(
+      v9Packet({ sets: [template()] }),
+      { address: '192.0.2.8', port: 2000 },
+      NOW,
+    );
+    expect(other.rejects[0].reason).toMatch(/too many exporter sessions; datagram not decoded/);
+  });
 });

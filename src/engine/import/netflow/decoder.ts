@@ -28,7 +28,7 @@ import { hex, ipv4Num, ipv4Text } from './wire';
 export interface DecoderOptions {
   /** Rate for exporters that announce none (like nfcapd -s); default: counts as sent. */
   defaultSampling?: number;
-  /** Sessions kept at most (exporter address, port, version, domain); default 10,000. */
+  /** Sessions kept at most (exporter address, port, version, domain); default 1,000. */
   maxSessions?: number;
 }
 
@@ -50,7 +50,7 @@ export class NetflowDecoder {
     const r = opts.defaultSampling;
     this.fallback =
       r && r > 1 ? { rate: r, algorithm: `assumed 1 in ${r}`, source: '--sampling' } : null;
-    this.maxSessions = opts.maxSessions ?? 10_000;
+    this.maxSessions = opts.maxSessions ?? 1000;
   }
 
   /** Counters per exporter session, oldest first. */

@@ -8,7 +8,7 @@ import type { Template } from './template';
 import type { NetflowVersion, Peer, SamplingInfo, SessionStats } from './types';
 
 /** A hostile or broken exporter must not grow memory without bound. */
-export const MAX_TEMPLATES_PER_SESSION = 4096;
+export const MAX_TEMPLATES_PER_SESSION = 1024;
 
 export class Session {
   readonly stats: SessionStats;
