@@ -5,6 +5,7 @@ import { analyzeCommand } from './analyze';
 import { detectCommand } from './detect';
 import { evalCommand } from './eval';
 import { feedsCommand } from './feeds';
+import { followCommand } from './follow';
 import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { packetsCommand } from './packets';
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   serveCommand,
   packetsCommand,
   contextCommand,
+  followCommand,
 ];
