@@ -2,16 +2,12 @@
 // event stream (SSE) for job progress, and uploads. Bound to 127.0.0.1 only; every request must
 // carry the random token (header X-Netsift-Token, ?token=, or the cookie set when the page loads).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ApiErrorBody, ServerEvent } from '../../shared/api';
 import { isApiMethod } from '../../shared/api';
 import { NetsiftError } from '../../engine/store/errors';
 import type { NetsiftService } from '../../engine/service/netsift-service';
-import { homeDir } from '../../engine/service/home';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 
@@ -55,15 +51,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden host');
       return;
     }
-    const given = String(req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '');
+    const given = String(
+      req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '',
+    );
     if (!sameToken(given, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
+      res
+        .writeHead(401, { 'content-type': 'text/plain' })
+        .end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
       return;
     }
     if (url.pathname === '/api/rpc' && req.method === 'POST') return rpc(req, res);
     if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
     if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res, url);
-    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET') return sendExport(url, res);
+    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET')
+      return sendExport(url, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -82,7 +83,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       throw new NetsiftError('request body is not JSON', 'usage');
     }
-    if (!isApiMethod(msg.method)) throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
+    if (!isApiMethod(msg.method))
+      throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
     const args = Array.isArray(msg.args) ? msg.args : [];
     const fn = opts.service[msg.method] as (...a: unknown[]) => Promise<unknown>;
     const started = performance.now();
@@ -107,22 +109,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
-  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.-]+/g, '_');
-    if (!name || name.startsWith('.')) throw new NetsiftError('upload needs ?name=<file name>', 'usage');
-    const max = opts.maxUpload ?? 8 * 1024 ** 3;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max) throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
-    const dir = fs.mkdtempSync(path.join(homeDir('uploads'), 'u-'));
-    const file = path.join(dir, name);
-    let seen = 0;
-    req.on('data', (c: Buffer) => {
-      seen += c.length;
-      if (seen > max) req.destroy(new Error('upload too large'));
-    });
-    await pipeline(req, fs.createWriteStream(file));
-    const job = await opts.service.importFiles([file]);
-    sendJson(res, 200, { ok: true, result: job });
+  // An upload is stored, not imported: the page then imports it (with others, into a new case or,
+  // when the analyst chose so, the open one) by its id. A failed or aborted transfer keeps nothing.
+  async function upload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    const declared =
+      req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
+    const info = await opts.service
+      .uploadStore()
+      .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
+    sendJson(res, 200, { ok: true, result: info });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -177,7 +176,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(text);
 }
 
 function sendError(res: http.ServerResponse, e: unknown): void {
@@ -190,6 +191,9 @@ function sendError(res: http.ServerResponse, e: unknown): void {
       ? { message: e.message, code: e.code }
       : { message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' };
   // FilterError carries where the bad token is; pass it through for the filter bar
-  const extra = e && typeof e === 'object' && 'offset' in e ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length } : {};
+  const extra =
+    e && typeof e === 'object' && 'offset' in e
+      ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length }
+      : {};
   sendJson(res, err.code === 'internal' ? 500 : 400, { ok: false, error: { ...err, ...extra } });
 }

@@ -9,7 +9,7 @@ import type { EngineOps } from './engine-ops';
 export function defaultOps(): EngineOps {
   const feeds = new FeedService(netsiftHome());
   return {
-    importFiles: (store, paths) => importFiles(store, paths),
+    importFiles: (store, paths, opts) => importFiles(store, paths, opts ?? {}),
     runDetection: (store, opts) => runDetection(store, opts),
     feeds: {
       list: () => feeds.list(),

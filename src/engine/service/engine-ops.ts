@@ -4,8 +4,15 @@ import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
 import type { Job } from '../jobs/job';
 import type { CaseStore } from '../store/case-store';
 
+/** What the service passes on to the import pipeline (src/engine/import/pipeline.ts). */
+export interface ImportOpts {
+  tz?: string;
+  format?: string;
+}
+
 export interface EngineOps {
-  importFiles(store: CaseStore, paths: string[]): Job<unknown>;
+  /** Imports the files; the job's result is an ImportSummary (src/shared/model.ts). */
+  importFiles(store: CaseStore, paths: string[], opts?: ImportOpts): Job<unknown>;
   /** Null when detection should not run after an import. */
   runDetection(store: CaseStore, opts?: { only?: string[] }): Job<unknown> | null;
   feeds: FeedOps | null;
