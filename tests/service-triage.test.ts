@@ -22,18 +22,11 @@ describe('service: triage, allow rules, export, save as', () => {
 
   beforeAll(async () => {
     process.env.NETSIFT_HOME = tmp.file('home');
-    svc = new NetsiftService({
-      ops: defaultOps(),
-      resourcesDir: tmp.file('no-resources'),
-      threads: 1,
-    });
+    svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
     svc.grant(tmp.dir); // as `serve --grant` would: the test's files and the copies it saves
     const file = tmp.file('capture.csv');
     writeCapture(file);
-    const job = await svc.importFiles({
-      sources: [{ path: file }],
-      target: { kind: 'new', name: 'case' },
-    });
+    const job = await svc.importFiles({ sources: [{ path: file }], target: { kind: 'new', name: 'case' } });
     expect((await waitJob(svc, job.id)).status).toBe('done');
     server = await startServer({ service: svc, rendererDir: tmp.file('no-renderer') });
   });
@@ -53,14 +46,8 @@ describe('service: triage, allow rules, export, save as', () => {
     await svc.updateTriage(scanKey, { status: 'confirmed', notes: 'lab **nmap**' });
     const t = await svc.updateTriage(scanKey, { addTags: ['lab'] });
     expect(t).toMatchObject({ status: 'confirmed', notes: 'lab **nmap**', tags: ['lab'] });
-    expect((await svc.auditTrail(scanKey)).map((a) => a.field)).toEqual([
-      'status',
-      'notes',
-      'tags',
-    ]);
-    await expect(svc.updateTriage(scanKey, { status: 'done' as never })).rejects.toThrow(
-      /unknown status/,
-    );
+    expect((await svc.auditTrail(scanKey)).map((a) => a.field)).toEqual(['status', 'notes', 'tags']);
+    await expect(svc.updateTriage(scanKey, { status: 'done' as never })).rejects.toThrow(/unknown status/);
   });
 
   it('exports each format under NETSIFT_HOME/exports; the server hands it out with the token only', async () => {
@@ -74,12 +61,8 @@ describe('service: triage, allow rules, export, save as', () => {
     const scan = (await svc.incidents()).find((i) => i.key === scanKey)!;
     expect(csv.flows).toBe(scan.flow_count);
     const json = await svc.exportReport({ format: 'json' });
-    expect(JSON.parse(fs.readFileSync(json.path, 'utf8')).incidents.length).toBe(
-      (await svc.incidents()).length,
-    );
-    await expect(svc.exportReport({ format: 'docx' as never })).rejects.toThrow(
-      /unknown report format/,
-    );
+    expect(JSON.parse(fs.readFileSync(json.path, 'utf8')).incidents.length).toBe((await svc.incidents()).length);
+    await expect(svc.exportReport({ format: 'docx' as never })).rejects.toThrow(/unknown report format/);
 
     const base = `http://127.0.0.1:${server.port}/api/exports/`;
     const ok = await fetch(`${base}${encodeURIComponent(html.fileName)}?token=${server.token}`);
@@ -95,34 +78,16 @@ describe('service: triage, allow rules, export, save as', () => {
 
   it('an allow rule suppresses the scanner at the next detection run, and nothing more', async () => {
     const before = await svc.incidents();
-    const added = await svc.addAllowRule({
-      kind: 'host',
-      ip: SCANNER,
-      ip2: null,
-      cidr: null,
-      port: null,
-      reason: ' lab scanner ',
-    });
+    const added = await svc.addAllowRule({ kind: 'host', ip: SCANNER, ip2: null, cidr: null, port: null, reason: ' lab scanner ' });
     expect(added.rule).toMatchObject({ kind: 'host', ip: SCANNER, reason: 'lab scanner' });
     expect(added.rules).toHaveLength(1);
     expect(added.hint).toMatch(/re-run detection/);
-    await expect(
-      svc.addAllowRule({
-        kind: 'host',
-        ip: 'not-an-ip',
-        ip2: null,
-        cidr: null,
-        port: null,
-        reason: '',
-      }),
-    ).rejects.toThrow(/not an IP/);
+    await expect(svc.addAllowRule({ kind: 'host', ip: 'not-an-ip', ip2: null, cidr: null, port: null, reason: '' })).rejects.toThrow(/not an IP/);
     const r = await svc.rerunDetection();
     expect(r.suppressed).toBeGreaterThan(0);
     const after = await svc.incidents();
     expect(after.some((i) => i.attacker === SCANNER || i.victims.includes(SCANNER))).toBe(false);
-    expect(after.length).toBe(
-      before.filter((i) => i.attacker !== SCANNER && !i.victims.includes(SCANNER)).length,
-    );
+    expect(after.length).toBe(before.filter((i) => i.attacker !== SCANNER && !i.victims.includes(SCANNER)).length);
     expect(r.incidents).toBe(after.length);
     // the job is visible like any other, and triage of the silenced incident stays in the case
     expect((await svc.jobs()).some((j) => j.kind === 'detect' && j.status === 'done')).toBe(true);
@@ -135,29 +100,16 @@ describe('service: triage, allow rules, export, save as', () => {
 
   it('saves the case as a copy and continues there, with triage, rules and view state', async () => {
     const original = (await svc.caseInfo())!.path;
-    await svc.addAllowRule({
-      kind: 'network',
-      ip: null,
-      ip2: null,
-      cidr: '192.0.2.0/24',
-      port: null,
-      reason: 'docs',
-    });
+    await svc.addAllowRule({ kind: 'network', ip: null, ip2: null, cidr: '192.0.2.0/24', port: null, reason: 'docs' });
     await svc.saveUiState({ selectedIncidentKey: scanKey, tab: 'triage', filter: 'dst port 443' });
     await expect(svc.saveCaseAs(original)).rejects.toThrow(/that is the open case/);
-    await expect(svc.saveCaseAs(tmp.file('missing-dir/x.duckdb'))).rejects.toThrow(
-      /does not exist/,
-    );
+    await expect(svc.saveCaseAs(tmp.file('missing-dir/x.duckdb'))).rejects.toThrow(/does not exist/);
     const info = await svc.saveCaseAs(tmp.file('copy'));
     expect(info.path).toBe(tmp.file('copy.duckdb'));
     expect((await svc.caseInfo())!.path).toBe(info.path);
     expect((await svc.triage(scanKey)).notes).toBe('lab **nmap**');
     expect((await svc.allowRules()).map((r) => r.cidr)).toEqual(['192.0.2.0/24']);
-    expect(await svc.uiState()).toMatchObject({
-      selectedIncidentKey: scanKey,
-      tab: 'triage',
-      filter: 'dst port 443',
-    });
+    expect(await svc.uiState()).toMatchObject({ selectedIncidentKey: scanKey, tab: 'triage', filter: 'dst port 443' });
     expect((await svc.recentCases()).map((r) => r.path)).toContain(info.path);
     // the copy changes on its own; the original keeps what it had
     await svc.updateTriage(scanKey, { status: 'closed' });

@@ -51,20 +51,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden host');
       return;
     }
-    const given = String(
-      req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '',
-    );
+    const given = String(req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '');
     if (!sameToken(given, token)) {
-      res
-        .writeHead(401, { 'content-type': 'text/plain' })
-        .end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
       return;
     }
     if (url.pathname === '/api/rpc' && req.method === 'POST') return rpc(req, res);
     if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
     if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res, url);
-    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET')
-      return sendExport(url, res);
+    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET') return sendExport(url, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -83,8 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       throw new NetsiftError('request body is not JSON', 'usage');
     }
-    if (!isApiMethod(msg.method))
-      throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
+    if (!isApiMethod(msg.method)) throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
     const args = Array.isArray(msg.args) ? msg.args : [];
     const fn = opts.service[msg.method] as (...a: unknown[]) => Promise<unknown>;
     const started = performance.now();
@@ -111,13 +105,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   // An upload is stored, not imported: the page then imports it (with others, into a new case or,
   // when the analyst chose so, the open one) by its id. A failed or aborted transfer keeps nothing.
-  async function upload(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    url: URL,
-  ): Promise<void> {
-    const declared =
-      req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    const declared = req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
     const info = await opts.service
       .uploadStore()
       .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
@@ -176,9 +165,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res
-    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-    .end(text);
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
 }
 
 function sendError(res: http.ServerResponse, e: unknown): void {
@@ -191,9 +178,6 @@ function sendError(res: http.ServerResponse, e: unknown): void {
       ? { message: e.message, code: e.code }
       : { message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' };
   // FilterError carries where the bad token is; pass it through for the filter bar
-  const extra =
-    e && typeof e === 'object' && 'offset' in e
-      ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length }
-      : {};
+  const extra = e && typeof e === 'object' && 'offset' in e ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length } : {};
   sendJson(res, err.code === 'internal' ? 500 : 400, { ok: false, error: { ...err, ...extra } });
 }

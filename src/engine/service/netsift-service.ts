@@ -79,19 +79,8 @@ import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import * as triageOps from './triage-ops';
-import type {
-  AllowRuleAdded,
-  DetectionRerun,
-  ExportedReport,
-  ExportRequest,
-} from '../../shared/triage-api';
-import type {
-  AllowRule,
-  AllowRuleInput,
-  AuditEntry,
-  IncidentTriage,
-  TriageChange,
-} from '../../shared/triage';
+import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
+import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 
@@ -141,8 +130,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private requireStore(): CaseStore {
-    if (!this.store)
-      throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
+    if (!this.store) throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
     return this.store;
   }
 
@@ -677,11 +665,7 @@ export class NetsiftService implements NetsiftApi {
         [incidentId],
       ),
     );
-    return rows.map((r) => ({
-      ...r,
-      evidence: parseJson(r.evidence),
-      features: parseJson(r.features),
-    }));
+    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
   }
 
   // ---- charts ----
@@ -740,8 +724,7 @@ export class NetsiftService implements NetsiftApi {
 
   private feedOps() {
     const f = this.opts.ops.feeds;
-    if (!f)
-      throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
+    if (!f) throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
     return f;
   }
 
@@ -764,8 +747,7 @@ export class NetsiftService implements NetsiftApi {
    * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
    */
   private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
-    const versions = (l: FeedStatus[]) =>
-      JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
     const before = versions(await this.feeds());
     await refresh();
     const after = await this.feeds();
@@ -788,8 +770,7 @@ export class NetsiftService implements NetsiftApi {
 
   async addFeed(spec: FeedAddRequest): Promise<FeedStatus[]> {
     // a list file must be one the user granted, like any other path the page names
-    if (spec && typeof spec === 'object' && spec.file != null)
-      spec = { ...spec, file: this.grants.check(spec.file, 'feed file') };
+    if (spec && typeof spec === 'object' && spec.file != null) spec = { ...spec, file: this.grants.check(spec.file, 'feed file') };
     await this.feedOps().add(spec);
     return this.feeds();
   }
@@ -828,8 +809,7 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
@@ -847,13 +827,7 @@ export class NetsiftService implements NetsiftApi {
         if (e.type !== 'job' || e.job.id !== started.id || e.job.status === 'running') return;
         off();
         if (e.job.status === 'done' && result) resolve(result);
-        else
-          reject(
-            new NetsiftError(
-              `detection ${e.job.status}: ${e.job.error ?? 'no result'}`,
-              e.job.status === 'cancelled' ? 'cancelled' : 'internal',
-            ),
-          );
+        else reject(new NetsiftError(`detection ${e.job.status}: ${e.job.error ?? 'no result'}`, e.job.status === 'cancelled' ? 'cancelled' : 'internal'));
       });
     });
   }
