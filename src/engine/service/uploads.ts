@@ -203,6 +203,7 @@ export class UploadStore {
     for (const id of this.ids()) {
       const dir = path.join(this.root(), id);
       for (const f of safeList(dir)) {
+        if (f === META) continue; // a few hundred bytes of bookkeeping
         try {
           n += fs.statSync(path.join(dir, f)).size;
         } catch {
@@ -261,5 +262,7 @@ function safeList(dir: string): string[] {
 }
 
 function fmtGiB(n: number): string {
-  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${n} bytes`;
 }
