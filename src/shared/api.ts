@@ -146,6 +146,8 @@ export interface ImportFileState {
 
 /** An import job's progress: stage, bytes, rows and an estimate that is never 0 while work remains. */
 export interface ImportProgressView {
+  /** Where the flows go: a new case, or the open case the analyst chose to add to. */
+  target: { kind: 'new' | 'open'; caseName: string };
   stage: 'read' | 'validate' | 'write' | 'analyse' | 'finish' | 'rollback';
   /** Index of the file being worked on. */
   current: number | null;

@@ -110,17 +110,22 @@ export function caseMoved(from: string, to: string): void {
   );
 }
 
-/** A file name from what the analyst typed (or a capture's name): letters, digits, . _ - only. */
+/**
+ * A file name from what the analyst typed (or a capture's name): letters, digits, spaces and
+ * . _ - only, never a path (no separators, no leading dot).
+ */
 export function safeCaseName(name: string): string {
   const base = name
     .trim()
     .replace(/\.duckdb$/i, '')
-    .replace(/[^\w.-]+/g, '_')
-    .replace(/^[._-]+/, '')
-    .slice(0, 100);
+    .replace(/[^\w .-]+/g, '_')
+    .replace(/\s+/g, ' ')
+    .replace(/^[ ._-]+/, '')
+    .slice(0, 100)
+    .trim();
   if (!base)
     throw new NetsiftError(
-      'a case needs a name (letters, digits, dot, dash or underscore)',
+      'a case needs a name (letters, digits, spaces, dot, dash or underscore)',
       'usage',
     );
   return base;

@@ -156,7 +156,7 @@ describe('cases through the service', () => {
     expect(view.fraction).toBe(1);
     expect(view.bytesRead).toBe(view.bytesTotal);
     expect(end.summary).toMatchObject({
-      caseName: 'three_captures',
+      caseName: 'three captures',
       added: counts[0] + counts[1] + counts[2],
     });
     expect(end.summary!.failed).toEqual([
@@ -244,15 +244,21 @@ describe('cases through the service', () => {
     const berlin = list.find((c) => c.name === 'berlin')!;
     expect(berlin.open).toBe(true);
     const renamed = await svc.renameCase(berlin.id, 'Berlin office');
-    const moved = renamed.find((c) => c.name === 'Berlin_office')!;
+    const moved = renamed.find((c) => c.name === 'Berlin office')!;
     expect(moved.open).toBe(true);
     expect(fs.existsSync(berlin.path)).toBe(false);
-    expect((await svc.caseInfo())!.name).toBe('Berlin_office');
+    expect((await svc.caseInfo())!.name).toBe('Berlin office');
     await expect(svc.renameCase(moved.id, 'first')).rejects.toThrow(
       /a case of that name already exists/,
     );
     const gone = await svc.deleteCase(moved.id);
-    expect(gone.map((c) => c.name)).not.toContain('Berlin_office');
+    expect(gone.map((c) => c.name)).not.toContain('Berlin office');
+    // a name is never a path: separators and leading dots go
+    const some = (await svc.recentCases()).find((c) => c.managed)!;
+    const after = await svc.renameCase(some.id, '../../etc/x');
+    expect(after.find((c) => c.name === 'etc_x')?.path).toBe(
+      path.join(path.dirname(some.path), 'etc_x.duckdb'),
+    );
     expect(fs.existsSync(moved.path)).toBe(false);
     expect(await svc.caseInfo()).toBeNull();
     const killed = (await svc.recentCases()).find((c) => c.name === 'killed')!;

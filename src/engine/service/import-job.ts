@@ -53,8 +53,10 @@ export class ImportRun {
     private readonly tz: string | null,
     private readonly format: string | undefined,
     private readonly ctx: StepContext,
+    target: ImportProgressView['target'],
   ) {
     this.view = {
+      target,
       stage: 'read',
       current: null,
       files: files.map((f) => ({

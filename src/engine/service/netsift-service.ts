@@ -497,7 +497,10 @@ export class NetsiftService implements NetsiftApi {
       try {
         let result;
         try {
-          result = await new ImportRun(this.opts.ops, store, inputs, tz, format, ctx).run();
+          result = await new ImportRun(this.opts.ops, store, inputs, tz, format, ctx, {
+            kind: target.kind,
+            caseName: caseName(target.kind === 'new' ? target.file : store.path),
+          }).run();
         } catch (e) {
           dropNew();
           throw e;
