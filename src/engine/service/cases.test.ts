@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobState } from '../../shared/api';
+import type { ImportProgressView, JobState } from '../../shared/api';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { waitJob } from '../../../tests/helpers/wait-job';
 import { importFiles } from '../import/pipeline';
@@ -137,6 +137,8 @@ describe('cases through the service', () => {
     fs.mkdirSync(tmp.file('multi'));
     const counts = files.map((f, i) => writeOld(f, 10 + i));
     fs.writeFileSync(tmp.file('multi/notes.bin'), Buffer.from([0, 1, 2, 3, 0, 0, 7]));
+    const views: ImportProgressView[] = [];
+    const off = svc.onEvent((e) => e.type === 'job' && e.job.import && views.push(e.job.import));
     // the folder stands for its files; the binary one fails alone
     const end = await done(
       await svc.importFiles({
@@ -155,6 +157,17 @@ describe('cases through the service', () => {
     expect(view.files[3].error).toMatch(/binary data, not a flow file/);
     expect(view.fraction).toBe(1);
     expect(view.bytesRead).toBe(view.bytesTotal);
+    // honest progress: a full bar only at the end, never an estimate under two seconds, the
+    // bar never going back
+    off();
+    const before = views.filter((v) => v.stage !== 'finish');
+    expect(before.length).toBeGreaterThan(3);
+    for (const v of before) {
+      expect(v.fraction).toBeLessThan(1);
+      if (v.etaSeconds != null) expect(v.etaSeconds).toBeGreaterThanOrEqual(2);
+    }
+    for (let i = 1; i < views.length; i++) expect(views[i].fraction).toBeGreaterThanOrEqual(views[i - 1].fraction);
+    expect(new Set(before.map((v) => v.stage))).toContain('analyse');
     expect(end.summary).toMatchObject({
       caseName: 'three captures',
       added: counts[0] + counts[1] + counts[2],

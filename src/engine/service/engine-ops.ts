@@ -8,6 +8,8 @@ import type { CaseStore } from '../store/case-store';
 export interface ImportOpts {
   tz?: string;
   format?: string;
+  /** DuckDB's own progress of the read, for an honest bar (pipeline.ts trackProgress). */
+  trackProgress?: boolean;
 }
 
 export interface EngineOps {

@@ -137,6 +137,7 @@ export class ImportRun {
     const job = this.ops.importFiles(this.store, [input.path], {
       tz: this.tz ?? 'UTC',
       format: this.format,
+      trackProgress: true, // DuckDB's read progress, not the hashing pass's (pipeline.ts)
     });
     const before = this.view.bytesRead;
     const off = job.onProgress((p: JobProgress) => {
