@@ -20,8 +20,11 @@ export const ZONES_KEY = 'import_zones';
 
 /** Share of the bar for reading a file's bytes; validating and writing it take the rest. */
 const READ_SHARE = 0.7;
-/** Share of the bar for the import; detection (by detector steps) takes the rest. */
-const IMPORT_SHARE = 0.9;
+/**
+ * Share of the bar for the import; detection (by detector steps) takes the rest. Measured on a
+ * 2.86M-flow seed file: about 10 s import, 12 s detection (so detection is not a last 10%).
+ */
+const IMPORT_SHARE = 0.6;
 /** Below this many seconds an estimate says "finishing" instead of a number. */
 const MIN_ETA = 2;
 
@@ -54,6 +57,8 @@ export class ImportRun {
     private readonly format: string | undefined,
     private readonly ctx: StepContext,
     target: ImportProgressView['target'],
+    /** A new case: on cancel the service deletes the whole file, so no row needs deleting first. */
+    private readonly disposable = false,
   ) {
     this.view = {
       target,
@@ -213,7 +218,7 @@ export class ImportRun {
     for (const f of this.view.files) if (f.status === 'done') f.status = 'rolled-back';
     this.view.flows = 0;
     this.push(true);
-    await rollbackImports(this.store, from);
+    if (!this.disposable) await rollbackImports(this.store, from);
   }
 
   private async recordZones(): Promise<void> {

@@ -500,7 +500,7 @@ export class NetsiftService implements NetsiftApi {
           result = await new ImportRun(this.opts.ops, store, inputs, tz, format, ctx, {
             kind: target.kind,
             caseName: caseName(target.kind === 'new' ? target.file : store.path),
-          }).run();
+          }, target.kind === 'new').run();
         } catch (e) {
           dropNew();
           throw e;
