@@ -51,7 +51,9 @@ async function dropFiles(files: string[]): Promise<void> {
   const payload = files.map((f) => ({ name: path.basename(f), text: fs.readFileSync(f, 'utf8') }));
   const dt = await page.evaluateHandle((items) => {
     // runs in the page: DataTransfer is the browser's
-    const g = globalThis as unknown as { DataTransfer: new () => { items: { add(f: File): void } } };
+    const g = globalThis as unknown as {
+      DataTransfer: new () => { items: { add(f: File): void } };
+    };
     const d = new g.DataTransfer();
     for (const it of items) d.items.add(new File([it.text], it.name, { type: 'text/csv' }));
     return d;
@@ -200,6 +202,33 @@ test('several files dropped at once are one import job with a row per file', asy
   expect(info.name).toBe('branches');
   expect(info.flows).toBe(126);
   expect(info.imports).toHaveLength(3);
+});
+
+test('a folder is imported file by file, hidden files left out', async () => {
+  const folder = path.join(dir, 'day-of-logs');
+  fs.mkdirSync(folder);
+  const inFolder = [
+    seed('day-of-logs/a-morning.csv', '2024-03-05 08:00:00', 11, 31),
+    seed('day-of-logs/b-noon.csv', '2024-03-05 12:00:00', 12, 32),
+  ];
+  fs.writeFileSync(path.join(folder, '.hidden.csv'), 'not this\n');
+  await dropFiles([seed('lone.csv', '2024-03-05 07:00:00', 10, 30)]);
+  await expect(dialog().locator('tr[data-file="lone.csv"]')).toContainText('seed');
+  await dialog().getByLabel('Add a folder to import').setInputFiles(folder);
+  for (const f of inFolder)
+    await expect(dialog().locator(`tr[data-file="${path.basename(f)}"]`)).toContainText('seed');
+  await expect(dialog().locator('tr[data-file=".hidden.csv"]')).toHaveCount(0);
+  await dialog().getByRole('button', { name: 'Import 3 files into a new case' }).click();
+  await waitSummary();
+  await expect(page.getByTestId('import-target')).toHaveText('New case lone');
+  await page.getByRole('button', { name: 'Open workspace' }).click();
+  const info = await caseInfo();
+  expect(info.imports.map((i) => path.basename(i.path))).toEqual([
+    'lone.csv',
+    'a-morning.csv',
+    'b-noon.csv',
+  ]);
+  expect(info.flows).toBe(33);
 });
 
 test('the time zone chosen at import shows in the grid and the header', async () => {

@@ -113,6 +113,8 @@ export interface ImportCheck {
 export interface ImportFileCheck {
   /** The source as the import takes it (a folder is listed file by file). */
   source: ImportSource;
+  /** Which of the request's sources it came from (a folder gives several files). */
+  from: number;
   name: string;
   bytes: number;
   format: string | null;

@@ -371,11 +371,11 @@ export class NetsiftService implements NetsiftApi {
   /** The files a request names: uploads by id, granted paths (a folder stands for its files). */
   private resolveSources(
     req: ImportRequest,
-  ): (ImportInput & { source: ImportSource; upload: string | null })[] {
+  ): (ImportInput & { source: ImportSource; upload: string | null; from: number })[] {
     if (!req || typeof req !== 'object' || !Array.isArray(req.sources) || !req.sources.length)
       throw new NetsiftError('no files to import', 'usage');
-    const out: (ImportInput & { source: ImportSource; upload: string | null })[] = [];
-    for (const s of req.sources as unknown[]) {
+    const out: (ImportInput & { source: ImportSource; upload: string | null; from: number })[] = [];
+    for (const [from, s] of (req.sources as unknown[]).entries()) {
       if (s && typeof s === 'object' && 'upload' in s) {
         const id = (s as { upload: unknown }).upload;
         const file = this.uploads.file(id);
@@ -385,6 +385,7 @@ export class NetsiftService implements NetsiftApi {
           bytes: fileSize(file),
           source: { upload: String(id) },
           upload: String(id),
+          from,
         });
       } else if (s && typeof s === 'object' && 'path' in s) {
         const given = (s as { path: unknown }).path;
@@ -398,6 +399,7 @@ export class NetsiftService implements NetsiftApi {
             bytes: fileSize(real),
             source: { path: real },
             upload: this.uploads.idOf(real),
+            from,
           });
         }
       } else throw new NetsiftError('each source is {path} or {upload}', 'usage');
@@ -413,6 +415,7 @@ export class NetsiftService implements NetsiftApi {
       const look = await lookAtFile(f.path, { format: req.format, tz });
       files.push({
         source: f.source,
+        from: f.from,
         name: f.name,
         bytes: look.bytes,
         format: look.format,

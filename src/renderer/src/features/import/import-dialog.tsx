@@ -47,12 +47,16 @@ export function ImportDialog({
   const [target, setTarget] = useState<'new' | 'open'>('new');
   const [name, setName] = useState<string | null>(null); // null: the suggested name
   const [tz, setTz] = useState('');
-  const [check, setCheck] = useState<ImportCheck | null>(null);
+  // the answer, with the sources it was for: stale once files are added or removed
+  const [checked0, setCheckFor] = useState<{ check: ImportCheck; for: string } | null>(null);
+  const setCheck = (c: ImportCheck | null, forKey = '') =>
+    setCheckFor(c ? { check: c, for: forKey } : null);
   const [checking, setChecking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const aborts = useRef(new Map<string, AbortController>());
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const started = useRef(false);
 
   const update = (key: string, patch: Partial<Item>) =>
@@ -114,6 +118,7 @@ export function ImportDialog({
   const sources = useMemo(() => items.filter((i) => i.source).map((i) => i.source!), [items]);
   const uploading = items.some((i) => !i.source && !i.error);
   const sourcesKey = sources.map(sourceKey).join('|');
+  const check = checked0 && checked0.for === sourcesKey ? checked0.check : null;
 
   // what the files are, and what adding them would mean; again when the zone or target changes
   useEffect(() => {
@@ -122,6 +127,7 @@ export function ImportDialog({
       return;
     }
     let live = true;
+    const key = sourcesKey;
     setChecking(true);
     const t = setTimeout(() => {
       api
@@ -131,7 +137,7 @@ export function ImportDialog({
           tz: tz.trim() || null,
         })
         .then(
-          (c) => live && (setCheck(c), setError(null)),
+          (c) => live && (setCheck(c, key), setError(null)),
           (e) => live && (setCheck(null), setError(errorText(e))),
         )
         .finally(() => live && setChecking(false));
@@ -143,21 +149,10 @@ export function ImportDialog({
     // sourcesKey stands for sources (a new array on every render)
   }, [sourcesKey, uploading, target, tz]);
 
-  const rowsOf = (it: Item): ImportFileCheck[] => {
-    if (!check || !it.source) return [];
-    if ('upload' in it.source)
-      return check.files.filter(
-        (f) => 'upload' in f.source && f.source.upload === (it.source as { upload: string }).upload,
-      );
-    const p = it.source.path;
-    return check.files.filter(
-      (f) =>
-        'path' in f.source &&
-        (f.source.path === p ||
-          f.source.path.startsWith(`${p}/`) ||
-          f.source.path.startsWith(`${p}\\`)),
-    );
-  };
+  // the check answers per file, each saying which source it came from (a folder gives several)
+  const checked = items.filter((i) => i.source);
+  const rowsOf = (it: Item): ImportFileCheck[] =>
+    check && it.source ? check.files.filter((f) => checked[f.from]?.key === it.key) : [];
 
   const remove = (it: Item) => {
     aborts.current.get(it.key)?.abort();
@@ -316,6 +311,28 @@ export function ImportDialog({
                   const fs = Array.from(e.target.files ?? []);
                   e.target.value = '';
                   if (fs.length) addFiles(fs);
+                }}
+              />
+              <button type="button" onClick={() => folderInput.current?.click()}>
+                Add a folder…
+              </button>
+              <input
+                ref={folderInput}
+                type="file"
+                multiple
+                hidden
+                // a folder and everything below it (hidden files left out), as a drop gives it
+                {...{ webkitdirectory: '' }}
+                aria-label="Add a folder to import"
+                onChange={(e) => {
+                  const fs = Array.from(e.target.files ?? []).filter(
+                    (f) => !f.webkitRelativePath.split('/').some((part) => part.startsWith('.')),
+                  );
+                  e.target.value = '';
+                  if (fs.length)
+                    addFiles(
+                      fs.sort((a, b) => a.webkitRelativePath.localeCompare(b.webkitRelativePath)),
+                    );
                 }}
               />
             </>
