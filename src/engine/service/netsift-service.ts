@@ -304,6 +304,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async closeCase(): Promise<void> {
+    this.refuseWhileRunning(); // an import may be adding to the open case
     await this.leaveCase();
     this.publish({ type: 'case', info: null });
   }
@@ -315,6 +316,7 @@ export class NetsiftService implements NetsiftApi {
   async renameCase(ref: string, name: string): Promise<RecentCase[]> {
     const file = this.resolveCase(ref);
     if (!fs.existsSync(file)) throw new NetsiftError(`${ref}: no such case file`, 'input');
+    this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
     const dest = path.join(path.dirname(file), `${safeCaseName(String(name ?? ''))}.duckdb`);
     if (dest === file) return this.recentCases();
     if (!this.grants.allows(dest))
@@ -326,7 +328,6 @@ export class NetsiftService implements NetsiftApi {
       throw new NetsiftError(`${caseName(dest)}: a case of that name already exists`, 'input');
     const wasOpen = this.store?.path === file;
     if (wasOpen) {
-      this.refuseWhileRunning();
       await this.store!.run('CHECKPOINT');
       await this.leaveCase();
     }
@@ -348,9 +349,9 @@ export class NetsiftService implements NetsiftApi {
 
   async deleteCase(ref: string): Promise<RecentCase[]> {
     const file = this.resolveCase(ref);
+    this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
     const entry = findCase(file, this.store?.path ?? null);
     if (this.store?.path === file) {
-      this.refuseWhileRunning();
       this.close(); // not leaveCase: its figures are not to be remembered
       this.publish({ type: 'case', info: null });
     }
