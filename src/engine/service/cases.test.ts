@@ -95,6 +95,7 @@ describe('cases through the service', () => {
       ['first', n],
     ]);
     expect((await svc.openCase(list[1].id)).flows).toBe(n);
+    expect((await svc.openCase(list[1].id)).flows).toBe(n); // the open case, again: no second open
   });
 
   it('adds to the open case only when asked, and warns when the files are far apart or of another format', async () => {

@@ -250,6 +250,7 @@ export class NetsiftService implements NetsiftApi {
   async openCase(ref: string): Promise<CaseInfo> {
     const file = this.resolveCase(ref);
     if (!fs.existsSync(file)) throw new NetsiftError(`${ref}: no such case file`, 'input');
+    if (this.store?.path === file) return (await this.caseInfo())!; // already open: nothing to switch
     this.refuseWhileRunning();
     return this.openFile(file);
   }
