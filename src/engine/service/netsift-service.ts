@@ -106,7 +106,10 @@ export class NetsiftService implements NetsiftApi {
   private readonly prefetch = new IncidentPrefetch(this.gridFirst);
   private readonly registry = new JobRegistry((job) => this.publish({ type: 'job', job }));
   /** What the page may name on disk: the app's own folders and what the user granted. */
-  private readonly grants = new PathGrants(() => [casesDir(), homeDir('uploads')]);
+  private readonly grants = new PathGrants(() => [
+    { dir: casesDir(), use: 'case' },
+    { dir: homeDir('uploads'), use: 'read' },
+  ]);
   private readonly uploads = new UploadStore(
     () => homeDir('uploads'),
     () => this.readSettings().uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT,
@@ -239,7 +242,7 @@ export class NetsiftService implements NetsiftApi {
       throw new NetsiftError('name a case by its id from the case list', 'usage');
     const known = findCase(ref, this.store?.path ?? null);
     if (known) return known.path;
-    return this.grants.check(ref, 'case');
+    return this.grants.check(ref, 'case', 'case');
   }
 
   private refuseWhileRunning(): void {
@@ -301,6 +304,7 @@ export class NetsiftService implements NetsiftApi {
     return this.grants.check(
       nameOrPath.endsWith('.duckdb') ? nameOrPath : `${nameOrPath}.duckdb`,
       'case',
+      'case',
     );
   }
 
@@ -320,7 +324,7 @@ export class NetsiftService implements NetsiftApi {
     this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
     const dest = path.join(path.dirname(file), `${safeCaseName(String(name ?? ''))}.duckdb`);
     if (dest === file) return this.recentCases();
-    if (!this.grants.allows(dest))
+    if (!this.grants.allows(dest, 'case'))
       throw new NetsiftError(
         `${dest}: forbidden: rename a case outside netsift's folders in your file manager`,
         'forbidden',

@@ -126,14 +126,23 @@ describe('PathGrants', () => {
   it('grants a single file without its folder, and a folder with everything below it', () => {
     fs.mkdirSync(tmp.file('app'));
     fs.mkdirSync(tmp.file('d/sub'), { recursive: true });
-    const g = new PathGrants(() => [tmp.file('app')]);
+    fs.mkdirSync(tmp.file('uploads'));
+    const g = new PathGrants(() => [
+      { dir: tmp.file('app'), use: 'case' },
+      { dir: tmp.file('uploads'), use: 'read' },
+    ]);
     g.grant(tmp.file('one.duckdb')); // not there yet: serve --case NEW.duckdb
     g.grant(tmp.file('d'));
     expect(g.allows(tmp.file('one.duckdb'))).toBe(true);
     expect(g.allows(tmp.file('two.duckdb'))).toBe(false);
     expect(g.allows(tmp.file('d/sub/x.csv'))).toBe(true);
     expect(g.allows(tmp.file('d'))).toBe(false); // the folder itself is no file to open
-    expect(g.allows(tmp.file('app/new.duckdb'))).toBe(true);
+    expect(g.allows(tmp.file('app/new.duckdb'), 'case')).toBe(true);
+    // each app folder for its use: no case written among the uploads, no import from the cases
+    expect(g.allows(tmp.file('uploads/u-x/evil.duckdb'), 'case')).toBe(false);
+    expect(g.allows(tmp.file('uploads/u-x/cap.csv'))).toBe(true);
+    expect(g.allows(tmp.file('app/new.duckdb'))).toBe(false);
+    expect(g.allows(tmp.file('d/sub/x.duckdb'), 'case')).toBe(true); // granted by the user: both
     expect(g.allows(tmp.file('d/../one.duckdb.wal'))).toBe(false);
     // a dangling link is resolved: creating through it would write outside
     fs.symlinkSync(tmp.file('elsewhere/x.duckdb'), tmp.file('d/dangling.duckdb'));

@@ -11,14 +11,26 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NetsiftError } from '../store/errors';
 
+/** What a path is for: a case to open, create or copy to, or a file to read (import, feed). */
+export type PathUse = 'case' | 'read';
+
+/** One of the app's own folders and what it may be used for. */
+export interface AppDir {
+  dir: string;
+  use: PathUse;
+}
+
 export class PathGrants {
   /** Real paths of single granted files (a case given with --case, a file chosen in a dialog). */
   private readonly files = new Set<string>();
   /** Real paths of granted folders: everything below them is granted too. */
   private readonly dirs = new Set<string>();
 
-  /** `appDirs` are always granted (NETSIFT_HOME/cases and /uploads); read on every check. */
-  constructor(private readonly appDirs: () => string[]) {}
+  /**
+   * `appDirs` are always granted, each for its use (NETSIFT_HOME/cases for cases, /uploads for
+   * reading); read on every check, as NETSIFT_HOME may change (tests).
+   */
+  constructor(private readonly appDirs: () => AppDir[]) {}
 
   /** Grants a file or a folder (whichever it is; a missing path is granted as a file to create). */
   grant(p: string): string {
@@ -35,13 +47,13 @@ export class PathGrants {
 
   /** Granted folders, the app's own first (Home shows them in browser mode). */
   folders(): string[] {
-    return [...this.appDirs().map(realPath), ...this.dirs];
+    return [...this.appDirs().map((a) => realPath(a.dir)), ...this.dirs];
   }
 
-  /** Whether `p` is granted, without throwing. */
-  allows(p: string): boolean {
+  /** Whether `p` is granted for `use`, without throwing. */
+  allows(p: string, use: PathUse = 'read'): boolean {
     try {
-      this.check(p);
+      this.check(p, 'path', use);
       return true;
     } catch {
       return false;
@@ -52,13 +64,15 @@ export class PathGrants {
    * The absolute, link-free path of `p` when it is granted; otherwise a 'forbidden' error that
    * names the path as given and nothing about the file.
    */
-  check(p: unknown, what = 'path'): string {
+  check(p: unknown, what = 'path', use: PathUse = 'read'): string {
     if (typeof p !== 'string' || p === '' || p.includes('\0'))
       throw new NetsiftError(`${what}: not a path`, 'usage');
     const real = realPath(p);
     if (this.files.has(real)) return real;
-    for (const d of [...this.appDirs().map(realPath), ...this.dirs])
-      if (inside(real, d)) return real;
+    const app = this.appDirs()
+      .filter((a) => a.use === use)
+      .map((a) => realPath(a.dir));
+    for (const d of [...app, ...this.dirs]) if (inside(real, d)) return real;
     throw new NetsiftError(
       `${p}: forbidden: netsift opens only files chosen in a file dialog, uploaded, kept under its own folder, or in a folder granted with --grant`,
       'forbidden',
