@@ -45,9 +45,10 @@ export class PathGrants {
     return real;
   }
 
-  /** Granted folders, the app's own first (Home shows them in browser mode). */
+  /** Folders a person may name paths in: the app's cases folder, then those granted (Home shows them). */
   folders(): string[] {
-    return [...this.appDirs().map((a) => realPath(a.dir)), ...this.dirs];
+    const app = this.appDirs().filter((a) => a.use === 'case');
+    return [...app.map((a) => realPath(a.dir)), ...this.dirs];
   }
 
   /** Whether `p` is granted for `use`, without throwing. */
