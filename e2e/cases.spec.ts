@@ -96,6 +96,15 @@ test('an upload while a case is open makes a new case and leaves the open one un
   const file = seed('office-capture.csv', '2024-03-01 10:00:00', 120);
   await page.getByRole('button', { name: 'netsift' }).first().click(); // Home, the sample still open
   await expect(page.getByRole('button', { name: 'Back to netsift-sample' })).toBeVisible();
+  // browser mode's Open case…: the cases netsift knows, or a path in a granted folder
+  await page.getByRole('button', { name: 'Open case…' }).click();
+  const picker = page.getByRole('dialog', { name: 'Open case' });
+  await expect(picker.getByRole('button', { name: 'netsift-sample' })).toBeVisible();
+  await picker.getByLabel('Case file path').fill('/etc/passwd');
+  await picker.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(picker.getByRole('alert')).toContainText('/etc/passwd: forbidden');
+  await app.shot('open-case-dialog');
+  await picker.getByRole('button', { name: 'Close dialog' }).click();
   await page.getByLabel('Files for a new case').setInputFiles(file);
   await expect(dialog()).toBeVisible();
   const row = dialog().locator('tr[data-file="office-capture.csv"]');
