@@ -47,6 +47,8 @@ export class ImportRun {
   private readonly t0 = Date.now();
   private readonly view: ImportProgressView;
   private readonly importIds: number[] = [];
+  /** The import each file became (by its row), for the zones recorded at the end. */
+  private readonly importOf = new Map<number, number>();
 
   constructor(
     private readonly ops: EngineOps,
@@ -131,14 +133,9 @@ export class ImportRun {
     this.push(true);
     const look = await lookAtFile(input.path, { format: this.format, tz: this.tz });
     row.format = look.format;
-    if (look.error) {
-      row.status = 'failed';
-      row.error = look.error;
-      this.view.bytesRead += input.bytes;
-      this.push(true);
-      return;
-    }
-    row.zone = zoneSource(look.zoneless, this.tz !== null);
+    // a file no flow format claims still goes to the pipeline: it decides (and says why, without
+    // quoting the file), and may take it as something other than flows
+    if (!look.error) row.zone = zoneSource(look.zoneless, this.tz !== null);
     const job = this.ops.importFiles(this.store, [input.path], {
       tz: this.tz ?? 'UTC',
       format: this.format,
@@ -159,9 +156,18 @@ export class ImportRun {
     });
     try {
       const summary = (await this.follow(job)) as ImportSummary;
-      const rec = summary.files[0]?.record;
-      if (!rec) throw new Error(summary.files[0]?.error ?? 'nothing imported');
+      if (!summary.files.length) {
+        // the pipeline took the file as no flow file at all (address context beside the flows)
+        row.status = 'done';
+        row.read = input.bytes;
+        row.flows = 0;
+        row.rejects = 0;
+        return;
+      }
+      const rec = summary.files[0].record;
+      if (!rec) throw new Error(summary.files[0].error ?? 'nothing imported');
       this.importIds.push(rec.id);
+      this.importOf.set(i, rec.id);
       row.status = 'done';
       row.read = input.bytes;
       row.flows = rec.rows_read;
@@ -222,13 +228,10 @@ export class ImportRun {
   }
 
   private async recordZones(): Promise<void> {
-    if (!this.importIds.length) return;
+    if (!this.importOf.size) return;
     const zones = await this.store.getSetting<ZoneRecord>(ZONES_KEY, {});
-    let k = 0;
-    for (const f of this.view.files) {
-      if (f.status !== 'done') continue;
-      zones[String(this.importIds[k++])] = { source: f.zone ?? 'unknown' };
-    }
+    for (const [row, id] of this.importOf)
+      zones[String(id)] = { source: this.view.files[row].zone ?? 'unknown' };
     await this.store.setSetting(ZONES_KEY, zones);
   }
 

@@ -52,7 +52,8 @@ export function caseZones(
 export function jobZones(files: ImportFileState[]): CaseZone[] {
   return group(
     files
-      .filter((f) => f.status === 'done')
+      // a file taken as something other than flows (no zone looked at, no flows) has none to show
+      .filter((f) => f.status === 'done' && (f.zone !== null || (f.flows ?? 0) > 0))
       .map((f) => ({ zone: f.tz, source: f.zone ?? 'unknown', file: f.name })),
   );
 }
