@@ -175,7 +175,8 @@ export function ImportDialog({
     setError(null);
     try {
       const job = await api.importFiles({
-        sources: check!.files.filter((f) => !f.error).map((f) => f.source),
+        // every file goes: the import decides, and one that is no flow file is reported there
+        sources: check!.files.map((f) => f.source),
         target: target === 'open' ? { kind: 'open' } : { kind: 'new', name: name ?? undefined },
         tz: tz.trim() || null,
       });
