@@ -156,10 +156,11 @@ test('an allow rule for the scanner, then re-running detection, suppresses its a
 });
 
 test('save as continues on a copy that holds the triage, the rules and the view', async () => {
-  const dest = path.join(app.home, 'sift-copy.duckdb');
+  // a name: the copy is kept with netsift's cases (a path must be in a granted folder)
+  const dest = path.join(app.home, 'cases', 'sift-copy.duckdb');
   await page.getByRole('button', { name: 'Save as…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Save case as' });
-  await dialog.getByLabel('New case path').fill(dest);
+  await dialog.getByLabel('New case name or path').fill('sift-copy');
   await dialog.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.locator('.case-name')).toHaveText('sift-copy', { timeout: 60_000 });
   expect(fs.existsSync(dest)).toBe(true);
@@ -172,7 +173,7 @@ test('save as continues on a copy that holds the triage, the rules and the view'
 });
 
 test('a case written by a newer netsift is refused with a clear message', async () => {
-  const file = path.join(app.home, 'from-the-future.duckdb');
+  const file = path.join(app.home, 'cases', 'from-the-future.duckdb');
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
   await conn.run('CREATE TABLE schema_meta (version INTEGER NOT NULL, written_by VARCHAR NOT NULL, applied TIMESTAMP NOT NULL)');
@@ -180,14 +181,13 @@ test('a case written by a newer netsift is refused with a clear message', async 
   conn.closeSync();
   db.closeSync();
   await page.getByRole('button', { name: 'netsift', exact: true }).click();
-  await page.getByLabel('Capture or case path').fill(file);
-  await page.getByRole('button', { name: 'Open path' }).click();
+  await page.locator('tr[data-case="from-the-future"]').getByRole('button', { name: 'from-the-future', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('written by netsift 9.9.9', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toContainText('Update netsift');
   await app.shot('newer-case-refused');
   // the case that was open is still open
   expect((await app.call<{ name: string } | null>('caseInfo'))?.name).toBe('sift-copy');
   // both cases are among the recent ones
-  await expect(page.locator('ul.recent')).toContainText('sift-copy');
-  await expect(page.locator('ul.recent')).toContainText('netsift-sample');
+  await expect(page.getByTestId('case-list')).toContainText('sift-copy');
+  await expect(page.getByTestId('case-list')).toContainText('netsift-sample');
 });

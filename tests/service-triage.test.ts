@@ -23,9 +23,10 @@ describe('service: triage, allow rules, export, save as', () => {
   beforeAll(async () => {
     process.env.NETSIFT_HOME = tmp.file('home');
     svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
+    svc.grant(tmp.dir); // as `serve --grant` would: the test's files and the copies it saves
     const file = tmp.file('capture.csv');
     writeCapture(file);
-    const job = await svc.importFiles([file], tmp.file('case.duckdb'));
+    const job = await svc.importFiles({ sources: [{ path: file }], target: { kind: 'new', name: 'case' } });
     expect((await waitJob(svc, job.id)).status).toBe('done');
     server = await startServer({ service: svc, rendererDir: tmp.file('no-renderer') });
   });
@@ -112,7 +113,7 @@ describe('service: triage, allow rules, export, save as', () => {
     expect((await svc.recentCases()).map((r) => r.path)).toContain(info.path);
     // the copy changes on its own; the original keeps what it had
     await svc.updateTriage(scanKey, { status: 'closed' });
-    await expect(svc.saveCaseAs(info.path.replace('copy', 'case'))).rejects.toThrow(/already exists/);
+    await expect(svc.saveCaseAs(original)).rejects.toThrow(/already exists/);
     await svc.openCase(original);
     expect((await svc.triage(scanKey)).status).toBe('confirmed');
   });

@@ -1,7 +1,6 @@
 // analyze = import + detect + report, the batch path behind `netsift analyze`. Without a case
 // file it works in a temporary case that is deleted afterwards.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ImportSummary } from '../shared/model';
 import type { AnalysisReport, StageTiming } from '../shared/report';
@@ -10,6 +9,10 @@ import { runDetection, type DetectionOptions, type DetectionResult } from './det
 import { importFiles, type ImportJobOptions } from './import/pipeline';
 import type { Job } from './jobs/job';
 import { CaseStore } from './store/case-store';
+import { makeOwnedTempDir, sweepStaleTempDirs } from './util/owned-temp';
+
+/** The temporary case folders of analyze without --case (see util/owned-temp.ts). */
+export const TEMP_PREFIX = 'netsift-analyze-';
 
 export { buildReport } from './detect/report';
 
@@ -28,8 +31,13 @@ export interface AnalyzeResult {
   detection: DetectionResult;
 }
 
-export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
-  const tmpDir = opts.casePath ? null : fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-analyze-'));
+export async function analyzeFiles(
+  paths: string[],
+  opts: AnalyzeOptions = {},
+): Promise<AnalyzeResult> {
+  // a temporary case left by an analyze that was killed (SIGKILL skips the cleanup below) goes first
+  if (!opts.casePath) sweepStaleTempDirs(TEMP_PREFIX);
+  const tmpDir = opts.casePath ? null : makeOwnedTempDir(TEMP_PREFIX);
   const file = opts.casePath ?? path.join(tmpDir!, 'case.duckdb');
   const stages: StageTiming[] = [];
   let store: CaseStore | null = null;

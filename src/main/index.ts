@@ -64,6 +64,7 @@ if (!app.requestSingleInstanceLock()) {
     // the renderer talks to nothing but its own files; deny every permission request
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
     service = new NetsiftService({ ops: defaultOps(), resourcesDir: resourcesDir() });
+    service.sweepAtStart(); // stale uploads and killed analyze runs' temporary cases
     registerIpc(service, () => win);
     await buildMenu(service, () => win, reload);
     // first run opens the bundled sample capture

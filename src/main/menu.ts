@@ -8,6 +8,7 @@ export const CAPTURE_FILTERS = [
   { name: 'Flow captures', extensions: ['csv', 'gz', 'log', 'txt', 'binetflow', 'json', 'ndjson', 'pcap', 'pcapng', 'nfcapd'] },
   { name: 'All files', extensions: ['*'] },
 ];
+export const CASE_FILTERS = [{ name: 'netsift case', extensions: ['duckdb'] }];
 
 export async function buildMenu(service: NetsiftService, win: () => BrowserWindow | null, reload: () => void): Promise<void> {
   const recent = await service.recentCases().catch(() => []);
@@ -22,7 +23,9 @@ export async function buildMenu(service: NetsiftService, win: () => BrowserWindo
           const w = win();
           if (!w) return;
           const r = await dialog.showOpenDialog(w, { properties: ['openFile', 'multiSelections'], filters: CAPTURE_FILTERS });
-          if (!r.canceled && r.filePaths.length) service.importFiles(r.filePaths).then(reload, fail);
+          // chosen in the dialog: granted, then imported into a new case named after the first file
+          if (!r.canceled && r.filePaths.length)
+            service.importFiles({ sources: r.filePaths.map((p) => ({ path: service.grant(p) })) }).then(reload, fail);
         },
       },
       {
@@ -31,14 +34,14 @@ export async function buildMenu(service: NetsiftService, win: () => BrowserWindo
         click: async () => {
           const w = win();
           if (!w) return;
-          const r = await dialog.showOpenDialog(w, { properties: ['openFile'], filters: [{ name: 'netsift case', extensions: ['duckdb'] }] });
-          if (!r.canceled && r.filePaths[0]) service.openCase(r.filePaths[0]).then(reload, fail);
+          const r = await dialog.showOpenDialog(w, { properties: ['openFile'], filters: CASE_FILTERS });
+          if (!r.canceled && r.filePaths[0]) service.openCase(service.grant(r.filePaths[0])).then(reload, fail);
         },
       },
       {
         label: 'Open recent',
         submenu: recent.length
-          ? recent.map((r) => ({ label: `${r.name}  (${r.path})`, click: () => void service.openCase(r.path).then(reload, fail) }))
+          ? recent.map((r) => ({ label: `${r.name}  (${r.path})`, click: () => void service.openCase(r.id).then(reload, fail) }))
           : [{ label: 'No recent cases', enabled: false }],
       },
       { label: 'Open the sample capture', click: () => void service.openSample().then(reload, fail) },

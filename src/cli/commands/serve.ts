@@ -1,19 +1,32 @@
 // netsift serve: the workspace in a browser, over a loopback server with a random token.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
 import { defaultOps } from '../../engine/service/default-ops';
 import { NetsiftService } from '../../engine/service/netsift-service';
+import { NetsiftError } from '../../engine/store/errors';
 import { startServer } from '../server/http-server';
 import { packageRoot } from '../server/package-root';
 
 export const serveCommand: Command = {
   name: 'serve',
-  synopsis: '[--case CASE] [--sample] [--port N] [--open]',
+  synopsis: '[--case CASE] [--sample] [--grant DIR]... [--port N] [--open]',
   summary: 'open the workspace in a browser (loopback server on 127.0.0.1 with a token)',
   flags: {
-    case: { type: 'string', description: 'case file to open (created when missing)' },
-    sample: { type: 'boolean', description: 'open the bundled sample capture (imported on first use)' },
+    case: {
+      type: 'string',
+      description: 'case file to open (created when missing); the page may use it',
+    },
+    grant: {
+      type: 'string[]',
+      description:
+        'folder (or file) the page may open, import from or save to, besides NETSIFT_HOME (repeatable)',
+    },
+    sample: {
+      type: 'boolean',
+      description: 'open the bundled sample capture (imported on first use)',
+    },
     port: { type: 'number', description: 'port on 127.0.0.1 (0 = any free port)', default: 0 },
     open: { type: 'boolean', description: 'open the URL in the default browser' },
     threads: { type: 'number', description: 'DuckDB threads for the case' },
@@ -25,7 +38,18 @@ export const serveCommand: Command = {
       resourcesDir: path.join(root, 'resources'),
       threads: typeof args.flags.threads === 'number' ? args.flags.threads : undefined,
     });
-    if (typeof args.flags.case === 'string') await service.openCase(path.resolve(args.flags.case));
+    // the page names only paths the user granted here (src/engine/service/path-grants.ts)
+    for (const dir of (args.flags.grant as string[] | undefined) ?? []) {
+      if (!fs.existsSync(dir))
+        throw new NetsiftError(`--grant ${dir}: no such file or folder`, 'usage');
+      service.grant(dir);
+    }
+    const swept = service.sweepAtStart();
+    if (swept.uploads.length || swept.temporaries.length)
+      io.err(
+        `netsift serve: removed ${swept.uploads.length} stale upload(s) and ${swept.temporaries.length} stale temporary case(s)`,
+      );
+    if (typeof args.flags.case === 'string') await service.openFile(service.grant(args.flags.case));
     else if (args.flags.sample) await service.openSample();
     const server = await startServer({
       service,
@@ -46,9 +70,12 @@ export const serveCommand: Command = {
 };
 
 function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const cmd =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+    spawn(cmd, [url], { detached: true, stdio: 'ignore' })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // no browser to open: the URL is printed anyway
   }

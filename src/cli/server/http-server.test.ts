@@ -124,7 +124,11 @@ describe('netsift serve (loopback server)', () => {
       body: fs.readFileSync(file),
     });
     expect(up.status).toBe(200);
-    const job = JSON.parse(up.body).result as JobState;
+    // an upload is stored, then imported by its id (into a new case: see cases-http.test.ts)
+    const stored0 = JSON.parse(up.body).result as { id: string; name: string };
+    expect(stored0.name).toBe('up.csv');
+    const started = await rpc('importFiles', [{ sources: [{ upload: stored0.id }] }]);
+    const job = JSON.parse(started.body).result as JobState;
     const deadline = Date.now() + 50_000;
     while (!events.some((e) => e.type === 'job' && e.job.id === job.id && e.job.status !== 'running') && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));

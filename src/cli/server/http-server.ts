@@ -2,16 +2,12 @@
 // event stream (SSE) for job progress, and uploads. Bound to 127.0.0.1 only; every request must
 // carry the random token (header X-Netsift-Token, ?token=, or the cookie set when the page loads).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ApiErrorBody, ServerEvent } from '../../shared/api';
 import { isApiMethod } from '../../shared/api';
 import { NetsiftError } from '../../engine/store/errors';
 import type { NetsiftService } from '../../engine/service/netsift-service';
-import { homeDir } from '../../engine/service/home';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 
@@ -107,22 +103,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
+  // An upload is stored, not imported: the page then imports it (with others, into a new case or,
+  // when the analyst chose so, the open one) by its id. A failed or aborted transfer keeps nothing.
   async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.-]+/g, '_');
-    if (!name || name.startsWith('.')) throw new NetsiftError('upload needs ?name=<file name>', 'usage');
-    const max = opts.maxUpload ?? 8 * 1024 ** 3;
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max) throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
-    const dir = fs.mkdtempSync(path.join(homeDir('uploads'), 'u-'));
-    const file = path.join(dir, name);
-    let seen = 0;
-    req.on('data', (c: Buffer) => {
-      seen += c.length;
-      if (seen > max) req.destroy(new Error('upload too large'));
-    });
-    await pipeline(req, fs.createWriteStream(file));
-    const job = await opts.service.importFiles([file]);
-    sendJson(res, 200, { ok: true, result: job });
+    const declared = req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
+    const info = await opts.service
+      .uploadStore()
+      .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
+    sendJson(res, 200, { ok: true, result: info });
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -75,6 +75,23 @@ export function explainUnknown(sample: FileSample, size: number): string {
   if (first.startsWith('<?xml') || first.startsWith('<')) return 'looks like XML, not a flow file';
   if (first.startsWith('{') || first.startsWith('['))
     return 'looks like JSON, but not a flow format netsift knows';
-  const cut = data[0].length > 120 ? `${data[0].slice(0, 120)}...` : data[0];
-  return `not a flow format netsift recognises (first line: "${cut}"); try --format seed or --format csv with --map`;
+  // never quote the line: a file that is not a flow file may hold anything (a password hash, a
+  // key), and this message travels to the page and into logs. Its shape is enough to go on.
+  return `not a flow format netsift recognises (first line: ${lineShape(data[0])}); try --format seed or --format csv with --map`;
+}
+
+/** "7 fields separated by ':'" or "one field of 40 characters": the shape of a line, not its text. */
+export function lineShape(line: string): string {
+  let best = '';
+  let most = 0;
+  for (const sep of [',', '\t', ';', '|', ':', ' ']) {
+    const n = line.split(sep).length - 1;
+    if (n > most) {
+      best = sep;
+      most = n;
+    }
+  }
+  if (!most) return `one field of ${line.length} characters`;
+  const name = best === '\t' ? 'tabs' : best === ' ' ? 'spaces' : `'${best}'`;
+  return `${most + 1} fields separated by ${name}`;
 }

@@ -66,13 +66,13 @@ export function buildVersion(
   if (parsed.entries.length === 0)
     throw new NetsiftError(
       `refused: no valid entries for format ${spec.format} (${parsed.invalidLines} invalid lines` +
-        `${parsed.invalidSample.length ? `, e.g. ${parsed.invalidSample[0]}` : ''}; old list kept)`,
+        `${firstBadLine(parsed.invalidSample)}; old list kept)`,
       'input',
     );
   if (parsed.invalidLines > parsed.entries.length)
     throw new NetsiftError(
       `refused: ${parsed.invalidLines} invalid lines against ${parsed.entries.length} valid ones - wrong format? ` +
-        `(e.g. ${parsed.invalidSample[0]}; old list kept)`,
+        `(${firstBadLine(parsed.invalidSample).slice(2) || 'see the file'}; old list kept)`,
       'input',
     );
   // a bundled snapshot is no baseline: a list from years ago says nothing about today's size
@@ -193,4 +193,13 @@ export async function refreshFeed(
     store.saveState(spec.id, next);
     return { id: spec.id, outcome: 'failed', error: msg, version: current?.version ?? null };
   }
+}
+
+/**
+ * Where the first invalid line is, without its text: a body refused as a list may be anything (a
+ * local file named by mistake, a password hash), and the message reaches the page and the logs.
+ */
+function firstBadLine(samples: string[]): string {
+  const n = /^line (\d+)/.exec(samples[0] ?? '')?.[1];
+  return n ? `, first at line ${n}` : '';
 }

@@ -27,10 +27,11 @@ describe('NetsiftService address context', () => {
       threads: 1,
     });
     fs.copyFileSync(path.join(FIXTURES, 'context/dns-http.pcap'), tmp.file('dns-http.pcap'));
-    const job = await svc.importFiles([
-      path.join(FIXTURES, 'zeek-context'),
-      tmp.file('dns-http.pcap'),
-    ]);
+    fs.cpSync(path.join(FIXTURES, 'zeek-context'), tmp.file('zeek-context'), { recursive: true });
+    svc.grant(tmp.dir);
+    const job = await svc.importFiles({
+      sources: [{ path: tmp.file('zeek-context') }, { path: tmp.file('dns-http.pcap') }],
+    });
     const done = await waitJob(svc, job.id);
     expect(done.error).toBeNull();
   });

@@ -1,6 +1,7 @@
 // Wires the service to the real engine: the import pipeline, the detection runner (which matches
 // the enabled feeds) and the app-wide feed catalogue.
 import { runDetection } from '../detect/runner';
+import { enrichGeo } from '../geo/geo-enrich';
 import { importFiles } from '../import/pipeline';
 import { netsiftHome } from '../intel/home';
 import { FeedService } from '../intel/service';
@@ -9,8 +10,16 @@ import type { EngineOps } from './engine-ops';
 export function defaultOps(): EngineOps {
   const feeds = new FeedService(netsiftHome());
   return {
-    importFiles: (store, paths) => importFiles(store, paths),
+    importFiles: (store, paths, opts) => importFiles(store, paths, opts ?? {}),
     runDetection: (store, opts) => runDetection(store, opts),
+    enrichGeo: async (store) => {
+      const conn = await store.connect();
+      try {
+        await enrichGeo(conn);
+      } finally {
+        conn.closeSync();
+      }
+    },
     feeds: {
       list: () => feeds.list(),
       refresh: async (ids) => {

@@ -4,10 +4,23 @@ import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
 import type { Job } from '../jobs/job';
 import type { CaseStore } from '../store/case-store';
 
+/** What the service passes on to the import pipeline (src/engine/import/pipeline.ts). */
+export interface ImportOpts {
+  tz?: string;
+  format?: string;
+  /** DuckDB's own progress of the read, for an honest bar (pipeline.ts trackProgress). */
+  trackProgress?: boolean;
+  /** Skip country/AS for this file: a job of many files enriches once at its end (enrichGeo). */
+  noGeo?: boolean;
+}
+
 export interface EngineOps {
-  importFiles(store: CaseStore, paths: string[]): Job<unknown>;
+  /** Imports the files; the job's result is an ImportSummary (src/shared/model.ts). */
+  importFiles(store: CaseStore, paths: string[], opts?: ImportOpts): Job<unknown>;
   /** Null when detection should not run after an import. */
   runDetection(store: CaseStore, opts?: { only?: string[] }): Job<unknown> | null;
+  /** Country and AS of the case's addresses (src/engine/geo), once after a job's files. */
+  enrichGeo?(store: CaseStore): Promise<void>;
   feeds: FeedOps | null;
 }
 

@@ -1,6 +1,6 @@
 // Jobs the service started, as JobState snapshots the renderer can poll or receive as events.
 import { randomUUID } from 'node:crypto';
-import type { ImportSummaryView, JobState } from '../../shared/api';
+import type { ImportProgressView, ImportSummaryView, JobState } from '../../shared/api';
 import type { JobProgress } from '../../shared/model';
 import { CancelledError } from '../store/errors';
 
@@ -14,6 +14,13 @@ export interface StepContext {
   /** The engine job currently running, so cancel reaches it. */
   setCancel(fn: (() => void) | null): void;
   cancelled(): boolean;
+  /** An import job's own view of its files and stage (emitted like progress). */
+  importView(v: ImportProgressView, now?: boolean): void;
+  /**
+   * From here on the job can no longer be cancelled (what it did is committed and consistent):
+   * a late cancel is ignored instead of marking done work as cancelled.
+   */
+  lockIn(): void;
 }
 
 export class JobRegistry {
@@ -21,9 +28,14 @@ export class JobRegistry {
 
   constructor(private readonly emit: (job: JobState) => void) {}
 
-  start(kind: string, title: string, work: (ctx: StepContext) => Promise<ImportSummaryView | null>): JobState {
+  start(
+    kind: string,
+    title: string,
+    work: (ctx: StepContext) => Promise<ImportSummaryView | null>,
+  ): JobState {
     let cancelFn: (() => void) | null = null;
     let cancelled = false;
+    let locked = false;
     const state: JobState = {
       id: randomUUID(),
       kind,
@@ -38,21 +50,32 @@ export class JobRegistry {
     const job: RunningJob = {
       state,
       cancel: () => {
+        if (locked) return;
         cancelled = true;
         cancelFn?.();
       },
     };
     this.jobs.set(state.id, job);
     let lastEmit = 0;
+    // progress can come thousands of times a second; the UI needs a few per second
+    const throttled = (force = false) => {
+      const now = Date.now();
+      if (force || now - lastEmit > 150) {
+        lastEmit = now;
+        this.emit({ ...state });
+      }
+    };
     const ctx: StepContext = {
       progress: (p) => {
         state.progress = { ...p, jobId: state.id };
-        // progress can come thousands of times a second; the UI needs a few per second
-        const now = Date.now();
-        if (now - lastEmit > 150) {
-          lastEmit = now;
-          this.emit({ ...state });
-        }
+        throttled();
+      },
+      importView: (v, now) => {
+        state.import = v;
+        throttled(now);
+      },
+      lockIn: () => {
+        locked = true;
       },
       setCancel: (fn) => {
         cancelFn = fn;

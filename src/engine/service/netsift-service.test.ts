@@ -24,6 +24,7 @@ describe('NetsiftService', () => {
   beforeAll(() => {
     process.env.NETSIFT_HOME = tmp.file('home');
     svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
+    svc.grant(tmp.dir); // as `serve --grant` would: the test's captures
     svc.onEvent((e) => events.push(e));
   });
   afterAll(() => {
@@ -41,7 +42,7 @@ describe('NetsiftService', () => {
   it('imports a capture into a new case, analyses it, and reports progress', async () => {
     const file = tmp.file('capture.csv');
     const lines = writeCapture(file);
-    const started = await svc.importFiles([file]);
+    const started = await svc.importFiles({ sources: [{ path: file }] });
     expect(started.status).toBe('running');
     const done = await waitJob(svc, started.id);
     expect(done.error).toBeNull();
@@ -55,6 +56,7 @@ describe('NetsiftService', () => {
     expect(path.dirname(info.path)).toBe(path.join(tmp.file('home'), 'cases'));
     expect(events.some((e) => e.type === 'job' && e.job.id === started.id && e.job.status === 'done')).toBe(true);
     expect((await svc.recentCases()).map((r) => r.path)).toEqual([info.path]);
+    expect(info.name).toBe('capture');
   });
 
   it('pages, counts and charts flows under a filter, selector and range', async () => {
@@ -147,14 +149,20 @@ describe('NetsiftService', () => {
     expect(await svc.uiState()).toEqual({ selectedIncidentId: 3, filter: 'proto tcp', filterHistory: ['proto tcp'] });
   });
 
-  it('refuses a missing file and cancels a job', async () => {
-    await expect(svc.importFiles([tmp.file('nope.csv')])).rejects.toThrow(/no such file/);
+  it('refuses a missing file and cancels a job, leaving no new case behind', async () => {
+    await expect(svc.importFiles({ sources: [{ path: tmp.file('nope.csv') }] })).rejects.toThrow(
+      /no such file/,
+    );
+    const open = (await svc.caseInfo())!;
     const file = tmp.file('capture2.csv');
     writeCapture(file);
-    const job = await svc.importFiles([file], tmp.file('other.duckdb'));
+    const job = await svc.importFiles({ sources: [{ path: file }] });
     await svc.cancelJob(job.id);
     const end = await waitJob(svc, job.id);
     expect(end.status).toBe('cancelled');
-    expect((await svc.caseInfo())!.flows).toBe(0);
+    // the case that was open is still open, as it was; the new one is gone
+    expect((await svc.caseInfo())!.path).toBe(open.path);
+    expect((await svc.caseInfo())!.flows).toBe(open.flows);
+    expect((await svc.recentCases()).map((r) => r.name)).not.toContain('capture2');
   });
 });

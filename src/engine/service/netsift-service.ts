@@ -5,6 +5,11 @@ import path from 'node:path';
 import type {
   AppSettings,
   CaseInfo,
+  CaseZone,
+  ImportCheck,
+  ImportFileCheck,
+  ImportRequest,
+  ImportSource,
   ImportSummaryView,
   JobState,
   NetsiftApi,
@@ -49,6 +54,27 @@ import {
 } from '../query/index';
 import type { EngineOps } from './engine-ops';
 import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { addWarnings } from './add-warnings';
+import {
+  caseId,
+  caseMoved,
+  caseName,
+  casesDir,
+  findCase,
+  forgetCase,
+  listCases,
+  newCasePath,
+  rememberCase,
+  safeCaseName,
+} from './case-list';
+import { CHECK_TEMP_PREFIX, lookAtFile } from './import-check';
+import { finishInterruptedJob, ImportRun, ZONES_KEY, type ImportInput } from './import-job';
+import { PathGrants, realPath } from './path-grants';
+import { DEFAULT_UPLOAD_LIMIT, UploadStore } from './uploads';
+import { caseZones, checkTz, jobZones } from './zones';
+import { expandInputs } from '../import/expand-inputs';
+import { TEMP_PREFIX } from '../analyze';
+import { sweepStaleTempDirs } from '../util/owned-temp';
 import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
@@ -97,6 +123,15 @@ export class NetsiftService implements NetsiftApi {
   private readonly gridFirst = new GridFirst();
   private readonly prefetch = new IncidentPrefetch(this.gridFirst);
   private readonly registry = new JobRegistry((job) => this.publish({ type: 'job', job }));
+  /** What the page may name on disk: the app's own folders and what the user granted. */
+  private readonly grants = new PathGrants(() => [
+    { dir: casesDir(), use: 'case' },
+    { dir: homeDir('uploads'), use: 'read' },
+  ]);
+  private readonly uploads = new UploadStore(
+    () => homeDir('uploads'),
+    () => this.readSettings().uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT,
+  );
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -161,12 +196,40 @@ export class NetsiftService implements NetsiftApi {
     this.store = null;
   }
 
+  // ---- paths the doors grant (not in the contract: see path-grants.ts) ----
+
+  /**
+   * Grants a file or folder the user chose outside the page: a native dialog or a drop (Electron
+   * main), `serve --case X` or `--grant DIR` (the CLI). Returns its resolved path.
+   */
+  grant(p: string): string {
+    return this.grants.grant(p);
+  }
+
+  /** The uploads kept under NETSIFT_HOME/uploads (the server's upload route stores into it). */
+  uploadStore(): UploadStore {
+    return this.uploads;
+  }
+
+  /**
+   * At start (serve, the desktop app): uploads no case keeps, transfers that never completed, and
+   * the temporary cases of `netsift analyze` runs that were killed.
+   */
+  sweepAtStart(): { uploads: string[]; temporaries: string[] } {
+    return {
+      uploads: this.uploads.sweep(0),
+      temporaries: [...sweepStaleTempDirs(TEMP_PREFIX), ...sweepStaleTempDirs(CHECK_TEMP_PREFIX)],
+    };
+  }
+
   // ---- case ----
 
   async caseInfo(): Promise<CaseInfo | null> {
     if (!this.store) return null;
     const s = this.store;
-    const imports = await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id');
+    const imports = await s.all<ImportRecord>(
+      'SELECT * EXCLUDE (details) FROM imports ORDER BY id',
+    );
     const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
       'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
     );
@@ -174,8 +237,9 @@ export class NetsiftService implements NetsiftApi {
     const al = await s.one<{ n: number }>('SELECT count(*) AS n FROM alerts');
     const runs = await s.one<{ n: number }>('SELECT count(*) AS n FROM analysis_runs');
     return {
+      id: caseId(s.path),
       path: s.path,
-      name: path.basename(s.path).replace(/\.duckdb$/, ''),
+      name: caseName(s.path),
       flows: stats?.n ?? 0,
       imports,
       firstTs: stats?.lo ?? null,
@@ -183,115 +247,396 @@ export class NetsiftService implements NetsiftApi {
       incidents: inc?.n ?? 0,
       alerts: al?.n ?? 0,
       analyzed: (runs?.n ?? 0) > 0,
+      zones: caseZones(
+        imports,
+        await s.getSetting<Record<string, { source: CaseZone['source'] }>>(ZONES_KEY, {}),
+      ),
     };
   }
 
-  async openCase(file: string): Promise<CaseInfo> {
-    if (!file.endsWith('.duckdb') && !fs.existsSync(file))
-      throw new NetsiftError(`${file}: no such case file`, 'input');
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+  /** The case file `ref` names: an entry of the case list (by id), or a granted path. */
+  private resolveCase(ref: unknown): string {
+    if (typeof ref !== 'string' || !ref)
+      throw new NetsiftError('name a case by its id from the case list', 'usage');
+    const known = findCase(ref, this.store?.path ?? null);
+    if (known) return known.path;
+    return this.grants.check(ref, 'case', 'case');
+  }
+
+  private refuseWhileRunning(): void {
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+  }
+
+  async openCase(ref: string): Promise<CaseInfo> {
+    const file = this.resolveCase(ref);
+    if (!fs.existsSync(file)) throw new NetsiftError(`${ref}: no such case file`, 'input');
+    if (this.store?.path === file) return (await this.caseInfo())!; // already open: nothing to switch
+    this.refuseWhileRunning();
+    return this.openFile(file);
+  }
+
+  /** Opens (or creates) a case file the caller has already checked; the one open case switches. */
+  async openFile(file: string): Promise<CaseInfo> {
     const next = await CaseStore.open(file, { threads: this.opts.threads });
-    this.close();
+    try {
+      await finishInterruptedJob(next); // a job killed halfway: undo what it imported
+    } catch (e) {
+      next.close();
+      throw e;
+    }
+    await this.leaveCase();
     this.store = next;
     const info = (await this.caseInfo())!;
-    this.remember(info);
+    rememberCase(info);
     this.publish({ type: 'case', info });
     return info;
   }
 
-  async createCase(file: string): Promise<CaseInfo> {
-    if (fs.existsSync(file)) throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
-    return this.openCase(file);
+  /** Closes the open case, keeping its figures for the case list. */
+  private async leaveCase(): Promise<void> {
+    if (this.store) {
+      const info = await this.caseInfo().catch(() => null);
+      if (info) rememberCase(info);
+    }
+    this.close();
+  }
+
+  async createCase(nameOrPath: string): Promise<CaseInfo> {
+    const file = this.caseFileFor(nameOrPath);
+    if (fs.existsSync(file))
+      throw new NetsiftError(
+        `${caseName(file)}: a case of that name already exists; open it instead`,
+        'input',
+      );
+    this.refuseWhileRunning();
+    return this.openFile(file);
+  }
+
+  /** A bare name is a case under NETSIFT_HOME/cases; a path must be granted. */
+  private caseFileFor(nameOrPath: unknown): string {
+    if (typeof nameOrPath !== 'string' || !nameOrPath.trim())
+      throw new NetsiftError('a case needs a name', 'usage');
+    if (!/[\\/]/.test(nameOrPath))
+      return path.join(casesDir(), `${safeCaseName(nameOrPath)}.duckdb`);
+    return this.grants.check(
+      nameOrPath.endsWith('.duckdb') ? nameOrPath : `${nameOrPath}.duckdb`,
+      'case',
+      'case',
+    );
   }
 
   async closeCase(): Promise<void> {
-    this.close();
+    this.refuseWhileRunning(); // an import may be adding to the open case
+    await this.leaveCase();
     this.publish({ type: 'case', info: null });
   }
 
   async recentCases(): Promise<RecentCase[]> {
-    const list = readJson<RecentCase[]>(path.join(serviceHome(), 'recent.json'), []);
-    return list.filter((r) => fs.existsSync(r.path));
+    return listCases(this.store?.path ?? null);
   }
 
-  private remember(info: CaseInfo): void {
-    const file = path.join(serviceHome(), 'recent.json');
-    const list = readJson<RecentCase[]>(file, []).filter((r) => r.path !== info.path);
-    list.unshift({ path: info.path, name: info.name, openedAt: new Date().toISOString(), flows: info.flows });
-    writeJson(file, list.slice(0, 12));
+  async renameCase(ref: string, name: string): Promise<RecentCase[]> {
+    const file = this.resolveCase(ref);
+    if (!fs.existsSync(file)) throw new NetsiftError(`${ref}: no such case file`, 'input');
+    this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
+    const dest = path.join(path.dirname(file), `${safeCaseName(String(name ?? ''))}.duckdb`);
+    if (dest === file) return this.recentCases();
+    if (!this.grants.allows(dest, 'case'))
+      throw new NetsiftError(
+        `${dest}: forbidden: rename a case outside netsift's folders in your file manager`,
+        'forbidden',
+      );
+    if (fs.existsSync(dest))
+      throw new NetsiftError(`${caseName(dest)}: a case of that name already exists`, 'input');
+    const wasOpen = this.store?.path === file;
+    if (wasOpen) {
+      await this.store!.run('CHECKPOINT');
+      await this.leaveCase();
+    }
+    try {
+      fs.renameSync(file, dest);
+      if (fs.existsSync(`${file}.wal`)) fs.renameSync(`${file}.wal`, `${dest}.wal`);
+    } catch (e) {
+      if (wasOpen) await this.openFile(file);
+      throw new NetsiftError(
+        `${caseName(file)}: could not rename the case (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        'case',
+      );
+    }
+    caseMoved(file, dest);
+    this.uploads.caseGone(file, dest);
+    if (wasOpen) await this.openFile(dest);
+    return this.recentCases();
+  }
+
+  async deleteCase(ref: string): Promise<RecentCase[]> {
+    const file = this.resolveCase(ref);
+    this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
+    const entry = findCase(file, this.store?.path ?? null);
+    if (this.store?.path === file) {
+      this.close(); // not leaveCase: its figures are not to be remembered
+      this.publish({ type: 'case', info: null });
+    }
+    if (entry?.managed ?? path.dirname(file) === realPath(casesDir())) {
+      for (const f of [file, `${file}.wal`]) fs.rmSync(f, { force: true });
+      this.uploads.caseGone(file);
+    }
+    forgetCase(file);
+    return this.recentCases();
+  }
+
+  async grantedFolders(): Promise<string[]> {
+    return this.grants.folders();
   }
 
   // ---- import jobs ----
 
-  async importFiles(paths: string[], casePath?: string): Promise<JobState> {
-    if (!paths.length) throw new NetsiftError('no files to import', 'usage');
-    for (const p of paths) if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    let target = casePath;
-    if (!target && !this.store) {
-      const base = path.basename(paths[0]).replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-      target = path.join(homeDir('cases'), `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`);
+  /** The files a request names: uploads by id, granted paths (a folder stands for its files). */
+  private resolveSources(
+    req: ImportRequest,
+  ): (ImportInput & { source: ImportSource; upload: string | null; from: number })[] {
+    if (!req || typeof req !== 'object' || !Array.isArray(req.sources) || !req.sources.length)
+      throw new NetsiftError('no files to import', 'usage');
+    const out: (ImportInput & { source: ImportSource; upload: string | null; from: number })[] = [];
+    for (const [from, s] of (req.sources as unknown[]).entries()) {
+      if (s && typeof s === 'object' && 'upload' in s) {
+        const id = (s as { upload: unknown }).upload;
+        const file = this.uploads.file(id);
+        out.push({
+          path: file,
+          name: path.basename(file),
+          bytes: fileSize(file),
+          source: { upload: String(id) },
+          upload: String(id),
+          from,
+        });
+      } else if (s && typeof s === 'object' && 'path' in s) {
+        const given = (s as { path: unknown }).path;
+        const p = this.grants.check(given, 'file to import');
+        if (!fs.existsSync(p)) throw new NetsiftError(`${String(given)}: no such file`, 'input');
+        for (const f of expandInputs([p])) {
+          const real = this.grants.check(f, 'file to import');
+          out.push({
+            path: real,
+            name: path.basename(real),
+            bytes: fileSize(real),
+            source: { path: real },
+            upload: this.uploads.idOf(real),
+            from,
+          });
+        }
+      } else throw new NetsiftError('each source is {path} or {upload}', 'usage');
     }
-    if (target && target !== this.store?.path) await this.openCase(target);
-    const title = paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`;
-    return this.registry.start('import', `Import ${title}`, (ctx) => this.importAndAnalyze(paths, ctx));
+    return out;
+  }
+
+  async checkImport(req: ImportRequest): Promise<ImportCheck> {
+    const inputs = this.resolveSources(req);
+    const tz = checkTz(req.tz);
+    const files: ImportFileCheck[] = [];
+    for (const f of inputs) {
+      const look = await lookAtFile(f.path, { format: req.format, tz });
+      files.push({
+        source: f.source,
+        from: f.from,
+        name: f.name,
+        bytes: look.bytes,
+        format: look.format,
+        formatTitle: look.formatTitle,
+        firstTs: look.firstTs,
+        zoneless: look.zoneless,
+        error: look.error,
+      });
+    }
+    const info = req.target?.kind === 'open' ? await this.caseInfo() : null;
+    const name = req.target?.kind === 'new' && req.target.name ? req.target.name : inputs[0].name;
+    return {
+      files,
+      suggestedName: caseName(newCasePath(name)),
+      warnings: info ? addWarnings(info, files) : [],
+    };
+  }
+
+  async importFiles(req: ImportRequest): Promise<JobState> {
+    const inputs = this.resolveSources(req);
+    const tz = checkTz(req.tz);
+    const target = req.target ?? { kind: 'new' };
+    if (target.kind !== 'new' && target.kind !== 'open')
+      throw new NetsiftError('an import goes into a new case or the open case', 'usage');
+    this.refuseWhileRunning();
+    if (target.kind === 'open') {
+      const store = this.requireStore();
+      if (store.readOnly)
+        throw new NetsiftError(
+          `${store.path}: the case is open read-only; cannot import into it`,
+          'case',
+        );
+      return this.startImport(inputs, { kind: 'open' }, tz, req.format, sourcesTitle(req, inputs));
+    }
+    const file = target.name
+      ? path.join(casesDir(), `${safeCaseName(target.name)}.duckdb`)
+      : newCasePath(inputs[0].name);
+    if (fs.existsSync(file))
+      throw new NetsiftError(
+        `${caseName(file)}: a case of that name already exists; choose another name`,
+        'input',
+      );
+    return this.startImport(
+      inputs,
+      { kind: 'new', file },
+      tz,
+      req.format,
+      sourcesTitle(req, inputs),
+    );
+  }
+
+  async discardUploads(ids: string[]): Promise<void> {
+    if (!Array.isArray(ids))
+      throw new NetsiftError('discardUploads takes a list of upload ids', 'usage');
+    this.uploads.discard(ids);
+  }
+
+  /**
+   * The one import job: into a new case file (imported on its own connection while the open case
+   * stays open and untouched, then opened) or into the open case (the analyst chose to add).
+   */
+  private async startImport(
+    inputs: (ImportInput & { upload: string | null })[],
+    target: { kind: 'new'; file: string } | { kind: 'open' },
+    tz: string | null,
+    format: string | undefined,
+    named = inputs.length === 1 ? inputs[0].name : `${inputs.length} files`,
+  ): Promise<JobState> {
+    const store =
+      target.kind === 'open'
+        ? this.requireStore()
+        : await CaseStore.open(target.file, { threads: this.opts.threads });
+    const unpin = inputs.filter((f) => f.upload).map((f) => this.uploads.pin(f.upload!));
+    const title = `Import ${named}`;
+    return this.registry.start('import', title, async (ctx) => {
+      const t0 = Date.now();
+      const dropNew = () => {
+        if (target.kind !== 'new') return;
+        store.close();
+        for (const f of [target.file, `${target.file}.wal`]) fs.rmSync(f, { force: true });
+      };
+      try {
+        let result;
+        try {
+          result = await new ImportRun(this.opts.ops, store, inputs, tz, format, ctx, {
+            kind: target.kind,
+            caseName: caseName(target.kind === 'new' ? target.file : store.path),
+          }, target.kind === 'new').run();
+        } catch (e) {
+          dropNew();
+          throw e;
+        }
+        const failed = result.files
+          .filter((f) => f.status === 'failed')
+          .map((f) => ({ name: f.name, error: f.error ?? 'failed' }));
+        if (!result.importIds.length) {
+          dropNew();
+          throw new NetsiftError(
+            failed.map((f) => `${f.name}: ${f.error}`).join('\n') || 'nothing was imported',
+            'input',
+          );
+        }
+        const casePath = target.kind === 'new' ? target.file : store.path;
+        for (const f of inputs) if (f.upload) this.uploads.markUsed(f.upload, casePath);
+        let info: CaseInfo;
+        if (target.kind === 'new') {
+          store.close();
+          info = await this.openFile(target.file);
+        } else {
+          info = (await this.caseInfo())!;
+          rememberCase(info);
+          this.publish({ type: 'case', info });
+        }
+        const rejects = await this.requireStore().one<{ n: number }>(
+          'SELECT count(*) AS n FROM rejects',
+        );
+        return {
+          caseId: info.id,
+          caseName: info.name,
+          casePath: info.path,
+          target: target.kind,
+          zones: jobZones(result.files),
+          failed,
+          imports: info.imports.filter((i) => result.importIds.includes(i.id)),
+          flows: info.flows,
+          added: result.added,
+          rejects: rejects?.n ?? 0,
+          firstTs: info.firstTs,
+          lastTs: info.lastTs,
+          incidents: info.incidents,
+          seconds: (Date.now() - t0) / 1000,
+        };
+      } finally {
+        for (const u of unpin) u();
+      }
+    });
   }
 
   async openSample(): Promise<JobState> {
     const sample = this.samplePath();
-    if (!fs.existsSync(sample)) throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
-    const casePath = path.join(homeDir('cases'), 'netsift-sample.duckdb');
+    if (!fs.existsSync(sample))
+      throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
+    this.refuseWhileRunning();
+    const casePath = path.join(casesDir(), 'netsift-sample.duckdb');
     if (fs.existsSync(casePath)) {
       // reopen the analysed sample instead of importing it again
-      const info = await this.openCase(casePath);
+      const info = await this.openFile(casePath);
       if (info.flows > 0 && info.analyzed)
-        return this.registry.start('import', 'Open sample', async () => this.summary(info, 0));
+        return this.registry.start('import', 'Open sample', async () => this.summary(info));
       this.close();
       fs.rmSync(casePath, { force: true });
       fs.rmSync(`${casePath}.wal`, { force: true });
     }
-    const settingsFile = path.join(serviceHome(), 'app-settings.json');
-    writeJson(settingsFile, { ...readJson<AppSettings>(settingsFile, {}), sampleOpened: true });
-    return this.importFiles([sample], casePath);
+    this.saveAppSettings({ sampleOpened: true });
+    return this.startImport(
+      [{ path: sample, name: path.basename(sample), bytes: fileSize(sample), upload: null }],
+      { kind: 'new', file: casePath },
+      null,
+      undefined,
+    );
   }
 
-  private async importAndAnalyze(paths: string[], ctx: StepContext): Promise<ImportSummaryView> {
-    const store = this.requireStore();
-    const t0 = Date.now();
-    await this.follow(this.opts.ops.importFiles(store, paths), ctx, 'import');
-    const detection = this.opts.ops.runDetection(store);
-    if (detection) await this.follow(detection, ctx, 'analyse');
-    const info = (await this.caseInfo())!;
-    this.remember(info);
-    this.publish({ type: 'case', info });
-    return this.summary(info, (Date.now() - t0) / 1000);
+  /** A summary of a case opened as it is (the sample, already analysed). */
+  private async summary(info: CaseInfo): Promise<ImportSummaryView> {
+    const rejects = await this.requireStore().one<{ n: number }>(
+      'SELECT count(*) AS n FROM rejects',
+    );
+    return {
+      caseId: info.id,
+      caseName: info.name,
+      casePath: info.path,
+      target: 'new',
+      zones: info.zones,
+      failed: [],
+      imports: info.imports,
+      flows: info.flows,
+      added: 0,
+      rejects: rejects?.n ?? 0,
+      firstTs: info.firstTs,
+      lastTs: info.lastTs,
+      incidents: info.incidents,
+      seconds: 0,
+    };
   }
 
   private async follow(job: Job<unknown>, ctx: StepContext, phase: string): Promise<unknown> {
     if (ctx.cancelled()) job.cancel();
     ctx.setCancel(() => job.cancel());
-    const off = job.onProgress((p: JobProgress) => ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }));
+    const off = job.onProgress((p: JobProgress) =>
+      ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }),
+    );
     try {
       return await job.result;
     } finally {
       off();
       ctx.setCancel(null);
     }
-  }
-
-  private async summary(info: CaseInfo, seconds: number): Promise<ImportSummaryView> {
-    const rejects = await this.requireStore().one<{ n: number }>('SELECT count(*) AS n FROM rejects');
-    return {
-      casePath: info.path,
-      imports: info.imports,
-      flows: info.flows,
-      rejects: rejects?.n ?? 0,
-      firstTs: info.firstTs,
-      lastTs: info.lastTs,
-      incidents: info.incidents,
-      seconds,
-    };
   }
 
   async jobs(): Promise<JobState[]> {
@@ -393,6 +738,10 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async appSettings(): Promise<AppSettings> {
+    return this.readSettings();
+  }
+
+  private readSettings(): AppSettings {
     return readJson<AppSettings>(path.join(serviceHome(), 'app-settings.json'), {});
   }
 
@@ -450,6 +799,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async addFeed(spec: FeedAddRequest): Promise<FeedStatus[]> {
+    // a list file must be one the user granted, like any other path the page names
+    if (spec && typeof spec === 'object' && spec.file != null) spec = { ...spec, file: this.grants.check(spec.file, 'feed file') };
     await this.feedOps().add(spec);
     return this.feeds();
   }
@@ -567,12 +918,37 @@ export class NetsiftService implements NetsiftApi {
     return exportPacketsToHome(this.requireStore(), info?.name ?? 'case', req);
   }
 
+  /** A copy of the open case: a bare name goes under NETSIFT_HOME/cases, a path must be granted. */
   async saveCaseAs(dest: string): Promise<CaseInfo> {
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    return triageOps.saveCaseAs(this.requireStore(), dest, () => this.close(), (f) => this.openCase(f));
+    const file = this.caseFileFor(dest);
+    this.refuseWhileRunning();
+    const src = this.requireStore().path;
+    const info = await triageOps.saveCaseAs(
+      this.requireStore(),
+      file,
+      () => this.close(),
+      (f) => this.openFile(f),
+    );
+    this.uploads.caseCopied(src, info.path);
+    return info;
   }
 }
 
 function parseJson<T>(v: unknown): T {
   return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+}
+
+function fileSize(p: string): number {
+  try {
+    return fs.statSync(p).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** What the analyst picked, in a word: the file or folder when one, else how many. */
+function sourcesTitle(req: ImportRequest, inputs: ImportInput[]): string {
+  if (req.sources.length !== 1) return `${req.sources.length} files`;
+  const s = req.sources[0];
+  return 'path' in s && typeof s.path === 'string' ? path.basename(s.path) : inputs[0].name;
 }

@@ -74,5 +74,10 @@ describe('CaseStore', () => {
     const file = tmp.file('junk.duckdb');
     fs.writeFileSync(file, 'hello, not a database\n'.repeat(100));
     await expect(CaseStore.open(file)).rejects.toThrow(/junk\.duckdb/);
+    // DuckDB's magic, then anything: a checksum error naming a "block" was read as a lock
+    const damaged = tmp.file('damaged.duckdb');
+    fs.writeFileSync(damaged, Buffer.concat([Buffer.alloc(8), Buffer.from('DUCK'), Buffer.from('SECRET'.repeat(1000))]));
+    const e = (await CaseStore.open(damaged).catch((x: Error) => x)) as Error;
+    expect(e.message).toBe(`${damaged}: not a readable netsift case (the file is damaged or not a case)`);
   });
 });

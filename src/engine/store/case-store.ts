@@ -228,7 +228,8 @@ const OPEN_OUTCOME = 'the case was not changed; free some space and open it agai
 function translateOpenError(file: string, e: unknown): Error {
   if (isDiskFull(e)) return diskFullError(file, e, OPEN_OUTCOME);
   const msg = e instanceof Error ? e.message : String(e);
-  if (/lock/i.test(msg)) {
+  // "lock" as a word: DuckDB's checksum errors name a "block", which is no lock
+  if (/\block\b/i.test(msg)) {
     const pid = /PID (\d+)/.exec(msg)?.[1];
     return new NetsiftError(
       `${file}: the case is already open in another process${pid ? ` (pid ${pid})` : ''}; close it there first`,
@@ -240,6 +241,8 @@ function translateOpenError(file: string, e: unknown): Error {
       `${file}: cannot open the case file for writing (permission denied)`,
       'case',
     );
+  if (/Corrupt database file|checksum/i.test(msg))
+    return new NetsiftError(`${file}: not a readable netsift case (the file is damaged or not a case)`, 'case');
   if (/not a valid DuckDB database|file is not a/i.test(msg))
     return new NetsiftError(`${file}: not a netsift case file (not a DuckDB database)`, 'case');
   return new NetsiftError(`${file}: cannot open case: ${msg}`, 'case');

@@ -2,7 +2,7 @@
 export class NetsiftError extends Error {
   constructor(
     message: string,
-    readonly code: 'usage' | 'input' | 'case' | 'cancelled' | 'network' | 'internal' = 'input',
+    readonly code: 'usage' | 'input' | 'case' | 'cancelled' | 'network' | 'internal' | 'forbidden' = 'input',
   ) {
     super(message);
     this.name = 'NetsiftError';

@@ -1,10 +1,13 @@
 // Top level: Home, an import in progress, or the workspace of the open case.
 import { useCallback, useEffect, useState } from 'react';
 import type { CaseInfo, JobState } from '../../shared/api';
-import { api, errorText, importBrowserFile, onServerEvent } from './api/client';
+import { api, errorText, onServerEvent } from './api/client';
 import { ErrorBox, Loading } from './components/pane-state';
 import { HomeView } from './features/home/home-view';
+import { ImportDialog } from './features/import/import-dialog';
+import type { ImportDraft } from './features/import/import-draft';
 import { ImportView } from './features/import/import-view';
+import { DropOverlay, useFileDrop } from './features/import/use-file-drop';
 import { Workspace } from './features/workspace/workspace';
 
 type View = { kind: 'loading' } | { kind: 'home' } | { kind: 'job'; job: JobState } | { kind: 'case'; info: CaseInfo };
@@ -12,6 +15,14 @@ type View = { kind: 'loading' } | { kind: 'home' } | { kind: 'job'; job: JobStat
 export function App() {
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [error, setError] = useState<string | null>(null);
+  // files picked or dropped: the import dialog, with the open case (if any) as a choice
+  const [draft, setDraft] = useState<{ draft: ImportDraft; open: CaseInfo | null } | null>(null);
+  const startImport = useCallback((d: ImportDraft) => {
+    api.caseInfo().then(
+      (open) => setDraft({ draft: d, open }),
+      () => setDraft({ draft: d, open: null }),
+    );
+  }, []);
 
   const showCase = useCallback(async () => {
     try {
@@ -55,49 +66,49 @@ export function App() {
     return () => clearInterval(t);
   }, [jobId]);
 
-  // files dropped anywhere on the window are imported
-  useEffect(() => {
-    const over = (e: DragEvent) => e.preventDefault();
-    const drop = (e: DragEvent) => {
-      e.preventDefault();
-      const f = e.dataTransfer?.files?.[0];
-      if (!f) return;
-      importBrowserFile(f).then(
-        (job) => setView({ kind: 'job', job }),
-        (err) => setError(errorText(err)),
-      );
-    };
-    window.addEventListener('dragover', over);
-    window.addEventListener('drop', drop);
-    return () => {
-      window.removeEventListener('dragover', over);
-      window.removeEventListener('drop', drop);
-    };
-  }, []);
+  // files and folders dropped anywhere on the window open the import dialog
+  const dragging = useFileDrop(startImport, setError);
 
   const banner = error && (
     <div className="banner">
       <ErrorBox error={error} retry={() => setError(null)} />
     </div>
   );
+  const overlays = (
+    <>
+      {banner}
+      {dragging && view.kind !== 'job' && <DropOverlay adding={view.kind === 'case'} />}
+      {draft && (
+        <ImportDialog
+          draft={draft.draft}
+          openCase={draft.open}
+          onClose={() => setDraft(null)}
+          onJob={(job) => {
+            setDraft(null);
+            setView({ kind: 'job', job });
+          }}
+        />
+      )}
+    </>
+  );
   if (view.kind === 'loading') return <Loading what="netsift" />;
   if (view.kind === 'home')
     return (
       <>
-        {banner}
-        <HomeView onJob={(job) => setView({ kind: 'job', job })} onOpened={() => void showCase()} />
+        {overlays}
+        <HomeView onImport={startImport} onJob={(job) => setView({ kind: 'job', job })} onOpened={() => void showCase()} />
       </>
     );
   if (view.kind === 'job')
     return (
       <>
-        {banner}
-        <ImportView job={view.job} onDone={() => void showCase()} onBack={() => setView({ kind: 'home' })} />
+        {overlays}
+        <ImportView job={view.job} onDone={() => void showCase()} onBack={() => void showCase()} />
       </>
     );
   return (
     <>
-      {banner}
+      {overlays}
       <Workspace key={view.info.path} info={view.info} onHome={() => setView({ kind: 'home' })} />
     </>
   );

@@ -1,5 +1,5 @@
 // One client for both doors: Electron's preload bridge when present, else the loopback server.
-import type { JobState, NetsiftApi, NetsiftBridge, ServerEvent } from '../../../shared/api';
+import type { NetsiftApi, NetsiftBridge, ServerEvent, UploadInfo } from '../../../shared/api';
 import { createHttpApi, httpEvents, httpToken, httpUpload } from './http-client';
 
 declare global {
@@ -19,11 +19,18 @@ export function onServerEvent(listener: (e: ServerEvent) => void): () => void {
   return bridge ? bridge.onEvent(listener) : httpEvents(token, listener);
 }
 
-/** Import a file the user picked or dropped: by path in Electron, uploaded in the browser. */
-export async function importBrowserFile(file: File): Promise<JobState> {
-  if (bridge?.pathForFile) return bridge.importFiles([bridge.pathForFile(file)]);
-  return httpUpload(token, file);
+/** Browser mode: uploads a file the user picked or dropped; the import then names it by id. */
+export function uploadFile(file: File, onProgress?: (sent: number) => void, signal?: AbortSignal): Promise<UploadInfo> {
+  return httpUpload(token, file, onProgress, signal);
 }
+
+/** Electron: grants the dropped (or picked) files and returns their paths; null in the browser. */
+export const grantDropped: ((files: File[]) => Promise<string[]>) | null = bridge?.grantDropped
+  ? (files) => bridge.grantDropped!(files)
+  : null;
+
+/** Electron: native open dialog for a case file (granted); null in the browser. */
+export const chooseCase: (() => Promise<string | null>) | null = bridge?.chooseCase ?? null;
 
 /** Native open dialog (Electron only). */
 export const chooseFiles: (() => Promise<string[]>) | null = bridge?.chooseFiles ?? null;

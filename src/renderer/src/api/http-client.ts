@@ -1,5 +1,5 @@
 // The contract over the loopback server: JSON RPC with the token from the page URL, events by SSE.
-import type { ApiErrorBody, JobState, NetsiftApi, ServerEvent } from '../../../shared/api';
+import type { ApiErrorBody, NetsiftApi, ServerEvent, UploadInfo } from '../../../shared/api';
 import { API_METHODS } from '../../../shared/api';
 
 export class ApiError extends Error {
@@ -49,13 +49,32 @@ export function httpEvents(token: string, listener: (e: ServerEvent) => void): (
   return () => es.close();
 }
 
-export async function httpUpload(token: string, file: File): Promise<JobState> {
-  const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
-    method: 'POST',
-    headers: { 'x-netsift-token': token, 'content-type': 'application/octet-stream' },
-    body: file,
+/**
+ * Uploads one file; the server stores it and answers its id (the import names it by that id).
+ * XMLHttpRequest, not fetch: fetch reports no upload progress. `signal` aborts the transfer
+ * (the server then keeps nothing of it).
+ */
+export function httpUpload(token: string, file: File, onProgress?: (sent: number) => void, signal?: AbortSignal): Promise<UploadInfo> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/upload?name=${encodeURIComponent(file.name)}`);
+    xhr.setRequestHeader('x-netsift-token', token);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
+    xhr.onload = () => {
+      let body: { ok: boolean; result?: UploadInfo; error?: ApiErrorBody };
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        reject(new ApiError(`server answered ${xhr.status} ${xhr.statusText}`, 'network'));
+        return;
+      }
+      if (body.ok && body.result) resolve(body.result);
+      else reject(new ApiError(body.error?.message ?? 'upload failed', body.error?.code ?? 'internal'));
+    };
+    xhr.onerror = () => reject(new ApiError(`${file.name}: upload failed (connection lost)`, 'network'));
+    xhr.onabort = () => reject(new ApiError(`${file.name}: upload cancelled`, 'cancelled'));
+    signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(file);
   });
-  const body = (await res.json()) as { ok: boolean; result?: JobState; error?: ApiErrorBody };
-  if (!body.ok) throw new ApiError(body.error?.message ?? 'upload failed', body.error?.code ?? 'internal');
-  return body.result!;
 }

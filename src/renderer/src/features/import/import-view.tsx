@@ -1,10 +1,14 @@
-// Import progress (rate, ETA, cancel), then the summary with a view of rejected lines.
+// An import job as it runs (stage, each file with its bytes, the rows written, time taken and an
+// honest estimate, cancel), then its summary: where the flows went, each file, the zone its
+// timestamps were read in (an assumed one said so), rejected lines.
 import { useState } from 'react';
-import type { JobState } from '../../../../shared/api';
+import type { ImportFileState, ImportProgressView, JobState } from '../../../../shared/api';
 import { api, errorText } from '../../api/client';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtBytes, fmtCount, fmtDuration, fmtSpan, fmtTs } from '../../util/format';
+import { ZoneList } from './zone-badge';
+import './import.css';
 
 function Rejects({ importId }: { importId: number }) {
   const [offset, setOffset] = useState(0);
@@ -35,13 +39,21 @@ function Rejects({ importId }: { importId: number }) {
         </tbody>
       </table>
       <div className="row">
-        <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - 50))}>
+        <button
+          type="button"
+          disabled={offset === 0}
+          onClick={() => setOffset(Math.max(0, offset - 50))}
+        >
           Previous
         </button>
         <span className="muted">
           {offset + 1}–{offset + page.value.rows.length} of {fmtCount(page.value.total)}
         </span>
-        <button type="button" disabled={offset + 50 >= page.value.total} onClick={() => setOffset(offset + 50)}>
+        <button
+          type="button"
+          disabled={offset + 50 >= page.value.total}
+          onClick={() => setOffset(offset + 50)}
+        >
           Next
         </button>
       </div>
@@ -49,39 +61,143 @@ function Rejects({ importId }: { importId: number }) {
   );
 }
 
-export function ImportView({ job, onDone, onBack }: { job: JobState; onDone(): void; onBack(): void }) {
+const STAGE: Record<ImportProgressView['stage'], string> = {
+  read: 'Reading',
+  validate: 'Checking',
+  write: 'Writing flows of',
+  context: 'Country and AS of the addresses',
+  analyse: 'Analysing',
+  finish: 'Done',
+  rollback: 'Cancelling: removing what was imported',
+};
+
+function fileStatus(f: ImportFileState): string {
+  switch (f.status) {
+    case 'reading':
+      return `reading ${f.bytes ? Math.floor((100 * f.read) / f.bytes) : 0}%`;
+    case 'validating':
+      return 'checking fields';
+    case 'writing':
+      return 'writing flows';
+    case 'done':
+      return `${fmtCount(f.flows)} flows${f.rejects ? `, ${fmtCount(f.rejects)} rejected` : ''}`;
+    case 'failed':
+      return f.error ?? 'failed';
+    case 'rolled-back':
+      return 'removed again (cancelled)';
+    default:
+      return 'waiting';
+  }
+}
+
+function Progress({ job, v }: { job: JobState; v: ImportProgressView }) {
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const cur = v.current != null ? v.files[v.current] : null;
+  const stage =
+    v.stage === 'analyse'
+      ? `Analysing: ${v.analyse?.step ?? ''}${v.analyse ? ` (${Math.min(v.analyse.done + 1, v.analyse.total)} of ${v.analyse.total})` : ''}`
+      : cur && v.stage !== 'finish' && v.stage !== 'rollback'
+        ? `${STAGE[v.stage]} ${cur.name}${v.files.length > 1 ? ` (${v.current! + 1} of ${v.files.length})` : ''}`
+        : STAGE[v.stage];
+  const pct = Math.round(v.fraction * 100);
+  return (
+    <>
+      <div className="phase" data-testid="import-stage">
+        {stage}
+      </div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuenow={pct}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
+        <div
+          className={
+            v.stage === 'validate' || v.stage === 'write' || v.stage === 'analyse'
+              ? 'bar working'
+              : 'bar'
+          }
+          style={{ width: `${pct}%` }}
+        />
+      </div>
+      <div className="muted" data-testid="import-figures">
+        {fmtBytes(v.bytesRead)} of {fmtBytes(v.bytesTotal)} read · {fmtCount(v.flows)} flows written
+        · {fmtDuration(v.elapsedSeconds)} so far
+        {v.etaSeconds != null
+          ? ` · about ${fmtDuration(v.etaSeconds)} left for the import`
+          : v.stage === 'analyse'
+            ? ''
+            : ' · estimating…'}
+      </div>
+      {v.files.length > 1 && (
+        <table className="mini import-job-files" data-testid="import-job-files">
+          <tbody>
+            {v.files.map((f, i) => (
+              <tr key={i} className={`st-${f.status}`}>
+                <td>{f.name}</td>
+                <td className="num">{fmtBytes(f.bytes)}</td>
+                <td>{fileStatus(f)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <button
+        type="button"
+        onClick={() => api.cancelJob(job.id).catch((e) => setCancelError(errorText(e)))}
+      >
+        Cancel
+      </button>
+      <span className="muted"> nothing of this import stays when cancelled</span>
+      {cancelError && <ErrorBox error={cancelError} />}
+    </>
+  );
+}
+
+export function ImportView({
+  job,
+  onDone,
+  onBack,
+}: {
+  job: JobState;
+  onDone(): void;
+  onBack(): void;
+}) {
   const [showRejects, setShowRejects] = useState<number | null>(null);
-  const p = job.progress;
-  const pct = p?.total ? Math.min(100, (100 * p.done) / p.total) : null;
-  const unit = (n: number | null | undefined) => (p?.unit === 'bytes' ? fmtBytes(n) : fmtCount(n));
+  const v = job.import ?? null;
+  const s = job.summary;
+  const where =
+    v?.target.kind === 'open'
+      ? `adding to ${v.target.caseName}`
+      : v
+        ? `into a new case, ${v.target.caseName}`
+        : '';
   return (
     <main className="import-view" aria-label="Import">
       <h1>{job.title}</h1>
-      {job.status === 'running' && (
-        <>
-          <div className="phase">{p?.phase ?? 'starting…'}</div>
-          <div className="progress" role="progressbar" aria-valuenow={pct ?? undefined} aria-valuemin={0} aria-valuemax={100}>
-            <div className={pct == null ? 'bar indeterminate' : 'bar'} style={{ width: pct == null ? undefined : `${pct}%` }} />
-          </div>
-          <div className="muted">
-            {p ? `${unit(p.done)}${p.total != null ? ` of ${unit(p.total)}` : ''}` : ''}
-            {p?.rate ? ` · ${unit(p.rate)}/s` : ''}
-            {p?.etaSeconds != null ? ` · about ${fmtDuration(p.etaSeconds)} left` : ''}
-            {p?.message ? ` · ${p.message}` : ''}
-          </div>
-          <button
-            type="button"
-            onClick={() => api.cancelJob(job.id).catch((e) => setCancelError(errorText(e)))}
-          >
-            Cancel
-          </button>
-          {cancelError && <ErrorBox error={cancelError} />}
-        </>
-      )}
+      {where && job.status === 'running' && <p className="muted">{where}</p>}
+      {job.status === 'running' &&
+        (v ? (
+          <Progress job={job} v={v} />
+        ) : (
+          <>
+            <div className="phase">{job.progress?.phase ?? 'starting…'}</div>
+            <div className="progress" role="progressbar">
+              <div className="bar indeterminate" />
+            </div>
+          </>
+        ))}
       {job.status === 'failed' && (
         <>
           <ErrorBox error={job.error ?? 'import failed'} />
+          <p className="muted">
+            Nothing was imported
+            {v?.target.kind === 'new'
+              ? '; no case was made'
+              : `; ${v?.target.caseName ?? 'the case'} is as it was`}
+            .
+          </p>
           <button type="button" onClick={onBack}>
             Back
           </button>
@@ -89,27 +205,52 @@ export function ImportView({ job, onDone, onBack }: { job: JobState; onDone(): v
       )}
       {job.status === 'cancelled' && (
         <>
-          <p>Import cancelled; the case is left as it was before.</p>
+          <p data-testid="import-cancelled">
+            Import cancelled; nothing of it was kept
+            {v?.target.kind === 'open'
+              ? `: ${v.target.caseName} is as it was before`
+              : ' (the new case was removed)'}
+            .
+          </p>
           <button type="button" onClick={onBack}>
             Back
           </button>
         </>
       )}
-      {job.status === 'done' && job.summary && (
+      {job.status === 'done' && s && (
         <section className="summary" data-testid="import-summary">
+          <p data-testid="import-target">
+            {s.target === 'open' ? (
+              <>
+                Added to <b>{s.caseName}</b>
+              </>
+            ) : (
+              <>
+                New case <b>{s.caseName}</b>
+              </>
+            )}
+          </p>
           <dl className="facts">
             <dt>Flows</dt>
-            <dd>{fmtCount(job.summary.flows)}</dd>
+            <dd>
+              {fmtCount(s.flows)}
+              {s.target === 'open' ? ` (${fmtCount(s.added)} added)` : ''}
+            </dd>
             <dt>Time span</dt>
             <dd>
-              {fmtTs(job.summary.firstTs, false)} → {fmtTs(job.summary.lastTs, false)} ({fmtSpan(job.summary.firstTs, job.summary.lastTs)})
+              {fmtTs(s.firstTs, false)} → {fmtTs(s.lastTs, false)} UTC (
+              {fmtSpan(s.firstTs, s.lastTs)})
+            </dd>
+            <dt>Time zone</dt>
+            <dd data-testid="import-zones">
+              <ZoneList zones={s.zones} />
             </dd>
             <dt>Rejected lines</dt>
-            <dd>{fmtCount(job.summary.rejects)}</dd>
+            <dd>{fmtCount(s.rejects)}</dd>
             <dt>Incidents</dt>
-            <dd>{fmtCount(job.summary.incidents)}</dd>
+            <dd>{fmtCount(s.incidents)}</dd>
             <dt>Took</dt>
-            <dd>{fmtDuration(job.summary.seconds)}</dd>
+            <dd>{fmtDuration(s.seconds)}</dd>
           </dl>
           <table className="mini">
             <thead>
@@ -122,7 +263,7 @@ export function ImportView({ job, onDone, onBack }: { job: JobState; onDone(): v
               </tr>
             </thead>
             <tbody>
-              {job.summary.imports.map((i) => (
+              {s.imports.map((i) => (
                 <tr key={i.id}>
                   <td title={i.path}>{i.path.split(/[\\/]/).pop()}</td>
                   <td>{i.format}</td>
@@ -130,10 +271,21 @@ export function ImportView({ job, onDone, onBack }: { job: JobState; onDone(): v
                   <td className="num">{fmtCount(i.rows_rejected)}</td>
                   <td>
                     {i.rows_rejected > 0 && (
-                      <button type="button" onClick={() => setShowRejects(showRejects === i.id ? null : i.id)}>
+                      <button
+                        type="button"
+                        onClick={() => setShowRejects(showRejects === i.id ? null : i.id)}
+                      >
                         {showRejects === i.id ? 'Hide rejected lines' : 'View rejected lines'}
                       </button>
                     )}
+                  </td>
+                </tr>
+              ))}
+              {s.failed.map((f) => (
+                <tr key={`failed:${f.name}`} className="st-failed">
+                  <td>{f.name}</td>
+                  <td colSpan={4} className="bad">
+                    not imported: {f.error}
                   </td>
                 </tr>
               ))}

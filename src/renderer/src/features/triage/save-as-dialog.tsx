@@ -7,7 +7,8 @@ import { ErrorBox } from '../../components/pane-state';
 import './triage.css';
 
 export function SaveAsDialog({ info, onClose, onSaved }: { info: CaseInfo; onClose(): void; onSaved(info: CaseInfo): void }) {
-  const [dest, setDest] = useState(info.path.replace(/\.duckdb$/, '-copy.duckdb'));
+  // a name keeps the copy with netsift's cases; a path must lie in a folder the user granted
+  const [dest, setDest] = useState(`${info.name}-copy`);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -19,7 +20,10 @@ export function SaveAsDialog({ info, onClose, onSaved }: { info: CaseInfo; onClo
             ×
           </button>
         </header>
-        <p className="muted">Copies {info.path} to a new case file and continues there.</p>
+        <p className="muted">
+          Copies {info.path} to a new case and continues there. A name keeps it with netsift&apos;s cases; a path must be in a folder
+          you granted (a dialog, or <code>netsift serve --grant</code>).
+        </p>
         <form
           className="row"
           onSubmit={(e) => {
@@ -32,7 +36,7 @@ export function SaveAsDialog({ info, onClose, onSaved }: { info: CaseInfo; onClo
             });
           }}
         >
-          <input aria-label="New case path" value={dest} onChange={(e) => setDest(e.target.value)} />
+          <input aria-label="New case name or path" value={dest} onChange={(e) => setDest(e.target.value)} />
           <button type="submit" className="primary" disabled={busy || !dest.trim()}>
             {busy ? 'Saving…' : 'Save'}
           </button>

@@ -21,6 +21,8 @@ import { ExportDialog } from '../triage/export-dialog';
 import { RulesPanel } from '../triage/rules-panel';
 import { SaveAsDialog } from '../triage/save-as-dialog';
 import { TriagePanel } from '../triage/triage-panel';
+import { CloseCaseButton } from '../home/close-case-button';
+import { ZoneBadge } from '../import/zone-badge';
 import { WorkspaceContext, type MenuItem, type Selection, type WorkspaceActions } from './selection';
 
 const HISTORY = 30;
@@ -163,6 +165,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
           <span className="muted">
             {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} → {fmtTs(info.lastTs, false)}
           </span>
+          <ZoneBadge zones={info.zones} />
           <FilterBar ref={filterInput} value={selection.filter} history={history} onApply={setFilter} />
           <button type="button" onClick={() => setFeeds(true)}>
             Feeds
@@ -176,6 +179,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
           <button type="button" onClick={() => setCaseDialog('save-as')}>
             Save as…
           </button>
+          <CloseCaseButton onClosed={onHome} />
         </header>
         <div className="columns">
           <div className="col left">
