@@ -93,6 +93,7 @@ async function lookFresh(
         format: look.format!,
         tz,
         allowDuplicate: true,
+        noGeo: true, // a probe of the first lines: country/AS would only cost time
       }).result) as ImportSummary;
       return r.files[0]?.record?.first_ts ?? null;
     };
