@@ -80,7 +80,7 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   app.on('window-all-closed', () => {
-    service?.close();
-    app.quit();
+    // jobs cancelled and queries stopped before DuckDB closes (see NetsiftService.close)
+    void (service ? service.close() : Promise.resolve()).finally(() => app.quit());
   });
 }

@@ -7,13 +7,19 @@ import { NetsiftService } from '../../engine/service/netsift-service';
 import { startServer } from '../server/http-server';
 import { packageRoot } from '../server/package-root';
 
+/** Longest a shutdown may take before the process exits regardless. */
+const SHUTDOWN_MS = 10_000;
+
 export const serveCommand: Command = {
   name: 'serve',
   synopsis: '[--case CASE] [--sample] [--port N] [--open]',
   summary: 'open the workspace in a browser (loopback server on 127.0.0.1 with a token)',
   flags: {
     case: { type: 'string', description: 'case file to open (created when missing)' },
-    sample: { type: 'boolean', description: 'open the bundled sample capture (imported on first use)' },
+    sample: {
+      type: 'boolean',
+      description: 'open the bundled sample capture (imported on first use)',
+    },
     port: { type: 'number', description: 'port on 127.0.0.1 (0 = any free port)', default: 0 },
     open: { type: 'boolean', description: 'open the URL in the default browser' },
     threads: { type: 'number', description: 'DuckDB threads for the case' },
@@ -34,21 +40,38 @@ export const serveCommand: Command = {
     });
     io.out(`netsift workspace: ${server.url}`);
     if (args.flags.open) openBrowser(server.url);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    // Shutdown: stop taking requests, cancel jobs, interrupt running queries and close the case
+    // once they stopped (closing DuckDB under a running query crashed or hung, issue 15). A
+    // second signal, or a shutdown still not done after SHUTDOWN_MS, exits at once.
+    io.err(`netsift serve: ${signal}, shutting down`);
+    const force = (why: string) => {
+      io.err(`netsift serve: ${why}; exiting now`);
+      process.exit(1);
+    };
+    const timer = setTimeout(
+      () => force(`shutdown not done after ${SHUTDOWN_MS / 1000} s`),
+      SHUTDOWN_MS,
+    );
+    timer.unref();
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => force(`second ${s}`));
     await server.close();
-    service.close();
+    await service.close();
+    clearTimeout(timer);
     return 0;
   },
 };
 
 function openBrowser(url: string): void {
-  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const cmd =
+    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
+    spawn(cmd, [url], { detached: true, stdio: 'ignore' })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // no browser to open: the URL is printed anyway
   }

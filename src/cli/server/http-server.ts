@@ -12,6 +12,7 @@ import { isApiMethod } from '../../shared/api';
 import { NetsiftError } from '../../engine/store/errors';
 import type { NetsiftService } from '../../engine/service/netsift-service';
 import { homeDir } from '../../engine/service/home';
+import { withRequestSignal } from '../../engine/service/request-signal';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 
@@ -55,15 +56,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden host');
       return;
     }
-    const given = String(req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '');
+    const given = String(
+      req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '',
+    );
     if (!sameToken(given, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
+      res
+        .writeHead(401, { 'content-type': 'text/plain' })
+        .end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
       return;
     }
     if (url.pathname === '/api/rpc' && req.method === 'POST') return rpc(req, res);
     if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
     if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res, url);
-    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET') return sendExport(url, res);
+    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET')
+      return sendExport(url, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
@@ -82,11 +88,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     } catch {
       throw new NetsiftError('request body is not JSON', 'usage');
     }
-    if (!isApiMethod(msg.method)) throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
+    if (!isApiMethod(msg.method))
+      throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
     const args = Array.isArray(msg.args) ? msg.args : [];
     const fn = opts.service[msg.method] as (...a: unknown[]) => Promise<unknown>;
     const started = performance.now();
-    const result = await fn.apply(opts.service, args);
+    // a client that goes away (closed the page, or superseded the request with a newer one)
+    // cancels its queries: queued ones are dropped, running ones interrupted (query-lanes.ts)
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const result = await withRequestSignal(gone.signal, () => fn.apply(opts.service, args));
     // how long the service took, apart from the wire and the page (DevTools and bench:ui read it)
     res.setHeader('server-timing', `${msg.method};dur=${(performance.now() - started).toFixed(1)}`);
     sendJson(res, 200, { ok: true, result: result ?? null });
@@ -107,12 +120,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
-  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  async function upload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.-]+/g, '_');
-    if (!name || name.startsWith('.')) throw new NetsiftError('upload needs ?name=<file name>', 'usage');
+    if (!name || name.startsWith('.'))
+      throw new NetsiftError('upload needs ?name=<file name>', 'usage');
     const max = opts.maxUpload ?? 8 * 1024 ** 3;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max) throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
+    if (declared > max)
+      throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
     const dir = fs.mkdtempSync(path.join(homeDir('uploads'), 'u-'));
     const file = path.join(dir, name);
     let seen = 0;
@@ -177,7 +196,9 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(text);
 }
 
 function sendError(res: http.ServerResponse, e: unknown): void {
@@ -190,6 +211,9 @@ function sendError(res: http.ServerResponse, e: unknown): void {
       ? { message: e.message, code: e.code }
       : { message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' };
   // FilterError carries where the bad token is; pass it through for the filter bar
-  const extra = e && typeof e === 'object' && 'offset' in e ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length } : {};
+  const extra =
+    e && typeof e === 'object' && 'offset' in e
+      ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length }
+      : {};
   sendJson(res, err.code === 'internal' ? 500 : 400, { ok: false, error: { ...err, ...extra } });
 }

@@ -7,6 +7,8 @@ import { CancelledError } from '../store/errors';
 export interface RunningJob {
   state: JobState;
   cancel(): void;
+  /** Settles when the job has finished (whatever its outcome). */
+  finished: Promise<void>;
 }
 
 export interface StepContext {
@@ -21,7 +23,11 @@ export class JobRegistry {
 
   constructor(private readonly emit: (job: JobState) => void) {}
 
-  start(kind: string, title: string, work: (ctx: StepContext) => Promise<ImportSummaryView | null>): JobState {
+  start(
+    kind: string,
+    title: string,
+    work: (ctx: StepContext) => Promise<ImportSummaryView | null>,
+  ): JobState {
     let cancelFn: (() => void) | null = null;
     let cancelled = false;
     const state: JobState = {
@@ -35,12 +41,14 @@ export class JobRegistry {
       finishedAt: null,
       summary: null,
     };
+    let finish = () => undefined as void;
     const job: RunningJob = {
       state,
       cancel: () => {
         cancelled = true;
         cancelFn?.();
       },
+      finished: new Promise<void>((r) => (finish = r)),
     };
     this.jobs.set(state.id, job);
     let lastEmit = 0;
@@ -71,6 +79,7 @@ export class JobRegistry {
       }
       state.finishedAt = new Date().toISOString();
       this.emit({ ...state });
+      finish();
     })();
     this.emit({ ...state });
     return { ...state };
@@ -87,6 +96,13 @@ export class JobRegistry {
 
   cancel(id: string): void {
     this.jobs.get(id)?.cancel();
+  }
+
+  /** Cancels every running job and waits until each has stopped (closing a case, shutdown). */
+  async cancelAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.state.status === 'running');
+    for (const j of running) j.cancel();
+    await Promise.all(running.map((j) => j.finished));
   }
 
   running(): boolean {

@@ -31,7 +31,6 @@ import type {
   TopTalker,
   TopTalkersRequest,
 } from '../../shared/query';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Job } from '../jobs/job';
 import { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
@@ -52,9 +51,21 @@ import { homeDir, readJson, serviceHome, writeJson } from './home';
 import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
+import { QueryLanes, type LaneName, type RunOptions } from './query-lanes';
 import * as triageOps from './triage-ops';
-import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
-import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
+import type {
+  AllowRuleAdded,
+  DetectionRerun,
+  ExportedReport,
+  ExportRequest,
+} from '../../shared/triage-api';
+import type {
+  AllowRule,
+  AllowRuleInput,
+  AuditEntry,
+  IncidentTriage,
+  TriageChange,
+} from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 
@@ -64,6 +75,8 @@ export interface ServiceOptions {
   resourcesDir: string;
   /** DuckDB threads for the open case (the machine is shared). */
   threads?: number;
+  /** Connections the workspace's queries share at most (query-lanes.ts); default 3. */
+  queryConnections?: number;
 }
 
 const SAMPLE_FILE = 'sample/netsift-sample.csv.gz';
@@ -71,9 +84,10 @@ const UI_STATE_KEY = 'ui_state';
 
 export class NetsiftService implements NetsiftApi {
   private store: CaseStore | null = null;
-  /** Extra connections on the open case, one per kind of query (see lane()). */
-  private lanes = new Map<string, Promise<CaseStore>>();
-  private laneConns: DuckDBConnection[] = [];
+  /** The open case's pool of query connections (see lane()). */
+  private lanes: QueryLanes | null = null;
+  /** A read-ahead is queued or running (see readAhead()). */
+  private readingAhead = false;
   private readonly listeners = new Set<(e: ServerEvent) => void>();
   /** Grid pages ahead of counts, charts and alerts (see grid-first.ts). */
   private readonly gridFirst = new GridFirst();
@@ -98,7 +112,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private requireStore(): CaseStore {
-    if (!this.store) throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
+    if (!this.store)
+      throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
     return this.store;
   }
 
@@ -107,40 +122,33 @@ export class NetsiftService implements NetsiftApi {
   }
 
   /**
-   * The open case seen through its own connection for one kind of query. Queries on one DuckDB
-   * connection run one after another, so a slow chart would hold up the grid's next page; each
-   * lane (grid pages, counts, charts, host) gets its own connection and they run side by side.
+   * Runs fn on the open case through a connection of the query pool, in the queue of one kind
+   * of query (grid pages, counts, charts, host, read-ahead): a slow chart never holds up the
+   * grid's next page, a request whose client went away is dropped or interrupted, and closing
+   * the case waits for what runs (query-lanes.ts).
    */
-  private lane(name: 'grid' | 'count' | 'charts' | 'host' | 'prefetch'): Promise<CaseStore> {
+  private lane<T>(
+    name: LaneName,
+    fn: (view: CaseStore) => Promise<T>,
+    opts?: RunOptions,
+  ): Promise<T> {
     const store = this.requireStore();
-    let l = this.lanes.get(name);
-    if (!l) {
-      l = store.connect().then((conn) => {
-        if (this.store !== store) {
-          conn.closeSync(); // the case was closed meanwhile
-          throw new NetsiftError('the case was closed', 'usage');
-        }
-        this.laneConns.push(conn);
-        return Object.create(store, { conn: { value: conn } }) as CaseStore;
-      });
-      this.lanes.set(name, l);
-      l.catch(() => this.lanes.delete(name));
-    }
-    return l;
+    if (this.lanes?.store !== store) this.lanes = new QueryLanes(store, this.opts.queryConnections);
+    return this.lanes.run(name, fn, opts);
   }
 
-  close(): void {
-    for (const c of this.laneConns) {
-      try {
-        c.closeSync();
-      } catch {
-        // already closed
-      }
-    }
-    this.laneConns = [];
-    this.lanes.clear();
-    this.store?.close();
+  /**
+   * Closes the open case once nothing runs on it: jobs are cancelled and waited for, queued
+   * queries refused, running ones interrupted and waited for, then DuckDB is closed.
+   */
+  async close(): Promise<void> {
+    await this.registry.cancelAll();
+    const store = this.store;
+    const lanes = this.lanes;
     this.store = null;
+    this.lanes = null;
+    await lanes?.close();
+    await store?.closeWhenIdle();
   }
 
   // ---- case ----
@@ -148,7 +156,9 @@ export class NetsiftService implements NetsiftApi {
   async caseInfo(): Promise<CaseInfo | null> {
     if (!this.store) return null;
     const s = this.store;
-    const imports = await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id');
+    const imports = await s.all<ImportRecord>(
+      'SELECT * EXCLUDE (details) FROM imports ORDER BY id',
+    );
     const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
       'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
     );
@@ -171,9 +181,10 @@ export class NetsiftService implements NetsiftApi {
   async openCase(file: string): Promise<CaseInfo> {
     if (!file.endsWith('.duckdb') && !fs.existsSync(file))
       throw new NetsiftError(`${file}: no such case file`, 'input');
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const next = await CaseStore.open(file, { threads: this.opts.threads });
-    this.close();
+    await this.close();
     this.store = next;
     const info = (await this.caseInfo())!;
     this.remember(info);
@@ -182,12 +193,13 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async createCase(file: string): Promise<CaseInfo> {
-    if (fs.existsSync(file)) throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
+    if (fs.existsSync(file))
+      throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
     return this.openCase(file);
   }
 
   async closeCase(): Promise<void> {
-    this.close();
+    await this.close();
     this.publish({ type: 'case', info: null });
   }
 
@@ -199,7 +211,12 @@ export class NetsiftService implements NetsiftApi {
   private remember(info: CaseInfo): void {
     const file = path.join(serviceHome(), 'recent.json');
     const list = readJson<RecentCase[]>(file, []).filter((r) => r.path !== info.path);
-    list.unshift({ path: info.path, name: info.name, openedAt: new Date().toISOString(), flows: info.flows });
+    list.unshift({
+      path: info.path,
+      name: info.name,
+      openedAt: new Date().toISOString(),
+      flows: info.flows,
+    });
     writeJson(file, list.slice(0, 12));
   }
 
@@ -207,29 +224,39 @@ export class NetsiftService implements NetsiftApi {
 
   async importFiles(paths: string[], casePath?: string): Promise<JobState> {
     if (!paths.length) throw new NetsiftError('no files to import', 'usage');
-    for (const p of paths) if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    for (const p of paths)
+      if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     let target = casePath;
     if (!target && !this.store) {
-      const base = path.basename(paths[0]).replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
+      const base = path
+        .basename(paths[0])
+        .replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-      target = path.join(homeDir('cases'), `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`);
+      target = path.join(
+        homeDir('cases'),
+        `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`,
+      );
     }
     if (target && target !== this.store?.path) await this.openCase(target);
     const title = paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`;
-    return this.registry.start('import', `Import ${title}`, (ctx) => this.importAndAnalyze(paths, ctx));
+    return this.registry.start('import', `Import ${title}`, (ctx) =>
+      this.importAndAnalyze(paths, ctx),
+    );
   }
 
   async openSample(): Promise<JobState> {
     const sample = this.samplePath();
-    if (!fs.existsSync(sample)) throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
+    if (!fs.existsSync(sample))
+      throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
     const casePath = path.join(homeDir('cases'), 'netsift-sample.duckdb');
     if (fs.existsSync(casePath)) {
       // reopen the analysed sample instead of importing it again
       const info = await this.openCase(casePath);
       if (info.flows > 0 && info.analyzed)
         return this.registry.start('import', 'Open sample', async () => this.summary(info, 0));
-      this.close();
+      await this.close();
       fs.rmSync(casePath, { force: true });
       fs.rmSync(`${casePath}.wal`, { force: true });
     }
@@ -253,7 +280,9 @@ export class NetsiftService implements NetsiftApi {
   private async follow(job: Job<unknown>, ctx: StepContext, phase: string): Promise<unknown> {
     if (ctx.cancelled()) job.cancel();
     ctx.setCancel(() => job.cancel());
-    const off = job.onProgress((p: JobProgress) => ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }));
+    const off = job.onProgress((p: JobProgress) =>
+      ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }),
+    );
     try {
       return await job.result;
     } finally {
@@ -263,7 +292,9 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private async summary(info: CaseInfo, seconds: number): Promise<ImportSummaryView> {
-    const rejects = await this.requireStore().one<{ n: number }>('SELECT count(*) AS n FROM rejects');
+    const rejects = await this.requireStore().one<{ n: number }>(
+      'SELECT count(*) AS n FROM rejects',
+    );
     return {
       casePath: info.path,
       imports: info.imports,
@@ -297,18 +328,27 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    const grid = await this.lane('grid');
-    const page = await this.gridFirst.page(() => queryFlows(grid, req));
-    void warmPaging(grid).catch(() => undefined); // best effort; a page computes it anyway
-    void this.lane('prefetch')
-      .then((lane) => this.prefetch.run(lane))
-      .catch(() => undefined); // best effort: a click reads the page itself
+    const page = await this.lane('grid', (grid) =>
+      this.gridFirst.page(() => queryFlows(grid, req)),
+    );
+    this.readAhead();
     return page;
   }
 
+  /** After a page: what the next clicks will need, in the background (best effort). */
+  private readAhead(): void {
+    if (this.readingAhead || !this.store) return;
+    this.readingAhead = true;
+    const onLane = <T>(fn: (s: CaseStore) => Promise<T>) =>
+      this.lane('prefetch', fn, { background: true });
+    void onLane(warmPaging)
+      .then(() => this.prefetch.run(this.requireStore().cacheScope, onLane))
+      .catch(() => undefined) // a click reads the page itself
+      .finally(() => (this.readingAhead = false));
+  }
+
   async countFlows(req: CountRequest): Promise<number> {
-    const lane = await this.lane('count');
-    return this.gridFirst.background(() => countFlows(lane, req));
+    return this.gridFirst.background(() => this.lane('count', (lane) => countFlows(lane, req)));
   }
 
   async checkFilter(text: string): Promise<FilterCheck> {
@@ -332,34 +372,35 @@ export class NetsiftService implements NetsiftApi {
         [incidentId],
       ),
     );
-    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
+    return rows.map((r) => ({
+      ...r,
+      evidence: parseJson(r.evidence),
+      features: parseJson(r.features),
+    }));
   }
 
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => timeline(lane, req));
+    return this.gridFirst.background(() => this.lane('charts', (lane) => timeline(lane, req)));
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => topTalkers(lane, req));
+    return this.gridFirst.background(() => this.lane('charts', (lane) => topTalkers(lane, req)));
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => portDistribution(lane, req));
+    return this.gridFirst.background(() =>
+      this.lane('charts', (lane) => portDistribution(lane, req)),
+    );
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => pairScatter(lane, req));
+    return this.gridFirst.background(() => this.lane('charts', (lane) => pairScatter(lane, req)));
   }
 
   async host(ip: string): Promise<HostSummary> {
-    const lane = await this.lane('host');
-    return this.gridFirst.background(() => hostSummary(lane, ip));
+    return this.gridFirst.background(() => this.lane('host', (lane) => hostSummary(lane, ip)));
   }
 
   // ---- settings ----
@@ -387,7 +428,8 @@ export class NetsiftService implements NetsiftApi {
 
   private feedOps() {
     const f = this.opts.ops.feeds;
-    if (!f) throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
+    if (!f)
+      throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
     return f;
   }
 
@@ -410,7 +452,8 @@ export class NetsiftService implements NetsiftApi {
    * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
    */
   private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
-    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const versions = (l: FeedStatus[]) =>
+      JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
     const before = versions(await this.feeds());
     await refresh();
     const after = await this.feeds();
@@ -470,7 +513,8 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
@@ -488,7 +532,13 @@ export class NetsiftService implements NetsiftApi {
         if (e.type !== 'job' || e.job.id !== started.id || e.job.status === 'running') return;
         off();
         if (e.job.status === 'done' && result) resolve(result);
-        else reject(new NetsiftError(`detection ${e.job.status}: ${e.job.error ?? 'no result'}`, e.job.status === 'cancelled' ? 'cancelled' : 'internal'));
+        else
+          reject(
+            new NetsiftError(
+              `detection ${e.job.status}: ${e.job.error ?? 'no result'}`,
+              e.job.status === 'cancelled' ? 'cancelled' : 'internal',
+            ),
+          );
       });
     });
   }
@@ -509,8 +559,14 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async saveCaseAs(dest: string): Promise<CaseInfo> {
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    return triageOps.saveCaseAs(this.requireStore(), dest, () => this.close(), (f) => this.openCase(f));
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    return triageOps.saveCaseAs(
+      this.requireStore(),
+      dest,
+      () => this.close(),
+      (f) => this.openCase(f),
+    );
   }
 }
 
