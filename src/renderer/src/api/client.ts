@@ -1,6 +1,13 @@
 // One client for both doors: Electron's preload bridge when present, else the loopback server.
 import type { JobState, NetsiftApi, NetsiftBridge, ServerEvent } from '../../../shared/api';
-import { createHttpApi, httpEvents, httpToken, httpUpload } from './http-client';
+import {
+  createHttpApi,
+  httpCallOnUnload,
+  httpDownload,
+  httpEvents,
+  httpToken,
+  httpUpload,
+} from './http-client';
 
 declare global {
   interface Window {
@@ -23,6 +30,18 @@ export function onServerEvent(listener: (e: ServerEvent) => void): () => void {
 export async function importBrowserFile(file: File): Promise<JobState> {
   if (bridge?.pathForFile) return bridge.importFiles([bridge.pathForFile(file)]);
   return httpUpload(token, file);
+}
+
+/** Browser mode: hands an exported report (by its file name) to the browser's downloads. */
+export function downloadExport(fileName: string): Promise<void> {
+  return httpDownload(token, fileName);
+}
+
+/** A call that must survive the page closing (a beacon-like request in the browser). */
+export function callOnUnload(method: 'updateTriage', args: unknown[]): void {
+  if (bridge)
+    void (bridge[method] as (...a: unknown[]) => Promise<unknown>)(...args).catch(() => undefined);
+  else httpCallOnUnload(token, method, args);
 }
 
 /** Native open dialog (Electron only). */

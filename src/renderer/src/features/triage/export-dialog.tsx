@@ -4,8 +4,7 @@ import { useState } from 'react';
 import type { Incident } from '../../../../shared/model';
 import type { ExportedReport, ExportFormat } from '../../../../shared/triage-api';
 import { EXPORT_FORMATS } from '../../../../shared/triage-api';
-import { api, errorText, transport } from '../../api/client';
-import { httpToken } from '../../api/http-client';
+import { api, downloadExport, errorText, transport } from '../../api/client';
 import { ErrorBox } from '../../components/pane-state';
 import { fmtBytes, fmtCount } from '../../util/format';
 import './triage.css';
@@ -17,11 +16,13 @@ const FORMAT_LABEL: Record<ExportFormat, string> = {
   csv: 'CSV (evidence flows)',
 };
 
-export function downloadUrl(r: ExportedReport): string {
-  return `/api/exports/${encodeURIComponent(r.fileName)}?token=${encodeURIComponent(httpToken())}`;
-}
-
-export function ExportDialog({ incident, onClose }: { incident: Incident | null; onClose(): void }) {
+export function ExportDialog({
+  incident,
+  onClose,
+}: {
+  incident: Incident | null;
+  onClose(): void;
+}) {
   const [scope, setScope] = useState<'incident' | 'all'>(incident ? 'incident' : 'all');
   const [format, setFormat] = useState<ExportFormat>('html');
   const [busy, setBusy] = useState(false);
@@ -33,15 +34,13 @@ export function ExportDialog({ incident, onClose }: { incident: Incident | null;
     setError(null);
     setResult(null);
     try {
-      const r = await api.exportReport({ format, incidentIds: scope === 'incident' && incident ? [incident.key] : undefined });
+      const r = await api.exportReport({
+        format,
+        incidentIds: scope === 'incident' && incident ? [incident.key] : undefined,
+      });
       setResult(r);
-      if (transport === 'http') {
-        // hand the file to the browser's downloads at once; the link below stays for a second try
-        const a = document.createElement('a');
-        a.href = downloadUrl(r);
-        a.download = r.fileName;
-        a.click();
-      }
+      // hand the file to the browser's downloads at once; the link below stays for a second try
+      if (transport === 'http') await downloadExport(r.fileName);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -67,18 +66,40 @@ export function ExportDialog({ incident, onClose }: { incident: Incident | null;
           <fieldset>
             <legend>Incidents</legend>
             <label>
-              <input type="radio" name="scope" checked={scope === 'incident'} disabled={!incident} onChange={() => setScope('incident')} /> This
-              incident{incident ? ` (${incident.type}, ${incident.attacker ?? incident.victims[0] ?? ''})` : ''}
+              <input
+                type="radio"
+                name="scope"
+                checked={scope === 'incident'}
+                disabled={!incident}
+                onChange={() => setScope('incident')}
+              />{' '}
+              This incident
+              {incident
+                ? ` (${incident.type}, ${incident.attacker ?? incident.victims[0] ?? ''})`
+                : ''}
             </label>
             <label>
-              <input type="radio" name="scope" checked={scope === 'all'} onChange={() => setScope('all')} /> All incidents
+              <input
+                type="radio"
+                name="scope"
+                checked={scope === 'all'}
+                onChange={() => setScope('all')}
+              />{' '}
+              All incidents
             </label>
           </fieldset>
           <fieldset>
             <legend>Format</legend>
             {EXPORT_FORMATS.map((f) => (
               <label key={f}>
-                <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} /> {FORMAT_LABEL[f]}
+                <input
+                  type="radio"
+                  name="format"
+                  value={f}
+                  checked={format === f}
+                  onChange={() => setFormat(f)}
+                />{' '}
+                {FORMAT_LABEL[f]}
               </label>
             ))}
           </fieldset>
@@ -93,14 +114,29 @@ export function ExportDialog({ incident, onClose }: { incident: Incident | null;
         </form>
         {error && <ErrorBox error={error} />}
         {result && (
-          <div className="export-result" role="status" data-testid="export-result" data-path={result.path} data-file={result.fileName}>
-            Wrote {result.format.toUpperCase()} report of {fmtCount(result.incidents)} incident{result.incidents === 1 ? '' : 's'}
-            {result.flows != null ? ` (${fmtCount(result.flows)} flows)` : ''}, {fmtBytes(result.bytes)}:
+          <div
+            className="export-result"
+            role="status"
+            data-testid="export-result"
+            data-path={result.path}
+            data-file={result.fileName}
+          >
+            Wrote {result.format.toUpperCase()} report of {fmtCount(result.incidents)} incident
+            {result.incidents === 1 ? '' : 's'}
+            {result.flows != null ? ` (${fmtCount(result.flows)} flows)` : ''},{' '}
+            {fmtBytes(result.bytes)}:
             <div>
               <code>{result.path}</code>
             </div>
             {transport === 'http' && (
-              <a href={downloadUrl(result)} download={result.fileName}>
+              <a
+                href={`/api/exports/${encodeURIComponent(result.fileName)}`}
+                download={result.fileName}
+                onClick={(e) => {
+                  e.preventDefault(); // the real link takes a one-use ticket (api/http-client.ts)
+                  downloadExport(result.fileName).catch((err) => setError(errorText(err)));
+                }}
+              >
                 Download {result.fileName}
               </a>
             )}

@@ -2,13 +2,20 @@
 // after typing stops, and when the analyst moves to another incident or leaves the page, so a note
 // is never lost.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, errorText, transport } from '../../api/client';
-import { httpToken } from '../../api/http-client';
+import { api, callOnUnload, errorText } from '../../api/client';
 import { Markdown } from './markdown';
 
 const AUTOSAVE_MS = 1200;
 
-export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: string; saved: string; onSaved(): void }) {
+export function NotesEditor({
+  incidentKey,
+  saved,
+  onSaved,
+}: {
+  incidentKey: string;
+  saved: string;
+  onSaved(): void;
+}) {
   const [draft, setDraft] = useState(saved);
   const [preview, setPreview] = useState(false);
   const [state, setState] = useState<'saved' | 'dirty' | 'saving' | 'error'>('saved');
@@ -42,18 +49,17 @@ export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: stri
   // leaving this incident (or the workspace) saves what is unsaved
   useEffect(
     () => () => {
-      if (draftRef.current !== savedRef.current) void api.updateTriage(incidentKey, { notes: draftRef.current }).catch(() => undefined);
+      if (draftRef.current !== savedRef.current)
+        void api.updateTriage(incidentKey, { notes: draftRef.current }).catch(() => undefined);
     },
     [incidentKey],
   );
 
-  // closing or reloading the page: a beacon survives the unload where a fetch may not
+  // closing or reloading the page: a keepalive request survives the unload where a plain one may not
   useEffect(() => {
     const onUnload = () => {
       if (draftRef.current === savedRef.current) return;
-      const body = JSON.stringify({ method: 'updateTriage', args: [incidentKey, { notes: draftRef.current }] });
-      if (transport === 'http') navigator.sendBeacon(`/api/rpc?token=${encodeURIComponent(httpToken())}`, body);
-      else void api.updateTriage(incidentKey, { notes: draftRef.current });
+      callOnUnload('updateTriage', [incidentKey, { notes: draftRef.current }]);
     };
     window.addEventListener('beforeunload', onUnload);
     return () => window.removeEventListener('beforeunload', onUnload);
@@ -64,7 +70,12 @@ export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: stri
       <div className="row tight">
         <h3>Notes</h3>
         <div className="tabs mini" role="tablist" aria-label="Notes view">
-          <button type="button" role="tab" aria-selected={!preview} onClick={() => setPreview(false)}>
+          <button
+            type="button"
+            role="tab"
+            aria-selected={!preview}
+            onClick={() => setPreview(false)}
+          >
             Write
           </button>
           <button type="button" role="tab" aria-selected={preview} onClick={() => setPreview(true)}>
@@ -72,9 +83,19 @@ export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: stri
           </button>
         </div>
         <span className={`save-state ${state}`} data-testid="notes-state" data-state={state}>
-          {state === 'saved' ? 'Saved' : state === 'saving' ? 'Saving…' : state === 'dirty' ? 'Unsaved' : 'Not saved'}
+          {state === 'saved'
+            ? 'Saved'
+            : state === 'saving'
+              ? 'Saving…'
+              : state === 'dirty'
+                ? 'Unsaved'
+                : 'Not saved'}
         </span>
-        <button type="button" disabled={state === 'saved' || state === 'saving'} onClick={() => void save()}>
+        <button
+          type="button"
+          disabled={state === 'saved' || state === 'saving'}
+          onClick={() => void save()}
+        >
           Save
         </button>
       </div>
@@ -101,7 +122,11 @@ export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: stri
           }}
         />
       )}
-      {error && <div className="bad" role="alert">Notes not saved: {error}</div>}
+      {error && (
+        <div className="bad" role="alert">
+          Notes not saved: {error}
+        </div>
+      )}
     </div>
   );
 }
