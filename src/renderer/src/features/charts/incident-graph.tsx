@@ -4,6 +4,7 @@ import { EChart, type EChartsOption } from '../../components/echart';
 import { Empty } from '../../components/pane-state';
 import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
+import { escapeHtml } from '../../util/escape-html';
 
 const MAX_VICTIMS = 60;
 
@@ -28,11 +29,17 @@ export function IncidentGraph() {
     const victims = inc.victims.filter((v) => v !== attacker).slice(0, MAX_VICTIMS);
     const nodes = [
       { name: attacker, symbolSize: 26, itemStyle: { color: '#ff6363' }, label: { show: true } },
-      ...victims.map((v) => ({ name: v, symbolSize: 14, itemStyle: { color: '#4ea1ff' }, label: { show: victims.length <= 20 } })),
+      ...victims.map((v) => ({
+        name: v,
+        symbolSize: 14,
+        itemStyle: { color: '#4ea1ff' },
+        label: { show: victims.length <= 20 },
+      })),
     ];
     return {
       animation: false,
-      tooltip: { formatter: (p: unknown) => (p as { name: string }).name },
+      // echarts puts a formatter's string into the page as HTML: addresses come from captures
+      tooltip: { formatter: (p: unknown) => escapeHtml((p as { name: string }).name) },
       series: [
         {
           type: 'graph',
@@ -62,7 +69,10 @@ export function IncidentGraph() {
           label="Attacker to victims"
           onReady={(c) =>
             c.on('click', (e) => {
-              const name = (e as { dataType?: string; name?: string }).dataType === 'node' ? (e as { name: string }).name : null;
+              const name =
+                (e as { dataType?: string; name?: string }).dataType === 'node'
+                  ? (e as { name: string }).name
+                  : null;
               if (name && name !== '(unknown)') actions.current.showHost(name);
             })
           }
