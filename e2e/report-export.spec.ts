@@ -35,8 +35,7 @@ test.afterAll(async () => {
   await app?.stop();
 });
 
-const incidentCell = (row: number, col: string) =>
-  page.locator(`.incidents-pane .ag-row[row-index="${row}"] [col-id="${col}"]`);
+const incidentCell = (row: number, col: string) => page.locator(`.incidents-pane .ag-row[row-index="${row}"] [col-id="${col}"]`);
 const triagePane = () => page.getByRole('region', { name: 'Triage' });
 
 test('opens the sample and triages the top incident: status and a note', async () => {
@@ -52,9 +51,7 @@ test('opens the sample and triages the top incident: status and a note', async (
   await triagePane().getByLabel('Notes (Markdown)').fill(NOTE);
   await expect(triagePane().getByTestId('notes-state')).toHaveAttribute('data-state', 'dirty');
   await triagePane().getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(triagePane().getByTestId('notes-state')).toHaveAttribute('data-state', 'saved', {
-    timeout: 30_000,
-  });
+  await expect(triagePane().getByTestId('notes-state')).toHaveAttribute('data-state', 'saved', { timeout: 30_000 });
   await triagePane().getByLabel('Add tag').fill('lab');
   await triagePane().getByLabel('Add tag').press('Enter');
   await expect(triagePane().getByLabel('Tags')).toContainText('lab');
@@ -66,22 +63,15 @@ test('opens the sample and triages the top incident: status and a note', async (
 test('a reload reopens the case where it was left: incident, tab, status, note, tags', async () => {
   // the workspace saves its view state shortly after a change
   await expect
-    .poll(
-      async () => (await app.call<{ selectedIncidentKey?: string; tab?: string }>('uiState')).tab,
-      { timeout: 15_000 },
-    )
+    .poll(async () => (await app.call<{ selectedIncidentKey?: string; tab?: string }>('uiState')).tab, { timeout: 15_000 })
     .toBe('triage');
   await page.reload();
-  await expect(page.getByRole('tab', { name: 'Triage' })).toHaveAttribute('aria-selected', 'true', {
-    timeout: 30_000,
-  });
+  await expect(page.getByRole('tab', { name: 'Triage' })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
   await expect(triagePane().getByLabel('Status')).toHaveValue('confirmed', { timeout: 30_000 });
   await expect(triagePane().getByLabel('Notes (Markdown)')).toHaveValue(NOTE);
   await expect(triagePane().getByLabel('Tags')).toContainText('lab');
   await expect(triagePane()).toContainText(SCANNER);
-  await expect(page.locator('.incidents-pane .ag-row-selected [col-id="attacker"]')).toHaveText(
-    SCANNER,
-  );
+  await expect(page.locator('.incidents-pane .ag-row-selected [col-id="attacker"]')).toHaveText(SCANNER);
   await app.shot('reopened-as-left');
 });
 
@@ -113,10 +103,7 @@ test('exports an HTML report of the incident from the workspace and downloads it
   const report = await page.context().newPage();
   await report.goto(`file://${file}`);
   await expect(report.getByText(SCANNER).first()).toBeVisible();
-  await report.screenshot({
-    path: path.join(path.dirname(await app.shot('after-export')), 'report-html.png'),
-    fullPage: false,
-  });
+  await report.screenshot({ path: path.join(path.dirname(await app.shot('after-export')), 'report-html.png'), fullPage: false });
   await report.close();
 });
 
@@ -168,9 +155,7 @@ test('an allow rule for the scanner, then re-running detection, suppresses its a
   const after = await app.call<IncidentRow[]>('incidents');
   expect(after.some((i) => i.attacker === SCANNER)).toBe(false);
   // the other attackers are still reported
-  const others = new Set(
-    before.filter((i) => i.attacker && i.attacker !== SCANNER).map((i) => i.attacker),
-  );
+  const others = new Set(before.filter((i) => i.attacker && i.attacker !== SCANNER).map((i) => i.attacker));
   for (const a of others) expect(after.some((i) => i.attacker === a)).toBe(true);
   await expect(incidentCell(0, 'attacker')).not.toHaveText(SCANNER, { timeout: 30_000 });
 
@@ -194,13 +179,9 @@ test('save as continues on a copy that holds the triage, the rules and the view'
   await expect(page.locator('.case-name')).toHaveText('sift-copy', { timeout: 60_000 });
   expect(fs.existsSync(dest)).toBe(true);
   expect((await app.call<{ path: string }>('caseInfo')).path).toBe(dest);
-  await expect(page.getByRole('tab', { name: 'Triage' })).toHaveAttribute('aria-selected', 'true', {
-    timeout: 30_000,
-  });
+  await expect(page.getByRole('tab', { name: 'Triage' })).toHaveAttribute('aria-selected', 'true', { timeout: 30_000 });
   expect((await app.call<{ ip: string }[]>('allowRules')).map((r) => r.ip)).toEqual([SCANNER]);
-  expect((await app.call<{ status: string; notes: string }>('triage', scannerKey)).notes).toBe(
-    NOTE,
-  );
+  expect((await app.call<{ status: string; notes: string }>('triage', scannerKey)).notes).toBe(NOTE);
   await expect(incidentCell(0, 'attacker')).not.toHaveText(SCANNER, { timeout: 30_000 });
   await app.shot('saved-as-copy');
 });
@@ -209,18 +190,14 @@ test('a case written by a newer netsift is refused with a clear message', async 
   const file = path.join(app.home, 'from-the-future.duckdb');
   const db = await DuckDBInstance.create(file);
   const conn = await db.connect();
-  await conn.run(
-    'CREATE TABLE schema_meta (version INTEGER NOT NULL, written_by VARCHAR NOT NULL, applied TIMESTAMP NOT NULL)',
-  );
+  await conn.run('CREATE TABLE schema_meta (version INTEGER NOT NULL, written_by VARCHAR NOT NULL, applied TIMESTAMP NOT NULL)');
   await conn.run("INSERT INTO schema_meta VALUES (999, '9.9.9', now()::TIMESTAMP)");
   conn.closeSync();
   db.closeSync();
   await page.getByRole('button', { name: 'netsift', exact: true }).click();
   await page.getByLabel('Capture or case path').fill(file);
   await page.getByRole('button', { name: 'Open path' }).click();
-  await expect(page.getByRole('alert')).toContainText('written by netsift 9.9.9', {
-    timeout: 30_000,
-  });
+  await expect(page.getByRole('alert')).toContainText('written by netsift 9.9.9', { timeout: 30_000 });
   await expect(page.getByRole('alert')).toContainText('Update netsift');
   await app.shot('newer-case-refused');
   // the case that was open is still open

@@ -16,10 +16,7 @@ export const serveCommand: Command = {
   summary: 'open the workspace in a browser (loopback server on 127.0.0.1 with a token)',
   flags: {
     case: { type: 'string', description: 'case file to open (created when missing)' },
-    sample: {
-      type: 'boolean',
-      description: 'open the bundled sample capture (imported on first use)',
-    },
+    sample: { type: 'boolean', description: 'open the bundled sample capture (imported on first use)' },
     port: { type: 'number', description: 'port on 127.0.0.1 (0 = any free port)', default: 0 },
     open: { type: 'boolean', description: 'open the URL in the default browser' },
     threads: { type: 'number', description: 'DuckDB threads for the case' },
@@ -52,10 +49,7 @@ export const serveCommand: Command = {
       io.err(`netsift serve: ${why}; exiting now`);
       process.exit(1);
     };
-    const timer = setTimeout(
-      () => force(`shutdown not done after ${SHUTDOWN_MS / 1000} s`),
-      SHUTDOWN_MS,
-    );
+    const timer = setTimeout(() => force(`shutdown not done after ${SHUTDOWN_MS / 1000} s`), SHUTDOWN_MS);
     timer.unref();
     for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => force(`second ${s}`));
     await server.close();
@@ -66,12 +60,9 @@ export const serveCommand: Command = {
 };
 
 function openBrowser(url: string): void {
-  const cmd =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { detached: true, stdio: 'ignore' })
-      .on('error', () => undefined)
-      .unref();
+    spawn(cmd, [url], { detached: true, stdio: 'ignore' }).on('error', () => undefined).unref();
   } catch {
     // no browser to open: the URL is printed anyway
   }

@@ -194,18 +194,12 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     });
   }
 
-  async function upload(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    url: URL,
-  ): Promise<void> {
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const name = path.basename(url.searchParams.get('name') ?? '').replace(/[^\w.-]+/g, '_');
-    if (!name || name.startsWith('.'))
-      throw new NetsiftError('upload needs ?name=<file name>', 'usage');
+    if (!name || name.startsWith('.')) throw new NetsiftError('upload needs ?name=<file name>', 'usage');
     const max = opts.maxUpload ?? 8 * 1024 ** 3;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > max)
-      throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
+    if (declared > max) throw new NetsiftError(`upload too large (${declared} bytes; limit ${max})`, 'input');
     const dir = fs.mkdtempSync(path.join(homeDir('uploads'), 'u-'));
     const file = path.join(dir, name);
     let seen = 0;

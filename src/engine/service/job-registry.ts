@@ -23,11 +23,7 @@ export class JobRegistry {
 
   constructor(private readonly emit: (job: JobState) => void) {}
 
-  start(
-    kind: string,
-    title: string,
-    work: (ctx: StepContext) => Promise<ImportSummaryView | null>,
-  ): JobState {
+  start(kind: string, title: string, work: (ctx: StepContext) => Promise<ImportSummaryView | null>): JobState {
     let cancelFn: (() => void) | null = null;
     let cancelled = false;
     const state: JobState = {

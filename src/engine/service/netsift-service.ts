@@ -48,24 +48,14 @@ import {
 } from '../query/index';
 import type { EngineOps } from './engine-ops';
 import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import { QueryLanes, type LaneName, type RunOptions } from './query-lanes';
 import * as triageOps from './triage-ops';
-import type {
-  AllowRuleAdded,
-  DetectionRerun,
-  ExportedReport,
-  ExportRequest,
-} from '../../shared/triage-api';
-import type {
-  AllowRule,
-  AllowRuleInput,
-  AuditEntry,
-  IncidentTriage,
-  TriageChange,
-} from '../../shared/triage';
+import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
+import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 
@@ -102,6 +92,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private publish(e: ServerEvent): void {
+    // a job (an import) may have written flows: cached results are read again (id-segments.ts)
+    if (e.type === 'job' && this.store) forgetFlowsVersion(this.store.cacheScope);
     for (const l of this.listeners) {
       try {
         l(e);
@@ -112,8 +104,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private requireStore(): CaseStore {
-    if (!this.store)
-      throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
+    if (!this.store) throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
     return this.store;
   }
 
@@ -127,13 +118,17 @@ export class NetsiftService implements NetsiftApi {
    * grid's next page, a request whose client went away is dropped or interrupted, and closing
    * the case waits for what runs (query-lanes.ts).
    */
-  private lane<T>(
-    name: LaneName,
-    fn: (view: CaseStore) => Promise<T>,
-    opts?: RunOptions,
-  ): Promise<T> {
+  private lane<T>(name: LaneName, fn: (view: CaseStore) => Promise<T>, opts?: RunOptions): Promise<T> {
     const store = this.requireStore();
-    if (this.lanes?.store !== store) this.lanes = new QueryLanes(store, this.opts.queryConnections);
+    if (this.lanes?.store !== store) {
+      // grid pages go first: other lanes wait (briefly) while pages are read before they take a
+      // connection, as the cores are few (grid-first.ts)
+      this.lanes = new QueryLanes(store, this.opts.queryConnections, (lane) =>
+        lane === 'grid' ? Promise.resolve() : this.gridFirst.quiet(),
+      );
+      // the flows change only through this service's jobs: their version is kept between them
+      keepFlowsVersion(store.cacheScope);
+    }
     return this.lanes.run(name, fn, opts);
   }
 
@@ -156,9 +151,7 @@ export class NetsiftService implements NetsiftApi {
   async caseInfo(): Promise<CaseInfo | null> {
     if (!this.store) return null;
     const s = this.store;
-    const imports = await s.all<ImportRecord>(
-      'SELECT * EXCLUDE (details) FROM imports ORDER BY id',
-    );
+    const imports = await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id');
     const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
       'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
     );
@@ -181,8 +174,7 @@ export class NetsiftService implements NetsiftApi {
   async openCase(file: string): Promise<CaseInfo> {
     if (!file.endsWith('.duckdb') && !fs.existsSync(file))
       throw new NetsiftError(`${file}: no such case file`, 'input');
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const next = await CaseStore.open(file, { threads: this.opts.threads });
     await this.close();
     this.store = next;
@@ -193,8 +185,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async createCase(file: string): Promise<CaseInfo> {
-    if (fs.existsSync(file))
-      throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
+    if (fs.existsSync(file)) throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
     return this.openCase(file);
   }
 
@@ -211,12 +202,7 @@ export class NetsiftService implements NetsiftApi {
   private remember(info: CaseInfo): void {
     const file = path.join(serviceHome(), 'recent.json');
     const list = readJson<RecentCase[]>(file, []).filter((r) => r.path !== info.path);
-    list.unshift({
-      path: info.path,
-      name: info.name,
-      openedAt: new Date().toISOString(),
-      flows: info.flows,
-    });
+    list.unshift({ path: info.path, name: info.name, openedAt: new Date().toISOString(), flows: info.flows });
     writeJson(file, list.slice(0, 12));
   }
 
@@ -224,32 +210,22 @@ export class NetsiftService implements NetsiftApi {
 
   async importFiles(paths: string[], casePath?: string): Promise<JobState> {
     if (!paths.length) throw new NetsiftError('no files to import', 'usage');
-    for (const p of paths)
-      if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    for (const p of paths) if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     let target = casePath;
     if (!target && !this.store) {
-      const base = path
-        .basename(paths[0])
-        .replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
+      const base = path.basename(paths[0]).replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-      target = path.join(
-        homeDir('cases'),
-        `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`,
-      );
+      target = path.join(homeDir('cases'), `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`);
     }
     if (target && target !== this.store?.path) await this.openCase(target);
     const title = paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`;
-    return this.registry.start('import', `Import ${title}`, (ctx) =>
-      this.importAndAnalyze(paths, ctx),
-    );
+    return this.registry.start('import', `Import ${title}`, (ctx) => this.importAndAnalyze(paths, ctx));
   }
 
   async openSample(): Promise<JobState> {
     const sample = this.samplePath();
-    if (!fs.existsSync(sample))
-      throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
+    if (!fs.existsSync(sample)) throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
     const casePath = path.join(homeDir('cases'), 'netsift-sample.duckdb');
     if (fs.existsSync(casePath)) {
       // reopen the analysed sample instead of importing it again
@@ -280,9 +256,7 @@ export class NetsiftService implements NetsiftApi {
   private async follow(job: Job<unknown>, ctx: StepContext, phase: string): Promise<unknown> {
     if (ctx.cancelled()) job.cancel();
     ctx.setCancel(() => job.cancel());
-    const off = job.onProgress((p: JobProgress) =>
-      ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }),
-    );
+    const off = job.onProgress((p: JobProgress) => ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }));
     try {
       return await job.result;
     } finally {
@@ -292,9 +266,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private async summary(info: CaseInfo, seconds: number): Promise<ImportSummaryView> {
-    const rejects = await this.requireStore().one<{ n: number }>(
-      'SELECT count(*) AS n FROM rejects',
-    );
+    const rejects = await this.requireStore().one<{ n: number }>('SELECT count(*) AS n FROM rejects');
     return {
       casePath: info.path,
       imports: info.imports,
@@ -328,9 +300,7 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    const page = await this.lane('grid', (grid) =>
-      this.gridFirst.page(() => queryFlows(grid, req)),
-    );
+    const page = await this.lane('grid', (grid) => this.gridFirst.page(() => queryFlows(grid, req)));
     this.readAhead();
     return page;
   }
@@ -339,8 +309,7 @@ export class NetsiftService implements NetsiftApi {
   private readAhead(): void {
     if (this.readingAhead || !this.store) return;
     this.readingAhead = true;
-    const onLane = <T>(fn: (s: CaseStore) => Promise<T>) =>
-      this.lane('prefetch', fn, { background: true });
+    const onLane = <T>(fn: (s: CaseStore) => Promise<T>) => this.lane('prefetch', fn, { background: true });
     void onLane(warmPaging)
       .then(() => this.prefetch.run(this.requireStore().cacheScope, onLane))
       .catch(() => undefined) // a click reads the page itself
@@ -348,7 +317,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async countFlows(req: CountRequest): Promise<number> {
-    return this.gridFirst.background(() => this.lane('count', (lane) => countFlows(lane, req)));
+    return this.lane('count', (lane) => countFlows(lane, req));
   }
 
   async checkFilter(text: string): Promise<FilterCheck> {
@@ -372,35 +341,29 @@ export class NetsiftService implements NetsiftApi {
         [incidentId],
       ),
     );
-    return rows.map((r) => ({
-      ...r,
-      evidence: parseJson(r.evidence),
-      features: parseJson(r.features),
-    }));
+    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
   }
 
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
-    return this.gridFirst.background(() => this.lane('charts', (lane) => timeline(lane, req)));
+    return this.lane('charts', (lane) => timeline(lane, req));
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
-    return this.gridFirst.background(() => this.lane('charts', (lane) => topTalkers(lane, req)));
+    return this.lane('charts', (lane) => topTalkers(lane, req));
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
-    return this.gridFirst.background(() =>
-      this.lane('charts', (lane) => portDistribution(lane, req)),
-    );
+    return this.lane('charts', (lane) => portDistribution(lane, req));
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    return this.gridFirst.background(() => this.lane('charts', (lane) => pairScatter(lane, req)));
+    return this.lane('charts', (lane) => pairScatter(lane, req));
   }
 
   async host(ip: string): Promise<HostSummary> {
-    return this.gridFirst.background(() => this.lane('host', (lane) => hostSummary(lane, ip)));
+    return this.lane('host', (lane) => hostSummary(lane, ip));
   }
 
   // ---- settings ----
@@ -428,8 +391,7 @@ export class NetsiftService implements NetsiftApi {
 
   private feedOps() {
     const f = this.opts.ops.feeds;
-    if (!f)
-      throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
+    if (!f) throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
     return f;
   }
 
@@ -452,8 +414,7 @@ export class NetsiftService implements NetsiftApi {
    * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
    */
   private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
-    const versions = (l: FeedStatus[]) =>
-      JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
     const before = versions(await this.feeds());
     await refresh();
     const after = await this.feeds();
@@ -513,8 +474,7 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
@@ -532,13 +492,7 @@ export class NetsiftService implements NetsiftApi {
         if (e.type !== 'job' || e.job.id !== started.id || e.job.status === 'running') return;
         off();
         if (e.job.status === 'done' && result) resolve(result);
-        else
-          reject(
-            new NetsiftError(
-              `detection ${e.job.status}: ${e.job.error ?? 'no result'}`,
-              e.job.status === 'cancelled' ? 'cancelled' : 'internal',
-            ),
-          );
+        else reject(new NetsiftError(`detection ${e.job.status}: ${e.job.error ?? 'no result'}`, e.job.status === 'cancelled' ? 'cancelled' : 'internal'));
       });
     });
   }
@@ -559,14 +513,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async saveCaseAs(dest: string): Promise<CaseInfo> {
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    return triageOps.saveCaseAs(
-      this.requireStore(),
-      dest,
-      () => this.close(),
-      (f) => this.openCase(f),
-    );
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    return triageOps.saveCaseAs(this.requireStore(), dest, () => this.close(), (f) => this.openCase(f));
   }
 }
 

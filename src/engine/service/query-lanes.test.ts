@@ -19,9 +19,10 @@ describe('QueryLanes', () => {
     store = await CaseStore.open(':memory:', { threads: 1 });
     return new QueryLanes(store, size);
   };
-  /** Resolves when `lanes` has begun running a query (a connection is held). */
+  /** Resolves once fn has started, and a moment more for its statement to be running in DuckDB. */
   const started = async (check: () => boolean) => {
     for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 200));
   };
 
   it('interrupts the running query of a request whose client went away', async () => {
@@ -58,7 +59,8 @@ describe('QueryLanes', () => {
     const gone = new AbortController();
     let ran = false;
     const queued = withRequestSignal(gone.signal, () =>
-      lanes.run('grid', async () => {
+      lanes.run('grid', async (s) => {
+        await s.all('SELECT 1');
         ran = true;
       }),
     );
@@ -92,6 +94,24 @@ describe('QueryLanes', () => {
     expect(await store!.one<{ x: number }>('SELECT 7 AS x')).toEqual({ x: 7 });
   });
 
+  it('answers from the caches without waiting for a connection', async () => {
+    const lanes = await open(1);
+    const blocker = new AbortController();
+    let running = false;
+    const first = withRequestSignal(blocker.signal, () =>
+      lanes.run('grid', (s) => {
+        running = true;
+        return s.all(ENDLESS);
+      }),
+    );
+    await started(() => running);
+    // the only connection is busy: a run that needs no statement still answers
+    expect(await lanes.run('charts', async () => 'cached')).toBe('cached');
+    blocker.abort();
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    await lanes.close();
+  });
+
   it('hands a free connection to a waiting grid page before waiting charts', async () => {
     const lanes = await open(1);
     const blocker = new AbortController();
@@ -104,8 +124,11 @@ describe('QueryLanes', () => {
     );
     await started(() => running);
     const order: string[] = [];
-    const charts = lanes.run('charts', async () => void order.push('charts'));
-    const grid = lanes.run('grid', async () => void order.push('grid'));
+    const charts = lanes.run(
+      'charts',
+      async (s) => void (await s.all('SELECT 1'), order.push('charts')),
+    );
+    const grid = lanes.run('grid', async (s) => void (await s.all('SELECT 1'), order.push('grid')));
     blocker.abort();
     await Promise.allSettled([first, charts, grid]);
     expect(order).toEqual(['grid', 'charts']);

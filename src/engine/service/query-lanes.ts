@@ -12,6 +12,7 @@
 //   mutex assertion or hung when the case was switched under load).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
+import type { SqlParams } from '../store/sql';
 import { CancelledError, NetsiftError } from '../store/errors';
 import { requestSignal } from './request-signal';
 
@@ -63,11 +64,15 @@ export class QueryLanes {
   constructor(
     readonly store: CaseStore,
     readonly size = 3,
+    /** Awaited before a lane takes a connection (the service lets grid pages go first). */
+    private readonly waitFor?: (lane: LaneName) => Promise<void>,
   ) {}
 
   /**
-   * Runs `fn` with the case seen through a connection of its own. Rejects with CancelledError
-   * when the request's client went away, and with a usage error when the case is closed meanwhile.
+   * Runs `fn` with the case seen through a connection of its own, taken when fn first queries
+   * (an answer from the caches, memo.ts, needs no connection and never waits in the queue).
+   * Rejects with CancelledError when the request's client went away, and with a usage error
+   * when the case is closed meanwhile.
    */
   async run<T>(
     lane: LaneName,
@@ -75,20 +80,12 @@ export class QueryLanes {
     opts: RunOptions = {},
   ): Promise<T> {
     const signal = opts.background ? undefined : requestSignal();
+    if (this.closing) throw closedError();
+    if (signal?.aborted) throw new CancelledError('request');
     for (let attempt = 0; ; attempt++) {
-      const conn = await this.acquire(lane, signal);
-      // An interrupt reaches only a statement DuckDB has begun: one that arrives while the next
-      // statement is being prepared is lost. So, once asked, interrupt until the run has ended.
-      let repeat: NodeJS.Timeout | undefined;
-      const interrupt = () => {
-        conn.interrupt();
-        repeat ??= setInterval(() => conn.interrupt(), INTERRUPT_REPEAT_MS);
-      };
-      this.held.set(conn, interrupt);
-      signal?.addEventListener('abort', interrupt, { once: true });
+      const lease = this.lease(lane, signal);
       try {
-        if (signal?.aborted) throw new CancelledError('request');
-        return await fn(this.view(conn));
+        return await fn(lease.view);
       } catch (e) {
         if (!isInterrupt(e)) throw e;
         if (signal?.aborted) throw new CancelledError('request');
@@ -98,12 +95,65 @@ export class QueryLanes {
         if (attempt >= RETRIES)
           throw new NetsiftError('the query was interrupted; try again', 'cancelled');
       } finally {
-        clearInterval(repeat);
-        signal?.removeEventListener('abort', interrupt);
-        this.held.delete(conn);
-        this.release(lane, conn);
+        lease.end();
       }
     }
+  }
+
+  /** A view of the store that takes a connection of `lane` on its first statement. */
+  private lease(lane: LaneName, signal: AbortSignal | undefined): { view: CaseStore; end(): void } {
+    let conn: DuckDBConnection | null = null;
+    let taking: Promise<CaseStore> | null = null;
+    let ended = false;
+    // An interrupt reaches only a statement DuckDB has begun: one that arrives while the next
+    // statement is being prepared is lost. So, once asked, interrupt until the run has ended.
+    let repeat: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      if (!conn) return;
+      const c = conn;
+      c.interrupt();
+      repeat ??= setInterval(() => c.interrupt(), INTERRUPT_REPEAT_MS);
+    };
+    const giveBack = (c: DuckDBConnection) => {
+      clearInterval(repeat);
+      signal?.removeEventListener('abort', interrupt);
+      this.held.delete(c);
+      this.release(lane, c);
+    };
+    const bound = (): Promise<CaseStore> =>
+      (taking ??= (this.waitFor?.(lane) ?? Promise.resolve())
+        .then(() => this.acquire(lane, signal))
+        .then((c) => {
+          if (ended) {
+            giveBack(c); // the run finished without waiting for its statement
+            throw new CancelledError('request');
+          }
+          conn = c;
+          this.held.set(c, interrupt);
+          signal?.addEventListener('abort', interrupt, { once: true });
+          if (signal?.aborted) throw new CancelledError('request');
+          return this.view(c);
+        }));
+    const view = Object.create(this.store, {
+      conn: {
+        get: () => {
+          if (!conn)
+            throw new Error('query-lanes: a lane view runs statements through all/one/run');
+          return conn;
+        },
+      },
+      all: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.all(sql, params)) },
+      one: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.one(sql, params)) },
+      run: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.run(sql, params)) },
+    }) as CaseStore;
+    return {
+      view,
+      end: () => {
+        ended = true;
+        if (conn) giveBack(conn);
+        conn = null;
+      },
+    };
   }
 
   private view(conn: DuckDBConnection): CaseStore {
@@ -118,8 +168,11 @@ export class QueryLanes {
     if (signal?.aborted) return Promise.reject(new CancelledError('request'));
     return new Promise<DuckDBConnection>((resolve, reject) => {
       const onAbort = () => {
+        // once granted (its connection may still be opening) the waiter is the run's to give
+        // back: the run sees the abort when the connection arrives
         const i = this.queue.indexOf(waiter);
-        if (i >= 0) this.queue.splice(i, 1);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
         reject(new CancelledError('request'));
       };
       const waiter: Waiter = {

@@ -36,9 +36,7 @@ export function validateRule(r: AllowRuleInput): AllowRuleInput {
 
 export async function addAllowRule(store: CaseStore, input: AllowRuleInput): Promise<AllowRule> {
   const r = validateRule(input);
-  const next = await store.one<{ id: number }>(
-    'SELECT coalesce(max(id), 0) + 1 AS id FROM allow_rules',
-  );
+  const next = await store.one<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM allow_rules');
   await store.run('INSERT INTO allow_rules VALUES ($1, $2, $3, $4, $5, $6, $7, now()::TIMESTAMP)', [
     next!.id,
     r.kind,
@@ -52,9 +50,7 @@ export async function addAllowRule(store: CaseStore, input: AllowRuleInput): Pro
 }
 
 export async function listAllowRules(store: CaseStore): Promise<AllowRule[]> {
-  return store.all<AllowRule>(
-    'SELECT id, kind, ip, ip2, cidr, port, reason, created FROM allow_rules ORDER BY id',
-  );
+  return store.all<AllowRule>('SELECT id, kind, ip, ip2, cidr, port, reason, created FROM allow_rules ORDER BY id');
 }
 
 export async function removeAllowRule(store: CaseStore, id: number): Promise<boolean> {
@@ -81,14 +77,11 @@ function matcher(rule: AllowRule): Matcher {
       // a host's port: the host is either end and every port the alert is about is the rule's port
       return (a) => {
         const ports = alertPorts(a);
-        return (
-          ends(a).includes(rule.ip!) && ports.length > 0 && ports.every((p) => p === rule.port)
-        );
+        return ends(a).includes(rule.ip!) && ports.length > 0 && ports.every((p) => p === rule.port);
       };
     case 'pair':
       return (a) =>
-        (a.src_ip === rule.ip && a.dst_ip === rule.ip2) ||
-        (a.src_ip === rule.ip2 && a.dst_ip === rule.ip);
+        (a.src_ip === rule.ip && a.dst_ip === rule.ip2) || (a.src_ip === rule.ip2 && a.dst_ip === rule.ip);
     case 'network': {
       const range = parseCidr(rule.cidr!) as IpRange;
       const inside = (ip: string | null) => {
@@ -113,10 +106,7 @@ export interface SuppressionResult {
   byRule: Record<number, number>;
 }
 
-export async function suppressAllowed(
-  store: CaseStore,
-  alerts: AlertDraft[],
-): Promise<SuppressionResult> {
+export async function suppressAllowed(store: CaseStore, alerts: AlertDraft[]): Promise<SuppressionResult> {
   const rules = await listAllowRules(store);
   if (rules.length === 0) return { kept: alerts, suppressed: 0, byRule: {} };
   const matchers = rules.map((r) => [r.id, matcher(r)] as const);

@@ -11,14 +11,7 @@ import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
 import { flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
-function ChartBox<T>({
-  title,
-  state,
-  empty,
-  option,
-  onReady,
-  label,
-}: {
+function ChartBox<T>({ title, state, empty, option, onReady, label }: {
   title: string;
   state: AsyncState<T>;
   empty: boolean;
@@ -50,10 +43,7 @@ export function ChartsPanel() {
   const [feature, setFeature] = useState<PairFeature>('num_dst_ports');
   const talkers = useAsync(() => api.topTalkers({ ...q, by: 'bytes', limit: 12 }), [key]);
   const ports = useAsync(() => api.dstPorts({ ...q, by: 'flows', limit: 12 }), [key]);
-  const scatter = useAsync(
-    () => api.pairScatter({ ...q, feature, windowSeconds: 10, limit: 2000 }),
-    [key, feature],
-  );
+  const scatter = useAsync(() => api.pairScatter({ ...q, feature, windowSeconds: 10, limit: 2000 }), [key, feature]);
 
   const talkerOption = useMemo<EChartsOption>(() => {
     const rows = [...(talkers.value ?? [])].reverse();
@@ -61,20 +51,12 @@ export function ChartsPanel() {
       animation: false,
       grid: { left: 110, right: 16, top: 6, bottom: 20 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: {
-        type: 'value',
-        splitNumber: 2,
-        axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) },
-        splitLine: { lineStyle: { color: '#2a2e37' } },
-      },
+      xAxis: { type: 'value', splitNumber: 2, axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) }, splitLine: { lineStyle: { color: '#2a2e37' } } },
       yAxis: { type: 'category', data: rows.map((r) => r.ip), axisLabel: { fontSize: 10 } },
       series: [
         {
           type: 'bar',
-          data: rows.map((r) => ({
-            value: r.bytes,
-            itemStyle: { color: r.kind === 'internal' ? '#4ea1ff' : '#e08a4e' },
-          })),
+          data: rows.map((r) => ({ value: r.bytes, itemStyle: { color: r.kind === 'internal' ? '#4ea1ff' : '#e08a4e' } })),
           tooltip: { valueFormatter: (v) => fmtBytes(Number(v)) },
         },
       ],
@@ -87,28 +69,9 @@ export function ChartsPanel() {
       animation: false,
       grid: { left: 110, right: 16, top: 6, bottom: 20 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: {
-        type: 'value',
-        splitNumber: 3,
-        axisLabel: {
-          fontSize: 10,
-          formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)),
-        },
-        splitLine: { lineStyle: { color: '#2a2e37' } },
-      },
-      yAxis: {
-        type: 'category',
-        data: rows.map((r) => `${r.proto} ${fmtPort(r.port, r.proto)}`),
-        axisLabel: { fontSize: 10 },
-      },
-      series: [
-        {
-          type: 'bar',
-          data: rows.map((r) => r.flows),
-          itemStyle: { color: '#9b8cff' },
-          tooltip: { valueFormatter: (v) => `${fmtCount(Number(v))} flows` },
-        },
-      ],
+      xAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10, formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)) }, splitLine: { lineStyle: { color: '#2a2e37' } } },
+      yAxis: { type: 'category', data: rows.map((r) => `${r.proto} ${fmtPort(r.port, r.proto)}`), axisLabel: { fontSize: 10 } },
+      series: [{ type: 'bar', data: rows.map((r) => r.flows), itemStyle: { color: '#9b8cff' }, tooltip: { valueFormatter: (v) => `${fmtCount(Number(v))} flows` } }],
     };
   }, [ports.value]);
 
@@ -129,35 +92,15 @@ export function ChartsPanel() {
         formatter: (p: unknown) => {
           const d = (p as { data: { src?: string; dst?: string; value: [number, number] } }).data;
           // the string is HTML to echarts: every value from the capture is escaped
-          return d.src
-            ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst)}<br/>${escapeHtml(feature)} ${escapeHtml(d.value[1])}`
-            : `fence ${escapeHtml(d.value[1])}`;
+          const v = escapeHtml(d.value[1]);
+          return d.src ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst)}<br/>${escapeHtml(feature)} ${v}` : `fence ${v}`;
         },
       },
       xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
-      yAxis: {
-        type: 'log',
-        logBase: 10,
-        min: 1,
-        axisLabel: { fontSize: 10 },
-        splitLine: { lineStyle: { color: '#2a2e37' } },
-      },
+      yAxis: { type: 'log', logBase: 10, min: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#2a2e37' } } },
       series: [
-        {
-          name: 'pairs',
-          type: 'scatter',
-          symbolSize: 3,
-          large: true,
-          itemStyle: { color: 'rgba(78,161,255,0.6)' },
-          data: normal.map(toPoint),
-        },
-        {
-          name: 'outliers',
-          type: 'scatter',
-          symbolSize: 6,
-          itemStyle: { color: '#ff6363' },
-          data: out.map(toPoint),
-        },
+        { name: 'pairs', type: 'scatter', symbolSize: 3, large: true, itemStyle: { color: 'rgba(78,161,255,0.6)' }, data: normal.map(toPoint) },
+        { name: 'outliers', type: 'scatter', symbolSize: 6, itemStyle: { color: '#ff6363' }, data: out.map(toPoint) },
         {
           name: 'fence',
           type: 'line',
@@ -201,11 +144,7 @@ export function ChartsPanel() {
       <div className="chart-box">
         <h3>
           Pair feature per window{' '}
-          <select
-            value={feature}
-            onChange={(e) => setFeature(e.target.value as PairFeature)}
-            aria-label="Pair feature"
-          >
+          <select value={feature} onChange={(e) => setFeature(e.target.value as PairFeature)} aria-label="Pair feature">
             {PAIR_FEATURES.map((f) => (
               <option key={f}>{f}</option>
             ))}
@@ -214,13 +153,8 @@ export function ChartsPanel() {
         </h3>
         {scatter.loading && !scatter.value && <Loading what="scatter" />}
         {scatter.error && <ErrorBox error={scatter.error} retry={scatter.reload} />}
-        {!scatter.error && scatter.value && !scatter.value.points.length && (
-          <Empty>No pairs in this selection.</Empty>
-        )}
-        <div
-          className="chart-host"
-          style={{ display: scatter.error || !scatter.value?.points.length ? 'none' : undefined }}
-        >
+        {!scatter.error && scatter.value && !scatter.value.points.length && <Empty>No pairs in this selection.</Empty>}
+        <div className="chart-host" style={{ display: scatter.error || !scatter.value?.points.length ? 'none' : undefined }}>
           <EChart
             option={scatterOption}
             label="Pair feature scatter"

@@ -29,12 +29,7 @@ export function IncidentGraph() {
     const victims = inc.victims.filter((v) => v !== attacker).slice(0, MAX_VICTIMS);
     const nodes = [
       { name: attacker, symbolSize: 26, itemStyle: { color: '#ff6363' }, label: { show: true } },
-      ...victims.map((v) => ({
-        name: v,
-        symbolSize: 14,
-        itemStyle: { color: '#4ea1ff' },
-        label: { show: victims.length <= 20 },
-      })),
+      ...victims.map((v) => ({ name: v, symbolSize: 14, itemStyle: { color: '#4ea1ff' }, label: { show: victims.length <= 20 } })),
     ];
     return {
       animation: false,
@@ -69,10 +64,7 @@ export function IncidentGraph() {
           label="Attacker to victims"
           onReady={(c) =>
             c.on('click', (e) => {
-              const name =
-                (e as { dataType?: string; name?: string }).dataType === 'node'
-                  ? (e as { name: string }).name
-                  : null;
+              const name = (e as { dataType?: string; name?: string }).dataType === 'node' ? (e as { name: string }).name : null;
               if (name && name !== '(unknown)') actions.current.showHost(name);
             })
           }

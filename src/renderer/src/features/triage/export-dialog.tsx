@@ -16,13 +16,7 @@ const FORMAT_LABEL: Record<ExportFormat, string> = {
   csv: 'CSV (evidence flows)',
 };
 
-export function ExportDialog({
-  incident,
-  onClose,
-}: {
-  incident: Incident | null;
-  onClose(): void;
-}) {
+export function ExportDialog({ incident, onClose }: { incident: Incident | null; onClose(): void }) {
   const [scope, setScope] = useState<'incident' | 'all'>(incident ? 'incident' : 'all');
   const [format, setFormat] = useState<ExportFormat>('html');
   const [busy, setBusy] = useState(false);
@@ -34,10 +28,7 @@ export function ExportDialog({
     setError(null);
     setResult(null);
     try {
-      const r = await api.exportReport({
-        format,
-        incidentIds: scope === 'incident' && incident ? [incident.key] : undefined,
-      });
+      const r = await api.exportReport({ format, incidentIds: scope === 'incident' && incident ? [incident.key] : undefined });
       setResult(r);
       // hand the file to the browser's downloads at once; the link below stays for a second try
       if (transport === 'http') await downloadExport(r.fileName);
@@ -66,40 +57,18 @@ export function ExportDialog({
           <fieldset>
             <legend>Incidents</legend>
             <label>
-              <input
-                type="radio"
-                name="scope"
-                checked={scope === 'incident'}
-                disabled={!incident}
-                onChange={() => setScope('incident')}
-              />{' '}
-              This incident
-              {incident
-                ? ` (${incident.type}, ${incident.attacker ?? incident.victims[0] ?? ''})`
-                : ''}
+              <input type="radio" name="scope" checked={scope === 'incident'} disabled={!incident} onChange={() => setScope('incident')} /> This
+              incident{incident ? ` (${incident.type}, ${incident.attacker ?? incident.victims[0] ?? ''})` : ''}
             </label>
             <label>
-              <input
-                type="radio"
-                name="scope"
-                checked={scope === 'all'}
-                onChange={() => setScope('all')}
-              />{' '}
-              All incidents
+              <input type="radio" name="scope" checked={scope === 'all'} onChange={() => setScope('all')} /> All incidents
             </label>
           </fieldset>
           <fieldset>
             <legend>Format</legend>
             {EXPORT_FORMATS.map((f) => (
               <label key={f}>
-                <input
-                  type="radio"
-                  name="format"
-                  value={f}
-                  checked={format === f}
-                  onChange={() => setFormat(f)}
-                />{' '}
-                {FORMAT_LABEL[f]}
+                <input type="radio" name="format" value={f} checked={format === f} onChange={() => setFormat(f)} /> {FORMAT_LABEL[f]}
               </label>
             ))}
           </fieldset>
@@ -114,17 +83,9 @@ export function ExportDialog({
         </form>
         {error && <ErrorBox error={error} />}
         {result && (
-          <div
-            className="export-result"
-            role="status"
-            data-testid="export-result"
-            data-path={result.path}
-            data-file={result.fileName}
-          >
-            Wrote {result.format.toUpperCase()} report of {fmtCount(result.incidents)} incident
-            {result.incidents === 1 ? '' : 's'}
-            {result.flows != null ? ` (${fmtCount(result.flows)} flows)` : ''},{' '}
-            {fmtBytes(result.bytes)}:
+          <div className="export-result" role="status" data-testid="export-result" data-path={result.path} data-file={result.fileName}>
+            Wrote {result.format.toUpperCase()} report of {fmtCount(result.incidents)} incident{result.incidents === 1 ? '' : 's'}
+            {result.flows != null ? ` (${fmtCount(result.flows)} flows)` : ''}, {fmtBytes(result.bytes)}:
             <div>
               <code>{result.path}</code>
             </div>

@@ -7,15 +7,7 @@ import { Markdown } from './markdown';
 
 const AUTOSAVE_MS = 1200;
 
-export function NotesEditor({
-  incidentKey,
-  saved,
-  onSaved,
-}: {
-  incidentKey: string;
-  saved: string;
-  onSaved(): void;
-}) {
+export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: string; saved: string; onSaved(): void }) {
   const [draft, setDraft] = useState(saved);
   const [preview, setPreview] = useState(false);
   const [state, setState] = useState<'saved' | 'dirty' | 'saving' | 'error'>('saved');
@@ -49,8 +41,7 @@ export function NotesEditor({
   // leaving this incident (or the workspace) saves what is unsaved
   useEffect(
     () => () => {
-      if (draftRef.current !== savedRef.current)
-        void api.updateTriage(incidentKey, { notes: draftRef.current }).catch(() => undefined);
+      if (draftRef.current !== savedRef.current) void api.updateTriage(incidentKey, { notes: draftRef.current }).catch(() => undefined);
     },
     [incidentKey],
   );
@@ -70,12 +61,7 @@ export function NotesEditor({
       <div className="row tight">
         <h3>Notes</h3>
         <div className="tabs mini" role="tablist" aria-label="Notes view">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={!preview}
-            onClick={() => setPreview(false)}
-          >
+          <button type="button" role="tab" aria-selected={!preview} onClick={() => setPreview(false)}>
             Write
           </button>
           <button type="button" role="tab" aria-selected={preview} onClick={() => setPreview(true)}>
@@ -83,19 +69,9 @@ export function NotesEditor({
           </button>
         </div>
         <span className={`save-state ${state}`} data-testid="notes-state" data-state={state}>
-          {state === 'saved'
-            ? 'Saved'
-            : state === 'saving'
-              ? 'Saving…'
-              : state === 'dirty'
-                ? 'Unsaved'
-                : 'Not saved'}
+          {state === 'saved' ? 'Saved' : state === 'saving' ? 'Saving…' : state === 'dirty' ? 'Unsaved' : 'Not saved'}
         </span>
-        <button
-          type="button"
-          disabled={state === 'saved' || state === 'saving'}
-          onClick={() => void save()}
-        >
+        <button type="button" disabled={state === 'saved' || state === 'saving'} onClick={() => void save()}>
           Save
         </button>
       </div>
@@ -122,11 +98,7 @@ export function NotesEditor({
           }}
         />
       )}
-      {error && (
-        <div className="bad" role="alert">
-          Notes not saved: {error}
-        </div>
-      )}
+      {error && <div className="bad" role="alert">Notes not saved: {error}</div>}
     </div>
   );
 }
