@@ -7,7 +7,8 @@
 // One analyst, as the workspace behaves (src/renderer/src/features/*): pick a view (an incident's
 // evidence, a filter, a filter with a brushed time range, or everything); fire what a selection
 // fires (the flows grid's first page then its count; alerts; top talkers, ports and the pair
-// scatter; the timeline when the filter changed) with at most 6 requests in flight (a browser's
+// scatter for the feature the analyst picked, changed now and then; the timeline when the filter
+// changed) with at most 6 requests in flight (a browser's
 // per-host limit); now and then step to the next view before the answers came (j/k through the
 // incidents: the old view's requests are abandoned, i.e. their sockets closed, as the page's client
 // does); scroll the grid to a few random blocks, sometimes sorted by bytes; think between moves.
@@ -95,6 +96,16 @@ function startServe(caseFile, home) {
     child.stderr.on('data', on);
     child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
   });
+}
+
+/** CPU seconds the process has used (user + system), from /proc. */
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return NaN;
+  }
 }
 
 function rssMb(pid) {
@@ -196,6 +207,8 @@ async function analyst(server, ctx, deadline, stats) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
   const slot = limiter(6);
   let lastFilter = null;
+  // the scatter's feature is the analyst's choice in the pane: it stays until changed
+  let feature = FEATURES[0];
   const call = (method, args, abandon) =>
     slot(() => {
       if (abandon?.aborted) return Promise.resolve({ method, abandoned: true, ok: false });
@@ -233,16 +246,15 @@ async function analyst(server, ctx, deadline, stats) {
   const select = (view, abandon) => {
     const { q } = view;
     const calls = [
-      call('flows', [{ ...q, offset: 0, limit: BLOCK }], abandon).then((r) =>
-        r.ok ? call('countFlows', [q], abandon) : r,
-      ),
+      // the grid's count follows its first page; the number of rows is what the scroll needs
+      call('flows', [{ ...q, offset: 0, limit: BLOCK }], abandon).then(async (r) => {
+        if (!r.ok) return 0;
+        const n = await call('countFlows', [q], abandon);
+        return n.ok ? Number(n.result) : r.result.rows.length;
+      }),
       call('topTalkers', [{ ...q, by: 'bytes', limit: 12 }], abandon),
       call('dstPorts', [{ ...q, by: 'flows', limit: 12 }], abandon),
-      call(
-        'pairScatter',
-        [{ ...q, feature: FEATURES[rnd(FEATURES.length)], windowSeconds: 10, limit: 2000 }],
-        abandon,
-      ),
+      call('pairScatter', [{ ...q, feature, windowSeconds: 10, limit: 2000 }], abandon),
     ];
     if (view.incident) calls.push(call('alerts', [view.incident], abandon));
     if ((q.filter ?? '') !== lastFilter) {
@@ -252,6 +264,7 @@ async function analyst(server, ctx, deadline, stats) {
     return Promise.all(calls);
   };
   while (performance.now() < deadline) {
+    if (Math.random() < 0.1) feature = FEATURES[rnd(FEATURES.length)];
     let view = pickView();
     // j/k: a quick step on to the next view; the first one's unanswered requests are abandoned
     if (Math.random() < 0.3) {
@@ -262,8 +275,7 @@ async function analyst(server, ctx, deadline, stats) {
       await first;
       view = pickView();
     }
-    const [page, count] = await select(view);
-    const total = count?.ok ? Number(count.result) : page?.ok ? page.result.rows.length : 0;
+    const [total] = await select(view);
     await sleep(200 + rnd(300));
     for (let i = 0; i < 3 && performance.now() < deadline && total > BLOCK; i++) {
       const sort = Math.random() < 0.25 ? [{ column: 'bytes', dir: 'desc' }] : undefined;
@@ -331,12 +343,17 @@ export async function runLoadBench({
     figures['RSS at start'] = `${Math.round(rss[0])} MB`;
 
     const stats = newStats();
+    const cpu0 = cpuSeconds(server.child.pid);
+    const wall0 = performance.now();
     const deadline = performance.now() + seconds * 1000;
     // calls still unanswered 30 s after the end are cut (and counted as errors): the run is bounded
     const hard = setTimeout(() => stopAll.abort(), seconds * 1000 + GRACE_MS);
     await Promise.all(Array.from({ length: clients }, () => analyst(server, ctx, deadline, stats)));
     clearTimeout(hard);
+    const busy = (cpuSeconds(server.child.pid) - cpu0) / ((performance.now() - wall0) / 1000);
     summarise(stats, `${clients} analysts ${seconds} s`, figures, 'load');
+    figures['server CPU during load'] =
+      `${busy.toFixed(2)} cores busy on average (of ${os.cpus().length})`;
     figures['RSS during load'] =
       `max ${Math.round(Math.max(...rss))} MB, at end ${Math.round(rss.at(-1))} MB`;
 

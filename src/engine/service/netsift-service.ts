@@ -114,7 +114,7 @@ export class NetsiftService implements NetsiftApi {
 
   /**
    * Runs fn on the open case through a connection of the query pool, in the queue of one kind
-   * of query (grid pages, counts, charts, host, read-ahead): a slow chart never holds up the
+   * of query (grid pages, counts, charts, the scatter, host, read-ahead): a slow chart never holds up the
    * grid's next page, a request whose client went away is dropped or interrupted, and closing
    * the case waits for what runs (query-lanes.ts).
    */
@@ -359,7 +359,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    return this.lane('charts', (lane) => pairScatter(lane, req));
+    return this.lane('scatter', (lane) => pairScatter(lane, req));
   }
 
   async host(ip: string): Promise<HostSummary> {

@@ -16,13 +16,24 @@ import type { SqlParams } from '../store/sql';
 import { CancelledError, NetsiftError } from '../store/errors';
 import { requestSignal } from './request-signal';
 
-export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'prefetch';
+export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'scatter' | 'prefetch';
 
 /** Which waiting lane gets a free connection first. */
-const PRIORITY: LaneName[] = ['grid', 'host', 'count', 'charts', 'prefetch'];
+const PRIORITY: LaneName[] = ['grid', 'host', 'count', 'charts', 'scatter', 'prefetch'];
 
-/** Connections one lane may hold at once (a burst of charts must leave room for pages). */
-const LANE_MAX: Record<LaneName, number> = { grid: 2, host: 1, count: 1, charts: 1, prefetch: 1 };
+/**
+ * Connections one lane may hold at once: a burst of charts must leave room for pages, and the
+ * pair scatter (seconds on a large selection: it aggregates every pair) has a lane of its own so
+ * the quick charts do not queue behind it.
+ */
+const LANE_MAX: Record<LaneName, number> = {
+  grid: 2,
+  host: 1,
+  count: 1,
+  charts: 1,
+  scatter: 1,
+  prefetch: 1,
+};
 
 /** How often a query interrupted for another request's sake (see run()) is tried again. */
 const RETRIES = 2;
@@ -49,15 +60,13 @@ export class QueryLanes {
   /** Connection -> the interrupt of the run holding it. */
   private readonly held = new Map<DuckDBConnection, () => void>();
   private readonly queue: Waiter[] = [];
-  /** One view of the store per connection: per-connection caches (id-segments.ts) key on it. */
+  /** One view of the store per connection (its statements queue on that connection). */
   private readonly views = new Map<DuckDBConnection, CaseStore>();
-  private readonly active: Record<LaneName, number> = {
-    grid: 0,
-    host: 0,
-    count: 0,
-    charts: 0,
-    prefetch: 0,
-  };
+  /** Connections each lane holds now. */
+  private readonly active = Object.fromEntries(PRIORITY.map((l) => [l, 0])) as Record<
+    LaneName,
+    number
+  >;
   private closing: Promise<void> | null = null;
   private released: (() => void) | null = null;
 
