@@ -107,13 +107,28 @@ test('exports an HTML report of the incident from the workspace and downloads it
   await report.close();
 });
 
-test('the download route needs the token and serves only exported files', async () => {
+test('the download route needs a fresh ticket for that file and serves only exported files', async () => {
   const base = new URL(app.url);
   const name = path.basename(fs.readdirSync(path.join(app.home, 'exports'))[0]);
-  const noToken = await fetch(`${base.origin}/api/exports/${encodeURIComponent(name)}`);
-  expect(noToken.status).toBe(401);
   const token = base.searchParams.get('token')!;
-  const outside = await fetch(`${base.origin}/api/exports/..%2Frecent.json?token=${token}`);
+  const ticket = async (file: string) => {
+    const r = await fetch(`${base.origin}/api/ticket`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-netsift-token': token },
+      body: JSON.stringify({ purpose: 'download', name: file }),
+    });
+    return ((await r.json()) as { result: { ticket: string } }).result.ticket;
+  };
+  const file = `${base.origin}/api/exports/${encodeURIComponent(name)}`;
+  expect((await fetch(file)).status).toBe(401);
+  // the session token is never taken from an address
+  expect((await fetch(`${file}?token=${token}`)).status).toBe(401);
+  const t = await ticket(name);
+  expect((await fetch(`${file}?ticket=${t}`)).status).toBe(200);
+  expect((await fetch(`${file}?ticket=${t}`)).status).toBe(401); // used up
+  const outside = await fetch(
+    `${base.origin}/api/exports/..%2Frecent.json?ticket=${await ticket('../recent.json')}`,
+  );
   expect(outside.status).toBe(400);
 });
 

@@ -50,7 +50,7 @@ describe('service: triage, allow rules, export, save as', () => {
     await expect(svc.updateTriage(scanKey, { status: 'done' as never })).rejects.toThrow(/unknown status/);
   });
 
-  it('exports each format under NETSIFT_HOME/exports; the server hands it out with the token only', async () => {
+  it('exports each format under NETSIFT_HOME/exports; the server hands it out for a ticket only', async () => {
     const html = await svc.exportReport({ format: 'html', incidentIds: [scanKey] });
     expect(path.dirname(html.path)).toBe(path.join(tmp.file('home'), 'exports'));
     expect(html).toMatchObject({ format: 'html', incidents: 1, flows: null });
@@ -65,13 +65,23 @@ describe('service: triage, allow rules, export, save as', () => {
     await expect(svc.exportReport({ format: 'docx' as never })).rejects.toThrow(/unknown report format/);
 
     const base = `http://127.0.0.1:${server.port}/api/exports/`;
-    const ok = await fetch(`${base}${encodeURIComponent(html.fileName)}?token=${server.token}`);
+    // a download takes a single-use ticket for that file (the session token never rides in a URL)
+    const ticket = async (name: string) => {
+      const r = await fetch(`http://127.0.0.1:${server.port}/api/ticket`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-netsift-token': server.token },
+        body: JSON.stringify({ purpose: 'download', name }),
+      });
+      return ((await r.json()) as { result: { ticket: string } }).result.ticket;
+    };
+    const ok = await fetch(`${base}${encodeURIComponent(html.fileName)}?ticket=${await ticket(html.fileName)}`);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-disposition')).toMatch(/^attachment/);
     expect(await ok.text()).toBe(text);
     expect((await fetch(`${base}${encodeURIComponent(html.fileName)}`)).status).toBe(401);
-    expect((await fetch(`${base}..%2Frecent.json?token=${server.token}`)).status).toBe(400);
-    expect((await fetch(`${base}nope.html?token=${server.token}`)).status).toBe(400);
+    expect((await fetch(`${base}${encodeURIComponent(html.fileName)}?token=${server.token}`)).status).toBe(401);
+    expect((await fetch(`${base}..%2Frecent.json?ticket=${await ticket('../recent.json')}`)).status).toBe(400);
+    expect((await fetch(`${base}nope.html?ticket=${await ticket('nope.html')}`)).status).toBe(400);
     expect(exportedFile('../recent.json')).toBeNull();
     expect(exportedFile(`${html.fileName}.partial`)).toBeNull();
   });

@@ -12,7 +12,8 @@ export async function exportPdf(service: NetsiftService, out: string): Promise<s
   const page = path.join(dir, 'report.html');
   fs.writeFileSync(page, html);
   // an invisible, script-less window on the local file; the report makes no requests
-  const win = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true } });
+  // sandboxed like every renderer (app.enableSandbox); no --no-sandbox anywhere in the desktop app
+  const win = new BrowserWindow({ show: false, webPreferences: { javascript: false, sandbox: true, contextIsolation: true, devTools: false } });
   try {
     win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
     await win.loadFile(page);

@@ -5,11 +5,24 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { defaultOps } from '../engine/service/default-ops';
 import { NetsiftService } from '../engine/service/netsift-service';
+import { APP_URL, registerAppScheme, securityHeadersOnHttp, serveRenderer } from './app-protocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
 
 let win: BrowserWindow | null = null;
 let service: NetsiftService;
+
+// every renderer sandboxed, whatever a window asks for; the app's own protocol for its files
+app.enableSandbox();
+registerAppScheme();
+
+/**
+ * The development server's address (electron-vite dev), only in a development build: a packaged
+ * app ignores ELECTRON_RENDERER_URL, so no environment can point it at another page.
+ */
+function devServerUrl(): string | null {
+  return !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
+}
 
 function resourcesDir(): string {
   const packaged = join(process.resourcesPath ?? '', 'resources');
@@ -31,6 +44,8 @@ async function createWindow(): Promise<void> {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      // DevTools only in development builds
+      devTools: !app.isPackaged,
     },
   });
   // no new windows, no navigation away from the app
@@ -42,8 +57,7 @@ async function createWindow(): Promise<void> {
     if (win && !win.isMinimized()) service.saveAppSettings({ window: win.getBounds() });
   });
   win.on('closed', () => (win = null));
-  if (process.env.ELECTRON_RENDERER_URL) await win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await win.loadFile(join(__dirname, '../renderer/index.html'));
+  await win.loadURL(devServerUrl() ?? APP_URL);
 }
 
 const reload = () => {
@@ -63,6 +77,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(async () => {
     // the renderer talks to nothing but its own files; deny every permission request
     session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+    // the Content-Security-Policy and the other security headers as response headers
+    serveRenderer(join(__dirname, '../renderer'));
+    securityHeadersOnHttp();
     service = new NetsiftService({ ops: defaultOps(), resourcesDir: resourcesDir() });
     service.sweepAtStart(); // stale uploads and killed analyze runs' temporary cases
     registerIpc(service, () => win);
@@ -81,7 +98,7 @@ if (!app.requestSingleInstanceLock()) {
     contents.on('will-attach-webview', (e) => e.preventDefault());
   });
   app.on('window-all-closed', () => {
-    service?.close();
-    app.quit();
+    // jobs cancelled and queries stopped before DuckDB closes (see NetsiftService.close)
+    void (service ? service.close() : Promise.resolve()).finally(() => app.quit());
   });
 }

@@ -13,6 +13,7 @@ import {
   isApiMethod,
 } from '../shared/api';
 import type { NetsiftService } from '../engine/service/netsift-service';
+import { publicError } from '../engine/service/public-error';
 import { CAPTURE_FILTERS, CASE_FILTERS } from './menu';
 
 function trusted(e: IpcMainInvokeEvent, win: () => BrowserWindow | null): boolean {
@@ -29,7 +30,14 @@ export function registerIpc(service: NetsiftService, win: () => BrowserWindow | 
     if (!isApiMethod(method))
       throw new Error(`netsift: unknown method ${String(method)} (known: ${API_METHODS.length})`);
     const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
-    return fn.apply(service, Array.isArray(args) ? args : []);
+    try {
+      return await fn.apply(service, Array.isArray(args) ? args : []);
+    } catch (err) {
+      // the renderer gets what the loopback server would answer: never SQL or internals
+      const p = publicError(err, method);
+      if (p.log) console.error(`netsift: ${method} failed:`, err);
+      throw new Error(p.error.message);
+    }
   });
   ipcMain.handle(IPC_CHOOSE, async (e) => {
     check(e);

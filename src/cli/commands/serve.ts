@@ -9,6 +9,9 @@ import { NetsiftError } from '../../engine/store/errors';
 import { startServer } from '../server/http-server';
 import { packageRoot } from '../server/package-root';
 
+/** Longest a shutdown may take before the process exits regardless. */
+const SHUTDOWN_MS = 10_000;
+
 export const serveCommand: Command = {
   name: 'serve',
   synopsis: '[--case CASE] [--sample] [--grant DIR]... [--port N] [--open]',
@@ -58,13 +61,24 @@ export const serveCommand: Command = {
     });
     io.out(`netsift workspace: ${server.url}`);
     if (args.flags.open) openBrowser(server.url);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+    const signal = await new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
     });
+    // Shutdown: stop taking requests, cancel jobs, interrupt running queries and close the case
+    // once they stopped (closing DuckDB under a running query crashed or hung, issue 15). A
+    // second signal, or a shutdown still not done after SHUTDOWN_MS, exits at once.
+    io.err(`netsift serve: ${signal}, shutting down`);
+    const force = (why: string) => {
+      io.err(`netsift serve: ${why}; exiting now`);
+      process.exit(1);
+    };
+    const timer = setTimeout(() => force(`shutdown not done after ${SHUTDOWN_MS / 1000} s`), SHUTDOWN_MS);
+    timer.unref();
+    for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => force(`second ${s}`));
     await server.close();
-    service.close();
+    await service.close();
+    clearTimeout(timer);
     return 0;
   },
 };

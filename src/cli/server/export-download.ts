@@ -1,6 +1,6 @@
-// GET /api/exports/<file>: hands a report the service wrote under NETSIFT_HOME/exports to the
-// browser as a download. The token check happens before this (http-server.ts); only plain file
-// names inside the exports folder are served.
+// GET /api/exports/<file>?ticket=...: hands a report the service wrote under NETSIFT_HOME/exports
+// to the browser as a download. The ticket (one use, this file only) is checked before this
+// (http-server.ts); only plain file names inside the exports folder are served.
 import fs from 'node:fs';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -14,13 +14,7 @@ const TYPES: Record<string, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-export async function sendExport(url: URL, res: http.ServerResponse): Promise<void> {
-  let name: string;
-  try {
-    name = decodeURIComponent(url.pathname.slice('/api/exports/'.length));
-  } catch {
-    throw new NetsiftError('bad export file name', 'usage');
-  }
+export async function sendExport(name: string, res: http.ServerResponse): Promise<void> {
   const file = exportedFile(name);
   if (!file) throw new NetsiftError(`no exported report named ${name}`, 'usage');
   const ext = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
@@ -28,8 +22,7 @@ export async function sendExport(url: URL, res: http.ServerResponse): Promise<vo
     'content-type': TYPES[ext] ?? 'application/octet-stream',
     'content-length': fs.statSync(file).size,
     // a download, never rendered in the app's origin (an HTML report must not run beside the token)
-    'content-disposition': `attachment; filename="${name.replace(/"/g, '')}"`,
-    'x-content-type-options': 'nosniff',
+    'content-disposition': `attachment; filename="${name.replace(/["\\\r\n]/g, '')}"`,
     'cache-control': 'no-store',
   });
   await pipeline(fs.createReadStream(file), res);

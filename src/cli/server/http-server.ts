@@ -1,15 +1,29 @@
 // The loopback door: serves the built renderer, a JSON RPC endpoint for the service contract, an
-// event stream (SSE) for job progress, and uploads. Bound to 127.0.0.1 only; every request must
-// carry the random token (header X-Netsift-Token, ?token=, or the cookie set when the page loads).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// event stream (SSE) for job progress, report downloads and uploads. Bound to 127.0.0.1 only; who
+// may call what is request-guard.ts (the session token in the X-Netsift-Token header, same origin,
+// typed bodies); the two URLs that cannot carry a header take single-use tickets (tickets.ts).
+// Every answer carries the security headers (src/shared/web-security.ts); every error is the
+// envelope { ok: false, error: { code, message } } and never quotes SQL or internals.
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ApiErrorBody, ServerEvent } from '../../shared/api';
+import type { ServerEvent } from '../../shared/api';
 import { isApiMethod } from '../../shared/api';
-import { NetsiftError } from '../../engine/store/errors';
+import { SECURITY_HEADERS } from '../../shared/web-security';
 import type { NetsiftService } from '../../engine/service/netsift-service';
+import { publicError } from '../../engine/service/public-error';
+import { withRequestSignal } from '../../engine/service/request-signal';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
+import {
+  checkContentType,
+  checkHost,
+  checkMethod,
+  checkSameOrigin,
+  checkToken,
+  DoorError,
+} from './request-guard';
+import { Tickets } from './tickets';
 
 export interface ServerOptions {
   service: NetsiftService;
@@ -19,6 +33,8 @@ export interface ServerOptions {
   token?: string;
   /** Largest upload accepted, bytes. */
   maxUpload?: number;
+  /** Where errors the page is not shown in full go (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -28,10 +44,15 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const COOKIE = 'netsift_token';
+/** Largest RPC body (a filter, a note, a list of paths: far below this). */
+export const MAX_RPC_BODY = 4 * 1024 * 1024;
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const tickets = new Tickets();
+  /** The contract method each RPC answer is for (named in logs and sanitised errors). */
+  const calls = new WeakMap<http.ServerResponse, string>();
   const streams = new Set<http.ServerResponse>();
   const off = opts.service.onEvent((e: ServerEvent) => {
     const line = `data: ${JSON.stringify(e)}\n\n`;
@@ -40,58 +61,123 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   let port = 0;
 
   const server = http.createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     handle(req, res).catch((e) => sendError(res, e));
   });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    // DNS rebinding: a page on another name resolving to 127.0.0.1 must not reach us
-    const host = (req.headers.host ?? '').toLowerCase();
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('forbidden host');
-      return;
+    checkHost(req, port);
+    const raw = req.url ?? '/';
+    if (!raw.startsWith('/') || raw.startsWith('//'))
+      throw new DoorError(400, 'usage', 'bad request target');
+    const url = new URL(`http://127.0.0.1${raw}`);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      throw new DoorError(400, 'usage', 'malformed %-escape in the address');
     }
-    const given = String(req.headers['x-netsift-token'] ?? url.searchParams.get('token') ?? cookie(req, COOKIE) ?? '');
-    if (!sameToken(given, token)) {
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('netsift: missing or wrong token; use the URL printed by `netsift serve`');
-      return;
+    if (pathname.startsWith('/api/')) {
+      checkSameOrigin(req, port);
+      if (pathname === '/api/rpc') {
+        checkMethod(req, 'POST');
+        checkToken(req, token);
+        checkContentType(req, 'application/json');
+        return rpc(req, res);
+      }
+      if (pathname === '/api/ticket') {
+        checkMethod(req, 'POST');
+        checkToken(req, token);
+        checkContentType(req, 'application/json');
+        return ticket(req, res);
+      }
+      if (pathname === '/api/upload') {
+        checkMethod(req, 'POST');
+        checkToken(req, token);
+        checkContentType(req, 'application/octet-stream');
+        return upload(req, res, url);
+      }
+      if (pathname === '/api/events') {
+        checkMethod(req, 'GET');
+        if (!tickets.take(url.searchParams.get('ticket') ?? '', 'events'))
+          throw new DoorError(
+            401,
+            'auth',
+            'the event stream needs a fresh ticket (POST /api/ticket)',
+          );
+        return events(req, res);
+      }
+      if (pathname.startsWith('/api/exports/')) {
+        checkMethod(req, 'GET', 'HEAD');
+        const name = pathname.slice('/api/exports/'.length);
+        if (!tickets.take(url.searchParams.get('ticket') ?? '', 'download', name))
+          throw new DoorError(
+            401,
+            'auth',
+            'a download needs a fresh ticket for that file (POST /api/ticket)',
+          );
+        return sendExport(name, res);
+      }
+      throw new DoorError(404, 'not-found', `no such endpoint ${pathname.slice(0, 100)}`);
     }
-    if (url.pathname === '/api/rpc' && req.method === 'POST') return rpc(req, res);
-    if (url.pathname === '/api/events' && req.method === 'GET') return events(req, res);
-    if (url.pathname === '/api/upload' && req.method === 'POST') return upload(req, res, url);
-    if (url.pathname.startsWith('/api/exports/') && req.method === 'GET') return sendExport(url, res);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
+    checkMethod(req, 'GET', 'HEAD');
+    serveStatic(opts.rendererDir, pathname, res);
+  }
+
+  async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+    const body = await readBody(req, MAX_RPC_BODY);
+    let msg: unknown;
+    try {
+      msg = JSON.parse(body);
+    } catch {
+      throw new DoorError(400, 'usage', 'the request body is not JSON');
     }
-    // the page load carries the token in the URL; assets and the app's own requests use the cookie
-    if (url.searchParams.has('token'))
-      res.setHeader('set-cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-    serveStatic(opts.rendererDir, url.pathname, res);
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg))
+      throw new DoorError(400, 'usage', 'the request body must be a JSON object');
+    return msg as Record<string, unknown>;
   }
 
   async function rpc(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const body = await readBody(req, 4 * 1024 * 1024);
-    let msg: { method?: unknown; args?: unknown };
-    try {
-      msg = JSON.parse(body) as typeof msg;
-    } catch {
-      throw new NetsiftError('request body is not JSON', 'usage');
-    }
-    if (!isApiMethod(msg.method)) throw new NetsiftError(`unknown method ${String(msg.method)}`, 'usage');
+    const msg = await readJson(req);
+    if (!isApiMethod(msg.method))
+      throw new DoorError(400, 'usage', `unknown method ${String(msg.method).slice(0, 60)}`);
+    const method = msg.method;
+    calls.set(res, method);
     const args = Array.isArray(msg.args) ? msg.args : [];
-    const fn = opts.service[msg.method] as (...a: unknown[]) => Promise<unknown>;
+    const fn = opts.service[method] as (...a: unknown[]) => Promise<unknown>;
     const started = performance.now();
-    const result = await fn.apply(opts.service, args);
+    // a client that goes away (closed the page, or superseded the request with a newer one)
+    // cancels its queries: queued ones are dropped, running ones interrupted (query-lanes.ts)
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const result = await withRequestSignal(gone.signal, () => fn.apply(opts.service, args));
     // how long the service took, apart from the wire and the page (DevTools and bench:ui read it)
-    res.setHeader('server-timing', `${msg.method};dur=${(performance.now() - started).toFixed(1)}`);
+    res.setHeader('server-timing', `${method};dur=${(performance.now() - started).toFixed(1)}`);
     sendJson(res, 200, { ok: true, result: result ?? null });
+  }
+
+  async function ticket(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const msg = await readJson(req);
+    if (msg.purpose === 'events')
+      return sendJson(res, 200, { ok: true, result: { ticket: tickets.issue('events') } });
+    if (msg.purpose === 'download' && typeof msg.name === 'string' && msg.name)
+      return sendJson(res, 200, {
+        ok: true,
+        result: { ticket: tickets.issue('download', msg.name) },
+      });
+    throw new DoorError(
+      400,
+      'usage',
+      'a ticket is for { purpose: "events" } or { purpose: "download", name }',
+    );
   }
 
   function events(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
+      'cache-control': 'no-store',
       connection: 'keep-alive',
     });
     res.write(': connected\n\n');
@@ -105,8 +191,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   // An upload is stored, not imported: the page then imports it (with others, into a new case or,
   // when the analyst chose so, the open one) by its id. A failed or aborted transfer keeps nothing.
-  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const declared = req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
+  async function upload(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
+    const declared =
+      req.headers['content-length'] != null ? Number(req.headers['content-length']) : null;
     const info = await opts.service
       .uploadStore()
       .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
@@ -131,31 +222,45 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         server.close(() => resolve());
       }),
   };
-}
 
-function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function cookie(req: http.IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
+  function sendError(res: http.ServerResponse, e: unknown): void {
+    const method = calls.get(res);
+    const answer =
+      e instanceof DoorError
+        ? { status: e.status, error: { code: e.code, message: e.message }, log: false }
+        : publicError(e, method);
+    if (answer.log)
+      log(
+        `netsift serve: ${method ?? 'request'} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    // a refused body is not read to its end: say so, and close the connection after the answer
+    if (answer.status === 413) res.setHeader('connection', 'close');
+    sendJson(res, answer.status, { ok: false, error: answer.error });
   }
-  return undefined;
 }
 
+/**
+ * The body as text, at most `max` bytes. A larger one is answered 413 (the rest is left unread:
+ * Node discards it and the connection closes after the answer), never by resetting the socket.
+ */
 function readBody(req: http.IncomingMessage, max: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) return Promise.reject(tooLarge(max));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let n = 0;
+    let refused = false;
     req.on('data', (c: Buffer) => {
+      if (refused) return;
       n += c.length;
       if (n > max) {
-        reject(new NetsiftError('request too large', 'usage'));
-        req.destroy();
+        refused = true;
+        chunks.length = 0;
+        reject(tooLarge(max));
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
@@ -163,21 +268,13 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string> {
   });
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(text);
+function tooLarge(max: number): DoorError {
+  return new DoorError(413, 'too-large', `request body over ${max / 1024 / 1024} MB`);
 }
 
-function sendError(res: http.ServerResponse, e: unknown): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  const err: ApiErrorBody =
-    e instanceof NetsiftError
-      ? { message: e.message, code: e.code }
-      : { message: `internal error: ${(e as Error)?.message ?? String(e)}`, code: 'internal' };
-  // FilterError carries where the bad token is; pass it through for the filter bar
-  const extra = e && typeof e === 'object' && 'offset' in e ? { offset: (e as { offset: number }).offset, length: (e as { length?: number }).length } : {};
-  sendJson(res, err.code === 'internal' ? 500 : 400, { ok: false, error: { ...err, ...extra } });
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(text);
 }

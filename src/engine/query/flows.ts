@@ -113,16 +113,16 @@ function fetchRows(
   );
 }
 
-const warmed = new WeakSet<CaseStore>();
+const warmed = new WeakSet<object>();
 
 /**
- * Computes, once per connection, what a filtered page needs to know about the case (whether ids
- * are rowids; ~30 ms at 10M flows), so the analyst's first incident click does not pay for it.
+ * Computes, once per case, what a filtered page needs to know about the case (whether ids are
+ * rowids; ~30 ms at 10M flows), so the analyst's first incident click does not pay for it.
  * Call it after the first page has been served.
  */
 export async function warmPaging(store: CaseStore): Promise<void> {
-  if (warmed.has(store)) return;
-  warmed.add(store);
+  if (warmed.has(store.cacheScope)) return;
+  warmed.add(store.cacheScope);
   await idsAreRowids(store);
 }
 

@@ -14,10 +14,39 @@ interface Cached {
   segments: IdSegment[] | null; // null: not dense, use OFFSET
 }
 
-const cache = new WeakMap<CaseStore, Cached>();
+// per case (store.cacheScope), shared by every connection on it
+const cache = new WeakMap<object, Cached>();
+
+/**
+ * Cases whose flows change only through an owner that says when (the service: imports are its
+ * jobs, and DuckDB's lock keeps other processes out): their version is read once and kept until
+ * forgetFlowsVersion(). Every cached result (memo.ts) asks for the version first, so without this
+ * a cache hit still took a query, and with it a connection of the service's pool.
+ */
+const known = new WeakMap<object, Promise<string> | null>();
+
+export function keepFlowsVersion(scope: object): void {
+  if (!known.has(scope)) known.set(scope, null);
+}
+
+export function forgetFlowsVersion(scope: object): void {
+  if (known.has(scope)) known.set(scope, null);
+}
 
 /** Cheap fingerprint of the flows table: row count and largest id. */
-export async function flowsVersion(store: CaseStore): Promise<string> {
+export function flowsVersion(store: CaseStore): Promise<string> {
+  const scope = store.cacheScope;
+  if (!known.has(scope)) return readVersion(store);
+  let v = known.get(scope);
+  if (!v) {
+    const mine = readVersion(store);
+    known.set(scope, (v = mine));
+    mine.catch(() => known.get(scope) === mine && known.set(scope, null));
+  }
+  return v;
+}
+
+async function readVersion(store: CaseStore): Promise<string> {
   const r = await store.one<{ n: number; m: number | null }>(
     'SELECT count(*) AS n, max(id) AS m FROM flows',
   );
@@ -26,7 +55,7 @@ export async function flowsVersion(store: CaseStore): Promise<string> {
 
 /** Dense id segments in id order, or null when ids have holes or overlap. */
 export async function idSegments(store: CaseStore, version: string): Promise<IdSegment[] | null> {
-  const c = cache.get(store);
+  const c = cache.get(store.cacheScope);
   if (c && c.version === version) return c.segments;
   const rows = await store.all<IdSegment>(
     'SELECT min(id) AS lo, max(id) AS hi, count(*) AS count FROM flows GROUP BY import_id ORDER BY lo',
@@ -37,7 +66,7 @@ export async function idSegments(store: CaseStore, version: string): Promise<IdS
     if (i > 0 && rows[i].lo <= rows[i - 1].hi) ok = false;
   }
   const segments = ok ? rows : null;
-  cache.set(store, { version, segments });
+  cache.set(store.cacheScope, { version, segments });
   return segments;
 }
 

@@ -40,58 +40,63 @@ export async function pairScatter(store: CaseStore, req: PairScatterRequest): Pr
   const limit = chartLimit(req.limit, 3000, 50_000);
   const where = flowWhere(req);
   const n = where.params.length;
-  const base = `
-    WITH pairs AS (
+  // One pass: the pairs are aggregated once (they were twice, and ranked with a filtered
+  // count(...) OVER () that DuckDB evaluated row by row over the whole frame: a few 100k pairs
+  // took minutes and held the server's query threads, issue 15). Fences, outliers (largest first)
+  // and the hash sample of the rest come back as rows of one result, told apart by `part`; the
+  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair.
+  const sql = `
+    WITH pairs AS MATERIALIZED (
       SELECT epoch_us(ts) // $${n + 1} AS win, src_ip AS src, dst_ip AS dst,
              (${FEATURE_SQL[req.feature]})::DOUBLE AS value
       FROM flows WHERE ${where.sql} GROUP BY win, src_ip, dst_ip
-    ), fences AS (
+    ), fences AS MATERIALIZED (
       SELECT win, count(*) AS pairs, quantile_cont(value, 0.25) AS q1, quantile_cont(value, 0.75) AS q3
       FROM pairs GROUP BY win
-    ), marked AS (
-      SELECT p.*, f.q1, f.q3,
-             greatest(0, f.q1 - 3 * (f.q3 - f.q1)) AS lower, f.q3 + 3 * (f.q3 - f.q1) AS upper
+    ), flagged AS MATERIALIZED (
+      SELECT p.win, p.src, p.dst, p.value,
+             (p.value > f.q3 + 3 * (f.q3 - f.q1) OR p.value < greatest(0, f.q1 - 3 * (f.q3 - f.q1))) AS outlier
       FROM pairs p JOIN fences f USING (win)
-    )`;
+    )
+    SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
+           greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
+    FROM fences
+    UNION ALL
+    SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
+    FROM flagged
+    UNION ALL
+    (SELECT 'outlier', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE outlier
+     ORDER BY value DESC, hash(win, src, dst) LIMIT $${n + 2})
+    UNION ALL
+    (SELECT 'sample', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE NOT outlier
+     ORDER BY hash(win, src, dst) LIMIT $${n + 3})`;
   const us = windowSeconds * 1e6;
   return memo(
     store,
     `pairs:${req.feature}:${windowSeconds}:${limit}:${queryKey(req)}`,
     async () => {
-      const fences = await store.all<{
+      const rows = await store.all<{
+        part: 'fence' | 'count' | 'outlier' | 'sample';
         win: number;
+        src: string;
+        dst: string;
+        value: number;
         pairs: number;
         q1: number;
         q3: number;
         lower: number;
         upper: number;
-      }>(
-        `${base} SELECT win, pairs, q1, q3, greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
-     FROM fences ORDER BY win`,
-        [...where.params, us],
-      );
-      const points = await store.all<{
-        win: number;
-        src: string;
-        dst: string;
-        value: number;
-        outlier: boolean;
-        total: number;
-      }>(
-        `${base}, flagged AS (
-       SELECT win, src, dst, value, (value > upper OR value < lower) AS outlier FROM marked
-     ), ranked AS (
-       SELECT *, count(*) OVER () AS total, count(*) FILTER (WHERE outlier) OVER () AS n_out,
-              row_number() OVER (PARTITION BY outlier ORDER BY CASE WHEN outlier THEN -value END, hash(win, src, dst)) AS rn
-       FROM flagged
-     )
-     SELECT win, src, dst, value, outlier, total FROM ranked
-     WHERE (outlier AND rn <= $${n + 2}) OR (NOT outlier AND rn <= greatest($${n + 3} - n_out, 0))
-     ORDER BY win, src, dst`,
-        [...where.params, us, MAX_OUTLIER_POINTS, limit],
-      );
+      }>(sql, [...where.params, us, MAX_OUTLIER_POINTS, limit]);
+      const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
+      const counts = rows.find((r) => r.part === 'count');
+      const total = counts?.pairs ?? 0;
+      const outliers = counts?.q1 ?? 0; // the second count column: pairs flagged in all
+      // as many of the others as leave room beside every outlier (none when they fill it)
+      const rest = rows.filter((r) => r.part === 'sample').slice(0, Math.max(limit - outliers, 0));
+      const points = [...rows.filter((r) => r.part === 'outlier'), ...rest]
+        .map((r) => ({ ...r, outlier: r.part === 'outlier' }))
+        .sort((a, b) => a.win - b.win || cmp(a.src, b.src) || cmp(a.dst, b.dst));
       const iso = (w: number) => new Date((w * us) / 1000).toISOString();
-      const total = points[0]?.total ?? 0;
       return {
         feature: req.feature,
         windowSeconds,
@@ -115,4 +120,9 @@ export async function pairScatter(store: CaseStore, req: PairScatterRequest): Pr
       };
     },
   );
+}
+
+/** Code-unit order, as DuckDB orders VARCHAR (localeCompare would not). */
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -22,6 +22,14 @@ export function findChromium(): string | null {
   return null;
 }
 
+/**
+ * Chromium's sandbox stays on (the report is our own HTML, but a renderer bug is then contained),
+ * except where Chromium refuses to start with it: as root on Linux, where it needs --no-sandbox.
+ */
+export function sandboxArgs(platform: NodeJS.Platform = process.platform, uid = process.getuid?.() ?? -1): string[] {
+  return platform === 'linux' && uid === 0 ? ['--no-sandbox'] : [];
+}
+
 export async function htmlToPdf(html: string, out: string, timeoutMs = 60_000): Promise<void> {
   const chromium = findChromium();
   if (!chromium)
@@ -35,7 +43,7 @@ export async function htmlToPdf(html: string, out: string, timeoutMs = 60_000): 
   fs.writeFileSync(page, html);
   const args = [
     '--headless',
-    '--no-sandbox',
+    ...sandboxArgs(),
     '--disable-gpu',
     '--disable-quic',
     '--no-first-run',

@@ -22,12 +22,16 @@ export class GridFirst {
 
   /** Runs other work after the pages in flight (or after maxWaitMs, whichever comes first). */
   async background<T>(run: () => Promise<T>): Promise<T> {
-    if (this.pages > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const waited = new Promise<void>((r) => (timer = setTimeout(r, this.maxWaitMs)));
-      await Promise.race([this.idle, waited]);
-      clearTimeout(timer);
-    }
+    await this.quiet();
     return run();
+  }
+
+  /** Resolves when no page is being read (at once if none is), or after maxWaitMs. */
+  async quiet(): Promise<void> {
+    if (this.pages === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((r) => (timer = setTimeout(r, this.maxWaitMs)));
+    await Promise.race([this.idle, waited]);
+    clearTimeout(timer);
   }
 }

@@ -26,31 +26,40 @@ export class IncidentPrefetch {
 
   /**
    * Reads ahead once per analysis run and version of the flows; each page waits behind the
-   * grid's own pages (GridFirst), so it never delays what the analyst asked for.
+   * grid's own pages (GridFirst), so it never delays what the analyst asked for. `onLane` runs
+   * one query on a connection of the service's pool (query-lanes.ts), taken per query so the
+   * read-ahead never holds a connection while it waits.
    */
-  run(store: CaseStore): Promise<void> {
-    let c = this.cases.get(store.cacheScope);
-    if (!c) this.cases.set(store.cacheScope, (c = { doneFor: null, running: null }));
+  run(scope: object, onLane: OnLane): Promise<void> {
+    let c = this.cases.get(scope);
+    if (!c) this.cases.set(scope, (c = { doneFor: null, running: null }));
     const state = c;
-    state.running ??= this.readAhead(store, state).finally(() => (state.running = null));
+    state.running ??= this.readAhead(onLane, state).finally(() => (state.running = null));
     return state.running;
   }
 
-  private async readAhead(store: CaseStore, state: { doneFor: string | null }): Promise<void> {
-    const run = await store.one<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs');
-    const key = `${await flowsVersion(store)}:${run?.id ?? 0}`;
+  private async readAhead(onLane: OnLane, state: { doneFor: string | null }): Promise<void> {
+    const key = await onLane(async (store) => {
+      const run = await store.one<{ id: number | null }>('SELECT max(id) AS id FROM analysis_runs');
+      return `${await flowsVersion(store)}:${run?.id ?? 0}`;
+    });
     if (state.doneFor === key) return;
-    const incidents = await store.all<{ evidence: string }>(
-      'SELECT evidence::VARCHAR AS evidence FROM incidents ORDER BY score DESC, id LIMIT $1',
-      [PREFETCH_TOP],
+    const incidents = await onLane((store) =>
+      store.all<{ evidence: string }>(
+        'SELECT evidence::VARCHAR AS evidence FROM incidents ORDER BY score DESC, id LIMIT $1',
+        [PREFETCH_TOP],
+      ),
     );
     for (const inc of incidents) {
       // the request the flows grid sends for a selected incident (flowQuery, first block, id order)
       const selector = JSON.parse(inc.evidence) as Incident['evidence'];
       await this.gridFirst.background(() =>
-        queryFlows(store, { selector, offset: 0, limit: FLOWS_BLOCK }),
+        onLane((store) => queryFlows(store, { selector, offset: 0, limit: FLOWS_BLOCK })),
       );
     }
     state.doneFor = key;
   }
 }
+
+/** Runs one query on a connection of the service's pool. */
+export type OnLane = <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;

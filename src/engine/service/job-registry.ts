@@ -7,6 +7,8 @@ import { CancelledError } from '../store/errors';
 export interface RunningJob {
   state: JobState;
   cancel(): void;
+  /** Settles when the job has finished (whatever its outcome). */
+  finished: Promise<void>;
 }
 
 export interface StepContext {
@@ -47,6 +49,7 @@ export class JobRegistry {
       finishedAt: null,
       summary: null,
     };
+    let finish = () => undefined as void;
     const job: RunningJob = {
       state,
       cancel: () => {
@@ -54,6 +57,7 @@ export class JobRegistry {
         cancelled = true;
         cancelFn?.();
       },
+      finished: new Promise<void>((r) => (finish = r)),
     };
     this.jobs.set(state.id, job);
     let lastEmit = 0;
@@ -94,6 +98,7 @@ export class JobRegistry {
       }
       state.finishedAt = new Date().toISOString();
       this.emit({ ...state });
+      finish();
     })();
     this.emit({ ...state });
     return { ...state };
@@ -110,6 +115,13 @@ export class JobRegistry {
 
   cancel(id: string): void {
     this.jobs.get(id)?.cancel();
+  }
+
+  /** Cancels every running job and waits until each has stopped (closing a case, shutdown). */
+  async cancelAll(): Promise<void> {
+    const running = [...this.jobs.values()].filter((j) => j.state.status === 'running');
+    for (const j of running) j.cancel();
+    await Promise.all(running.map((j) => j.finished));
   }
 
   running(): boolean {

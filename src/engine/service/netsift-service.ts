@@ -36,7 +36,6 @@ import type {
   TopTalker,
   TopTalkersRequest,
 } from '../../shared/query';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Job } from '../jobs/job';
 import { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
@@ -75,9 +74,11 @@ import { caseZones, checkTz, jobZones } from './zones';
 import { expandInputs } from '../import/expand-inputs';
 import { TEMP_PREFIX } from '../analyze';
 import { sweepStaleTempDirs } from '../util/owned-temp';
+import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
+import { QueryLanes, type LaneName, type RunOptions } from './query-lanes';
 import * as triageOps from './triage-ops';
 import { exportPacketsToHome } from './context-ops';
 import type {
@@ -97,8 +98,19 @@ import { addressesOf, hostContext, namesAt } from '../context/host-context';
 import { contextStatus } from '../context/context-status';
 import { caseGeo } from '../geo/geo-lookup';
 import { geoSourceInfo } from '../geo/geo-source';
-import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
-import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
+import type {
+  AllowRuleAdded,
+  DetectionRerun,
+  ExportedReport,
+  ExportRequest,
+} from '../../shared/triage-api';
+import type {
+  AllowRule,
+  AllowRuleInput,
+  AuditEntry,
+  IncidentTriage,
+  TriageChange,
+} from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 
@@ -108,6 +120,8 @@ export interface ServiceOptions {
   resourcesDir: string;
   /** DuckDB threads for the open case (the machine is shared). */
   threads?: number;
+  /** Connections the workspace's queries share at most (query-lanes.ts); default 3. */
+  queryConnections?: number;
 }
 
 const SAMPLE_FILE = 'sample/netsift-sample.csv.gz';
@@ -115,9 +129,10 @@ const UI_STATE_KEY = 'ui_state';
 
 export class NetsiftService implements NetsiftApi {
   private store: CaseStore | null = null;
-  /** Extra connections on the open case, one per kind of query (see lane()). */
-  private lanes = new Map<string, Promise<CaseStore>>();
-  private laneConns: DuckDBConnection[] = [];
+  /** The open case's pool of query connections (see lane()). */
+  private lanes: QueryLanes | null = null;
+  /** A read-ahead is queued or running (see readAhead()). */
+  private readingAhead = false;
   private readonly listeners = new Set<(e: ServerEvent) => void>();
   /** Grid pages ahead of counts, charts and alerts (see grid-first.ts). */
   private readonly gridFirst = new GridFirst();
@@ -141,6 +156,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private publish(e: ServerEvent): void {
+    // a job (an import) may have written flows: cached results are read again (id-segments.ts)
+    if (e.type === 'job' && this.store) forgetFlowsVersion(this.store.cacheScope);
     for (const l of this.listeners) {
       try {
         l(e);
@@ -151,7 +168,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private requireStore(): CaseStore {
-    if (!this.store) throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
+    if (!this.store)
+      throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
     return this.store;
   }
 
@@ -160,40 +178,50 @@ export class NetsiftService implements NetsiftApi {
   }
 
   /**
-   * The open case seen through its own connection for one kind of query. Queries on one DuckDB
-   * connection run one after another, so a slow chart would hold up the grid's next page; each
-   * lane (grid pages, counts, charts, host) gets its own connection and they run side by side.
+   * Runs fn on the open case through a connection of the query pool, in the queue of one kind
+   * of query (grid pages, counts, charts, the scatter, host, read-ahead): a slow chart never holds up the
+   * grid's next page, a request whose client went away is dropped or interrupted, and closing
+   * the case waits for what runs (query-lanes.ts).
    */
-  private lane(name: 'grid' | 'count' | 'charts' | 'host' | 'prefetch'): Promise<CaseStore> {
+  private lane<T>(
+    name: LaneName,
+    fn: (view: CaseStore) => Promise<T>,
+    opts?: RunOptions,
+  ): Promise<T> {
     const store = this.requireStore();
-    let l = this.lanes.get(name);
-    if (!l) {
-      l = store.connect().then((conn) => {
-        if (this.store !== store) {
-          conn.closeSync(); // the case was closed meanwhile
-          throw new NetsiftError('the case was closed', 'usage');
-        }
-        this.laneConns.push(conn);
-        return Object.create(store, { conn: { value: conn } }) as CaseStore;
-      });
-      this.lanes.set(name, l);
-      l.catch(() => this.lanes.delete(name));
+    if (this.lanes?.store !== store) {
+      // grid pages go first: other lanes wait (briefly) while pages are read before they take a
+      // connection, as the cores are few (grid-first.ts)
+      this.lanes = new QueryLanes(store, this.opts.queryConnections, (lane) =>
+        lane === 'grid' ? Promise.resolve() : this.gridFirst.quiet(),
+      );
+      // the flows change only through this service's jobs: their version is kept between them
+      keepFlowsVersion(store.cacheScope);
     }
-    return l;
+    return this.lanes.run(name, fn, opts);
   }
 
-  close(): void {
-    for (const c of this.laneConns) {
-      try {
-        c.closeSync();
-      } catch {
-        // already closed
-      }
-    }
-    this.laneConns = [];
-    this.lanes.clear();
-    this.store?.close();
+  /**
+   * Closes the open case once nothing runs on it: jobs are cancelled and waited for, queued
+   * queries refused, running ones interrupted and waited for, then DuckDB is closed.
+   */
+  async close(): Promise<void> {
+    await this.registry.cancelAll();
+    await this.closeStore();
+  }
+
+  /**
+   * Closes the open case without touching jobs: for case switches, which are refused while a job
+   * runs, and for the import job that opens its new case at its end (cancelAll there would wait
+   * for that very job).
+   */
+  private async closeStore(): Promise<void> {
+    const store = this.store;
+    const lanes = this.lanes;
     this.store = null;
+    this.lanes = null;
+    await lanes?.close();
+    await store?.closeWhenIdle();
   }
 
   // ---- paths the doors grant (not in the contract: see path-grants.ts) ----
@@ -299,7 +327,7 @@ export class NetsiftService implements NetsiftApi {
       const info = await this.caseInfo().catch(() => null);
       if (info) rememberCase(info);
     }
-    this.close();
+    await this.closeStore();
   }
 
   async createCase(nameOrPath: string): Promise<CaseInfo> {
@@ -375,7 +403,7 @@ export class NetsiftService implements NetsiftApi {
     this.refuseWhileRunning(); // a job may be writing this very case (a new one is listed already)
     const entry = findCase(file, this.store?.path ?? null);
     if (this.store?.path === file) {
-      this.close(); // not leaveCase: its figures are not to be remembered
+      await this.closeStore(); // not leaveCase: its figures are not to be remembered
       this.publish({ type: 'case', info: null });
     }
     if (entry?.managed ?? path.dirname(file) === realPath(casesDir())) {
@@ -524,10 +552,19 @@ export class NetsiftService implements NetsiftApi {
       try {
         let result;
         try {
-          result = await new ImportRun(this.opts.ops, store, inputs, tz, format, ctx, {
-            kind: target.kind,
-            caseName: caseName(target.kind === 'new' ? target.file : store.path),
-          }, target.kind === 'new').run();
+          result = await new ImportRun(
+            this.opts.ops,
+            store,
+            inputs,
+            tz,
+            format,
+            ctx,
+            {
+              kind: target.kind,
+              caseName: caseName(target.kind === 'new' ? target.file : store.path),
+            },
+            target.kind === 'new',
+          ).run();
         } catch (e) {
           dropNew();
           throw e;
@@ -589,7 +626,7 @@ export class NetsiftService implements NetsiftApi {
       const info = await this.openFile(casePath);
       if (info.flows > 0 && info.analyzed)
         return this.registry.start('import', 'Open sample', async () => this.summary(info));
-      this.close();
+      await this.closeStore();
       fs.rmSync(casePath, { force: true });
       fs.rmSync(`${casePath}.wal`, { force: true });
     }
@@ -660,18 +697,27 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    const grid = await this.lane('grid');
-    const page = await this.gridFirst.page(() => queryFlows(grid, req));
-    void warmPaging(grid).catch(() => undefined); // best effort; a page computes it anyway
-    void this.lane('prefetch')
-      .then((lane) => this.prefetch.run(lane))
-      .catch(() => undefined); // best effort: a click reads the page itself
+    const page = await this.lane('grid', (grid) =>
+      this.gridFirst.page(() => queryFlows(grid, req)),
+    );
+    this.readAhead();
     return page;
   }
 
+  /** After a page: what the next clicks will need, in the background (best effort). */
+  private readAhead(): void {
+    if (this.readingAhead || !this.store) return;
+    this.readingAhead = true;
+    const onLane = <T>(fn: (s: CaseStore) => Promise<T>) =>
+      this.lane('prefetch', fn, { background: true });
+    void onLane(warmPaging)
+      .then(() => this.prefetch.run(this.requireStore().cacheScope, onLane))
+      .catch(() => undefined) // a click reads the page itself
+      .finally(() => (this.readingAhead = false));
+  }
+
   async countFlows(req: CountRequest): Promise<number> {
-    const lane = await this.lane('count');
-    return this.gridFirst.background(() => countFlows(lane, req));
+    return this.lane('count', (lane) => countFlows(lane, req));
   }
 
   async checkFilter(text: string): Promise<FilterCheck> {
@@ -695,34 +741,33 @@ export class NetsiftService implements NetsiftApi {
         [incidentId],
       ),
     );
-    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
+    return rows.map((r) => ({
+      ...r,
+      evidence: parseJson(r.evidence),
+      features: parseJson(r.features),
+    }));
   }
 
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => timeline(lane, req));
+    return this.lane('charts', (lane) => timeline(lane, req));
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => topTalkers(lane, req));
+    return this.lane('charts', (lane) => topTalkers(lane, req));
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => portDistribution(lane, req));
+    return this.lane('charts', (lane) => portDistribution(lane, req));
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => pairScatter(lane, req));
+    return this.lane('scatter', (lane) => pairScatter(lane, req));
   }
 
   async host(ip: string): Promise<HostSummary> {
-    const lane = await this.lane('host');
-    return this.gridFirst.background(() => hostSummary(lane, ip));
+    return this.lane('host', (lane) => hostSummary(lane, ip));
   }
 
   // ---- settings ----
@@ -754,7 +799,8 @@ export class NetsiftService implements NetsiftApi {
 
   private feedOps() {
     const f = this.opts.ops.feeds;
-    if (!f) throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
+    if (!f)
+      throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
     return f;
   }
 
@@ -777,7 +823,8 @@ export class NetsiftService implements NetsiftApi {
    * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
    */
   private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
-    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const versions = (l: FeedStatus[]) =>
+      JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
     const before = versions(await this.feeds());
     await refresh();
     const after = await this.feeds();
@@ -800,7 +847,8 @@ export class NetsiftService implements NetsiftApi {
 
   async addFeed(spec: FeedAddRequest): Promise<FeedStatus[]> {
     // a list file must be one the user granted, like any other path the page names
-    if (spec && typeof spec === 'object' && spec.file != null) spec = { ...spec, file: this.grants.check(spec.file, 'feed file') };
+    if (spec && typeof spec === 'object' && spec.file != null)
+      spec = { ...spec, file: this.grants.check(spec.file, 'feed file') };
     await this.feedOps().add(spec);
     return this.feeds();
   }
@@ -839,7 +887,8 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
-    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running())
+      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
@@ -857,7 +906,13 @@ export class NetsiftService implements NetsiftApi {
         if (e.type !== 'job' || e.job.id !== started.id || e.job.status === 'running') return;
         off();
         if (e.job.status === 'done' && result) resolve(result);
-        else reject(new NetsiftError(`detection ${e.job.status}: ${e.job.error ?? 'no result'}`, e.job.status === 'cancelled' ? 'cancelled' : 'internal'));
+        else
+          reject(
+            new NetsiftError(
+              `detection ${e.job.status}: ${e.job.error ?? 'no result'}`,
+              e.job.status === 'cancelled' ? 'cancelled' : 'internal',
+            ),
+          );
       });
     });
   }
@@ -880,33 +935,29 @@ export class NetsiftService implements NetsiftApi {
   // ---- address context (src/engine/service/context-ops.ts) ----
 
   async hostContext(ip: string): Promise<HostContext> {
-    const lane = await this.lane('host');
-    return this.gridFirst.background(() => hostContext(lane.conn, ip));
+    return this.lane('host', (lane) => hostContext(lane.conn, ip));
   }
 
   async geoOf(ips: string[]): Promise<GeoInfo[]> {
-    if (!Array.isArray(ips) || ips.length > 5000) throw new NetsiftError('geoOf takes up to 5000 addresses', 'usage');
-    const lane = await this.lane('host');
-    return caseGeo(lane.conn, ips.map(String));
+    if (!Array.isArray(ips) || ips.length > 5000)
+      throw new NetsiftError('geoOf takes up to 5000 addresses', 'usage');
+    return this.lane('host', (lane) => caseGeo(lane.conn, ips.map(String)));
   }
 
   async namesAt(items: { ip: string; at: string }[]): Promise<Record<string, string[]>> {
-    const lane = await this.lane('host');
-    return namesAt(lane.conn, items);
+    return this.lane('host', (lane) => namesAt(lane.conn, items));
   }
 
   async addressesOfName(req: NameLookupRequest): Promise<DnsName[]> {
-    const lane = await this.lane('host');
-    return addressesOf(lane.conn, req);
+    return this.lane('host', (lane) => addressesOf(lane.conn, req));
   }
 
   async contextStatus(): Promise<ContextStatus> {
-    return contextStatus(this.requireStore().conn);
+    return this.lane('host', (lane) => contextStatus(lane.conn));
   }
 
   async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {
-    const lane = await this.lane('charts');
-    return this.gridFirst.background(() => topGeo(lane, req));
+    return this.lane('charts', (lane) => topGeo(lane, req));
   }
 
   async geoSources(): Promise<GeoSourceInfo> {
@@ -926,7 +977,7 @@ export class NetsiftService implements NetsiftApi {
     const info = await triageOps.saveCaseAs(
       this.requireStore(),
       file,
-      () => this.close(),
+      () => this.closeStore(),
       (f) => this.openFile(f),
     );
     this.uploads.caseCopied(src, info.path);

@@ -95,7 +95,7 @@ export function exportedFile(name: string): string | null {
 export async function saveCaseAs(
   store: CaseStore,
   dest: string,
-  close: () => void,
+  close: () => Promise<void> | void,
   open: (file: string) => Promise<CaseInfo>,
 ): Promise<CaseInfo> {
   const abs = path.resolve(dest.endsWith('.duckdb') ? dest : `${dest}.duckdb`);
@@ -105,7 +105,7 @@ export async function saveCaseAs(
   if (store.path === ':memory:') throw new NetsiftError('an in-memory case cannot be saved as a file', 'usage');
   const src = store.path;
   await store.run('CHECKPOINT');
-  close();
+  await close();
   try {
     fs.copyFileSync(src, abs, fs.constants.COPYFILE_EXCL);
     if (fs.existsSync(`${src}.wal`)) fs.copyFileSync(`${src}.wal`, `${abs}.wal`);

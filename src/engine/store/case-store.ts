@@ -107,13 +107,13 @@ export class CaseStore {
   }
 
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
-    return all<T>(this.conn, sql, params);
+    return serial(this.conn, () => all<T>(this.conn, sql, params));
   }
   one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return one<T>(this.conn, sql, params);
+    return serial(this.conn, () => one<T>(this.conn, sql, params));
   }
   run(sql: string, params?: SqlParams): Promise<void> {
-    return run(this.conn, sql, params);
+    return serial(this.conn, () => run(this.conn, sql, params));
   }
 
   async schemaVersion(): Promise<number> {
@@ -220,6 +220,45 @@ export class CaseStore {
     }
     this.instance.closeSync();
   }
+
+  /**
+   * Closes once nothing runs or waits on the store's connection. Closing DuckDB under a running
+   * statement freed a mutex another thread held (the server aborted with pthread_mutex_lock's
+   * assertion, or hung, issue 15). Not interrupted: the store's own statements are short, and
+   * some are the analyst's writes (triage, settings). Other connections (the service's query
+   * lanes, jobs) must be drained by their owners first.
+   */
+  async closeWhenIdle(): Promise<void> {
+    await idle(this.conn);
+    this.close();
+  }
+}
+
+/** The tail of each connection's queue of statements (see serial()). */
+const tails = new WeakMap<DuckDBConnection, { last: Promise<unknown>; pending: number }>();
+
+/**
+ * Statements on one connection run one after another, queued here rather than inside DuckDB: a
+ * statement waiting for a busy connection inside DuckDB holds one of the four threads of Node's
+ * worker pool, so a few callers on one busy connection stalled every other connection and every
+ * file read of the process (the server hung under load, issue 15); and a connection whose queue
+ * is empty is idle, so it can be closed safely.
+ */
+export function serial<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  const q = tails.get(conn) ?? { last: Promise.resolve(), pending: 0 };
+  tails.set(conn, q);
+  q.pending++;
+  const run = q.last.then(fn);
+  q.last = run.then(
+    () => void q.pending--,
+    () => void q.pending--,
+  );
+  return run;
+}
+
+/** Resolves when the connection's queue is empty (now, if it is). */
+export async function idle(conn: DuckDBConnection): Promise<void> {
+  for (let q = tails.get(conn); q && q.pending > 0; q = tails.get(conn)) await q.last;
 }
 
 /** What a full disk at open leaves: nothing changed (DuckDB commits whole transactions only). */

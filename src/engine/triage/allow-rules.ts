@@ -30,7 +30,8 @@ export function validateRule(r: AllowRuleInput): AllowRuleInput {
       if (!r.cidr || !parseCidr(r.cidr)) throw bad(`"${r.cidr ?? ''}" is not a network (CIDR)`);
       break;
   }
-  return r;
+  // a field left out (JSON over the wire has no undefined) is an empty one: DuckDB binds no undefined
+  return { ...r, ip: r.ip ?? null, ip2: r.ip2 ?? null, cidr: r.cidr ?? null, port: r.port ?? null };
 }
 
 export async function addAllowRule(store: CaseStore, input: AllowRuleInput): Promise<AllowRule> {

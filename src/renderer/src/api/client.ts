@@ -1,6 +1,13 @@
 // One client for both doors: Electron's preload bridge when present, else the loopback server.
 import type { NetsiftApi, NetsiftBridge, ServerEvent, UploadInfo } from '../../../shared/api';
-import { createHttpApi, httpEvents, httpToken, httpUpload } from './http-client';
+import {
+  createHttpApi,
+  httpCallOnUnload,
+  httpDownload,
+  httpEvents,
+  httpToken,
+  httpUpload,
+} from './http-client';
 
 declare global {
   interface Window {
@@ -20,7 +27,11 @@ export function onServerEvent(listener: (e: ServerEvent) => void): () => void {
 }
 
 /** Browser mode: uploads a file the user picked or dropped; the import then names it by id. */
-export function uploadFile(file: File, onProgress?: (sent: number) => void, signal?: AbortSignal): Promise<UploadInfo> {
+export function uploadFile(
+  file: File,
+  onProgress?: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<UploadInfo> {
   return httpUpload(token, file, onProgress, signal);
 }
 
@@ -31,6 +42,18 @@ export const grantDropped: ((files: File[]) => Promise<string[]>) | null = bridg
 
 /** Electron: native open dialog for a case file (granted); null in the browser. */
 export const chooseCase: (() => Promise<string | null>) | null = bridge?.chooseCase ?? null;
+
+/** Browser mode: hands an exported report (by its file name) to the browser's downloads. */
+export function downloadExport(fileName: string): Promise<void> {
+  return httpDownload(token, fileName);
+}
+
+/** A call that must survive the page closing (a beacon-like request in the browser). */
+export function callOnUnload(method: 'updateTriage', args: unknown[]): void {
+  if (bridge)
+    void (bridge[method] as (...a: unknown[]) => Promise<unknown>)(...args).catch(() => undefined);
+  else httpCallOnUnload(token, method, args);
+}
 
 /** Native open dialog (Electron only). */
 export const chooseFiles: (() => Promise<string[]>) | null = bridge?.chooseFiles ?? null;

@@ -1,6 +1,11 @@
-// The contract over the loopback server: JSON RPC with the token from the page URL, events by SSE.
+// The contract over the loopback server (src/cli/server): JSON RPC with the session token in the
+// X-Netsift-Token header, events by SSE, report downloads, uploads. The token arrives once in the
+// page's address (the URL `netsift serve` prints); it is moved to sessionStorage and taken out of
+// the address at once, so it is not left in history, bookmarks or a screenshot of the URL bar.
+// The event stream and downloads cannot carry a header: they use single-use tickets.
 import type { ApiErrorBody, NetsiftApi, ServerEvent, UploadInfo } from '../../../shared/api';
 import { API_METHODS } from '../../../shared/api';
+import { supersedeKey } from './supersede';
 
 export class ApiError extends Error {
   constructor(
@@ -13,40 +18,137 @@ export class ApiError extends Error {
   }
 }
 
+const STORE_KEY = 'netsift-token';
+const TOKEN_HEADER = 'x-netsift-token';
+
+/** The session token: from the address on first load (then removed from it), else this tab's store. */
 export function httpToken(): string {
-  const fromUrl = new URLSearchParams(location.search).get('token');
-  if (fromUrl) sessionStorage.setItem('netsift-token', fromUrl);
-  return fromUrl ?? sessionStorage.getItem('netsift-token') ?? '';
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(STORE_KEY, fromUrl);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(
+      history.state,
+      '',
+      `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`,
+    );
+  }
+  return fromUrl ?? sessionStorage.getItem(STORE_KEY) ?? '';
+}
+
+type Answer = {
+  ok: boolean;
+  result?: unknown;
+  error?: ApiErrorBody & { offset?: number; length?: number };
+};
+
+async function post(
+  path: string,
+  token: string,
+  body: unknown,
+  init: RequestInit = {},
+): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      ...init,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
+      body: JSON.stringify(body),
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError')
+      throw new ApiError('superseded by a newer request', 'cancelled');
+    throw new ApiError(`cannot reach netsift serve (${(e as Error).message})`, 'network');
+  }
+  let answer: Answer;
+  try {
+    answer = (await res.json()) as Answer;
+  } catch {
+    throw new ApiError(`server answered ${res.status} ${res.statusText}`, 'network');
+  }
+  if (!answer.ok) {
+    const e = answer.error;
+    throw new ApiError(e?.message ?? 'request failed', e?.code ?? 'internal', e?.offset, e?.length);
+  }
+  return answer.result;
 }
 
 export function createHttpApi(token: string): NetsiftApi {
+  // A view's newer request makes its older, different ones useless (the analyst moved on: j/k
+  // through incidents, a new filter): they are aborted, and the server drops or interrupts
+  // their queries when the connection closes (src/engine/service/query-lanes.ts).
+  const inFlight = new Map<string, Map<AbortController, string>>();
   const call = async (method: string, args: unknown[]) => {
-    const res = await fetch('/api/rpc', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-netsift-token': token },
-      body: JSON.stringify({ method, args }),
-    });
-    let body: { ok: boolean; result?: unknown; error?: ApiErrorBody & { offset?: number; length?: number } };
+    const key = supersedeKey(method, args);
+    if (key === null) return post('/api/rpc', token, { method, args });
+    const mine = new AbortController();
+    const same = inFlight.get(method) ?? new Map<AbortController, string>();
+    inFlight.set(method, same);
+    for (const [other, otherKey] of same) if (otherKey !== key) other.abort();
+    same.set(mine, key);
     try {
-      body = await res.json();
-    } catch {
-      throw new ApiError(`server answered ${res.status} ${res.statusText}`, 'network');
+      return await post('/api/rpc', token, { method, args }, { signal: mine.signal });
+    } finally {
+      same.delete(mine);
     }
-    if (!body.ok) {
-      const e = body.error;
-      throw new ApiError(e?.message ?? 'request failed', e?.code ?? 'internal', e?.offset, e?.length);
-    }
-    return body.result;
   };
   return Object.fromEntries(
     API_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)]),
   ) as unknown as NetsiftApi;
 }
 
+/** A single-use ticket for the event stream or one download (see src/cli/server/tickets.ts). */
+async function ticket(
+  token: string,
+  req: { purpose: 'events' } | { purpose: 'download'; name: string },
+): Promise<string> {
+  return ((await post('/api/ticket', token, req)) as { ticket: string }).ticket;
+}
+
+/** Server events over SSE; a dropped stream reconnects with a new ticket. */
 export function httpEvents(token: string, listener: (e: ServerEvent) => void): () => void {
-  const es = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-  es.onmessage = (m) => listener(JSON.parse(m.data) as ServerEvent);
-  return () => es.close();
+  let es: EventSource | null = null;
+  let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
+  const connect = async (delay: number) => {
+    try {
+      const t = await ticket(token, { purpose: 'events' });
+      if (closed) return;
+      es = new EventSource(`/api/events?ticket=${encodeURIComponent(t)}`);
+      es.onmessage = (m) => listener(JSON.parse(m.data) as ServerEvent);
+      es.onopen = () => (delay = 500);
+      es.onerror = () => {
+        // EventSource would retry with the used ticket: close it and start over with a new one
+        es?.close();
+        if (!closed) retry = setTimeout(() => void connect(Math.min(delay * 2, 10_000)), delay);
+      };
+    } catch {
+      if (!closed) retry = setTimeout(() => void connect(Math.min(delay * 2, 10_000)), delay);
+    }
+  };
+  void connect(500);
+  return () => {
+    closed = true;
+    clearTimeout(retry);
+    es?.close();
+  };
+}
+
+/** Hands an exported report to the browser's downloads (a link with a one-use ticket). */
+export async function httpDownload(token: string, fileName: string): Promise<void> {
+  const t = await ticket(token, { purpose: 'download', name: fileName });
+  const a = document.createElement('a');
+  a.href = `/api/exports/${encodeURIComponent(fileName)}?ticket=${encodeURIComponent(t)}`;
+  a.download = fileName;
+  a.click();
+}
+
+/** A call that must survive the page unloading (a note being typed when the tab closes). */
+export function httpCallOnUnload(token: string, method: string, args: unknown[]): void {
+  void post('/api/rpc', token, { method, args }, { keepalive: true }).catch(() => undefined);
 }
 
 /**
@@ -54,11 +156,16 @@ export function httpEvents(token: string, listener: (e: ServerEvent) => void): (
  * XMLHttpRequest, not fetch: fetch reports no upload progress. `signal` aborts the transfer
  * (the server then keeps nothing of it).
  */
-export function httpUpload(token: string, file: File, onProgress?: (sent: number) => void, signal?: AbortSignal): Promise<UploadInfo> {
+export function httpUpload(
+  token: string,
+  file: File,
+  onProgress?: (sent: number) => void,
+  signal?: AbortSignal,
+): Promise<UploadInfo> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/upload?name=${encodeURIComponent(file.name)}`);
-    xhr.setRequestHeader('x-netsift-token', token);
+    xhr.setRequestHeader(TOKEN_HEADER, token);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
     xhr.onload = () => {
@@ -70,9 +177,13 @@ export function httpUpload(token: string, file: File, onProgress?: (sent: number
         return;
       }
       if (body.ok && body.result) resolve(body.result);
-      else reject(new ApiError(body.error?.message ?? 'upload failed', body.error?.code ?? 'internal'));
+      else
+        reject(
+          new ApiError(body.error?.message ?? 'upload failed', body.error?.code ?? 'internal'),
+        );
     };
-    xhr.onerror = () => reject(new ApiError(`${file.name}: upload failed (connection lost)`, 'network'));
+    xhr.onerror = () =>
+      reject(new ApiError(`${file.name}: upload failed (connection lost)`, 'network'));
     xhr.onabort = () => reject(new ApiError(`${file.name}: upload cancelled`, 'cancelled'));
     signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(file);

@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { EChart, type ECharts, type EChartsOption } from '../../components/echart';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync, type AsyncState } from '../../components/use-async';
+import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
 import { flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
@@ -90,7 +91,9 @@ export function ChartsPanel() {
         trigger: 'item',
         formatter: (p: unknown) => {
           const d = (p as { data: { src?: string; dst?: string; value: [number, number] } }).data;
-          return d.src ? `${d.src} → ${d.dst}<br/>${feature} ${d.value[1]}` : `fence ${d.value[1]}`;
+          // the string is HTML to echarts: every value from the capture is escaped
+          const v = escapeHtml(d.value[1]);
+          return d.src ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst)}<br/>${escapeHtml(feature)} ${v}` : `fence ${v}`;
         },
       },
       xAxis: { type: 'time', axisLabel: { fontSize: 10 } },

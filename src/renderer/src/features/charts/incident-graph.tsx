@@ -4,6 +4,7 @@ import { EChart, type EChartsOption } from '../../components/echart';
 import { Empty } from '../../components/pane-state';
 import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
+import { escapeHtml } from '../../util/escape-html';
 
 const MAX_VICTIMS = 60;
 
@@ -32,7 +33,8 @@ export function IncidentGraph() {
     ];
     return {
       animation: false,
-      tooltip: { formatter: (p: unknown) => (p as { name: string }).name },
+      // echarts puts a formatter's string into the page as HTML: addresses come from captures
+      tooltip: { formatter: (p: unknown) => escapeHtml((p as { name: string }).name) },
       series: [
         {
           type: 'graph',

@@ -4,8 +4,7 @@ import { useState } from 'react';
 import type { Incident } from '../../../../shared/model';
 import type { ExportedReport, ExportFormat } from '../../../../shared/triage-api';
 import { EXPORT_FORMATS } from '../../../../shared/triage-api';
-import { api, errorText, transport } from '../../api/client';
-import { httpToken } from '../../api/http-client';
+import { api, downloadExport, errorText, transport } from '../../api/client';
 import { ErrorBox } from '../../components/pane-state';
 import { fmtBytes, fmtCount } from '../../util/format';
 import './triage.css';
@@ -16,10 +15,6 @@ const FORMAT_LABEL: Record<ExportFormat, string> = {
   json: 'JSON (machine-readable)',
   csv: 'CSV (evidence flows)',
 };
-
-export function downloadUrl(r: ExportedReport): string {
-  return `/api/exports/${encodeURIComponent(r.fileName)}?token=${encodeURIComponent(httpToken())}`;
-}
 
 export function ExportDialog({ incident, onClose }: { incident: Incident | null; onClose(): void }) {
   const [scope, setScope] = useState<'incident' | 'all'>(incident ? 'incident' : 'all');
@@ -35,13 +30,8 @@ export function ExportDialog({ incident, onClose }: { incident: Incident | null;
     try {
       const r = await api.exportReport({ format, incidentIds: scope === 'incident' && incident ? [incident.key] : undefined });
       setResult(r);
-      if (transport === 'http') {
-        // hand the file to the browser's downloads at once; the link below stays for a second try
-        const a = document.createElement('a');
-        a.href = downloadUrl(r);
-        a.download = r.fileName;
-        a.click();
-      }
+      // hand the file to the browser's downloads at once; the link below stays for a second try
+      if (transport === 'http') await downloadExport(r.fileName);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -100,7 +90,14 @@ export function ExportDialog({ incident, onClose }: { incident: Incident | null;
               <code>{result.path}</code>
             </div>
             {transport === 'http' && (
-              <a href={downloadUrl(result)} download={result.fileName}>
+              <a
+                href={`/api/exports/${encodeURIComponent(result.fileName)}`}
+                download={result.fileName}
+                onClick={(e) => {
+                  e.preventDefault(); // the real link takes a one-use ticket (api/http-client.ts)
+                  downloadExport(result.fileName).catch((err) => setError(errorText(err)));
+                }}
+              >
                 Download {result.fileName}
               </a>
             )}

@@ -2,8 +2,7 @@
 // after typing stops, and when the analyst moves to another incident or leaves the page, so a note
 // is never lost.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, errorText, transport } from '../../api/client';
-import { httpToken } from '../../api/http-client';
+import { api, callOnUnload, errorText } from '../../api/client';
 import { Markdown } from './markdown';
 
 const AUTOSAVE_MS = 1200;
@@ -47,13 +46,11 @@ export function NotesEditor({ incidentKey, saved, onSaved }: { incidentKey: stri
     [incidentKey],
   );
 
-  // closing or reloading the page: a beacon survives the unload where a fetch may not
+  // closing or reloading the page: a keepalive request survives the unload where a plain one may not
   useEffect(() => {
     const onUnload = () => {
       if (draftRef.current === savedRef.current) return;
-      const body = JSON.stringify({ method: 'updateTriage', args: [incidentKey, { notes: draftRef.current }] });
-      if (transport === 'http') navigator.sendBeacon(`/api/rpc?token=${encodeURIComponent(httpToken())}`, body);
-      else void api.updateTriage(incidentKey, { notes: draftRef.current });
+      callOnUnload('updateTriage', [incidentKey, { notes: draftRef.current }]);
     };
     window.addEventListener('beforeunload', onUnload);
     return () => window.removeEventListener('beforeunload', onUnload);

@@ -1,0 +1,298 @@
+// A bounded pool of DuckDB connections on the open case, handed out per request by kind of query
+// ("lane"). Why:
+// - Queries on one connection run one after another, so the grid's next page must not wait
+//   behind a slow chart: each lane takes its own connection, grid pages first.
+// - Bounded: every running query holds one of the four threads of Node's worker pool, and the
+//   machine has few cores; at most `size` run at once, the rest wait in a queue per lane.
+// - Cancellable: a request whose client went away (closed, or superseded by a newer request,
+//   see request-signal.ts) leaves the queue, or has its query interrupted, as its connection is
+//   its own while it runs.
+// - Closable: close() refuses new work, interrupts what runs and waits for it before closing the
+//   connections, so DuckDB is never closed under a running query (issue 15: the server aborted on a
+//   mutex assertion or hung when the case was switched under load).
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CaseStore } from '../store/case-store';
+import type { SqlParams } from '../store/sql';
+import { CancelledError, NetsiftError } from '../store/errors';
+import { requestSignal } from './request-signal';
+
+export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'scatter' | 'prefetch';
+
+/** Which waiting lane gets a free connection first. */
+const PRIORITY: LaneName[] = ['grid', 'host', 'count', 'charts', 'scatter', 'prefetch'];
+
+/**
+ * Connections one lane may hold at once: a burst of charts must leave room for pages, and the
+ * pair scatter (seconds on a large selection: it aggregates every pair) has a lane of its own so
+ * the quick charts do not queue behind it.
+ */
+const LANE_MAX: Record<LaneName, number> = {
+  grid: 2,
+  host: 1,
+  count: 1,
+  charts: 1,
+  scatter: 1,
+  prefetch: 1,
+};
+
+/** How often a query interrupted for another request's sake (see run()) is tried again. */
+const RETRIES = 2;
+
+/** How often an interrupt is repeated until the interrupted run has ended (see run()). */
+const INTERRUPT_REPEAT_MS = 20;
+
+interface Waiter {
+  lane: LaneName;
+  grant(conn: DuckDBConnection): void;
+  fail(e: Error): void;
+}
+
+export interface RunOptions {
+  /** Work nobody waits for (read-ahead): never tied to the request that started it. */
+  background?: boolean;
+}
+
+export class QueryLanes {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly all: DuckDBConnection[] = [];
+  /** Connections being opened (counted against the size). */
+  private opening = 0;
+  /** Connection -> the interrupt of the run holding it. */
+  private readonly held = new Map<DuckDBConnection, () => void>();
+  private readonly queue: Waiter[] = [];
+  /** One view of the store per connection (its statements queue on that connection). */
+  private readonly views = new Map<DuckDBConnection, CaseStore>();
+  /** Connections each lane holds now. */
+  private readonly active = Object.fromEntries(PRIORITY.map((l) => [l, 0])) as Record<
+    LaneName,
+    number
+  >;
+  private closing: Promise<void> | null = null;
+  private released: (() => void) | null = null;
+
+  constructor(
+    readonly store: CaseStore,
+    readonly size = 3,
+    /** Awaited before a lane takes a connection (the service lets grid pages go first). */
+    private readonly waitFor?: (lane: LaneName) => Promise<void>,
+  ) {}
+
+  /**
+   * Runs `fn` with the case seen through a connection of its own, taken when fn first queries
+   * (an answer from the caches, memo.ts, needs no connection and never waits in the queue).
+   * Rejects with CancelledError when the request's client went away, and with a usage error
+   * when the case is closed meanwhile.
+   */
+  async run<T>(
+    lane: LaneName,
+    fn: (view: CaseStore) => Promise<T>,
+    opts: RunOptions = {},
+  ): Promise<T> {
+    const signal = opts.background ? undefined : requestSignal();
+    if (this.closing) throw closedError();
+    if (signal?.aborted) throw new CancelledError('request');
+    for (let attempt = 0; ; attempt++) {
+      const lease = this.lease(lane, signal);
+      try {
+        return await fn(lease.view);
+      } catch (e) {
+        if (!isInterrupt(e)) throw e;
+        if (signal?.aborted) throw new CancelledError('request');
+        if (this.closing) throw closedError();
+        // interrupted for someone else: a cached computation this run awaited was another
+        // request's, and that request went away (memo.ts drops the failed entry): compute it here
+        if (attempt >= RETRIES)
+          throw new NetsiftError('the query was interrupted; try again', 'cancelled');
+      } finally {
+        lease.end();
+      }
+    }
+  }
+
+  /** A view of the store that takes a connection of `lane` on its first statement. */
+  private lease(lane: LaneName, signal: AbortSignal | undefined): { view: CaseStore; end(): void } {
+    let conn: DuckDBConnection | null = null;
+    let taking: Promise<CaseStore> | null = null;
+    let ended = false;
+    // An interrupt reaches only a statement DuckDB has begun: one that arrives while the next
+    // statement is being prepared is lost. So, once asked, interrupt until the run has ended.
+    let repeat: NodeJS.Timeout | undefined;
+    const interrupt = () => {
+      if (!conn) return;
+      const c = conn;
+      c.interrupt();
+      repeat ??= setInterval(() => c.interrupt(), INTERRUPT_REPEAT_MS);
+    };
+    const giveBack = (c: DuckDBConnection) => {
+      clearInterval(repeat);
+      signal?.removeEventListener('abort', interrupt);
+      this.held.delete(c);
+      this.release(lane, c);
+    };
+    const bound = (): Promise<CaseStore> =>
+      (taking ??= (this.waitFor?.(lane) ?? Promise.resolve())
+        .then(() => this.acquire(lane, signal))
+        .then((c) => {
+          if (ended) {
+            giveBack(c); // the run finished without waiting for its statement
+            throw new CancelledError('request');
+          }
+          conn = c;
+          this.held.set(c, interrupt);
+          signal?.addEventListener('abort', interrupt, { once: true });
+          if (signal?.aborted) throw new CancelledError('request');
+          return this.view(c);
+        }));
+    const view = Object.create(this.store, {
+      conn: {
+        get: () => {
+          if (!conn)
+            throw new Error('query-lanes: a lane view runs statements through all/one/run');
+          return conn;
+        },
+      },
+      all: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.all(sql, params)) },
+      one: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.one(sql, params)) },
+      run: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.run(sql, params)) },
+    }) as CaseStore;
+    return {
+      view,
+      end: () => {
+        ended = true;
+        if (conn) giveBack(conn);
+        conn = null;
+      },
+    };
+  }
+
+  private view(conn: DuckDBConnection): CaseStore {
+    let v = this.views.get(conn);
+    if (!v)
+      this.views.set(conn, (v = Object.create(this.store, { conn: { value: conn } }) as CaseStore));
+    return v;
+  }
+
+  private acquire(lane: LaneName, signal: AbortSignal | undefined): Promise<DuckDBConnection> {
+    if (this.closing) return Promise.reject(closedError());
+    if (signal?.aborted) return Promise.reject(new CancelledError('request'));
+    return new Promise<DuckDBConnection>((resolve, reject) => {
+      const onAbort = () => {
+        // once granted (its connection may still be opening) the waiter is the run's to give
+        // back: the run sees the abort when the connection arrives
+        const i = this.queue.indexOf(waiter);
+        if (i < 0) return;
+        this.queue.splice(i, 1);
+        reject(new CancelledError('request'));
+      };
+      const waiter: Waiter = {
+        lane,
+        grant: (conn) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(conn);
+        },
+        fail: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      this.dispatch();
+    });
+  }
+
+  /** Hands free (or new) connections to the most urgent waiters their lanes allow. */
+  private dispatch(): void {
+    for (;;) {
+      if (this.closing) return;
+      const next = this.nextWaiter();
+      if (!next) return;
+      const conn = this.idle.pop();
+      if (conn) {
+        this.grant(next, conn);
+        continue;
+      }
+      if (this.all.length + this.opening >= this.size) return;
+      this.grant(next, null);
+    }
+  }
+
+  private nextWaiter(): Waiter | undefined {
+    for (const lane of PRIORITY) {
+      if (this.active[lane] >= LANE_MAX[lane]) continue;
+      const w = this.queue.find((x) => x.lane === lane);
+      if (w) return w;
+    }
+    return undefined;
+  }
+
+  private grant(w: Waiter, conn: DuckDBConnection | null): void {
+    this.queue.splice(this.queue.indexOf(w), 1);
+    this.active[w.lane]++;
+    if (conn) {
+      w.grant(conn);
+      return;
+    }
+    this.opening++;
+    this.store.connect().then(
+      (c) => {
+        this.opening--;
+        this.all.push(c);
+        if (this.closing) {
+          this.active[w.lane]--;
+          w.fail(closedError());
+          this.release(null, c);
+        } else w.grant(c);
+      },
+      (e: Error) => {
+        this.opening--;
+        this.active[w.lane]--;
+        w.fail(e);
+        this.dispatch();
+      },
+    );
+  }
+
+  private release(lane: LaneName | null, conn: DuckDBConnection): void {
+    if (lane) this.active[lane]--;
+    this.idle.push(conn);
+    if (this.closing) {
+      if (this.held.size === 0 && this.opening === 0) this.released?.();
+    } else this.dispatch();
+  }
+
+  /**
+   * Refuses new work, fails what waits, interrupts what runs, waits for it to stop, then closes
+   * every connection. Safe to call twice (the second call waits for the first).
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const w of this.queue.splice(0)) w.fail(closedError());
+      if (this.held.size > 0 || this.opening > 0) {
+        const done = new Promise<void>((r) => (this.released = r));
+        for (const interrupt of this.held.values()) interrupt();
+        await done;
+      }
+      for (const c of this.all) {
+        try {
+          c.closeSync();
+        } catch {
+          // already closed
+        }
+      }
+      this.all.length = 0;
+      this.idle.length = 0;
+      this.views.clear();
+    })();
+    return this.closing;
+  }
+}
+
+function closedError(): NetsiftError {
+  return new NetsiftError('the case was closed (switched to another case or shut down)', 'usage');
+}
+
+/** DuckDB's answer to conn.interrupt(). */
+export function isInterrupt(e: unknown): boolean {
+  return e instanceof Error && /\bINTERRUPT\b|Interrupted/.test(e.message);
+}
