@@ -38,7 +38,17 @@ interface Serve {
 function startServe(caseFile: string, home: string): Promise<Serve> {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'out/cli/netsift.mjs'), 'serve', '--case', caseFile, '--port', '0'],
+    // the other case of the switch sits beside it: granted, as the path rule requires
+    [
+      path.join(ROOT, 'out/cli/netsift.mjs'),
+      'serve',
+      '--case',
+      caseFile,
+      '--grant',
+      path.dirname(caseFile),
+      '--port',
+      '0',
+    ],
     {
       env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,7 @@ import { chartLimit } from '../query/top-talkers';
 import { flowWhere } from '../query/where';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
-import { hasContextTables } from './context-tables';
+import { storeHasContextTables } from './context-tables';
 
 export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopGeoRow[]> {
   if (req.by !== 'country' && req.by !== 'asn')
@@ -14,7 +14,7 @@ export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopG
   if (!['src', 'dst', 'any'].includes(side))
     throw new NetsiftError(`side src, dst or any, not '${side}'`, 'usage');
   const limit = chartLimit(req.limit);
-  if (!(await hasContextTables(store.conn))) return [];
+  if (!(await storeHasContextTables(store))) return [];
   const where = flowWhere(req, 0, 'f');
   const part = (s: 'src' | 'dst') =>
     `SELECT f.${s}_ip AS ip, f.src_bytes + f.dst_bytes AS b FROM flows f WHERE ${where.sql}`;

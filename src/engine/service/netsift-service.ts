@@ -78,7 +78,7 @@ import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
-import { QueryLanes, type LaneName, type RunOptions } from './query-lanes';
+import { QueryLanes, type LaneName, type LaneView, type RunOptions } from './query-lanes';
 import * as triageOps from './triage-ops';
 import { exportPacketsToHome } from './context-ops';
 import type {
@@ -185,7 +185,7 @@ export class NetsiftService implements NetsiftApi {
    */
   private lane<T>(
     name: LaneName,
-    fn: (view: CaseStore) => Promise<T>,
+    fn: (view: LaneView) => Promise<T>,
     opts?: RunOptions,
   ): Promise<T> {
     const store = this.requireStore();
@@ -935,25 +935,25 @@ export class NetsiftService implements NetsiftApi {
   // ---- address context (src/engine/service/context-ops.ts) ----
 
   async hostContext(ip: string): Promise<HostContext> {
-    return this.lane('host', (lane) => hostContext(lane.conn, ip));
+    return this.lane('host', async (lane) => hostContext(await lane.connection(), ip));
   }
 
   async geoOf(ips: string[]): Promise<GeoInfo[]> {
     if (!Array.isArray(ips) || ips.length > 5000)
       throw new NetsiftError('geoOf takes up to 5000 addresses', 'usage');
-    return this.lane('host', (lane) => caseGeo(lane.conn, ips.map(String)));
+    return this.lane('host', async (lane) => caseGeo(await lane.connection(), ips.map(String)));
   }
 
   async namesAt(items: { ip: string; at: string }[]): Promise<Record<string, string[]>> {
-    return this.lane('host', (lane) => namesAt(lane.conn, items));
+    return this.lane('host', async (lane) => namesAt(await lane.connection(), items));
   }
 
   async addressesOfName(req: NameLookupRequest): Promise<DnsName[]> {
-    return this.lane('host', (lane) => addressesOf(lane.conn, req));
+    return this.lane('host', async (lane) => addressesOf(await lane.connection(), req));
   }
 
   async contextStatus(): Promise<ContextStatus> {
-    return this.lane('host', (lane) => contextStatus(lane.conn));
+    return this.lane('host', async (lane) => contextStatus(await lane.connection()));
   }
 
   async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {

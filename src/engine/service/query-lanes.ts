@@ -47,6 +47,12 @@ interface Waiter {
   fail(e: Error): void;
 }
 
+/**
+ * The case as a lane run sees it: statements through all/one/run, or the lane's connection itself
+ * for code written against a DuckDBConnection (the address-context queries), taken on first use.
+ */
+export type LaneView = CaseStore & { connection(): Promise<DuckDBConnection> };
+
 export interface RunOptions {
   /** Work nobody waits for (read-ahead): never tied to the request that started it. */
   background?: boolean;
@@ -85,7 +91,7 @@ export class QueryLanes {
    */
   async run<T>(
     lane: LaneName,
-    fn: (view: CaseStore) => Promise<T>,
+    fn: (view: LaneView) => Promise<T>,
     opts: RunOptions = {},
   ): Promise<T> {
     const signal = opts.background ? undefined : requestSignal();
@@ -110,7 +116,7 @@ export class QueryLanes {
   }
 
   /** A view of the store that takes a connection of `lane` on its first statement. */
-  private lease(lane: LaneName, signal: AbortSignal | undefined): { view: CaseStore; end(): void } {
+  private lease(lane: LaneName, signal: AbortSignal | undefined): { view: LaneView; end(): void } {
     let conn: DuckDBConnection | null = null;
     let taking: Promise<CaseStore> | null = null;
     let ended = false;
@@ -154,7 +160,8 @@ export class QueryLanes {
       all: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.all(sql, params)) },
       one: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.one(sql, params)) },
       run: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.run(sql, params)) },
-    }) as CaseStore;
+      connection: { value: () => bound().then((v) => v.conn) },
+    }) as LaneView;
     return {
       view,
       end: () => {
