@@ -10,6 +10,7 @@ import { runDetection, type DetectionOptions, type DetectionResult } from './det
 import { importFiles, type ImportJobOptions } from './import/pipeline';
 import type { Job } from './jobs/job';
 import { CaseStore } from './store/case-store';
+import { writeSite } from './site/site-model';
 
 export { buildReport } from './detect/report';
 
@@ -20,6 +21,8 @@ export interface AnalyzeOptions extends DetectionOptions {
   /** Called with each job as it starts (progress display, cancel). */
   onJob?: (job: Job<unknown>) => void;
   threads?: number;
+  /** The site's internal networks (canonical, see parseNetworkList), stored in the case first. */
+  internal?: string[];
 }
 
 export interface AnalyzeResult {
@@ -35,6 +38,7 @@ export async function analyzeFiles(paths: string[], opts: AnalyzeOptions = {}): 
   let store: CaseStore | null = null;
   try {
     store = await CaseStore.open(file, { threads: opts.threads });
+    if (opts.internal) await writeSite(store, opts.internal, 'analyst');
     let t = performance.now();
     const importJob = importFiles(store, paths, opts.import ?? {});
     opts.onJob?.(importJob as Job<unknown>);

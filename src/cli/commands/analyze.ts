@@ -5,7 +5,7 @@ import { analyzeFiles } from '../../engine/analyze';
 import type { Job } from '../../engine/jobs/job';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { DETECT_FLAGS, detectionOptions, printDetectionSummary } from './detect-options';
+import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary } from './detect-options';
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -22,6 +22,7 @@ export const analyzeCommand: Command = {
   async run({ positional, flags }, io) {
     if (positional.length === 0) throw new NetsiftError('give at least one FILE to analyze', 'usage');
     const opts = detectionOptions(flags);
+    const internal = internalFlag(flags);
     let current: Job<unknown> | null = null;
     // cancel on Ctrl-C or kill, so the temporary case is removed on the way out
     const onSigint = () => current?.cancel();
@@ -31,6 +32,7 @@ export const analyzeCommand: Command = {
       const { report } = await analyzeFiles(positional, {
         ...opts,
         casePath: flags.case as string | undefined,
+        internal,
         import: { format: flags.format as string, tz: flags.tz as string },
         onJob: (job) => {
           current = job;

@@ -6,6 +6,8 @@ import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/store/errors';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import type { CliIO, Command } from '../command';
+import { parseNetworkList, readSite, refreshSuggestion, writeSite } from '../../engine/site/site-model';
+import { describeSite } from './site-describe';
 
 export function parseMap(items: string[]): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
@@ -81,6 +83,7 @@ export const importCommand: Command = {
       description: 'import a file already in the case (same sha256)',
     },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
+    internal: { type: 'string', description: "the site's internal networks, e.g. 147.32.0.0/16,10.0.0.0/8 (kept in the case; see netsift site)" },
     'memory-limit': {
       type: 'string',
       description:
@@ -93,10 +96,12 @@ export const importCommand: Command = {
       throw new NetsiftError('give at least one FILE to import', 'usage');
     if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
+    const internal = flags.internal === undefined ? null : parseNetworkList(String(flags.internal));
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,
     });
     try {
+      if (internal) await writeSite(store, internal, 'analyst');
       const job = importFiles(store, positional, {
         format: flags.format as string,
         tz: flags.tz as string,
@@ -118,8 +123,13 @@ export const importCommand: Command = {
         process.off('SIGINT', onSigint);
         io.progress('');
       }
+      // the site suggestion from what landed (adopted when the defaults hold none of the flows)
+      if (sum.flows > 0) await refreshSuggestion(store);
       if (flags.json) io.out(JSON.stringify(sum, null, 2));
-      else printSummary(sum, io);
+      else {
+        printSummary(sum, io);
+        for (const l of describeSite(await readSite(store))) io.out(l);
+      }
       return sum.failed ? 1 : 0;
     } finally {
       store.close();

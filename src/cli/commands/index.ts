@@ -9,6 +9,7 @@ import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { siteCommand } from './site';
 import { triageCommand } from './triage';
 
 export const COMMANDS: Command[] = [
@@ -20,5 +21,6 @@ export const COMMANDS: Command[] = [
   reportCommand,
   triageCommand,
   allowCommand,
+  siteCommand,
   feedsCommand,
   serveCommand,];

@@ -66,8 +66,21 @@ export async function buildReport(store: CaseStore, opts: BuildReportOptions = {
     detectors: (timings.detectors ?? []).map((d) => ({ id: d.id, params: d.params, alerts: d.alerts, seconds: d.seconds })),
     feed_versions: feeds.map((f) => ({ feed_id: f.feed_id, version: f.version, entries: f.entries, sha256: f.sha256 ?? '', fetched_at: f.fetched_at ?? '' })),
     suppressed_alerts: run.suppressed_alerts ?? 0,
+    site: await runSite(store, run.params),
   };
   return { summary, incidents, alerts };
+}
+
+/** The site the run used (recorded in its parameters) and the case's latest suggestion. */
+async function runSite(store: CaseStore, params: string): Promise<ReportSummary['site']> {
+  const used = (JSON.parse(params) as { site?: { internal: string[]; source: string; note: string | null } }).site;
+  const meta = await store.getSetting<{ suggestion?: { networks: string[] } | null }>('site', {});
+  return {
+    internal: used?.internal ?? (await store.internalNetworks()),
+    source: used?.source ?? 'default',
+    note: used?.note ?? null,
+    suggestion: meta.suggestion?.networks ?? null,
+  };
 }
 
 /** Timestamps come back as ISO already; this keeps the type honest if a driver returns text. */

@@ -18,6 +18,7 @@ import { feedVersions, type FeedVersion } from './feed-versions';
 import { suppress } from './suppress';
 import type { AlertDraft, Detector, ParamValue } from './types';
 import { writeAlerts, writeIncidents } from './write';
+import { readSite, refreshSuggestion } from '../site/site-model';
 
 export interface DetectionOptions {
   windowSeconds?: number;
@@ -96,10 +97,17 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
   return new Job('detect', async (job) => {
     const t0 = performance.now();
     const started = new Date().toISOString();
+    // the site first: a new import may bring a suggestion that replaces networks holding none of
+    // the capture's hosts (site-model.ts), and every detector reads the networks
+    job.progress({ phase: 'site', done: 0, total: null, unit: 'steps' });
+    await refreshSuggestion(store);
+    const site = await readSite(store, { withCoverage: false });
     const conn = await store.connect();
     job.onCancel(() => conn.interrupt());
     try {
-      const internalNetworks = await store.internalNetworks();
+      // cases made before schema 1 gained alerts.entity (pre-release, edited in place) get it here
+      await conn.run('ALTER TABLE alerts ADD COLUMN IF NOT EXISTS entity VARCHAR');
+      const internalNetworks = site.internal;
       const windows =
         // integer window keys, as the detectors' own (a float division per flow costs more at 10M)
         (await one<{ n: number }>(conn, 'SELECT count(DISTINCT epoch_us(ts) // $us::BIGINT) AS n FROM flows', { us: plan.windowSeconds * 1_000_000 }))?.n ?? 0;
@@ -165,6 +173,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           only: opts.only ?? null,
           detectors: Object.fromEntries(plan.detectors.map((d) => [d.det.id, d.params])),
           [ENSEMBLE_ID]: plan.ensemble,
+          site: { internal: site.internal, source: site.source, note: site.note },
         };
         await conn.run(
           `INSERT INTO analysis_runs VALUES ($1, $2::TIMESTAMP, now()::TIMESTAMP, $3, $4::JSON, $5::JSON, $6::JSON, $7)`,
@@ -190,10 +199,11 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
   });
 }
 
-interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind'> {
+interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind' | 'entity'> {
   features: string;
   evidence: string;
   kind: string | null;
+  entity: string | null;
 }
 
 /** The case's current alerts of detectors other than `ran`, as drafts for the ensemble. */
@@ -201,7 +211,7 @@ async function previousAlerts(conn: Parameters<typeof all>[0], ran: string[]): P
   const rows = await all<StoredAlert>(
     conn,
     `SELECT detector, severity, score, src_ip, dst_ip, window_start, window_end, features, flow_count, evidence,
-            summary, kind FROM alerts WHERE NOT list_contains($1::JSON::VARCHAR[], detector) ORDER BY id`,
+            summary, kind, entity FROM alerts WHERE NOT list_contains($1::JSON::VARCHAR[], detector) ORDER BY id`,
     [JSON.stringify(ran)],
   );
   return rows.map((r) => ({
@@ -209,5 +219,6 @@ async function previousAlerts(conn: Parameters<typeof all>[0], ran: string[]): P
     features: JSON.parse(r.features),
     evidence: JSON.parse(r.evidence),
     kind: (r.kind ?? undefined) as AlertDraft['kind'],
+    entity: r.entity ?? undefined,
   }));
 }

@@ -12,10 +12,13 @@ import type { Incident } from '../../shared/model';
 import type { EvalOptions, EvalResult, IncidentMatch, TrueIncident, Truth, TypeScore } from './types';
 
 const FLOOD = 'syn-flood';
+/** A summary of many outside sources: it accuses its sources (its addresses that are not victims). */
+const SUMMARY = 'background-scan';
 const ms = (iso: string) => Date.parse(iso);
 
 /** The hosts a reported incident accuses. */
-export function reportedHosts(r: Pick<Incident, 'type' | 'attacker' | 'victims'>): string[] {
+export function reportedHosts(r: Pick<Incident, 'type' | 'attacker' | 'victims'> & { ips?: string[] }): string[] {
+  if (r.type === SUMMARY) return (r.ips ?? []).filter((ip) => !r.victims.includes(ip));
   if (r.attacker && r.type !== FLOOD) return [r.attacker];
   if (r.type === FLOOD) return r.victims.length > 0 ? r.victims : r.attacker ? [r.attacker] : [];
   return r.victims;
@@ -27,6 +30,7 @@ function trueHost(t: TrueIncident): string {
 }
 
 function entityMatch(r: Incident, t: TrueIncident): boolean {
+  if (r.type === SUMMARY) return !!t.attacker && reportedHosts(r).includes(t.attacker);
   if (!t.attacker || t.type === FLOOD) {
     const named = new Set([...r.victims, ...(r.attacker ? [r.attacker] : [])]);
     const hit = t.victims.some((v) => named.has(v));

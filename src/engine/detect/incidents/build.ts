@@ -31,7 +31,14 @@ export function trustScore(alerts: AlertDraft[]): number {
   return noisyOr([...best].map(([d, s]) => weightOf(d) * s));
 }
 
+type Role = 'actor' | 'victim' | 'group';
+
+function roleOf(a: AlertDraft): Role {
+  return a.entity ? 'group' : VICTIM_KINDS.has(a.kind ?? '') ? 'victim' : 'actor';
+}
+
 function entityOf(a: AlertDraft): string | null {
+  if (a.entity) return a.entity;
   return VICTIM_KINDS.has(a.kind ?? '') ? (a.dst_ip ?? a.src_ip) : (a.src_ip ?? a.dst_ip);
 }
 
@@ -41,7 +48,7 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   alerts.forEach((a, i) => {
     const e = entityOf(a);
     if (!e) return;
-    const key = `${VICTIM_KINDS.has(a.kind ?? '') ? 'victim' : 'actor'}|${e}`;
+    const key = `${roleOf(a)}|${e}`;
     const list = byEntity.get(key) ?? [];
     list.push(i);
     byEntity.set(key, list);
@@ -49,7 +56,9 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   const gapMs = params.gapMinutes * 60_000;
   const out: IncidentDraft[] = [];
   for (const [key, idxs] of byEntity) {
-    const [role, entity] = key.split('|') as ['actor' | 'victim', string];
+    const sep = key.indexOf('|');
+    const role = key.slice(0, sep) as Role;
+    const entity = key.slice(sep + 1);
     idxs.sort((x, y) => alerts[x].window_start.localeCompare(alerts[y].window_start));
     // 2. split by time adjacency
     const clusters: number[][] = [];
@@ -77,7 +86,7 @@ function splitByType(
   alerts: AlertDraft[],
   cluster: number[],
   entity: string,
-  role: 'actor' | 'victim',
+  role: Role,
   params: IncidentParams,
 ): IncidentDraft[] {
   const byKind = new Map<IncidentType, number[]>();
@@ -112,7 +121,7 @@ function splitByType(
 function makeIncident(
   type: IncidentType,
   entity: string,
-  role: 'actor' | 'victim',
+  role: Role,
   idx: number[],
   list: AlertDraft[],
   score: number,
@@ -121,18 +130,21 @@ function makeIncident(
   const sources = new Set<string>();
   for (const a of list) {
     if (a.src_ip) sources.add(a.src_ip);
-    if (role === 'actor') {
+    // a group's sources are its evidence's (a summary names no single source)
+    if (role === 'group') for (const s of a.evidence.srcIps ?? []) sources.add(s);
+    if (role !== 'victim') {
       if (a.dst_ip && a.dst_ip !== entity) victims.add(a.dst_ip);
       for (const d of a.evidence.dstIps ?? []) if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
     }
   }
-  const attacker = role === 'actor' ? entity : sources.size === 1 ? [...sources][0] : null;
-  const victimList = role === 'actor' ? [...victims].sort().slice(0, MAX_VICTIMS) : [entity];
+  const attacker = role === 'actor' ? entity : role === 'victim' && sources.size === 1 ? [...sources][0] : null;
+  const victimList = role === 'victim' ? [entity] : [...victims].sort().slice(0, MAX_VICTIMS);
   const ips = new Set<string>([...(attacker ? [attacker] : []), ...victimList]);
   for (const a of list) {
     if (a.src_ip) ips.add(a.src_ip);
     if (a.dst_ip) ips.add(a.dst_ip);
   }
+  if (role === 'group') for (const s of sources) ips.add(s);
   const detectors = [...new Set(list.map((a) => a.detector))].sort();
   // the lead alert: the strongest one of the incident's type (else the strongest overall)
   const typed = list.filter((a) => a.kind === type);

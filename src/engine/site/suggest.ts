@@ -1,0 +1,100 @@
+// The site suggestion: which networks look like the analyst's own, read from the flows. A capture
+// is taken where the site meets the rest of the world, so the site's hosts sit on one side of
+// nearly every flow. The suggestion picks /24 (IPv4) or /64 (IPv6) networks greedily: each step
+// takes the network found on either side of the most flows not yet covered, until 99% of the
+// flows are covered, the next network would add under 2% of them, or 16 networks are picked.
+// Only networks holding at least one address that started a flow to another network qualify:
+// a popular external server (a resolver every host asks) is only ever answered, never the caller.
+// Multicast, broadcast and unspecified addresses are nobody's network (see isNonHost).
+import type { SitePrefix, SiteSuggestion } from '../../shared/site';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { all, one, run } from '../store/sql';
+import { V4_MAPPED_BASE, bigIntToIp } from '../util/ip';
+
+const V6_TAG = 1n << 64n;
+const MAX_NETWORKS = 16;
+const STOP_COVERAGE = 0.99;
+const MIN_GAIN = 0.02;
+
+/** SQL: the prefix key of a numeric address (IPv4 /24 below 2^41, IPv6 /64 tagged above 2^64). */
+function prefixKey(col: string): string {
+  return `CASE WHEN ip_nonhost(${col}) THEN NULL
+    WHEN ${col} BETWEEN ${V4_MAPPED_BASE}::UHUGEINT AND ${V4_MAPPED_BASE + 0xffffffffn}::UHUGEINT THEN ${col} >> 8
+    ELSE (${col} >> 64) + ${V6_TAG}::UHUGEINT END`;
+}
+
+/** A prefix key back to its network text. */
+export function prefixText(key: bigint): string {
+  return key >= V6_TAG ? `${bigIntToIp((key - V6_TAG) << 64n)}/64` : `${bigIntToIp(key << 8n)}/24`;
+}
+
+export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestion | null> {
+  await run(
+    conn,
+    `CREATE OR REPLACE TEMP TABLE site_pairs AS
+       SELECT ${prefixKey('src_num')} AS sp, ${prefixKey('dst_num')} AS dp, count(*) AS n FROM flows GROUP BY ALL`,
+  );
+  await run(conn, 'CREATE OR REPLACE TEMP TABLE site_chosen (p UHUGEINT, k INTEGER)');
+  try {
+    const total = (await one<{ n: number }>(conn, 'SELECT coalesce(sum(n), 0)::BIGINT AS n FROM site_pairs'))?.n ?? 0;
+    if (total === 0) return null;
+    let covered = 0;
+    for (let k = 0; k < MAX_NETWORKS && covered < STOP_COVERAGE * total; k++) {
+      const best = await one<{ p: string; gain: number }>(
+        conn,
+        `WITH open AS (
+           SELECT * FROM site_pairs s WHERE NOT EXISTS (SELECT 1 FROM site_chosen c WHERE c.p = s.sp OR c.p = s.dp)
+         ),
+         callers AS (SELECT DISTINCT sp AS p FROM site_pairs WHERE sp IS NOT NULL AND sp IS DISTINCT FROM dp)
+         SELECT p::VARCHAR AS p, sum(n)::BIGINT AS gain FROM (
+           SELECT sp AS p, n FROM open WHERE sp IS NOT NULL
+           UNION ALL SELECT dp, n FROM open WHERE dp IS NOT NULL AND dp IS DISTINCT FROM sp
+         ) SEMI JOIN callers USING (p)
+         GROUP BY p ORDER BY gain DESC, p LIMIT 1`,
+      );
+      if (!best || best.gain < MIN_GAIN * total) break;
+      await run(conn, 'INSERT INTO site_chosen VALUES ($1::UHUGEINT, $2)', [best.p, k]);
+      covered += best.gain;
+    }
+    const chosen = await all<{ p: string; k: number; flows: number; src: number; dst: number }>(
+      conn,
+      `SELECT c.p::VARCHAR AS p, c.k,
+              (SELECT sum(n) FROM site_pairs WHERE sp = c.p OR dp = c.p)::BIGINT AS flows,
+              (SELECT coalesce(sum(n), 0) FROM site_pairs WHERE sp = c.p)::BIGINT AS src,
+              (SELECT coalesce(sum(n), 0) FROM site_pairs WHERE dp = c.p)::BIGINT AS dst
+       FROM site_chosen c ORDER BY c.k`,
+    );
+    if (chosen.length === 0) return null;
+    // the busiest addresses of each chosen network (one more pass, over its flows only)
+    const hosts = await all<{ p: string; num: string; n: number }>(
+      conn,
+      `WITH a AS (
+         SELECT ${prefixKey('src_num')} AS p, src_num AS num FROM flows
+         UNION ALL SELECT ${prefixKey('dst_num')}, dst_num FROM flows
+       )
+       SELECT p::VARCHAR AS p, num::VARCHAR AS num, count(*)::BIGINT AS n FROM a
+       WHERE p IN (SELECT p FROM site_chosen) GROUP BY ALL ORDER BY p, n DESC, num`,
+    );
+    const prefixes: SitePrefix[] = chosen.map((c) => {
+      const mine = hosts.filter((h) => h.p === c.p);
+      return {
+        network: prefixText(BigInt(c.p)),
+        hosts: mine.length,
+        flows: c.flows,
+        share: c.flows / total,
+        asSource: c.src,
+        asDestination: c.dst,
+        top: mine.slice(0, 5).map((h) => bigIntToIp(BigInt(h.num))),
+      };
+    });
+    return {
+      networks: prefixes.map((p) => p.network),
+      prefixes,
+      coverage: covered / total,
+      flows: total,
+      computedAt: new Date().toISOString(),
+    };
+  } finally {
+    await run(conn, 'DROP TABLE IF EXISTS site_pairs; DROP TABLE IF EXISTS site_chosen');
+  }
+}
