@@ -89,6 +89,23 @@ describe('beacon detector', () => {
     expect(await runDetector(store, beaconDetector, { bucketSeconds: 10 })).toEqual([]);
   });
 
+  it("stays silent on a service's regular clientele, and still finds the beacon next to it", async () => {
+    const rows = lookAlikes();
+    // six workstations' update agents check in every 5 minutes with the same small request
+    for (let h = 0; h < 6; h++)
+      for (let i = 0; i < 24; i++)
+        rows.push({ ts: at(20 + h * 7 + i * 300 + Math.round(noise(h * 100 + i) * 8)), src_ip: `10.0.0.${40 + h}`, src_port: 41000 + h * 100 + i, dst_ip: '13.107.4.50', dst_port: 443, state: 'closed', src_bytes: 900, dst_bytes: 2100 + Math.round(noise(h + i) * 50), label: 'updates' });
+    for (let i = 0; i < 58; i++)
+      rows.push({ ts: at(40 + i * 120 + Math.round((noise(i) - 0.5) * 10)), src_ip: '10.0.0.20', src_port: 33000 + i * 7, dst_ip: '185.220.101.7', dst_port: 443, state: 'closed', src_bytes: 420 + Math.round(noise(i + 11) * 40), dst_bytes: 1100 + Math.round(noise(i + 5) * 60), label: 'attack' });
+    await insertFlows(store, rows);
+    const alerts = await runDetector(store, beaconDetector);
+    expect(alerts.map((a) => a.src_ip)).toEqual(['10.0.0.20']);
+    expect(alerts[0].features.find((f) => f.name === 'peers')).toMatchObject({ value: 0, threshold: 3 });
+    // each agent alone is a textbook beacon: with no clientele allowed, all six are reported
+    const loose = await runDetector(store, beaconDetector, { maxPeers: 100 });
+    expect(loose.map((a) => a.src_ip).sort()).toEqual(['10.0.0.20', '10.0.0.40', '10.0.0.41', '10.0.0.42', '10.0.0.43', '10.0.0.44', '10.0.0.45']);
+  });
+
   it('scores NTP when it is not excluded', async () => {
     await insertFlows(store, lookAlikes());
     const alerts = await runDetector(store, beaconDetector, { ignoreServices: [] });

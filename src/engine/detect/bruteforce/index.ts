@@ -1,6 +1,10 @@
 // bruteforce: many short, similar connections from one source to one destination on an
 // authentication port. Failed logins are small and alike (size CV low); a monitoring probe every
-// minute never reaches the attempt count within the horizon.
+// minute never reaches the attempt count within the horizon. Peer baseline: a service's normal
+// clientele (application servers polling a database every few seconds, backups, monitoring) is
+// not brute force. A client must stand out from the service's other clients (its busiest horizon
+// peerFactor times theirs) when there are enough of them to compare, and a site host that keeps
+// the same pace towards a site service over most of the capture is polling, not guessing.
 import { all } from '../../store/sql';
 import { clamp01, round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
@@ -19,6 +23,16 @@ interface SpanRow {
   recs: number;
   mean_bytes: number;
   size_cv: number | null;
+  peak: number;
+  total: number;
+  client_first_w: number;
+  client_last_w: number;
+  active: number;
+  src_class: string;
+  dst_class: string;
+  peers: number;
+  peer_peak: number | null;
+  capture_windows: number;
 }
 
 export const bruteforceDetector: Detector = {
@@ -54,6 +68,31 @@ export const bruteforceDetector: Detector = {
       min: 1,
       description: 'Largest mean attempt size in bytes (a login attempt is small)',
     },
+    minPeers: {
+      type: 'number',
+      default: 3,
+      min: 1,
+      description: 'Other clients a service needs before a client is compared with them (its clientele)',
+    },
+    peerFactor: {
+      type: 'number',
+      default: 5,
+      min: 1,
+      description: "A brute force's busiest horizon is at least this many times the median of the service's other clients'",
+    },
+    steadyShare: {
+      type: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      description: 'A site host active towards a site service over this share of the capture ...',
+    },
+    burstFactor: {
+      type: 'number',
+      default: 3,
+      min: 1,
+      description: '... whose busiest horizon stays under this many times its own average per horizon is polling',
+    },
   },
   async run(ctx) {
     const ports = ctx.params.ports as number[];
@@ -74,9 +113,21 @@ export const bruteforceDetector: Detector = {
     ]);
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
+    const p = ctx.params as Record<string, number>;
     for (const r of rows) {
       const cv = r.size_cv ?? 0;
       if (cv > maxCv || r.mean_bytes > maxMean) continue;
+      // the service's clientele: enough other clients, and this one not far above them
+      const peerPeak = r.peer_peak ?? 0;
+      const clientele = r.peers >= p.minPeers && r.peak < p.peerFactor * Math.max(peerPeak, 1);
+      if (clientele) continue;
+      // a site host at a steady pace towards a site service, most of the capture long: polling
+      const spanWindows = r.client_last_w - r.client_first_w + 1;
+      const perHorizon = r.total / Math.max(1, spanWindows / horizonWindows);
+      const steady =
+        r.src_class === 'internal' && r.dst_class === 'internal' &&
+        spanWindows >= p.steadyShare * r.capture_windows && r.peak < p.burstFactor * perHorizon;
+      if (steady) continue;
       const from = new Date(r.first_w * ws * 1000).toISOString();
       const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
       const minutes = ((r.last_w - r.first_w + 1) * ws) / 60;
@@ -110,6 +161,20 @@ export const bruteforceDetector: Detector = {
             note: 'coefficient of variation of attempt sizes (bytes both ways)',
           },
           { name: 'mean_bytes', value: Math.round(r.mean_bytes), threshold: maxMean, direction: 'below' },
+          {
+            name: 'peer_ratio',
+            value: round(r.peak / Math.max(peerPeak, 1), 1),
+            ...(r.peers >= p.minPeers ? { threshold: p.peerFactor, direction: 'above' as const } : {}),
+            note:
+              r.peers >= p.minPeers
+                ? `busiest ${horizonWindows * ws} s: ${r.peak} attempts vs a median of ${round(peerPeak, 1)} among the service's ${r.peers} other clients`
+                : `the service has ${r.peers} other client${r.peers === 1 ? '' : 's'} (fewer than ${p.minPeers}: no clientele to compare with)`,
+          },
+          {
+            name: 'own_burst',
+            value: round(r.peak / Math.max(perHorizon, 1e-9), 1),
+            note: `busiest horizon vs the client's own average (${round(perHorizon, 1)} per ${horizonWindows * ws} s over ${round((spanWindows * ws) / 60, 1)} min)`,
+          },
         ],
         flow_count: r.recs,
         evidence: {

@@ -1,6 +1,9 @@
 // flood: many flows to one victim port that get nowhere (half-open, refused, unanswered) in a
 // short span, from many sources (spoofed SYN flood) or one very loud one. The entity is the
 // victim; the attackers are named in the summary (and as src_ip when one source dominates).
+// Peer baseline: a flood needs many failing sources, or a rate far above the service's normal
+// (its median flows per active window) and high in absolute terms: one client retrying a web
+// server 50-90 times in 10 s, or a handful of clients failing together, is not a flood.
 import { all } from '../../store/sql';
 import { clamp01, round, saturate, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
@@ -15,6 +18,8 @@ interface StretchRow {
   hot_windows: number;
   peak_failed: number;
   base_failed: number;
+  peak_n: number;
+  base_n: number;
   flows: number;
   failed: number;
   sources: number;
@@ -57,6 +62,31 @@ export const floodDetector: Detector = {
       min: 0,
       description: 'Quiet windows allowed inside one flood before it counts as two',
     },
+    minSources: {
+      type: 'number',
+      default: 10,
+      min: 1,
+      description: 'Failing sources that make a flood on their own (none of them sending maxTopShare of the failures) ...',
+    },
+    maxTopShare: {
+      type: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      description: "... otherwise (few sources, or one source's retries) the rate must be far above normal",
+    },
+    fewSourcesMinRate: {
+      type: 'number',
+      default: 100,
+      min: 0,
+      description: 'With fewer sources: failed flows per second at the peak, at least ...',
+    },
+    farAbove: {
+      type: 'number',
+      default: 10,
+      min: 1,
+      description: "... and flows at the peak at least this many times the port's median per active window",
+    },
     loudSourceShare: {
       type: 'number',
       default: 0.9,
@@ -83,7 +113,12 @@ export const floodDetector: Detector = {
     ctx.checkCancelled();
     const loudShare = ctx.params.loudSourceShare as number;
     const surge = ctx.params.surgeFactor as number;
-    return rows.map((r): AlertDraft => {
+    const p = ctx.params as Record<string, number>;
+    const many = (r: StretchRow) => r.failing_sources >= p.minSources && r.top_source_failed < p.maxTopShare * r.failed;
+    return rows.filter((r) => {
+      if (many(r)) return true;
+      return r.peak_failed / ws >= p.fewSourcesMinRate && r.peak_n >= p.farAbove * Math.max(r.base_n, 1);
+    }).map((r): AlertDraft => {
       const from = new Date(r.first_w * ws * 1000).toISOString();
       const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
       const seconds = (r.last_w - r.first_w + 1) * ws;
@@ -132,7 +167,15 @@ export const floodDetector: Detector = {
           {
             name: 'failing_sources',
             value: r.failing_sources,
-            note: `sources with failed flows; the top one sent ${round(topShare * 100, 1)}% of the failures`,
+            threshold: p.minSources,
+            direction: 'above',
+            note: `sources with failed flows; the top one sent ${round(topShare * 100, 1)}% of the failures${many(r) ? '' : ' (few sources or one dominant: the rate decided)'}`,
+          },
+          {
+            name: 'over_normal',
+            value: round(r.peak_n / Math.max(r.base_n, 1), 1),
+            ...(many(r) ? {} : { threshold: p.farAbove, direction: 'above' as const }),
+            note: `flows to the port in the busiest window vs its median per active window (${round(r.base_n, 1)})`,
           },
           { name: 'hot_windows', value: r.hot_windows },
         ],

@@ -12,7 +12,8 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
  * $6 surge factor over the port's median failures per window (either this or the share), then the
  * protocols ($7...).
  * One row per stretch: victim key, first/last window, flows, failed, sources (all, and those with
- * failed flows), peak, top sources by failed flows.
+ * failed flows), peak failures and flows per window, the port's median failures and flows per
+ * active window, top sources by failed flows.
  */
 export function floodSql(protos: number): string {
   const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
@@ -35,10 +36,13 @@ win AS (
 -- the port's usual failures per window (median over its active windows): a busy server refuses
 -- a few percent all day; a flood multiplies that even when answered traffic stays high
 base AS (
-  SELECT dst_num, dst_port, proto, median(nf) AS base_failed FROM win GROUP BY ALL
+  SELECT dst_num, dst_port, proto, median(nf) AS base_failed,
+         -- flows per active window while nothing piles up (0 for a port used only by the flood)
+         coalesce(median(n) FILTER (WHERE nf < $2::BIGINT), 0) AS base_n
+  FROM win GROUP BY ALL
 ),
 hot AS (
-  SELECT win.*, base.base_failed,
+  SELECT win.*, base.base_failed, base.base_n,
          CASE WHEN w - lag(w) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w) <= $4::BIGINT + 1
               THEN 0 ELSE 1 END AS starts
   FROM win JOIN base USING (dst_num, dst_port, proto)
@@ -46,7 +50,7 @@ hot AS (
 ),
 stretch AS (
   SELECT dst_num, dst_port, proto, min(w) AS first_w, max(w) AS last_w, count(*) AS hot_windows,
-         max(nf) AS peak_failed, any_value(base_failed) AS base_failed
+         max(nf) AS peak_failed, any_value(base_failed) AS base_failed, max(n) AS peak_n, any_value(base_n) AS base_n
   FROM (SELECT *, sum(starts) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w
                                     ROWS UNBOUNDED PRECEDING) AS k FROM hot)
   GROUP BY dst_num, dst_port, proto, k
