@@ -32,9 +32,14 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
   await run(
     conn,
     `CREATE OR REPLACE TEMP TABLE site_pairs AS
-       SELECT ${prefixKey('src_num')} AS sp, ${prefixKey('dst_num')} AS dp, count(*) AS n FROM flows GROUP BY ALL`,
+       SELECT ${prefixKey('src_num')} AS sp, ${prefixKey('dst_num')} AS dp, count(*) AS n, false AS covered FROM flows GROUP BY ALL`,
   );
   await run(conn, 'CREATE OR REPLACE TEMP TABLE site_chosen (p UHUGEINT, k INTEGER)');
+  // networks with an address that started a flow to another network (the only candidates)
+  await run(
+    conn,
+    'CREATE OR REPLACE TEMP TABLE site_callers AS SELECT DISTINCT sp AS p FROM site_pairs WHERE sp IS NOT NULL AND sp IS DISTINCT FROM dp',
+  );
   try {
     const total = (await one<{ n: number }>(conn, 'SELECT coalesce(sum(n), 0)::BIGINT AS n FROM site_pairs'))?.n ?? 0;
     if (total === 0) return null;
@@ -42,18 +47,15 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
     for (let k = 0; k < MAX_NETWORKS && covered < STOP_COVERAGE * total; k++) {
       const best = await one<{ p: string; gain: number }>(
         conn,
-        `WITH open AS (
-           SELECT * FROM site_pairs s WHERE NOT EXISTS (SELECT 1 FROM site_chosen c WHERE c.p = s.sp OR c.p = s.dp)
-         ),
-         callers AS (SELECT DISTINCT sp AS p FROM site_pairs WHERE sp IS NOT NULL AND sp IS DISTINCT FROM dp)
-         SELECT p::VARCHAR AS p, sum(n)::BIGINT AS gain FROM (
-           SELECT sp AS p, n FROM open WHERE sp IS NOT NULL
-           UNION ALL SELECT dp, n FROM open WHERE dp IS NOT NULL AND dp IS DISTINCT FROM sp
-         ) SEMI JOIN callers USING (p)
+        `SELECT p::VARCHAR AS p, sum(n)::BIGINT AS gain FROM (
+           SELECT sp AS p, n FROM site_pairs WHERE NOT covered AND sp IS NOT NULL
+           UNION ALL SELECT dp, n FROM site_pairs WHERE NOT covered AND dp IS NOT NULL AND dp IS DISTINCT FROM sp
+         ) SEMI JOIN site_callers USING (p)
          GROUP BY p ORDER BY gain DESC, p LIMIT 1`,
       );
       if (!best || best.gain < MIN_GAIN * total) break;
       await run(conn, 'INSERT INTO site_chosen VALUES ($1::UHUGEINT, $2)', [best.p, k]);
+      await run(conn, 'UPDATE site_pairs SET covered = true WHERE sp = $1::UHUGEINT OR dp = $1::UHUGEINT', [best.p]);
       covered += best.gain;
     }
     const chosen = await all<{ p: string; k: number; flows: number; src: number; dst: number }>(
@@ -69,11 +71,14 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
     const hosts = await all<{ p: string; num: string; n: number }>(
       conn,
       `WITH a AS (
-         SELECT ${prefixKey('src_num')} AS p, src_num AS num FROM flows
-         UNION ALL SELECT ${prefixKey('dst_num')}, dst_num FROM flows
-       )
-       SELECT p::VARCHAR AS p, num::VARCHAR AS num, count(*)::BIGINT AS n FROM a
-       WHERE p IN (SELECT p FROM site_chosen) GROUP BY ALL ORDER BY p, n DESC, num`,
+         SELECT num, sum(n)::BIGINT AS n FROM (
+           SELECT src_num AS num, count(*) AS n FROM flows GROUP BY src_num
+           UNION ALL SELECT dst_num, count(*) FROM flows GROUP BY dst_num
+         ) GROUP BY num
+       ),
+       k AS (SELECT ${prefixKey('num')} AS p, num, n FROM a)
+       SELECT k.p::VARCHAR AS p, k.num::VARCHAR AS num, k.n FROM k JOIN site_chosen c ON c.p = k.p
+       ORDER BY k.p, k.n DESC, k.num`,
     );
     const prefixes: SitePrefix[] = chosen.map((c) => {
       const mine = hosts.filter((h) => h.p === c.p);
@@ -95,6 +100,6 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
       computedAt: new Date().toISOString(),
     };
   } finally {
-    await run(conn, 'DROP TABLE IF EXISTS site_pairs; DROP TABLE IF EXISTS site_chosen');
+    await run(conn, 'DROP TABLE IF EXISTS site_pairs; DROP TABLE IF EXISTS site_chosen; DROP TABLE IF EXISTS site_callers');
   }
 }
