@@ -40,10 +40,10 @@ export const callbackDetector: Detector = {
   description:
     'A site host that keeps trying one outside endpoint (hundreds of attempts over a long span), most attempts unanswered or refused: C2 that is gone or blocked, or a dead implant.',
   params: {
-    minAttempts: { type: 'number', default: 200, min: 2, description: 'attempts (one source port within bucketSeconds is one attempt) to one outside host and port' },
+    minAttempts: { type: 'number', default: 200, min: 2, description: 'attempts (records of one source port no more than bucketSeconds apart are one) to one outside host and port' },
     minSpanMinutes: { type: 'number', default: 30, min: 0, description: 'first to last attempt at least this long' },
     minFailedShare: { type: 'number', default: 0.5, min: 0, max: 1, description: 'share of attempts that got no lasting session (unanswered, refused, or cut off half-closed), at least' },
-    bucketSeconds: { type: 'number', default: 60, min: 1, description: 'records of one source port within this many seconds are one attempt' },
+    bucketSeconds: { type: 'number', default: 60, min: 1, description: 'records of one source port no more than this many seconds apart are one attempt' },
     maxPeers: { type: 'number', default: 2, min: 0, description: 'other site hosts using the same endpoint, at most (more: a service everyone uses)' },
     peerAttempts: { type: 'number', default: 10, min: 1, description: 'records that make another site host a user of the endpoint' },
     ignoreServices: {

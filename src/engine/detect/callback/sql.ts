@@ -1,8 +1,8 @@
 // Failed callbacks as SQL: an internal host that keeps trying one outside endpoint (host, port)
 // over a long span, most attempts failing. Candidates come from the shared per-target table
 // (enough records over a long enough span, internal -> external by ip_class); their records are
-// read once to rebuild attempts (one source port within a bucket is one attempt, as beacon
-// counts connections: a retransmitted SYN that the collector logged twice stays one attempt) and
+// read once to rebuild attempts (the records of one source port without a long pause are one
+// attempt: a retransmitted SYN that the collector logged twice stays one attempt) and
 // summarised: attempts, failed ones, span, intervals and a timeline in buckets. An attempt failed
 // when it got no lasting session: unanswered or refused (FAILED), or cut off, its records ending
 // half-closed ('closing': one side closed and the other never answered, e.g. Zeek S3: the server
@@ -10,8 +10,8 @@
 import { FAILED, namesOf } from '../shared';
 
 /**
- * Named parameters: $minAttempts, $minSpan (seconds), $minFailedShare, $bucket (seconds: the
- * records of one source port within it are one attempt), $timeline (seconds per timeline
+ * Named parameters: $minAttempts, $minSpan (seconds), $minFailedShare, $bucket (seconds: records
+ * of one source port no further apart are one attempt), $timeline (seconds per timeline
  * bucket), $peerAttempts (records that make another internal host a client of the endpoint);
  * `ignored` services are bound as $p1, $n1, $p2, $n2, ... (proto, port).
  * One row per pair past the fences, with its peers (other internal clients of the endpoint).
@@ -35,10 +35,16 @@ rec AS (
   FROM flows f JOIN cand c
     ON f.src_num = c.src_num AND f.dst_num = c.dst_num AND f.dst_port = c.dst_port AND f.proto = c.proto
 ),
+-- one attempt = the records of one source port with no pause longer than $bucket seconds
+gapped AS (
+  SELECT *, CASE WHEN epoch(ts) - epoch(lag(ts) OVER (PARTITION BY pid, sport ORDER BY ts)) <= $bucket THEN 0 ELSE 1 END AS starts
+  FROM rec
+),
 att AS (
   SELECT pid, min(ts) AS ts, max(ts) AS te, bool_and(failed OR cut) AS failed, bool_and(failed) AS unanswered,
          bool_or(state = 'reset') AS refused, count(*) AS recs
-  FROM rec GROUP BY pid, sport, epoch_us(ts) // ($bucket * 1000000)::BIGINT
+  FROM (SELECT *, sum(starts) OVER (PARTITION BY pid, sport ORDER BY ts ROWS UNBOUNDED PRECEDING) AS k FROM gapped)
+  GROUP BY pid, sport, k
 ),
 per AS (
   SELECT pid, count(*) AS attempts, count_if(failed) AS failed, count_if(unanswered AND NOT refused) AS unanswered,

@@ -74,6 +74,21 @@ describe('exfil detector', () => {
     expect(await runDetector(store, exfilDetector)).toEqual([]);
   });
 
+  it('sees a 2 GB upload to an address in a reserved range: outside is whatever is not internal', async () => {
+    const rows = office();
+    // 240.0.0.0/4 is reserved space, not "the internet", but it is not the site's either
+    for (let k = 0; k < 20; k++)
+      rows.push({ ts: at(1800 + k * 30), src_ip: '10.0.0.51', src_port: 44445, dst_ip: '240.12.0.7', dst_port: 443, src_bytes: 100 * MB, dst_bytes: 4000, label: 'attack' });
+    // a camera streaming 3 GB of video to a multicast group is nobody's upload (not a host)
+    for (let k = 0; k < 30; k++)
+      rows.push({ ts: at(100 + k * 30), proto: 'udp', src_ip: '10.0.0.52', src_port: 5004, dst_ip: '239.1.1.1', dst_port: 5004, src_bytes: 100 * MB, dst_bytes: 0, label: 'multicast' });
+    await insertFlows(store, rows);
+    const alerts = await runDetector(store, exfilDetector);
+    expect(alerts.map((a) => [a.src_ip, a.dst_ip])).toEqual([['10.0.0.51', '240.12.0.7']]);
+    expect(alerts[0].summary).toMatch(/sent 2 GB to 240\.12\.0\.7/);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'attack'));
+  });
+
   it('groups an IPv6 host written two ways as one host, and selects both spellings', async () => {
     const rows = office();
     for (let k = 0; k < 20; k++)

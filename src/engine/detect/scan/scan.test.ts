@@ -106,3 +106,77 @@ describe('scan detector on unidirectional flows', () => {
     expect((await runDetector(store, scanDetector, { replies: 'bytes' })).length).toBeGreaterThan(1);
   });
 });
+
+describe('scan detector: direction', () => {
+  it('never makes a scan of a server answering 600 ephemeral ports; says backscatter, low', async () => {
+    const rows: FlowRow[] = [];
+    // the web server's answers written as their own records (source port 80), nothing back:
+    // responses to requests the capture did not see, or backscatter of a spoofed flood
+    for (let i = 0; i < 600; i++)
+      rows.push({ ts: at(100 + i / 600), src_ip: '192.168.1.80', src_port: 80, dst_ip: `203.0.${113 + (i % 3)}.${1 + (i % 250)}`, dst_port: 1024 + ((i * 7919) % 60000), state: 'connecting', dst_bytes: 0, label: 'reply' });
+    // the same server really serving its clients
+    for (let i = 0; i < 40; i++)
+      rows.push({ ts: at(i * 5), src_ip: `192.168.1.${10 + (i % 5)}`, src_port: 40000 + i, dst_ip: '192.168.1.80', dst_port: 80, dst_bytes: 4000 });
+    await insertFlows(store, [...background(), ...rows]);
+    const alerts = await runDetector(store, scanDetector);
+    expect(alerts.map((a) => [a.src_ip, a.kind])).toEqual([['192.168.1.80', 'backscatter']]);
+    expect(alerts[0].score).toBeLessThan(0.5);
+    expect(alerts[0].summary).toMatch(/^192\.168\.1\.80 answered 600 hosts from tcp\/80 on 600 ephemeral ports .* not a scan$/);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'reply'));
+  });
+
+  it('reads SYN-ACK and reset-only records (per-direction flags) as replies', async () => {
+    const rows: FlowRow[] = [];
+    // Argus / pcap flags "SRC_DST": the source sent SYN-ACKs (or resets) nobody asked for
+    for (let i = 0; i < 60; i++)
+      rows.push({ ts: at(50 + i), src_ip: '192.168.1.81', src_port: 8443, dst_ip: `198.51.100.${i + 1}`, dst_port: 30000 + i * 11, state: 'connecting', state_raw: i % 3 ? 'SA_' : 'R_', dst_bytes: 0, label: 'backscatter' });
+    // an nmap SYN scan from a fixed high source port is a probe: flags "S_RA"
+    for (let p = 1; p <= 60; p++)
+      rows.push({ ts: at(200 + p / 10), src_ip: '192.168.1.66', src_port: 50122, dst_ip: '192.168.1.21', dst_port: 1000 + p * 3, state: 'reset', state_raw: 'S_RA', dst_bytes: 0, label: 'scan' });
+    await insertFlows(store, [...background(), ...rows]);
+    const alerts = await runDetector(store, scanDetector);
+    expect(alerts.map((a) => [a.src_ip, a.kind]).sort()).toEqual([['192.168.1.66', 'vertical-scan'], ['192.168.1.81', 'backscatter']]);
+    const bs = alerts.find((a) => a.kind === 'backscatter')!;
+    expect(await selectedIds(store, bs.evidence)).toEqual(await labelledIds(store, 'backscatter'));
+  });
+
+  it('does not call peer-to-peer contacts (one random port per peer) a scan', async () => {
+    const rows: FlowRow[] = [];
+    // a DHT client: 120 peers, each on its own high port, half of them never answer
+    for (let i = 0; i < 120; i++)
+      rows.push({ ts: at(30 + i * 4), proto: 'udp', src_ip: '192.168.1.12', src_port: 6881, dst_ip: `${60 + (i % 90)}.${i}.${(i * 7) % 250}.${1 + i}`, dst_port: 10000 + i * 397, state: i % 2 ? 'new' : 'established', dst_bytes: i % 2 ? 0 : 300 });
+    // the same host's tcp/81 and tcp/23 sweep is a scan (and only the sweep is)
+    for (let i = 0; i < 64; i++)
+      for (const port of [81, 23])
+        rows.push({ ts: at(300 + i / 10), src_ip: '192.168.1.12', src_port: 20000 + i, dst_ip: `${100 + (i % 50)}.${i}.9.${1 + i}`, dst_port: port, state: 'connecting', dst_bytes: 0, label: 'sweep' });
+    await insertFlows(store, [...background(), ...rows]);
+    const alerts = await runDetector(store, scanDetector);
+    expect(alerts.map((a) => [a.src_ip, a.kind])).toEqual([['192.168.1.12', 'horizontal-scan']]);
+    expect(alerts[0].summary).toMatch(/probed ports 23, 81 on 64 hosts/);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'sweep'));
+  });
+
+  it("leaves outside sources' probes to the background detector", async () => {
+    const rows: FlowRow[] = [];
+    for (let p = 1; p <= 200; p++)
+      rows.push({ ts: at(120 + p * 0.3), src_ip: '45.33.32.156', src_port: 55555, dst_ip: '192.168.1.20', dst_port: p, state: 'reset', dst_bytes: 0 });
+    await insertFlows(store, [...background(), ...rows]);
+    expect(await runDetector(store, scanDetector)).toEqual([]);
+  });
+
+  it('finds scans in a lab whose hosts all sit in a special range, once the site says so', async () => {
+    const { writeSite } = await import('../../site/site-model');
+    const rows: FlowRow[] = [];
+    for (let h = 1; h <= 30; h++)
+      for (let s = 0; s < 600; s += 20)
+        rows.push({ ts: at(s + h / 10), src_ip: `198.18.0.${h}`, src_port: 40000 + s, dst_ip: '198.18.1.10', dst_port: 443, dst_bytes: 3000 });
+    for (let p = 1; p <= 100; p++)
+      rows.push({ ts: at(60 + p), src_ip: '198.18.0.66', src_port: 50000, dst_ip: '198.18.1.10', dst_port: p, state: 'reset', dst_bytes: 0, label: 'scan' });
+    await insertFlows(store, rows);
+    // the default networks (RFC 1918) hold none of them: every host is "outside"
+    expect(await runDetector(store, scanDetector)).toEqual([]);
+    await writeSite(store, ['198.18.0.0/15'], 'analyst');
+    const alerts = await runDetector(store, scanDetector);
+    expect(alerts.map((a) => [a.src_ip, a.kind])).toEqual([['198.18.0.66', 'vertical-scan']]);
+  });
+});
