@@ -36,6 +36,20 @@ const truth: Truth = {
   ],
 };
 
+describe('evaluate: background summaries', () => {
+  it('counts a summary of outside sources as accusing its sources, not the site hosts they probed', () => {
+    const summary = inc({
+      type: 'background-scan', attacker: null, victims: ['10.0.1.1', '10.0.1.22'],
+      ips: ['10.0.1.1', '10.0.1.22', '203.0.113.9', '198.51.100.4'], first_seen: T(20), last_seen: T(30),
+    });
+    const r = evaluate({ incidents: [summary] }, truth);
+    expect(r.hosts.reported).toEqual(['198.51.100.4', '203.0.113.9']);
+    expect(r.hosts.truePositives).toEqual(['203.0.113.9']);
+    expect(r.hosts.falsePositives).toEqual(['198.51.100.4']);
+    expect(r.incidents.find((m) => m.id === 'brute-force-1')).toMatchObject({ found: true, typeMatch: false });
+  });
+});
+
 describe('evaluate', () => {
   const report = {
     incidents: [

@@ -59,6 +59,25 @@ describe('incidents ensemble', () => {
     expect(inc[1].ips).toEqual(['1.1.1.1', '10.0.0.80', '2.2.2.2']);
   });
 
+  it('groups summary alerts by their entity: no attacker, the sources among the addresses', () => {
+    const t = (m: number) => new Date(Date.parse('2017-01-27T16:00:00Z') + m * 60_000).toISOString();
+    const summary = (entity: string, sources: string[], m: number): AlertDraft => ({
+      ...alert({ detector: 'background', score: 0.45, src_ip: null, window_start: t(m), window_end: t(m + 600) }),
+      kind: 'background-scan',
+      entity,
+      evidence: { from: t(m), to: t(m + 600), srcIps: sources, dstIps: ['10.0.0.7'] },
+    });
+    const inc = buildIncidents(
+      [summary('background:tcp/23', ['1.2.3.4', '5.6.7.8'], 0), summary('background:port-sweep', ['9.9.9.9'], 10)],
+      { minScore: 0.4, gapMinutes: 30 },
+    );
+    expect(inc.map((x) => [x.key, x.type, x.attacker, x.victims, x.ips])).toEqual([
+      ['background-scan:background:tcp/23', 'background-scan', null, ['10.0.0.7'], ['1.2.3.4', '10.0.0.7', '5.6.7.8']],
+      ['background-scan:background:port-sweep', 'background-scan', null, ['10.0.0.7'], ['10.0.0.7', '9.9.9.9']],
+    ]);
+    expect(inc[0].score).toBeCloseTo(0.45, 6);
+  });
+
   it('merges adjacent windows of the same selector shape into one span', () => {
     const s = (f: string, t: string) => ({ from: `2017-01-27T16:00:${f}.000Z`, to: `2017-01-27T16:00:${t}.000Z`, srcIps: ['a'] });
     expect(mergeSelectors([s('10', '20'), s('00', '10'), s('40', '50')])).toEqual({
