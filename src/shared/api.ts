@@ -21,6 +21,7 @@ import type {
   TopTalkersRequest,
 } from './query';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from './triage-api';
+import type { SiteChange, SiteModel } from './site';
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from './triage';
 
 export interface CaseInfo {
@@ -136,6 +137,10 @@ export interface NetsiftApi {
   rerunDetection(): Promise<DetectionRerun>;
   exportReport(req: ExportRequest): Promise<ExportedReport>;
   saveCaseAs(path: string): Promise<CaseInfo>;
+  // site model (src/shared/site.ts): the case's internal networks
+  site(): Promise<SiteModel>;
+  /** Sets the internal networks (null: netsift's defaults) and re-runs detection on an analysed case. */
+  setSite(internal: string[] | null): Promise<SiteChange>;
 }
 
 export type ApiMethod = keyof NetsiftApi;
@@ -180,6 +185,8 @@ export const API_METHODS = [
   'rerunDetection',
   'exportReport',
   'saveCaseAs',
+  'site',
+  'setSite',
 ] as const satisfies readonly ApiMethod[];
 
 // Every method of the interface is listed (compile-time check).

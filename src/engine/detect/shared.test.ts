@@ -67,11 +67,11 @@ describe('shared detection tables', () => {
       await all(
         conn,
         `WITH nm AS (${namesOf('SELECT num FROM det_addr')})
-         SELECT nm.ips, a.internal, a.public FROM nm JOIN det_addr a USING (num) ORDER BY nm.ips[1]`,
+         SELECT nm.ips, a.cls, a.internal, a.external FROM nm JOIN det_addr a USING (num) ORDER BY nm.ips[1]`,
       ),
     ).toEqual([
-      { ips: ['192.168.1.5'], internal: true, public: false },
-      { ips: ['8.8.8.8'], internal: false, public: true },
+      { ips: ['192.168.1.5'], cls: 'internal', internal: true, external: false },
+      { ips: ['8.8.8.8'], cls: 'external', internal: false, external: true },
     ]);
   });
 });

@@ -57,6 +57,8 @@ import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } fr
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
+import type { SiteChange, SiteModel } from '../../shared/site';
+import { siteModel, changeSite } from './site-ops';
 
 export interface ServiceOptions {
   ops: EngineOps;
@@ -506,6 +508,21 @@ export class NetsiftService implements NetsiftApi {
   /** The HTML report (Electron prints it with webContents.printToPDF). Not part of the contract. */
   async reportHtml(req: Omit<ExportRequest, 'format'>): Promise<string> {
     return triageOps.reportHtml(this.requireStore(), req);
+  }
+
+  // ---- site model (src/engine/service/site-ops.ts) ----
+
+  async site(): Promise<SiteModel> {
+    return siteModel(this.requireStore());
+  }
+
+  /** New internal networks, then detection again (as rerunDetection) when the case was analysed. */
+  async setSite(internal: string[] | null): Promise<SiteChange> {
+    const store = this.requireStore();
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    const analysed = await changeSite(store, internal);
+    const rerun = analysed ? await this.rerunDetection() : null;
+    return { site: await siteModel(store), rerun };
   }
 
   async saveCaseAs(dest: string): Promise<CaseInfo> {

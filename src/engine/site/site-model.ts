@@ -7,6 +7,7 @@ import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, rangeToString } from '../util/ip';
 import { suggestSite } from './suggest';
+import { dropMemo } from '../query/memo';
 
 export const SITE_KEY = 'site';
 
@@ -89,6 +90,7 @@ export async function writeSite(store: CaseStore, networks: string[], source: Si
   await store.setSetting('internal_networks', list);
   await store.setSetting(SITE_KEY, { ...meta, source, note, updatedAt: new Date().toISOString() });
   await store.refreshMacros(list);
+  dropMemo(store); // cached pages carry the old INT/PUB marks, cached counts the old filters
 }
 
 /** Back to netsift's defaults (RFC 1918 + ULA), as a new case has them. */
