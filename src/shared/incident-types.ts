@@ -20,4 +20,9 @@ export const INCIDENT_TYPES = [
 export type IncidentType = (typeof INCIDENT_TYPES)[number];
 
 /** Types the generator does not label (netsift generate's captures have none of them). */
-export const UNGENERATED_TYPES: readonly IncidentType[] = ['anomaly', 'failed-callback', 'background-scan', 'backscatter'];
+export const UNGENERATED_TYPES: readonly IncidentType[] = [
+  'anomaly',
+  'failed-callback',
+  'background-scan',
+  'backscatter',
+];

@@ -70,6 +70,8 @@ describe('report export', () => {
     // reproducibility appendix
     expect(html).toContain('Source files');
     expect(html).toContain('Detectors and parameters');
+    // the site the run used: its internal networks and who set them
+    expect(html).toMatch(/<h3>Site: internal networks<\/h3><p>[^<]*\/\d+[^<]* <span class="muted">\((netsift default|suggested from the data|set by the analyst)/);
   });
 
   it('writes the JSON report (analyze schema plus triage) and restricts it to one incident', async () => {

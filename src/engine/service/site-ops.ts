@@ -13,9 +13,13 @@ export function siteModel(store: CaseStore): Promise<SiteModel> {
 /** Stores the new networks; answers whether detection has run on the case (and should again). */
 export async function changeSite(store: CaseStore, internal: string[] | null): Promise<boolean> {
   if (internal !== null && !Array.isArray(internal))
-    throw new NetsiftError('internal networks: expected a list of networks (or null for the defaults)', 'usage');
+    throw new NetsiftError(
+      'internal networks: expected a list of networks (or null for the defaults)',
+      'usage',
+    );
   if (internal === null) await resetSite(store);
-  else await writeSite(store, parseNetworkList(internal.map(String), 'internal networks'), 'analyst');
+  else
+    await writeSite(store, parseNetworkList(internal.map(String), 'internal networks'), 'analyst');
   const runs = await store.one<{ n: number }>('SELECT count(*) AS n FROM analysis_runs');
   return (runs?.n ?? 0) > 0;
 }

@@ -17,14 +17,38 @@ function campus(): FlowRow[] {
   for (let h = 1; h <= 25; h++)
     for (let k = 0; k < 20; k++) {
       const src = h <= 20 ? `147.32.84.${h}` : `147.32.80.${h}`;
-      rows.push({ ts: at(h * 3 + k * 29), src_ip: src, src_port: 40000 + k, dst_ip: `${[93, 151, 142, 104][k % 4]}.${k}.1.${1 + (h % 9)}`, dst_port: 443, dst_bytes: 9000 });
+      rows.push({
+        ts: at(h * 3 + k * 29),
+        src_ip: src,
+        src_port: 40000 + k,
+        dst_ip: `${[93, 151, 142, 104][k % 4]}.${k}.1.${1 + (h % 9)}`,
+        dst_port: 443,
+        dst_bytes: 9000,
+      });
     }
   // everyone asks the same outside resolver: popular, but only ever answered, never a caller
   for (let h = 1; h <= 25; h++)
     for (let k = 0; k < 12; k++)
-      rows.push({ ts: at(h + k * 41), proto: 'udp', src_ip: h <= 20 ? `147.32.84.${h}` : `147.32.80.${h}`, src_port: 50000 + k, dst_ip: '8.8.8.8', dst_port: 53, dst_bytes: 120 });
+      rows.push({
+        ts: at(h + k * 41),
+        proto: 'udp',
+        src_ip: h <= 20 ? `147.32.84.${h}` : `147.32.80.${h}`,
+        src_port: 50000 + k,
+        dst_ip: '8.8.8.8',
+        dst_port: 53,
+        dst_bytes: 120,
+      });
   // an internet scanner knocks on one campus host
-  for (let p = 1; p <= 30; p++) rows.push({ ts: at(200 + p), src_ip: '45.33.32.156', src_port: 61000, dst_ip: '147.32.84.7', dst_port: p, state: 'reset', dst_bytes: 0 });
+  for (let p = 1; p <= 30; p++)
+    rows.push({
+      ts: at(200 + p),
+      src_ip: '45.33.32.156',
+      src_port: 61000,
+      dst_ip: '147.32.84.7',
+      dst_port: p,
+      state: 'reset',
+      dst_bytes: 0,
+    });
   return rows;
 }
 
@@ -36,12 +60,29 @@ describe('site model', () => {
       'fd00::/8',
       '192.0.2.7/32',
     ]);
-    expect(() => parseNetworkList('10.0.0.0/8,10.0.0.0/33')).toThrow(/--internal: "10\.0\.0\.0\/33" is not a network/);
+    expect(() => parseNetworkList('10.0.0.0/8,10.0.0.0/33')).toThrow(
+      /--internal: "10\.0\.0\.0\/33" is not a network/,
+    );
     expect(() => parseNetworkList(' , ')).toThrow(/give at least one network/);
   });
 
   it('classifies addresses by one rule in TypeScript and in SQL', async () => {
-    const cases = ['10.1.2.3', '8.8.8.8', '147.32.84.7', '240.1.2.3', '127.0.0.1', '198.18.3.4', '224.0.0.251', '255.255.255.255', '192.168.1.255', '0.0.0.0', '::', 'ff02::1', 'fd00::5', '2001:db8::1'];
+    const cases = [
+      '10.1.2.3',
+      '8.8.8.8',
+      '147.32.84.7',
+      '240.1.2.3',
+      '127.0.0.1',
+      '198.18.3.4',
+      '224.0.0.251',
+      '255.255.255.255',
+      '192.168.1.255',
+      '0.0.0.0',
+      '::',
+      'ff02::1',
+      'fd00::5',
+      '2001:db8::1',
+    ];
     const check = async (networks: string[]) => {
       const ranges = networks.map((c) => parseCidr(c)!) as IpRange[];
       const sql = await store.all<{ ip: string; cls: string }>(
@@ -50,18 +91,33 @@ describe('site model', () => {
       );
       return Object.fromEntries(sql.map((r) => [r.ip, [r.cls, addressClass(r.ip, ranges)]]));
     };
-    await insertFlows(store, cases.map((ip, i) => ({ ts: at(i), src_ip: ip, dst_ip: '8.8.8.8', dst_port: 53 })));
+    await insertFlows(
+      store,
+      cases.map((ip, i) => ({ ts: at(i), src_ip: ip, dst_ip: '8.8.8.8', dst_port: 53 })),
+    );
     const byDefault = await check(await store.internalNetworks());
     for (const [ip, [sql, ts]] of Object.entries(byDefault)) expect(sql, ip).toBe(ts);
     expect(byDefault['10.1.2.3'][0]).toBe('internal');
     expect(byDefault['240.1.2.3'][0]).toBe('external'); // reserved, but not the site's: outside
     expect(byDefault['127.0.0.1'][0]).toBe('external');
     expect(byDefault['2001:db8::1'][0]).toBe('external');
-    for (const ip of ['224.0.0.251', '255.255.255.255', '192.168.1.255', '0.0.0.0', '::', 'ff02::1']) expect(byDefault[ip][0], ip).toBe('non-host');
+    for (const ip of [
+      '224.0.0.251',
+      '255.255.255.255',
+      '192.168.1.255',
+      '0.0.0.0',
+      '::',
+      'ff02::1',
+    ])
+      expect(byDefault[ip][0], ip).toBe('non-host');
     await writeSite(store, ['147.32.0.0/16', '127.0.0.0/8', '198.18.0.0/15'], 'analyst');
     const custom = await check(await store.internalNetworks());
     for (const [ip, [sql, ts]] of Object.entries(custom)) expect(sql, ip).toBe(ts);
-    expect(['147.32.84.7', '127.0.0.1', '198.18.3.4'].map((ip) => custom[ip][0])).toEqual(['internal', 'internal', 'internal']);
+    expect(['147.32.84.7', '127.0.0.1', '198.18.3.4'].map((ip) => custom[ip][0])).toEqual([
+      'internal',
+      'internal',
+      'internal',
+    ]);
     expect(custom['10.1.2.3'][0]).toBe('external');
   });
 
@@ -76,8 +132,13 @@ describe('site model', () => {
     expect(small.hosts).toBe(5);
     expect(r.suggestion!.coverage).toBe(1);
     const site = await readSite(store);
-    expect(site).toMatchObject({ internal: ['147.32.84.0/24', '147.32.80.0/24'], source: 'suggested' });
-    expect(site.note).toMatch(/hold 0\.0% of the flows; using the networks suggested from the data/);
+    expect(site).toMatchObject({
+      internal: ['147.32.84.0/24', '147.32.80.0/24'],
+      source: 'suggested',
+    });
+    expect(site.note).toMatch(
+      /hold 0\.0% of the flows; using the networks suggested from the data/,
+    );
     expect(site.coverage).toMatchObject({ share: 1, hosts: 25 });
     // the resolver everyone asks is never suggested
     expect(r.suggestion!.networks.some((n) => n.startsWith('8.8.8.'))).toBe(false);
@@ -87,7 +148,10 @@ describe('site model', () => {
     await writeSite(store, ['147.32.0.0/16'], 'analyst');
     await insertFlows(store, campus());
     expect((await refreshSuggestion(store)).adopted).toBe(false);
-    expect(await readSite(store, { withCoverage: false })).toMatchObject({ internal: ['147.32.0.0/16'], source: 'analyst' });
+    expect(await readSite(store, { withCoverage: false })).toMatchObject({
+      internal: ['147.32.0.0/16'],
+      source: 'analyst',
+    });
     // back to the defaults: the suggestion for these imports was made already, nothing changes
     await resetSite(store);
     expect((await refreshSuggestion(store)).adopted).toBe(false);
@@ -95,7 +159,14 @@ describe('site model', () => {
     // an office on RFC 1918: the defaults hold it, the suggestion is only shown
     const other = await CaseStore.open(':memory:');
     try {
-      await insertFlows(other, campus().map((r) => ({ ...r, src_ip: r.src_ip.replace('147.32.84.', '10.9.8.'), dst_ip: r.dst_ip.replace('147.32.84.', '10.9.8.') })));
+      await insertFlows(
+        other,
+        campus().map((r) => ({
+          ...r,
+          src_ip: r.src_ip.replace('147.32.84.', '10.9.8.'),
+          dst_ip: r.dst_ip.replace('147.32.84.', '10.9.8.'),
+        })),
+      );
       const s = await refreshSuggestion(other);
       expect(s.adopted).toBe(false);
       expect(s.suggestion!.networks[0]).toBe('10.9.8.0/24');
@@ -110,11 +181,15 @@ describe('site model', () => {
     const lane = await store.connect();
     try {
       const internal = async () =>
-        (await lane.runAndReadAll("SELECT ip_internal(ip4_num('147.32.84.7')) AS v")).getRowObjectsJS()[0].v;
+        (
+          await lane.runAndReadAll("SELECT ip_internal(ip4_num('147.32.84.7')) AS v")
+        ).getRowObjectsJS()[0].v;
       expect(await internal()).toBe(false);
       await writeSite(store, ['147.32.84.0/24'], 'analyst');
       expect(await internal()).toBe(true);
-      expect((await store.one<{ v: boolean }>("SELECT ip_internal(ip4_num('147.32.84.7')) AS v"))?.v).toBe(true);
+      expect(
+        (await store.one<{ v: boolean }>("SELECT ip_internal(ip4_num('147.32.84.7')) AS v"))?.v,
+      ).toBe(true);
     } finally {
       lane.closeSync();
     }

@@ -20,7 +20,13 @@ interface SiteMeta {
   suggestedFor: string | null;
 }
 
-const EMPTY_META: SiteMeta = { source: 'default', updatedAt: null, note: null, suggestion: null, suggestedFor: null };
+const EMPTY_META: SiteMeta = {
+  source: 'default',
+  updatedAt: null,
+  note: null,
+  suggestion: null,
+  suggestedFor: null,
+};
 
 /** Below this share of flows touching the default networks, they do not describe the capture. */
 export const ADOPT_BELOW = 0.05;
@@ -33,12 +39,22 @@ export const ADOPT_MIN_COVERAGE = 0.5;
  * a usage error naming it.
  */
 export function parseNetworkList(input: string | string[], what = '--internal'): string[] {
-  const items = (Array.isArray(input) ? input : input.split(/[\s,]+/)).map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0) throw new NetsiftError(`${what}: give at least one network (e.g. 10.0.0.0/8,fd00::/8)`, 'usage');
+  const items = (Array.isArray(input) ? input : input.split(/[\s,]+/))
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new NetsiftError(
+      `${what}: give at least one network (e.g. 10.0.0.0/8,fd00::/8)`,
+      'usage',
+    );
   const out: string[] = [];
   for (const item of items) {
     const r = parseCidr(item);
-    if (!r) throw new NetsiftError(`${what}: "${item}" is not a network (write an address or CIDR, e.g. 147.32.0.0/16 or fd00::/8)`, 'usage');
+    if (!r)
+      throw new NetsiftError(
+        `${what}: "${item}" is not a network (write an address or CIDR, e.g. 147.32.0.0/16 or fd00::/8)`,
+        'usage',
+      );
     const canon = rangeToString(r);
     if (!out.includes(canon)) out.push(canon);
   }
@@ -70,7 +86,10 @@ async function coverage(store: CaseStore): Promise<SiteModel['coverage']> {
 }
 
 /** The site model; `withCoverage: false` skips the pass over the flows that measures coverage. */
-export async function readSite(store: CaseStore, opts: { withCoverage?: boolean } = {}): Promise<SiteModel> {
+export async function readSite(
+  store: CaseStore,
+  opts: { withCoverage?: boolean } = {},
+): Promise<SiteModel> {
   const meta = await readMeta(store);
   return {
     internal: await store.internalNetworks(),
@@ -83,8 +102,17 @@ export async function readSite(store: CaseStore, opts: { withCoverage?: boolean 
 }
 
 /** Stores the internal networks and installs them on every open connection of the case. */
-export async function writeSite(store: CaseStore, networks: string[], source: SiteSource, note: string | null = null): Promise<void> {
-  if (store.readOnly) throw new NetsiftError(`${store.path}: the case is open read-only; the site cannot change`, 'case');
+export async function writeSite(
+  store: CaseStore,
+  networks: string[],
+  source: SiteSource,
+  note: string | null = null,
+): Promise<void> {
+  if (store.readOnly)
+    throw new NetsiftError(
+      `${store.path}: the case is open read-only; the site cannot change`,
+      'case',
+    );
   const list = parseNetworkList(networks, 'internal networks');
   const meta = await readMeta(store);
   await store.setSetting('internal_networks', list);
@@ -107,7 +135,9 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
  * saying so: detection with networks that hold none of the capture's hosts would read every scan
  * as coming from outside. Returns the (possibly new) model's note when the networks changed.
  */
-export async function refreshSuggestion(store: CaseStore): Promise<{ adopted: boolean; suggestion: SiteSuggestion | null }> {
+export async function refreshSuggestion(
+  store: CaseStore,
+): Promise<{ adopted: boolean; suggestion: SiteSuggestion | null }> {
   if (store.readOnly) return { adopted: false, suggestion: (await readMeta(store)).suggestion };
   const meta = await readMeta(store);
   const key = await importsKey(store);
@@ -122,7 +152,8 @@ export async function refreshSuggestion(store: CaseStore): Promise<{ adopted: bo
   await store.setSetting(SITE_KEY, { ...meta, suggestion, suggestedFor: key });
   if (meta.source !== 'default' || !suggestion) return { adopted: false, suggestion };
   const cov = await coverage(store);
-  if (!cov || cov.share >= ADOPT_BELOW || suggestion.coverage < ADOPT_MIN_COVERAGE) return { adopted: false, suggestion };
+  if (!cov || cov.share >= ADOPT_BELOW || suggestion.coverage < ADOPT_MIN_COVERAGE)
+    return { adopted: false, suggestion };
   const note =
     `the default internal networks (RFC 1918, ULA) hold ${pct(cov.share)} of the flows; ` +
     `using the networks suggested from the data (${suggestion.networks.join(', ')}: ${pct(suggestion.coverage)} of the flows). ` +

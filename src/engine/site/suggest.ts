@@ -41,7 +41,9 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
     'CREATE OR REPLACE TEMP TABLE site_callers AS SELECT DISTINCT sp AS p FROM site_pairs WHERE sp IS NOT NULL AND sp IS DISTINCT FROM dp',
   );
   try {
-    const total = (await one<{ n: number }>(conn, 'SELECT coalesce(sum(n), 0)::BIGINT AS n FROM site_pairs'))?.n ?? 0;
+    const total =
+      (await one<{ n: number }>(conn, 'SELECT coalesce(sum(n), 0)::BIGINT AS n FROM site_pairs'))
+        ?.n ?? 0;
     if (total === 0) return null;
     let covered = 0;
     for (let k = 0; k < MAX_NETWORKS && covered < STOP_COVERAGE * total; k++) {
@@ -55,7 +57,11 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
       );
       if (!best || best.gain < MIN_GAIN * total) break;
       await run(conn, 'INSERT INTO site_chosen VALUES ($1::UHUGEINT, $2)', [best.p, k]);
-      await run(conn, 'UPDATE site_pairs SET covered = true WHERE sp = $1::UHUGEINT OR dp = $1::UHUGEINT', [best.p]);
+      await run(
+        conn,
+        'UPDATE site_pairs SET covered = true WHERE sp = $1::UHUGEINT OR dp = $1::UHUGEINT',
+        [best.p],
+      );
       covered += best.gain;
     }
     const chosen = await all<{ p: string; k: number; flows: number; src: number; dst: number }>(
@@ -100,6 +106,9 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
       computedAt: new Date().toISOString(),
     };
   } finally {
-    await run(conn, 'DROP TABLE IF EXISTS site_pairs; DROP TABLE IF EXISTS site_chosen; DROP TABLE IF EXISTS site_callers');
+    await run(
+      conn,
+      'DROP TABLE IF EXISTS site_pairs; DROP TABLE IF EXISTS site_chosen; DROP TABLE IF EXISTS site_callers',
+    );
   }
 }

@@ -3,7 +3,13 @@
 // The internal networks (the case's site model) are baked into ip_internal / ip_class when a
 // connection is made; CaseStore.setInternalNetworks installs them again on every open connection.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFAULT_INTERNAL_NETWORKS, NON_HOST_RANGES, SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
+import {
+  DEFAULT_INTERNAL_NETWORKS,
+  NON_HOST_RANGES,
+  SPECIAL_RANGES,
+  V4_MAPPED_BASE,
+  parseCidr,
+} from '../util/ip';
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 export const IPV4_REGEX = `${OCTET}(\\.${OCTET}){3}`;
@@ -19,7 +25,9 @@ function rangeCase(list: { cidr: string; value: string }[], fallback: string): s
 /** The case's internal networks as stored (defaults before the settings table exists). */
 async function storedInternal(conn: DuckDBConnection): Promise<string[]> {
   try {
-    const r = await conn.runAndReadAll("SELECT value FROM settings WHERE key = 'internal_networks'");
+    const r = await conn.runAndReadAll(
+      "SELECT value FROM settings WHERE key = 'internal_networks'",
+    );
     const v = r.getRowObjectsJS()[0]?.value;
     if (typeof v === 'string') return (JSON.parse(v) as string[]).filter((c) => parseCidr(c));
   } catch {
@@ -28,7 +36,10 @@ async function storedInternal(conn: DuckDBConnection): Promise<string[]> {
   return DEFAULT_INTERNAL_NETWORKS;
 }
 
-export async function installMacros(conn: DuckDBConnection, internalNetworks?: string[]): Promise<void> {
+export async function installMacros(
+  conn: DuckDBConnection,
+  internalNetworks?: string[],
+): Promise<void> {
   const internal = (internalNetworks ?? (await storedInternal(conn))).filter((c) => parseCidr(c));
   const special = SPECIAL_RANGES.map((s) => ({ cidr: s.cidr, value: `'${s.kind}'` }));
   const internalArms = internal.map((cidr) => ({ cidr, value: 'true' }));

@@ -74,7 +74,7 @@ export function bigIntToIp(n: bigint): string {
   // compress the longest run of zero groups (RFC 5952)
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -157,7 +157,12 @@ export const SPECIAL_RANGES: { cidr: string; kind: string }[] = [
 ];
 
 /** The analyst's internal networks unless they set their own: RFC 1918 + RFC 4193. */
-export const DEFAULT_INTERNAL_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+export const DEFAULT_INTERNAL_NETWORKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fc00::/7',
+];
 
 const specialParsed = SPECIAL_RANGES.map((r) => ({ ...r, range: parseCidr(r.cidr)! }));
 
@@ -188,7 +193,13 @@ export function inRanges(ip: string | bigint, ranges: IpRange[]): boolean {
 export type AddressClass = 'internal' | 'external' | 'non-host';
 
 /** Ranges that never hold a host (the /24 broadcast rule is separate: see isNonHost). */
-export const NON_HOST_RANGES: string[] = ['224.0.0.0/4', '255.255.255.255/32', '0.0.0.0/32', '::/128', 'ff00::/8'];
+export const NON_HOST_RANGES: string[] = [
+  '224.0.0.0/4',
+  '255.255.255.255/32',
+  '0.0.0.0/32',
+  '::/128',
+  'ff00::/8',
+];
 
 const nonHostParsed = NON_HOST_RANGES.map((c) => parseCidr(c)!);
 

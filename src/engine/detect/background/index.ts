@@ -57,18 +57,52 @@ export const backgroundDetector: Detector = {
   description:
     'Outside sources probing closed services of site hosts, summarised per probed service (and port sweepers, and the rest), listing their sources and networks; low score.',
   params: {
-    portSweep: { type: 'number', default: 10, min: 2, description: 'an actor (source or source network) probing this many ports is a port sweeper' },
-    maxGroups: { type: 'number', default: 5, min: 1, description: 'services summarised apart (those most sources probed); the others go into one summary' },
-    minSources: { type: 'number', default: 3, min: 1, description: 'a service needs this many sources for a summary of its own ...' },
-    minShare: { type: 'number', default: 0.1, min: 0, max: 1, description: '... and this share of all probing sources (the others go into one summary)' },
-    minProbes: { type: 'number', default: 20, min: 1, description: 'a summary is raised with at least minSources sources or this many probes' },
-    baseScore: { type: 'number', default: 0.42, min: 0, max: 1, description: 'score of a summary (up to +0.06 with many sources): below what site hosts do' },
+    portSweep: {
+      type: 'number',
+      default: 10,
+      min: 2,
+      description: 'an actor (source or source network) probing this many ports is a port sweeper',
+    },
+    maxGroups: {
+      type: 'number',
+      default: 5,
+      min: 1,
+      description:
+        'services summarised apart (those most sources probed); the others go into one summary',
+    },
+    minSources: {
+      type: 'number',
+      default: 3,
+      min: 1,
+      description: 'a service needs this many sources for a summary of its own ...',
+    },
+    minShare: {
+      type: 'number',
+      default: 0.1,
+      min: 0,
+      max: 1,
+      description: '... and this share of all probing sources (the others go into one summary)',
+    },
+    minProbes: {
+      type: 'number',
+      default: 20,
+      min: 1,
+      description: 'a summary is raised with at least minSources sources or this many probes',
+    },
+    baseScore: {
+      type: 'number',
+      default: 0.42,
+      min: 0,
+      max: 1,
+      description: 'score of a summary (up to +0.06 with many sources): below what site hosts do',
+    },
   },
   async run(ctx) {
     const p = ctx.params as Record<string, number>;
     await addressClasses(ctx);
     await targets(ctx);
-    const uni = (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: 'auto' }))?.uni ?? false;
+    const uni =
+      (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: 'auto' }))?.uni ?? false;
     const actors = await all<ActorRow>(ctx.conn, backgroundSql(uni), { portSweep: p.portSweep });
     ctx.checkCancelled();
     if (actors.length === 0) return [];
@@ -83,7 +117,9 @@ export const backgroundDetector: Detector = {
       }
     }
     const sources = (list: ActorRow[]) => list.reduce((s, a) => s + a.sources, 0);
-    const ranked = [...byService].sort((x, y) => sources(y[1]) - sources(x[1]) || x[0].localeCompare(y[0]));
+    const ranked = [...byService].sort(
+      (x, y) => sources(y[1]) - sources(x[1]) || x[0].localeCompare(y[0]),
+    );
     const everyone = sources(actors);
     const groups: Group[] = [];
     const rest: ActorRow[] = [];
@@ -95,7 +131,12 @@ export const backgroundDetector: Detector = {
       } else rest.push(...list);
     }
     if (sweepers.length) groups.push({ key: 'port-sweep', label: 'port sweeps', actors: sweepers });
-    if (rest.length) groups.push({ key: 'other', label: groups.length ? 'other services' : 'services', actors: rest });
+    if (rest.length)
+      groups.push({
+        key: 'other',
+        label: groups.length ? 'other services' : 'services',
+        actors: rest,
+      });
     const out: AlertDraft[] = [];
     for (const g of groups) {
       const n = sources(g.actors);
@@ -107,7 +148,11 @@ export const backgroundDetector: Detector = {
   },
 };
 
-async function summaryAlert(conn: Parameters<typeof one>[0], g: Group, base: number): Promise<AlertDraft> {
+async function summaryAlert(
+  conn: Parameters<typeof one>[0],
+  g: Group,
+  base: number,
+): Promise<AlertDraft> {
   const srcIps = [...new Set(g.actors.flatMap((a) => a.src_ips))].sort();
   const hosts = [...new Set(g.actors.flatMap((a) => a.dst_ips))].sort();
   const services = [...new Set(g.actors.flatMap((a) => a.services))];
@@ -123,9 +168,20 @@ async function summaryAlert(conn: Parameters<typeof one>[0], g: Group, base: num
   if (g.key !== 'port-sweep' && ports.length <= MAX_LIST) evidence.dstPorts = ports;
   if (protos.length === 1) evidence.protos = protos;
   const pred = selectorToSql(evidence);
-  const flows = (await one<{ n: number }>(conn, `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`, pred.params))?.n ?? 0;
-  const nets = g.actors.filter((a) => a.net).sort((x, y) => y.sources - x.sources || y.probes - x.probes);
-  const loud = [...g.actors].sort((x, y) => y.probes - x.probes || x.actor.localeCompare(y.actor)).slice(0, 3);
+  const flows =
+    (
+      await one<{ n: number }>(
+        conn,
+        `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`,
+        pred.params,
+      )
+    )?.n ?? 0;
+  const nets = g.actors
+    .filter((a) => a.net)
+    .sort((x, y) => y.sources - x.sources || y.probes - x.probes);
+  const loud = [...g.actors]
+    .sort((x, y) => y.probes - x.probes || x.actor.localeCompare(y.actor))
+    .slice(0, 3);
   const name = (a: ActorRow) => (a.net ? `${netText(a.net)} (${a.sources} sources)` : a.src_ips[0]);
   const score = clamp01(base + 0.06 * saturate(srcIps.length, 20));
   const seconds = (Date.parse(last) - Date.parse(from)) / 1000;
@@ -144,12 +200,32 @@ async function summaryAlert(conn: Parameters<typeof one>[0], g: Group, base: num
     window_start: from,
     window_end: to,
     features: [
-      { name: 'sources', value: srcIps.length, note: `outside sources whose attempts went to closed services of site hosts` },
-      { name: 'source_networks', value: nets.length, note: nets.slice(0, 5).map(name).join(', ') || 'no network with several sources' },
-      { name: 'probes', value: probes, note: 'distinct (site host, port) each source tried, every attempt unanswered or refused' },
+      {
+        name: 'sources',
+        value: srcIps.length,
+        note: `outside sources whose attempts went to closed services of site hosts`,
+      },
+      {
+        name: 'source_networks',
+        value: nets.length,
+        note: nets.slice(0, 5).map(name).join(', ') || 'no network with several sources',
+      },
+      {
+        name: 'probes',
+        value: probes,
+        note: 'distinct (site host, port) each source tried, every attempt unanswered or refused',
+      },
       { name: 'site_hosts', value: hosts.length },
-      { name: 'ports', value: ports.length, note: services.slice(0, 10).join(', ') + (services.length > 10 ? ', ...' : '') },
-      { name: 'loudest', value: loud[0].probes, note: loud.map((a) => `${name(a)}: ${fmt(a.probes)} probes`).join('; ') },
+      {
+        name: 'ports',
+        value: ports.length,
+        note: services.slice(0, 10).join(', ') + (services.length > 10 ? ', ...' : ''),
+      },
+      {
+        name: 'loudest',
+        value: loud[0].probes,
+        note: loud.map((a) => `${name(a)}: ${fmt(a.probes)} probes`).join('; '),
+      },
     ],
     flow_count: flows,
     evidence,

@@ -10,7 +10,9 @@ import { clamp01, round, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { bruteforceSql } from './sql';
 
-export const AUTH_PORTS = [22, 23, 21, 3389, 445, 5900, 3306, 5432, 1433, 110, 143, 993, 995, 25, 587];
+export const AUTH_PORTS = [
+  22, 23, 21, 3389, 445, 5900, 3306, 5432, 1433, 110, 143, 993, 995, 25, 587,
+];
 
 interface SpanRow {
   src_ip: string;
@@ -55,7 +57,12 @@ export const bruteforceDetector: Detector = {
       min: 0,
       description: 'Records of one source port further apart than this are separate attempts',
     },
-    minAttempts: { type: 'number', default: 20, min: 2, description: 'Attempts within the horizon' },
+    minAttempts: {
+      type: 'number',
+      default: 20,
+      min: 2,
+      description: 'Attempts within the horizon',
+    },
     maxSizeCv: {
       type: 'number',
       default: 0.5,
@@ -72,13 +79,15 @@ export const bruteforceDetector: Detector = {
       type: 'number',
       default: 3,
       min: 1,
-      description: 'Other clients a service needs before a client is compared with them (its clientele)',
+      description:
+        'Other clients a service needs before a client is compared with them (its clientele)',
     },
     peerFactor: {
       type: 'number',
       default: 5,
       min: 1,
-      description: "A brute force's busiest horizon is at least this many times the median of the service's other clients'",
+      description:
+        "A brute force's busiest horizon is at least this many times the median of the service's other clients'",
     },
     steadyShare: {
       type: 'number',
@@ -91,7 +100,8 @@ export const bruteforceDetector: Detector = {
       type: 'number',
       default: 3,
       min: 1,
-      description: '... whose busiest horizon stays under this many times its own average per horizon is polling',
+      description:
+        '... whose busiest horizon stays under this many times its own average per horizon is polling',
     },
   },
   async run(ctx) {
@@ -103,14 +113,18 @@ export const bruteforceDetector: Detector = {
     const minAttempts = ctx.params.minAttempts as number;
     const maxCv = ctx.params.maxSizeCv as number;
     const maxMean = ctx.params.maxMeanBytes as number;
-    const rows = await all<SpanRow>(ctx.conn, bruteforceSql({ ports: ports.length, protos: protos.length }), [
-      Math.round(ws * 1e6),
-      horizonWindows,
-      minAttempts,
-      Math.round(ctx.params.idleSeconds as number),
-      ...ports,
-      ...protos,
-    ]);
+    const rows = await all<SpanRow>(
+      ctx.conn,
+      bruteforceSql({ ports: ports.length, protos: protos.length }),
+      [
+        Math.round(ws * 1e6),
+        horizonWindows,
+        minAttempts,
+        Math.round(ctx.params.idleSeconds as number),
+        ...ports,
+        ...protos,
+      ],
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     const p = ctx.params as Record<string, number>;
@@ -125,8 +139,10 @@ export const bruteforceDetector: Detector = {
       const spanWindows = r.client_last_w - r.client_first_w + 1;
       const perHorizon = r.total / Math.max(1, spanWindows / horizonWindows);
       const steady =
-        r.src_class === 'internal' && r.dst_class === 'internal' &&
-        spanWindows >= p.steadyShare * r.capture_windows && r.peak < p.burstFactor * perHorizon;
+        r.src_class === 'internal' &&
+        r.dst_class === 'internal' &&
+        spanWindows >= p.steadyShare * r.capture_windows &&
+        r.peak < p.burstFactor * perHorizon;
       if (steady) continue;
       const from = new Date(r.first_w * ws * 1000).toISOString();
       const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
@@ -160,11 +176,18 @@ export const bruteforceDetector: Detector = {
             direction: 'below',
             note: 'coefficient of variation of attempt sizes (bytes both ways)',
           },
-          { name: 'mean_bytes', value: Math.round(r.mean_bytes), threshold: maxMean, direction: 'below' },
+          {
+            name: 'mean_bytes',
+            value: Math.round(r.mean_bytes),
+            threshold: maxMean,
+            direction: 'below',
+          },
           {
             name: 'peer_ratio',
             value: round(r.peak / Math.max(peerPeak, 1), 1),
-            ...(r.peers >= p.minPeers ? { threshold: p.peerFactor, direction: 'above' as const } : {}),
+            ...(r.peers >= p.minPeers
+              ? { threshold: p.peerFactor, direction: 'above' as const }
+              : {}),
             note:
               r.peers >= p.minPeers
                 ? `busiest ${horizonWindows * ws} s: ${r.peak} attempts vs a median of ${round(peerPeak, 1)} among the service's ${r.peers} other clients`

@@ -40,16 +40,52 @@ export const callbackDetector: Detector = {
   description:
     'A site host that keeps trying one outside endpoint (hundreds of attempts over a long span), most attempts unanswered or refused: C2 that is gone or blocked, or a dead implant.',
   params: {
-    minAttempts: { type: 'number', default: 200, min: 2, description: 'attempts (records of one source port no more than bucketSeconds apart are one) to one outside host and port' },
-    minSpanMinutes: { type: 'number', default: 30, min: 0, description: 'first to last attempt at least this long' },
-    minFailedShare: { type: 'number', default: 0.5, min: 0, max: 1, description: 'share of attempts that got no lasting session (unanswered, refused, or cut off half-closed), at least' },
-    bucketSeconds: { type: 'number', default: 60, min: 1, description: 'records of one source port no more than this many seconds apart are one attempt' },
-    maxPeers: { type: 'number', default: 2, min: 0, description: 'other site hosts using the same endpoint, at most (more: a service everyone uses)' },
-    peerAttempts: { type: 'number', default: 10, min: 1, description: 'records that make another site host a user of the endpoint' },
+    minAttempts: {
+      type: 'number',
+      default: 200,
+      min: 2,
+      description:
+        'attempts (records of one source port no more than bucketSeconds apart are one) to one outside host and port',
+    },
+    minSpanMinutes: {
+      type: 'number',
+      default: 30,
+      min: 0,
+      description: 'first to last attempt at least this long',
+    },
+    minFailedShare: {
+      type: 'number',
+      default: 0.5,
+      min: 0,
+      max: 1,
+      description:
+        'share of attempts that got no lasting session (unanswered, refused, or cut off half-closed), at least',
+    },
+    bucketSeconds: {
+      type: 'number',
+      default: 60,
+      min: 1,
+      description:
+        'records of one source port no more than this many seconds apart are one attempt',
+    },
+    maxPeers: {
+      type: 'number',
+      default: 2,
+      min: 0,
+      description:
+        'other site hosts using the same endpoint, at most (more: a service everyone uses)',
+    },
+    peerAttempts: {
+      type: 'number',
+      default: 10,
+      min: 1,
+      description: 'records that make another site host a user of the endpoint',
+    },
     ignoreServices: {
       type: 'string[]',
       default: ['udp/53', 'tcp/53', 'udp/123'],
-      description: 'services (proto/port) whose retries are the resolver or the clock, not a callback',
+      description:
+        'services (proto/port) whose retries are the resolver or the clock, not a callback',
     },
   },
   async run(ctx) {
@@ -70,7 +106,13 @@ export const callbackDetector: Detector = {
       binds[`n${i + 1}`] = ignored[2 * i + 1];
     }
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
-    const span = (await all<{ s: number | null }>(ctx.conn, 'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows'))[0]?.s ?? 0;
+    const span =
+      (
+        await all<{ s: number | null }>(
+          ctx.conn,
+          'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows',
+        )
+      )[0]?.s ?? 0;
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
     const rows = await all<PairRow>(ctx.conn, callbackSql(ignored.length / 2), binds);
     ctx.checkCancelled();
@@ -82,7 +124,11 @@ export const callbackDetector: Detector = {
       const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
       const [src, dst] = [r.src_ips[0], r.dst_ips[0]];
       // 0.6 at the fences, more with many attempts (10x the minimum: +0.2) and a high failure share
-      const score = clamp01(0.6 + 0.2 * saturate(r.attempts / p.minAttempts - 1, 3) + 0.2 * ((share - p.minFailedShare) / Math.max(1e-9, 1 - p.minFailedShare)));
+      const score = clamp01(
+        0.6 +
+          0.2 * saturate(r.attempts / p.minAttempts - 1, 3) +
+          0.2 * ((share - p.minFailedShare) / Math.max(1e-9, 1 - p.minFailedShare)),
+      );
       const cut = r.failed - r.unanswered - r.refused;
       const how = `${fmt(r.unanswered)} unanswered, ${fmt(r.refused)} refused, ${fmt(cut)} cut off`;
       out.push({
@@ -95,11 +141,38 @@ export const callbackDetector: Detector = {
         window_start: r.first_ts,
         window_end: to,
         features: [
-          { name: 'attempts', value: r.attempts, threshold: p.minAttempts, direction: 'above', note: `to ${dst}:${r.dst_port}/${r.proto} (${fmt(r.recs)} records)` },
-          { name: 'failed_share', value: round(share), threshold: p.minFailedShare, direction: 'above', note: `${how} (closed by one side only)` },
-          { name: 'span_minutes', value: round(seconds / 60, 1), threshold: p.minSpanMinutes, direction: 'above' },
-          { name: 'interval_median_s', value: round(r.d_median, 1), note: `longest pause ${formatDuration(r.d_max)}` },
-          { name: 'peers', value: r.peers, threshold: p.maxPeers, direction: 'below', note: 'other site hosts using the same endpoint' },
+          {
+            name: 'attempts',
+            value: r.attempts,
+            threshold: p.minAttempts,
+            direction: 'above',
+            note: `to ${dst}:${r.dst_port}/${r.proto} (${fmt(r.recs)} records)`,
+          },
+          {
+            name: 'failed_share',
+            value: round(share),
+            threshold: p.minFailedShare,
+            direction: 'above',
+            note: `${how} (closed by one side only)`,
+          },
+          {
+            name: 'span_minutes',
+            value: round(seconds / 60, 1),
+            threshold: p.minSpanMinutes,
+            direction: 'above',
+          },
+          {
+            name: 'interval_median_s',
+            value: round(r.d_median, 1),
+            note: `longest pause ${formatDuration(r.d_max)}`,
+          },
+          {
+            name: 'peers',
+            value: r.peers,
+            threshold: p.maxPeers,
+            direction: 'below',
+            note: 'other site hosts using the same endpoint',
+          },
           {
             name: 'timeline',
             value: r.timeline.length,
@@ -107,7 +180,14 @@ export const callbackDetector: Detector = {
           },
         ],
         flow_count: r.recs,
-        evidence: { from: r.first_ts, to, srcIps: r.src_ips, dstIps: r.dst_ips, dstPorts: [r.dst_port], protos: [r.proto] },
+        evidence: {
+          from: r.first_ts,
+          to,
+          srcIps: r.src_ips,
+          dstIps: r.dst_ips,
+          dstPorts: [r.dst_port],
+          protos: [r.proto],
+        },
         summary:
           `${src} tried ${dst}:${r.dst_port}/${r.proto} ${fmt(r.attempts)} times over ${formatDuration(seconds)}, ` +
           `${Math.round(share * 100)}% failed (${how}), about every ${formatDuration(r.d_median)}: ` +

@@ -134,10 +134,12 @@ function makeIncident(
     if (role === 'group') for (const s of a.evidence.srcIps ?? []) sources.add(s);
     if (role !== 'victim') {
       if (a.dst_ip && a.dst_ip !== entity) victims.add(a.dst_ip);
-      for (const d of a.evidence.dstIps ?? []) if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
+      for (const d of a.evidence.dstIps ?? [])
+        if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
     }
   }
-  const attacker = role === 'actor' ? entity : role === 'victim' && sources.size === 1 ? [...sources][0] : null;
+  const attacker =
+    role === 'actor' ? entity : role === 'victim' && sources.size === 1 ? [...sources][0] : null;
   const victimList = role === 'victim' ? [entity] : [...victims].sort().slice(0, MAX_VICTIMS);
   const ips = new Set<string>([...(attacker ? [attacker] : []), ...victimList]);
   for (const a of list) {
@@ -148,7 +150,9 @@ function makeIncident(
   const detectors = [...new Set(list.map((a) => a.detector))].sort();
   // the lead alert: the strongest one of the incident's type (else the strongest overall)
   const typed = list.filter((a) => a.kind === type);
-  const lead = (typed.length ? typed : list).reduce((b, a) => (weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b));
+  const lead = (typed.length ? typed : list).reduce((b, a) =>
+    weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b,
+  );
   const others = detectors.filter((d) => d !== lead.detector);
   // Evidence and span come from the alerts of the incident's own type when there are any: a
   // supporting alert such as ip-activity covers the host's whole capture, and the analyst who
@@ -163,7 +167,10 @@ function makeIncident(
     attacker,
     victims: victimList,
     ips: [...ips].sort(),
-    first_seen: core.reduce((m, a) => (a.window_start < m ? a.window_start : m), core[0].window_start),
+    first_seen: core.reduce(
+      (m, a) => (a.window_start < m ? a.window_start : m),
+      core[0].window_start,
+    ),
     last_seen: core.reduce((m, a) => (a.window_end > m ? a.window_end : m), core[0].window_end),
     detectors,
     alert_count: list.length,

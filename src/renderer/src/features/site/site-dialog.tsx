@@ -104,18 +104,21 @@ export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(
         {model && (
           <>
             <p data-testid="site-current">
-              <strong>{model.internal.join(', ')}</strong> <span className="muted">({SOURCE[model.source]})</span>
+              <strong>{model.internal.join(', ')}</strong>{' '}
+              <span className="muted">({SOURCE[model.source]})</span>
             </p>
             {model.coverage && (
               <p className="muted">
-                {pct(model.coverage.share)} of the flows have an internal address on a side; {fmtCount(model.coverage.hosts)} internal
-                addresses.
+                {pct(model.coverage.share)} of the flows have an internal address on a side;{' '}
+                {fmtCount(model.coverage.hosts)} internal{' '}
+                {model.coverage.hosts === 1 ? 'address' : 'addresses'}.
               </p>
             )}
             {model.note && <p className="site-note">{model.note}</p>}
             <p className="muted">
-              Every detector reads these networks: scans count for internal sources, outside sources probing the site are
-              summarised as background, exfiltration and beacons go from inside to outside. Saving re-runs detection.
+              Every detector reads these networks: scans count for internal sources, outside sources
+              probing the site are summarised as background, exfiltration and beacons go from inside
+              to outside. Saving re-runs detection.
             </p>
             <form
               className="site-form"
@@ -135,10 +138,18 @@ export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(
                 />
               </label>
               <div className="row">
-                <button type="submit" className="primary" disabled={busy || parseList(value).length === 0}>
+                <button
+                  type="submit"
+                  className="primary"
+                  disabled={busy || parseList(value).length === 0}
+                >
                   {busy ? 'Re-running detection…' : 'Save and re-run detection'}
                 </button>
-                <button type="button" disabled={busy || model.source === 'default'} onClick={() => void apply(null)}>
+                <button
+                  type="button"
+                  disabled={busy || model.source === 'default'}
+                  onClick={() => void apply(null)}
+                >
                   Back to defaults
                 </button>
               </div>
@@ -151,7 +162,12 @@ export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(
               </p>
             )}
             {error && <ErrorBox error={error} />}
-            {model.suggestion && <Suggestion s={model.suggestion} onUse={() => setText(model.suggestion!.networks.join(', '))} />}
+            {model.suggestion && (
+              <Suggestion
+                s={model.suggestion}
+                onUse={() => setText(model.suggestion!.networks.join(', '))}
+              />
+            )}
           </>
         )}
       </div>
