@@ -25,15 +25,55 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
 export const REFUSED = `(state IN ('reset', 'connecting'))`;
 
 /**
- * A TCP record whose source answered rather than asked, read from the per-direction flags that
- * Argus and the pcap reader keep as "SRC_DST" (e.g. "SA_" or "SA_R"): the source sent a SYN-ACK
- * while the destination sent no SYN, or only a reset. Such records are responses to someone
- * else's request or backscatter of a spoofed flood (the victim answering forged sources), never
- * a probe by the source.
+ * A TCP record whose source answered rather than asked, read from the TCP flags the exporter
+ * kept: Argus and the pcap reader write them per direction as "SRC_DST" (e.g. "SA_" or "SA_R"):
+ * the source sent a SYN-ACK while the destination sent no SYN, or only a reset; nfdump writes
+ * the flags of a one-way flow as "CEUAPRSF" with dots (e.g. "...A..S." or "...A.R.."): a SYN-ACK
+ * with no data and no FIN, or a reset without a SYN. Such records are responses to someone else's
+ * request or backscatter of a spoofed flood (the victim answering forged sources), never a probe
+ * or a flood by their source.
  */
-export const REPLY_FLAGS = `(state_raw IS NOT NULL AND contains(state_raw, '_') AND NOT contains(split_part(state_raw, '_', 2), 'S')
-  AND ((contains(split_part(state_raw, '_', 1), 'S') AND contains(split_part(state_raw, '_', 1), 'A'))
-    OR (contains(split_part(state_raw, '_', 1), 'R') AND NOT contains(split_part(state_raw, '_', 1), 'S'))))`;
+export const REPLY_FLAGS = `(state_raw IS NOT NULL AND CASE
+  WHEN contains(state_raw, '_') THEN NOT contains(split_part(state_raw, '_', 2), 'S')
+    AND ((contains(split_part(state_raw, '_', 1), 'S') AND contains(split_part(state_raw, '_', 1), 'A'))
+      OR (contains(split_part(state_raw, '_', 1), 'R') AND NOT contains(split_part(state_raw, '_', 1), 'S')))
+  WHEN length(state_raw) = 8 AND regexp_full_match(state_raw, '[C.][E.][U.][A.][P.][R.][S.][F.]') THEN
+    (state_raw[4] = 'A' AND state_raw[7] = 'S' AND state_raw[5] = '.' AND state_raw[8] = '.')
+    OR (state_raw[6] = 'R' AND state_raw[7] = '.')
+  ELSE false END)`;
+
+/**
+ * A flow that got nowhere, for `uni` (unidirectional) exports: those carry no reply bytes, so only
+ * the state the exporter read from the flags says a SYN went unanswered or was refused.
+ */
+export function failedSql(uni: boolean): string {
+  return uni ? REFUSED : FAILED;
+}
+
+/**
+ * Whether the case's flows are one-way records (NetFlow v5, plain nfdump: under 1% of the flows
+ * carry reply bytes or packets), decided once per run. A reply is then a flow of its own in the
+ * other direction.
+ */
+export async function unidirectional(ctx: DetectContext): Promise<boolean> {
+  const key = 'uni';
+  if (ctx.shared?.has(key)) {
+    await ctx.shared.get(key);
+    return uniCache.get(ctx.shared) ?? false;
+  }
+  const compute = (async () => {
+    const r = await ctx.conn.runAndReadAll(
+      'SELECT coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 AS uni FROM flows',
+    );
+    const uni = r.getRowObjectsJS()[0]?.uni === true;
+    if (ctx.shared) uniCache.set(ctx.shared, uni);
+    return uni;
+  })();
+  if (!ctx.shared) return compute;
+  ctx.shared.set(key, compute.then(() => undefined));
+  return compute;
+}
+const uniCache = new WeakMap<object, boolean>();
 
 /**
  * A port below this is a service port; from it to an ephemeral port (this or above) is the shape

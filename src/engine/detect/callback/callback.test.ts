@@ -132,10 +132,18 @@ describe('callback detector', () => {
   });
 
   it('needs the attempts to go on: a short burst is not a callback', async () => {
-    await insertFlows(
-      store,
-      deadC2().filter((r) => r.ts < at(20 * 60)),
-    );
+    // 20 minutes of it in a capture of nearly two hours
+    await insertFlows(store, [...deadC2().filter((r) => r.ts < at(20 * 60)), ...lookAlikes()]);
     expect(await runDetector(store, callbackDetector)).toEqual([]);
+  });
+
+  it('takes most of a short capture as a long span', async () => {
+    // a 25-minute capture: the device tried all along, every SYN unanswered
+    await insertFlows(store, deadC2().filter((r) => r.ts < at(25 * 60) && r.state === 'connecting'));
+    const alerts = await runDetector(store, callbackDetector);
+    expect(alerts.map((a) => a.src_ip)).toEqual(['192.168.1.197']);
+    const span = alerts[0].features.find((f) => f.name === 'span_minutes')!;
+    expect(span.threshold).toBeLessThan(21);
+    expect(span.value).toBeGreaterThanOrEqual(span.threshold!);
   });
 });

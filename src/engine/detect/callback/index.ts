@@ -8,7 +8,7 @@
 import { all } from '../../store/sql';
 import { ignoredServiceParams } from '../beacon/sql';
 import { formatDuration } from '../scan/index';
-import { addressClasses, targets } from '../shared';
+import { addressClasses, targets, unidirectional } from '../shared';
 import { clamp01, round, saturate, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { callbackSql } from './sql';
@@ -51,7 +51,14 @@ export const callbackDetector: Detector = {
       type: 'number',
       default: 30,
       min: 0,
-      description: 'first to last attempt at least this long',
+      description: 'first to last attempt at least this long ...',
+    },
+    minSpanShare: {
+      type: 'number',
+      default: 0.8,
+      min: 0,
+      max: 1,
+      description: '... or, in a shorter capture, at least this share of it (the attempts went on all capture long)',
     },
     minFailedShare: {
       type: 'number',
@@ -93,9 +100,12 @@ export const callbackDetector: Detector = {
     const ignored = ignoredServiceParams(ctx.params.ignoreServices as string[]);
     await addressClasses(ctx);
     await targets(ctx);
+    // the capture's length decides the timeline's buckets and, for a short capture, the span
+    const span = (await all<{ s: number | null }>(ctx.conn, 'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows'))[0]?.s ?? 0;
+    const minSpan = Math.min(p.minSpanMinutes * 60, p.minSpanShare * span);
     const binds: Record<string, string | number> = {
       minAttempts: Math.ceil(p.minAttempts),
-      minSpan: p.minSpanMinutes * 60,
+      minSpan,
       minFailedShare: p.minFailedShare,
       bucket: p.bucketSeconds,
       timeline: 0,
@@ -106,15 +116,8 @@ export const callbackDetector: Detector = {
       binds[`n${i + 1}`] = ignored[2 * i + 1];
     }
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
-    const span =
-      (
-        await all<{ s: number | null }>(
-          ctx.conn,
-          'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows',
-        )
-      )[0]?.s ?? 0;
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
-    const rows = await all<PairRow>(ctx.conn, callbackSql(ignored.length / 2), binds);
+    const rows = await all<PairRow>(ctx.conn, callbackSql(ignored.length / 2, await unidirectional(ctx)), binds);
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {
@@ -158,8 +161,9 @@ export const callbackDetector: Detector = {
           {
             name: 'span_minutes',
             value: round(seconds / 60, 1),
-            threshold: p.minSpanMinutes,
+            threshold: round(minSpan / 60, 1),
             direction: 'above',
+            note: `${p.minSpanMinutes} min, or ${Math.round(p.minSpanShare * 100)}% of a shorter capture`,
           },
           {
             name: 'interval_median_s',

@@ -8,6 +8,7 @@ import { all } from '../../store/sql';
 import { clamp01, round, saturate, severityOf } from '../stats';
 import type { AlertDraft, Detector } from '../types';
 import { floodSql } from './sql';
+import { unidirectional } from '../shared';
 
 interface StretchRow {
   dst_ips: string[];
@@ -106,7 +107,8 @@ export const floodDetector: Detector = {
     const ws = ctx.windowSeconds;
     const minFailed = Math.max(1, Math.ceil((ctx.params.minFailedPerSecond as number) * ws));
     const minShare = ctx.params.minFailedShare as number;
-    const rows = await all<StretchRow>(ctx.conn, floodSql(protos.length), [
+    const uni = await unidirectional(ctx);
+    const rows = await all<StretchRow>(ctx.conn, floodSql(protos.length, uni), [
       Math.round(ws * 1e6),
       minFailed,
       minShare,

@@ -1,10 +1,11 @@
 // Flood as SQL (grouped on the numeric victim address; text forms fetched for the stretches): per
-// (victim, port, proto) and window, how many flows failed (half-open, reset,
-// or no reply at all) and from how many sources. Hot windows (enough failures at a high enough
+// (victim, port, proto) and window, how many flows failed (half-open, reset, or no reply at all;
+// in a one-way export only the state can say so) and from how many sources. Records that answer
+// (REPLY_FLAGS: a SYN-ACK or a reset without a request) are never part of a flood: the resets a
+// scanned host sends back to the scanner's one port are the scan's echo, not an attack on it. Hot windows (enough failures at a high enough
 // share) are merged into stretches, allowing short gaps, so a 90 s flood is one alert.
 
-/** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
-export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
+import { REPLY_FLAGS, failedSql } from '../shared';
 
 /**
  * Bound parameters: $1 window length (microseconds), $2 minimum failed flows per window,
@@ -15,13 +16,15 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
  * failed flows), peak failures and flows per window, the port's median failures and flows per
  * active window, top sources by failed flows.
  */
-export function floodSql(protos: number): string {
+export function floodSql(protos: number, uni: boolean): string {
   const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
+  const FAILED = failedSql(uni);
+  const f = (sql: string) => sql.replace(/\b(state_raw|state|dst_bytes|dst_pkts)\b/g, 'f.$1');
   return `
 WITH fails AS (
   SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS nf
   FROM flows
-  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED}
+  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED} AND NOT ${REPLY_FLAGS}
   GROUP BY ALL
 ),
 -- a hot window has at least $2 failures: only the victim ports with such a window (found from
@@ -29,8 +32,9 @@ WITH fails AS (
 victims AS (SELECT DISTINCT dst_num, dst_port, proto FROM fails WHERE nf >= $2::BIGINT),
 win AS (
   SELECT f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w, count(*) AS n,
-         count_if(${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')}) AS nf
+         count_if(${f(FAILED)}) AS nf
   FROM flows f SEMI JOIN victims v ON f.dst_num = v.dst_num AND f.dst_port = v.dst_port AND f.proto = v.proto
+  WHERE NOT ${f(REPLY_FLAGS)}
   GROUP BY ALL
 ),
 -- the port's usual failures per window (median over its active windows): a busy server refuses
@@ -63,9 +67,9 @@ bounds AS (
 ),
 cand AS (
   SELECT f.src_ip, f.dst_ip, f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w,
-         ${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')} AS failed
+         ${f(FAILED)} AS failed
   FROM flows f, bounds b
-  WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch)
+  WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch) AND NOT ${f(REPLY_FLAGS)}
 ),
 member AS (
   SELECT s.dst_num, s.dst_port, s.proto, s.first_w, c.src_ip, c.dst_ip, c.failed

@@ -82,6 +82,23 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   return out.sort((a, b) => b.score - a.score || a.first_seen.localeCompare(b.first_seen));
 }
 
+/**
+ * Calls to one destination that are both periodic (beaconing) and mostly failing (a failed
+ * callback) are one story, the failed callback: the beacon alerts to its destinations support it.
+ */
+function foldInto(byKind: Map<IncidentType, number[]>, alerts: AlertDraft[], from: IncidentType, into: IncidentType): void {
+  const target = byKind.get(into);
+  const source = byKind.get(from);
+  if (!target || !source) return;
+  const dsts = new Set(target.map((i) => alerts[i].dst_ip));
+  const moved = source.filter((i) => dsts.has(alerts[i].dst_ip));
+  if (moved.length === 0) return;
+  target.push(...moved);
+  const rest = source.filter((i) => !moved.includes(i));
+  if (rest.length) byKind.set(from, rest);
+  else byKind.delete(from);
+}
+
 function splitByType(
   alerts: AlertDraft[],
   cluster: number[],
@@ -96,6 +113,7 @@ function splitByType(
     if (isType(k) && k !== 'anomaly') byKind.set(k, [...(byKind.get(k) ?? []), i]);
     else loose.push(i);
   }
+  foldInto(byKind, alerts, 'beaconing', 'failed-callback');
   const kinds = [...byKind]
     .map(([kind, idx]) => ({ kind, idx, score: trustScore(idx.map((i) => alerts[i])) }))
     .sort((a, b) => b.score - a.score);

@@ -302,6 +302,28 @@ describe('scan detector: direction', () => {
     expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'sweep'));
   });
 
+  it('in a one-way export, answers to requests in the capture are neither probes nor backscatter', async () => {
+    const rows: FlowRow[] = [];
+    const flow = (r: FlowRow) => rows.push({ src_bytes: 60, dst_bytes: 0, ...r });
+    // nfdump flags; no flow carries reply bytes. A workstation's sessions with the web server, the
+    // server resetting 30 of them (its resets are flows of their own back to the client's ports)
+    for (let i = 0; i < 60; i++) {
+      flow({ ts: at(10 + i * 9), src_ip: '192.168.1.15', src_port: 40000 + i, dst_ip: '192.168.1.80', dst_port: 443, state: 'closed', state_raw: '...AP.SF' });
+      flow({ ts: at(10.01 + i * 9), src_ip: '192.168.1.80', src_port: 443, dst_ip: '192.168.1.15', dst_port: 40000 + i, state: i % 2 ? 'reset' : 'closed', state_raw: i % 2 ? '...AP.S.' : '...AP.SF' });
+    }
+    for (let i = 0; i < 30; i++)
+      flow({ ts: at(12 + i * 17), src_ip: '192.168.1.80', src_port: 443, dst_ip: '192.168.1.15', dst_port: 40000 + 2 * i + 1, state: 'reset', state_raw: '...A.R..' });
+    // a scanner sweeping from one source port; every closed port answers with a reset to it
+    for (let p = 1; p <= 80; p++) {
+      flow({ ts: at(300 + p / 10), src_ip: '192.168.1.66', src_port: 62884, dst_ip: '192.168.1.20', dst_port: 1000 + p * 7, state: 'connecting', state_raw: '......S.', label: 'scan' });
+      flow({ ts: at(300.01 + p / 10), src_ip: '192.168.1.20', src_port: 1000 + p * 7, dst_ip: '192.168.1.66', dst_port: 62884, state: 'reset', state_raw: '...A.R..' });
+    }
+    await insertFlows(store, rows);
+    const alerts = await runDetector(store, scanDetector);
+    expect(alerts.map((a) => [a.src_ip, a.kind])).toEqual([['192.168.1.66', 'vertical-scan']]);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'scan'));
+  });
+
   it("leaves outside sources' probes to the background detector", async () => {
     const rows: FlowRow[] = [];
     for (let p = 1; p <= 200; p++)

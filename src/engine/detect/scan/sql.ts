@@ -46,9 +46,9 @@ export function targetCtes(uni: boolean): string {
 ),`
     : '';
   const targets1 = uni
-    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_num IS NULL AS failed
+    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_num IS NULL AS failed, r.src_num IS NOT NULL AS has_rev
   FROM targets0 t LEFT JOIN rev r USING (src_num, dst_num, dst_port, proto)`
-    : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed FROM targets0 t`;
+    : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed, false AS has_rev FROM targets0 t`;
   return `${rev}
 -- sources and destinations are numeric addresses (the shared tables of ../shared.ts: det_target
 -- has one row per (src, dst, port, proto) target, det_addr the classes, det_ipname the text
@@ -60,14 +60,16 @@ targets0 AS NOT MATERIALIZED (
 targets1 AS NOT MATERIALIZED (
   ${targets1}
 ),
--- ports each host is seen serving: some flow to it on that port was answered
-served AS (SELECT DISTINCT dst_num AS num, dst_port AS port FROM targets1 WHERE NOT failed),
+-- ports each host is seen serving: some flow to it on that port was answered (a flow that is
+-- itself an answer, a reset or SYN-ACK sent back, serves nothing)
+served AS (SELECT DISTINCT dst_num AS num, dst_port AS port FROM targets1 WHERE NOT failed AND NOT reply_flags),
 -- targets* and marked are views, not copies (DuckDB materialises a CTE read twice): the 1.6M
 -- rows cost more to copy than to read again for the few candidate sources. Destinations that are
 -- no one's service (multicast, broadcast, unspecified: ip_class 'non-host') are left out. REPLY:
 -- a target is a reply when its records answered rather than asked: a SYN-ACK or a reset without
 -- a request (REPLY_FLAGS), or one source port that is a service port (below ${EPHEMERAL_FROM}, or one the
--- source serves) towards an ephemeral port the destination does not serve
+-- source serves) towards an ephemeral port the destination does not serve. In a one-way export a
+-- reply whose request is in the capture (the flow back, has_rev) is an ordinary answer: left out
 targets AS NOT MATERIALIZED (
   SELECT t.*, d.internal, s.internal AS src_internal, s.cls AS src_cls,
          coalesce(t.reply_flags OR (t.sp_lo = t.sp_hi AND t.dst_port >= ${EPHEMERAL_FROM}
@@ -76,6 +78,8 @@ targets AS NOT MATERIALIZED (
   LEFT JOIN served ss ON ss.num = t.src_num AND ss.port = t.sp_lo
   LEFT JOIN served ds ON ds.num = t.dst_num AND ds.port = t.dst_port
   WHERE d.cls <> 'non-host'
+    AND NOT (t.has_rev AND coalesce(t.reply_flags OR (t.sp_lo = t.sp_hi AND t.dst_port >= ${EPHEMERAL_FROM}
+                                    AND (t.sp_lo < ${EPHEMERAL_FROM} OR ss.num IS NOT NULL) AND ds.num IS NULL), false))
 ),
 `;
 }
