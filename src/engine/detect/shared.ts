@@ -70,7 +70,10 @@ export async function unidirectional(ctx: DetectContext): Promise<boolean> {
     return uni;
   })();
   if (!ctx.shared) return compute;
-  ctx.shared.set(key, compute.then(() => undefined));
+  ctx.shared.set(
+    key,
+    compute.then(() => undefined),
+  );
   return compute;
 }
 const uniCache = new WeakMap<object, boolean>();

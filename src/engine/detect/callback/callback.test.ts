@@ -139,7 +139,10 @@ describe('callback detector', () => {
 
   it('takes most of a short capture as a long span', async () => {
     // a 25-minute capture: the device tried all along, every SYN unanswered
-    await insertFlows(store, deadC2().filter((r) => r.ts < at(25 * 60) && r.state === 'connecting'));
+    await insertFlows(
+      store,
+      deadC2().filter((r) => r.ts < at(25 * 60) && r.state === 'connecting'),
+    );
     const alerts = await runDetector(store, callbackDetector);
     expect(alerts.map((a) => a.src_ip)).toEqual(['192.168.1.197']);
     const span = alerts[0].features.find((f) => f.name === 'span_minutes')!;

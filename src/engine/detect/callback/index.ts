@@ -58,7 +58,8 @@ export const callbackDetector: Detector = {
       default: 0.8,
       min: 0,
       max: 1,
-      description: '... or, in a shorter capture, at least this share of it (the attempts went on all capture long)',
+      description:
+        '... or, in a shorter capture, at least this share of it (the attempts went on all capture long)',
     },
     minFailedShare: {
       type: 'number',
@@ -101,7 +102,13 @@ export const callbackDetector: Detector = {
     await addressClasses(ctx);
     await targets(ctx);
     // the capture's length decides the timeline's buckets and, for a short capture, the span
-    const span = (await all<{ s: number | null }>(ctx.conn, 'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows'))[0]?.s ?? 0;
+    const span =
+      (
+        await all<{ s: number | null }>(
+          ctx.conn,
+          'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows',
+        )
+      )[0]?.s ?? 0;
     const minSpan = Math.min(p.minSpanMinutes * 60, p.minSpanShare * span);
     const binds: Record<string, string | number> = {
       minAttempts: Math.ceil(p.minAttempts),
@@ -117,7 +124,11 @@ export const callbackDetector: Detector = {
     }
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
-    const rows = await all<PairRow>(ctx.conn, callbackSql(ignored.length / 2, await unidirectional(ctx)), binds);
+    const rows = await all<PairRow>(
+      ctx.conn,
+      callbackSql(ignored.length / 2, await unidirectional(ctx)),
+      binds,
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {

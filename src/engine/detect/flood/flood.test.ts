@@ -199,8 +199,30 @@ describe('flood detector', () => {
     // a one-way export (nfdump flags): the scanner's SYNs and, as flows of their own, the scanned
     // host's resets back to the scanner's single source port, 2,000 of them in 10 s
     for (let p = 1; p <= 2000; p++) {
-      rows.push({ ts: at(700 + p / 200), src_ip: '10.0.0.66', src_port: 57902, dst_ip: '10.0.0.91', dst_port: p, state: 'connecting', state_raw: '......S.', src_bytes: 44, dst_bytes: 0, label: 'scan' });
-      rows.push({ ts: at(700 + p / 200 + 0.001), src_ip: '10.0.0.91', src_port: p, dst_ip: '10.0.0.66', dst_port: 57902, state: 'reset', state_raw: '...A.R..', src_bytes: 40, dst_bytes: 0, label: 'echo' });
+      rows.push({
+        ts: at(700 + p / 200),
+        src_ip: '10.0.0.66',
+        src_port: 57902,
+        dst_ip: '10.0.0.91',
+        dst_port: p,
+        state: 'connecting',
+        state_raw: '......S.',
+        src_bytes: 44,
+        dst_bytes: 0,
+        label: 'scan',
+      });
+      rows.push({
+        ts: at(700 + p / 200 + 0.001),
+        src_ip: '10.0.0.91',
+        src_port: p,
+        dst_ip: '10.0.0.66',
+        dst_port: 57902,
+        state: 'reset',
+        state_raw: '...A.R..',
+        src_bytes: 40,
+        dst_bytes: 0,
+        label: 'echo',
+      });
     }
     await insertFlows(store, rows);
     expect((await runDetector(store, floodDetector)).map((a) => a.dst_ip)).toEqual([]);

@@ -86,7 +86,12 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
  * Calls to one destination that are both periodic (beaconing) and mostly failing (a failed
  * callback) are one story, the failed callback: the beacon alerts to its destinations support it.
  */
-function foldInto(byKind: Map<IncidentType, number[]>, alerts: AlertDraft[], from: IncidentType, into: IncidentType): void {
+function foldInto(
+  byKind: Map<IncidentType, number[]>,
+  alerts: AlertDraft[],
+  from: IncidentType,
+  into: IncidentType,
+): void {
   const target = byKind.get(into);
   const source = byKind.get(from);
   if (!target || !source) return;

@@ -183,12 +183,37 @@ describe('incidents ensemble', () => {
   });
 
   it('folds a beacon into the failed callback to the same destination', () => {
-    const t = (m: number) => new Date(Date.parse('2017-01-27T16:00:00Z') + m * 60_000).toISOString();
+    const t = (m: number) =>
+      new Date(Date.parse('2017-01-27T16:00:00Z') + m * 60_000).toISOString();
     const inc = buildIncidents(
       [
-        alert({ detector: 'callback', score: 0.9, src_ip: '10.0.0.33', dst_ip: '198.51.100.45', window_start: t(0), window_end: t(25), kind: 'failed-callback' }),
-        alert({ detector: 'beacon', score: 0.8, src_ip: '10.0.0.33', dst_ip: '198.51.100.45', window_start: t(0), window_end: t(25), kind: 'beaconing' }),
-        alert({ detector: 'beacon', score: 0.8, src_ip: '10.0.0.33', dst_ip: '203.0.113.66', window_start: t(1), window_end: t(25), kind: 'beaconing' }),
+        alert({
+          detector: 'callback',
+          score: 0.9,
+          src_ip: '10.0.0.33',
+          dst_ip: '198.51.100.45',
+          window_start: t(0),
+          window_end: t(25),
+          kind: 'failed-callback',
+        }),
+        alert({
+          detector: 'beacon',
+          score: 0.8,
+          src_ip: '10.0.0.33',
+          dst_ip: '198.51.100.45',
+          window_start: t(0),
+          window_end: t(25),
+          kind: 'beaconing',
+        }),
+        alert({
+          detector: 'beacon',
+          score: 0.8,
+          src_ip: '10.0.0.33',
+          dst_ip: '203.0.113.66',
+          window_start: t(1),
+          window_end: t(25),
+          kind: 'beaconing',
+        }),
       ],
       P,
     );

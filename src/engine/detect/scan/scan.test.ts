@@ -308,15 +308,56 @@ describe('scan detector: direction', () => {
     // nfdump flags; no flow carries reply bytes. A workstation's sessions with the web server, the
     // server resetting 30 of them (its resets are flows of their own back to the client's ports)
     for (let i = 0; i < 60; i++) {
-      flow({ ts: at(10 + i * 9), src_ip: '192.168.1.15', src_port: 40000 + i, dst_ip: '192.168.1.80', dst_port: 443, state: 'closed', state_raw: '...AP.SF' });
-      flow({ ts: at(10.01 + i * 9), src_ip: '192.168.1.80', src_port: 443, dst_ip: '192.168.1.15', dst_port: 40000 + i, state: i % 2 ? 'reset' : 'closed', state_raw: i % 2 ? '...AP.S.' : '...AP.SF' });
+      flow({
+        ts: at(10 + i * 9),
+        src_ip: '192.168.1.15',
+        src_port: 40000 + i,
+        dst_ip: '192.168.1.80',
+        dst_port: 443,
+        state: 'closed',
+        state_raw: '...AP.SF',
+      });
+      flow({
+        ts: at(10.01 + i * 9),
+        src_ip: '192.168.1.80',
+        src_port: 443,
+        dst_ip: '192.168.1.15',
+        dst_port: 40000 + i,
+        state: i % 2 ? 'reset' : 'closed',
+        state_raw: i % 2 ? '...AP.S.' : '...AP.SF',
+      });
     }
     for (let i = 0; i < 30; i++)
-      flow({ ts: at(12 + i * 17), src_ip: '192.168.1.80', src_port: 443, dst_ip: '192.168.1.15', dst_port: 40000 + 2 * i + 1, state: 'reset', state_raw: '...A.R..' });
+      flow({
+        ts: at(12 + i * 17),
+        src_ip: '192.168.1.80',
+        src_port: 443,
+        dst_ip: '192.168.1.15',
+        dst_port: 40000 + 2 * i + 1,
+        state: 'reset',
+        state_raw: '...A.R..',
+      });
     // a scanner sweeping from one source port; every closed port answers with a reset to it
     for (let p = 1; p <= 80; p++) {
-      flow({ ts: at(300 + p / 10), src_ip: '192.168.1.66', src_port: 62884, dst_ip: '192.168.1.20', dst_port: 1000 + p * 7, state: 'connecting', state_raw: '......S.', label: 'scan' });
-      flow({ ts: at(300.01 + p / 10), src_ip: '192.168.1.20', src_port: 1000 + p * 7, dst_ip: '192.168.1.66', dst_port: 62884, state: 'reset', state_raw: '...A.R..' });
+      flow({
+        ts: at(300 + p / 10),
+        src_ip: '192.168.1.66',
+        src_port: 62884,
+        dst_ip: '192.168.1.20',
+        dst_port: 1000 + p * 7,
+        state: 'connecting',
+        state_raw: '......S.',
+        label: 'scan',
+      });
+      flow({
+        ts: at(300.01 + p / 10),
+        src_ip: '192.168.1.20',
+        src_port: 1000 + p * 7,
+        dst_ip: '192.168.1.66',
+        dst_port: 62884,
+        state: 'reset',
+        state_raw: '...A.R..',
+      });
     }
     await insertFlows(store, rows);
     const alerts = await runDetector(store, scanDetector);
