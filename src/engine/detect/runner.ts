@@ -19,6 +19,7 @@ import { suppress } from './suppress';
 import type { AlertDraft, Detector, ParamValue } from './types';
 import { writeAlerts, writeIncidents } from './write';
 import { readSite, refreshSuggestion } from '../site/site-model';
+import { targets } from './shared';
 
 export interface DetectionOptions {
   windowSeconds?: number;
@@ -115,14 +116,27 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
   return new Job('detect', async (job) => {
     const t0 = performance.now();
     const started = new Date().toISOString();
-    // the site first: a new import may bring a suggestion that replaces networks holding none of
-    // the capture's hosts (site-model.ts), and every detector reads the networks
-    job.progress({ phase: 'site', done: 0, total: null, unit: 'steps' });
-    await refreshSuggestion(store);
-    const site = await readSite(store, { withCoverage: false });
     const conn = await store.connect();
     job.onCancel(() => conn.interrupt());
+    const shared = new Map<string, Promise<void>>(); // temp tables die with the connection
     try {
+      // the site first: a new import may bring a suggestion that replaces networks holding none of
+      // the capture's hosts (site-model.ts), and every detector reads the networks. The suggestion
+      // reads the per-target table the detectors share (it does not depend on the networks; the
+      // address classes, which do, are built after)
+      job.progress({ phase: 'site', done: 0, total: null, unit: 'steps' });
+      const siteCtx = {
+        store,
+        conn,
+        windowSeconds: plan.windowSeconds,
+        params: {},
+        internalNetworks: [],
+        checkCancelled: () => job.checkCancelled(),
+        shared,
+      };
+      await targets(siteCtx);
+      await refreshSuggestion(store, conn);
+      const site = await readSite(store, { withCoverage: false });
       // cases made before schema 1 gained alerts.entity (pre-release, edited in place) get it here
       await conn.run('ALTER TABLE alerts ADD COLUMN IF NOT EXISTS entity VARCHAR');
       const internalNetworks = site.internal;
@@ -138,7 +152,6 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       const drafts: AlertDraft[] = [];
       const runs: DetectorRun[] = [];
       const total = plan.detectors.length + 2;
-      const shared = new Map<string, Promise<void>>(); // temp tables die with the connection
       for (const [i, { det, params }] of plan.detectors.entries()) {
         job.checkCancelled();
         job.progress({ phase: det.id, done: i, total, unit: 'steps', message: det.title });

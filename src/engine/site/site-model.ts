@@ -3,6 +3,7 @@
 // settings 'site'. Changing the networks installs the macros again on every open connection of
 // the case; callers then re-run detection (setSite in the service, `netsift site`).
 import type { SiteModel, SiteSource, SiteSuggestion } from '../../shared/site';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, rangeToString } from '../util/ip';
@@ -74,11 +75,15 @@ async function importsKey(store: CaseStore): Promise<string> {
 }
 
 /** Flows (and distinct addresses) with an internal address, under the networks installed now. */
-async function coverage(store: CaseStore): Promise<SiteModel['coverage']> {
+async function coverage(
+  store: CaseStore,
+  opts: { hosts?: boolean } = {},
+): Promise<SiteModel['coverage']> {
   const r = await store.one<{ n: number; hit: number }>(
     'SELECT count(*) AS n, count(*) FILTER (WHERE ip_internal(src_num) OR ip_internal(dst_num)) AS hit FROM flows',
   );
   if (!r || r.n === 0) return null;
+  if (opts.hosts === false) return { flows: r.hit, share: r.hit / r.n, hosts: 0 };
   const h = await store.one<{ n: number }>(
     `SELECT count(*) AS n FROM (SELECT src_num AS a FROM flows UNION SELECT dst_num FROM flows) WHERE ip_class(a) = 'internal'`,
   );
@@ -137,21 +142,26 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
  */
 export async function refreshSuggestion(
   store: CaseStore,
+  /** A detection run's connection holding det_target (cheaper than the flows), if there is one. */
+  run?: DuckDBConnection,
 ): Promise<{ adopted: boolean; suggestion: SiteSuggestion | null }> {
   if (store.readOnly) return { adopted: false, suggestion: (await readMeta(store)).suggestion };
   const meta = await readMeta(store);
   const key = await importsKey(store);
   if (meta.suggestedFor === key) return { adopted: false, suggestion: meta.suggestion };
-  const conn = await store.connect();
   let suggestion: SiteSuggestion | null;
-  try {
-    suggestion = await suggestSite(conn);
-  } finally {
-    conn.closeSync();
+  if (run) suggestion = await suggestSite(run, 'det_target');
+  else {
+    const conn = await store.connect();
+    try {
+      suggestion = await suggestSite(conn);
+    } finally {
+      conn.closeSync();
+    }
   }
   await store.setSetting(SITE_KEY, { ...meta, suggestion, suggestedFor: key });
   if (meta.source !== 'default' || !suggestion) return { adopted: false, suggestion };
-  const cov = await coverage(store);
+  const cov = await coverage(store, { hosts: false });
   if (!cov || cov.share >= ADOPT_BELOW || suggestion.coverage < ADOPT_MIN_COVERAGE)
     return { adopted: false, suggestion };
   const note =

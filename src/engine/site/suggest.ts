@@ -28,11 +28,20 @@ export function prefixText(key: bigint): string {
   return key >= V6_TAG ? `${bigIntToIp((key - V6_TAG) << 64n)}/64` : `${bigIntToIp(key << 8n)}/24`;
 }
 
-export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestion | null> {
+/**
+ * `source`: 'flows', or 'det_target' when the detection run's per-target table (one row per
+ * (src, dst, port, proto) with its flow count n, ../detect/shared.ts) is on this connection: the
+ * same counts from a fraction of the rows.
+ */
+export async function suggestSite(
+  conn: DuckDBConnection,
+  source: 'flows' | 'det_target' = 'flows',
+): Promise<SiteSuggestion | null> {
+  const from = source === 'flows' ? '(SELECT src_num, dst_num, 1 AS n FROM flows)' : 'det_target';
   await run(
     conn,
     `CREATE OR REPLACE TEMP TABLE site_pairs AS
-       SELECT ${prefixKey('src_num')} AS sp, ${prefixKey('dst_num')} AS dp, count(*) AS n, false AS covered FROM flows GROUP BY ALL`,
+       SELECT ${prefixKey('src_num')} AS sp, ${prefixKey('dst_num')} AS dp, sum(n)::BIGINT AS n, false AS covered FROM ${from} GROUP BY ALL`,
   );
   await run(conn, 'CREATE OR REPLACE TEMP TABLE site_chosen (p UHUGEINT, k INTEGER)');
   // networks with an address that started a flow to another network (the only candidates)
@@ -78,8 +87,8 @@ export async function suggestSite(conn: DuckDBConnection): Promise<SiteSuggestio
       conn,
       `WITH a AS (
          SELECT num, sum(n)::BIGINT AS n FROM (
-           SELECT src_num AS num, count(*) AS n FROM flows GROUP BY src_num
-           UNION ALL SELECT dst_num, count(*) FROM flows GROUP BY dst_num
+           SELECT src_num AS num, sum(n) AS n FROM ${from} GROUP BY src_num
+           UNION ALL SELECT dst_num, sum(n) FROM ${from} GROUP BY dst_num
          ) GROUP BY num
        ),
        k AS (SELECT ${prefixKey('num')} AS p, num, n FROM a)

@@ -32,13 +32,14 @@ SELECT CASE $replies WHEN 'reverse' THEN true WHEN 'bytes' THEN false
 FROM flows`;
 
 /**
- * The CTEs scan and background share (a WITH list without the WITH, ending in a comma):
+ * The CTEs scan and background share (a WITH list without the WITH, ending in a comma), for the
+ * sources with at least `minFailed` (SQL: a number or a parameter) failed targets:
  * targets1 (tcp/udp targets with ports, `failed` read from bytes or, for a unidirectional export,
  * from the reverse flow), served (num, port: a host's ports that some flow got an answer from)
  * and targets (targets1 with the classes of both ends, non-host destinations dropped, and
  * `reply`: the target's records answered rather than asked, see REPLY below).
  */
-export function targetCtes(uni: boolean): string {
+export function targetCtes(uni: boolean, minFailed = '1'): string {
   const rev = uni
     ? `rev AS (
   SELECT DISTINCT dst_num AS src_num, src_num AS dst_num, src_port AS dst_port, proto FROM flows
@@ -63,6 +64,9 @@ targets1 AS NOT MATERIALIZED (
 -- ports each host is seen serving: some flow to it on that port was answered (a flow that is
 -- itself an answer, a reset or SYN-ACK sent back, serves nothing)
 served AS (SELECT DISTINCT dst_num AS num, dst_port AS port FROM targets1 WHERE NOT failed AND NOT reply_flags),
+-- the sources that can matter: enough failed targets (the only ones any caller reports on), so
+-- the joins below run for a few sources' targets, not the whole table
+active AS (SELECT src_num FROM targets1 GROUP BY src_num HAVING count_if(failed) >= ${minFailed}),
 -- targets* and marked are views, not copies (DuckDB materialises a CTE read twice): the 1.6M
 -- rows cost more to copy than to read again for the few candidate sources. Destinations that are
 -- no one's service (multicast, broadcast, unspecified: ip_class 'non-host') are left out. REPLY:
@@ -74,7 +78,8 @@ targets AS NOT MATERIALIZED (
   SELECT t.*, d.internal, s.internal AS src_internal, s.cls AS src_cls,
          coalesce(t.reply_flags OR (t.sp_lo = t.sp_hi AND t.dst_port >= ${EPHEMERAL_FROM}
                            AND (t.sp_lo < ${EPHEMERAL_FROM} OR ss.num IS NOT NULL) AND ds.num IS NULL), false) AS reply
-  FROM targets1 t JOIN det_addr d ON d.num = t.dst_num JOIN det_addr s ON s.num = t.src_num
+  FROM targets1 t SEMI JOIN active USING (src_num)
+  JOIN det_addr d ON d.num = t.dst_num JOIN det_addr s ON s.num = t.src_num
   LEFT JOIN served ss ON ss.num = t.src_num AND ss.port = t.sp_lo
   LEFT JOIN served ds ON ds.num = t.dst_num AND ds.port = t.dst_port
   WHERE d.cls <> 'non-host'
@@ -91,7 +96,7 @@ targets AS NOT MATERIALIZED (
 export function scanSql(horizonSeconds: number, uni: boolean): string {
   if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
   return `
-WITH ${targetCtes(uni)}marked AS NOT MATERIALIZED (
+WITH ${targetCtes(uni, '$minTargets')}marked AS NOT MATERIALIZED (
   SELECT *, (n >= $recurContacts AND epoch(last_ts) - epoch(first_ts) >= $recurSeconds) AS recurring
   FROM targets
 ),
