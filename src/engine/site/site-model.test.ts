@@ -197,3 +197,45 @@ describe('site model', () => {
     await writeSite(store, ['147.32.0.0/16'], 'analyst');
   });
 });
+
+describe('address marks', () => {
+  it('marks non-hosts by what they are, then the site, then the range of an outside address', async () => {
+    const { hostKinder } = await import('../query/host-kind');
+    await insertFlows(store, [
+      { ts: at(1), src_ip: '192.168.1.5', dst_ip: '192.168.1.255', dst_port: 137, proto: 'udp' },
+      { ts: at(2), src_ip: '192.168.1.5', dst_ip: '239.255.255.250', dst_port: 1900, proto: 'udp' },
+      { ts: at(3), src_ip: '0.0.0.0', dst_ip: '255.255.255.255', dst_port: 67, proto: 'udp' },
+      { ts: at(4), src_ip: '10.1.1.1', dst_ip: '8.8.8.8', dst_port: 53, proto: 'udp' },
+    ]);
+    await writeSite(store, ['192.168.0.0/16'], 'analyst');
+    const kind = await hostKinder(store);
+    const ips = [
+      '192.168.1.5',
+      '192.168.1.255',
+      '239.255.255.250',
+      '0.0.0.0',
+      '255.255.255.255',
+      '10.1.1.1',
+      '8.8.8.8',
+    ];
+    const expected = [
+      'internal',
+      'broadcast',
+      'multicast',
+      'unspecified',
+      'broadcast',
+      'private',
+      'public',
+    ];
+    expect(ips.map(kind)).toEqual(expected);
+    // the flows grid's marks (SQL) say the same
+    const { queryFlows } = await import('../query/flows');
+    const page = await queryFlows(store, { offset: 0, limit: 10 });
+    const marks = new Map<string, string>();
+    for (const r of page.rows) {
+      marks.set(r.src_ip, r.src_kind);
+      marks.set(r.dst_ip, r.dst_kind);
+    }
+    expect(ips.map((ip) => marks.get(ip))).toEqual(expected);
+  });
+});

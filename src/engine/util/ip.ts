@@ -210,6 +210,16 @@ export function isNonHost(ip: string | bigint): boolean {
   return nonHostParsed.some((r) => n >= r.lo && n <= r.hi);
 }
 
+/** What a non-host is, for marks: 'multicast', 'unspecified' or 'broadcast' (null: a host). */
+export function nonHostKind(ip: string | bigint): string | null {
+  const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
+  if (n === null || !isNonHost(n)) return null;
+  const kind = specialKind(n);
+  if (kind === 'multicast') return 'multicast';
+  if (n === 0n || n === V4_MAPPED_BASE) return 'unspecified';
+  return 'broadcast';
+}
+
 export function addressClass(ip: string | bigint, internal: IpRange[]): AddressClass {
   const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
   if (n === null) return 'external';

@@ -66,6 +66,11 @@ function Suggestion({ s, onUse }: { s: SiteSuggestion; onUse(): void }) {
   );
 }
 
+/**
+ * `onChanged` runs when the dialog closes after the networks changed: every pane shows marks and
+ * incidents of the old networks until it reloads (the workspace reloads the page; the view state
+ * is kept in the case).
+ */
 export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(): void }) {
   const site = useAsync(() => api.site(), []);
   const [text, setText] = useState<string | null>(null);
@@ -82,7 +87,6 @@ export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(
       const r = await api.setSite(internal);
       setDone(r);
       setText(null);
-      onChanged();
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -95,7 +99,12 @@ export function SiteDialog({ onClose, onChanged }: { onClose(): void; onChanged(
       <div className="modal-body site-dialog">
         <header className="pane-head">
           <h2>Site: internal networks</h2>
-          <button type="button" className="close" aria-label="Close dialog" onClick={onClose}>
+          <button
+            type="button"
+            className="close"
+            aria-label="Close dialog"
+            onClick={done ? onChanged : onClose}
+          >
             ×
           </button>
         </header>

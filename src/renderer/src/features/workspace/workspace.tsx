@@ -218,7 +218,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
         {feeds && <FeedsPanel onClose={() => setFeeds(false)} />}
         {caseDialog === 'rules' && <RulesPanel onClose={() => setCaseDialog(null)} onChanged={incidents.reload} />}
         {caseDialog === 'export' && <ExportDialog incident={selection.incident} onClose={() => setCaseDialog(null)} />}
-        {caseDialog === 'site' && <SiteDialog onClose={() => setCaseDialog(null)} onChanged={incidents.reload} />}
+        {caseDialog === 'site' && <SiteDialog onClose={() => setCaseDialog(null)} onChanged={() => location.reload()} />}
         {caseDialog === 'save-as' && <SaveAsDialog info={info} onClose={() => setCaseDialog(null)} onSaved={() => location.reload()} />}
       </div>
     </WorkspaceContext.Provider>
