@@ -97,14 +97,53 @@ async function load(name: View['name'], file: string): Promise<void> {
   views.push({ name, store, record: s.files[0].record!, details: JSON.parse(d?.d ?? '{}') });
 }
 
+let dnsFields = '';
+
 beforeAll(async () => {
   // the importer refuses compressed captures (a .pcap is read with random access): unpack it
   pcapFile = tmp.file('office.pcap');
   fs.writeFileSync(pcapFile, zlib.gunzipSync(fs.readFileSync(path.join(DIR, 'office.pcap.gz'))));
+  // the child processes (tshark, nfdump) start before any case is open: a process holding three
+  // DuckDB databases can fail to fork on a busy machine (ENOMEM)
+  if (tshark) dnsFields = tsharkDns(pcapFile);
+  if (nfdump) await load('nfcapd', path.join(DIR, 'office.nfcapd'));
   await load('pcap', pcapFile);
   await load('argus', path.join(DIR, 'office.binetflow.gz'));
-  if (nfdump) await load('nfcapd', path.join(DIR, 'office.nfcapd'));
 }, 180_000);
+
+/** Every resource record of every successful DNS response (see answersFromTshark). */
+function tsharkDns(file: string): string {
+  const r = spawnSync(
+    tshark!,
+    // -n: no name resolution of any kind (tshark must not ask the machine's resolver)
+    [
+      '-n',
+      '-r',
+      file,
+      '-Y',
+      'dns.flags.response == 1 && dns.flags.rcode == 0',
+      '-T',
+      'fields',
+      '-E',
+      'aggregator=|',
+      '-e',
+      'dns.resp.name',
+      '-e',
+      'dns.resp.type',
+      '-e',
+      'dns.a',
+      '-e',
+      'dns.aaaa',
+      '-e',
+      'dns.cname',
+      '-e',
+      'dns.ptr.domain_name',
+    ],
+    { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (r.status !== 0) throw new Error(`tshark failed: ${r.stderr}`);
+  return r.stdout;
+}
 
 afterAll(() => {
   for (const v of views) v.store.close();
@@ -227,35 +266,7 @@ describe('office fixture: the truth table', () => {
 describe.skipIf(!tshark)('office fixture: DNS answers in the pcap', () => {
   let answers: ReturnType<typeof answersFromTshark> = [];
   beforeAll(() => {
-    const r = spawnSync(
-      tshark!,
-      [
-        '-n',
-        '-r',
-        pcapFile,
-        '-Y',
-        'dns.flags.response == 1 && dns.flags.rcode == 0',
-        '-T',
-        'fields',
-        '-E',
-        'aggregator=|',
-        '-e',
-        'dns.resp.name',
-        '-e',
-        'dns.resp.type',
-        '-e',
-        'dns.a',
-        '-e',
-        'dns.aaaa',
-        '-e',
-        'dns.cname',
-        '-e',
-        'dns.ptr.domain_name',
-      ],
-      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-    );
-    expect(r.status, r.stderr).toBe(0);
-    answers = answersFromTshark(r.stdout);
+    answers = answersFromTshark(dnsFields);
   });
 
   it('answers A, AAAA, CNAME and PTR questions for the campus and internet names', () => {
