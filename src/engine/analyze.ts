@@ -13,6 +13,7 @@ import { makeOwnedTempDir, sweepStaleTempDirs } from './util/owned-temp';
 
 /** The temporary case folders of analyze without --case (see util/owned-temp.ts). */
 export const TEMP_PREFIX = 'netsift-analyze-';
+import { writeSite } from './site/site-model';
 
 export { buildReport } from './detect/report';
 
@@ -23,6 +24,8 @@ export interface AnalyzeOptions extends DetectionOptions {
   /** Called with each job as it starts (progress display, cancel). */
   onJob?: (job: Job<unknown>) => void;
   threads?: number;
+  /** The site's internal networks (canonical, see parseNetworkList), stored in the case first. */
+  internal?: string[];
 }
 
 export interface AnalyzeResult {
@@ -43,6 +46,7 @@ export async function analyzeFiles(
   let store: CaseStore | null = null;
   try {
     store = await CaseStore.open(file, { threads: opts.threads });
+    if (opts.internal) await writeSite(store, opts.internal, 'analyst');
     let t = performance.now();
     const importJob = importFiles(store, paths, opts.import ?? {});
     opts.onJob?.(importJob as Job<unknown>);

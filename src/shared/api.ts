@@ -33,6 +33,7 @@ import type {
   TopGeoRequest,
   TopGeoRow,
 } from './context';
+import type { SiteChange, SiteModel } from './site';
 import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from './triage';
 
 export interface CaseInfo {
@@ -314,6 +315,10 @@ export interface NetsiftApi {
   geoSources(): Promise<GeoSourceInfo>;
   /** Writes a pcap under NETSIFT_HOME/exports (download: GET /api/exports/<fileName>). */
   exportPackets(req: PacketExportRequest): Promise<PacketExportResult>;
+  // site model (src/shared/site.ts): the case's internal networks
+  site(): Promise<SiteModel>;
+  /** Sets the internal networks (null: netsift's defaults) and re-runs detection on an analysed case. */
+  setSite(internal: string[] | null): Promise<SiteChange>;
 }
 
 export type ApiMethod = keyof NetsiftApi;
@@ -371,6 +376,8 @@ export const API_METHODS = [
   'topGeo',
   'geoSources',
   'exportPackets',
+  'site',
+  'setSite',
 ] as const satisfies readonly ApiMethod[];
 
 // Every method of the interface is listed (compile-time check).

@@ -23,6 +23,8 @@ export interface ReportSummary {
   detectors: { id: string; params: Record<string, unknown>; alerts: number; seconds: number }[];
   feed_versions: { feed_id: string; version: string; entries: number; sha256: string; fetched_at: string }[];
   suppressed_alerts?: number;
+  /** The site model the run used (src/shared/site.ts): internal networks, who set them, the suggestion. */
+  site?: { internal: string[]; source: string; note: string | null; suggestion: string[] | null };
 }
 
 export interface ReportAlert extends Omit<Alert, 'id'> {

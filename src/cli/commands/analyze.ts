@@ -6,27 +6,46 @@ import type { Job } from '../../engine/jobs/job';
 import { parseTimeWindow } from '../../engine/import/time-window';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { DETECT_FLAGS, detectionOptions, printDetectionSummary } from './detect-options';
+import {
+  DETECT_FLAGS,
+  detectionOptions,
+  internalFlag,
+  printDetectionSummary,
+} from './detect-options';
 
 const timeWindow = (flags: Record<string, unknown>) =>
   typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;
 
 export const analyzeCommand: Command = {
   name: 'analyze',
-  synopsis: 'FILE... [--case CASE.duckdb] [--out REPORT.json] [--window S] [--profile default|seed] [--format F] [--tz ZONE]',
+  synopsis:
+    'FILE... [--case CASE.duckdb] [--out REPORT.json] [--window S] [--profile default|seed] [--format F] [--tz ZONE]',
   summary: 'import flow files, run the detectors, write a report of scored incidents',
   flags: {
     case: { type: 'string', description: 'case file to import into and keep (default: temporary)' },
     out: { type: 'string', description: 'report JSON path' },
-    format: { type: 'string', description: 'input format: auto or a registered format id', default: 'auto' },
-    tz: { type: 'string', description: 'zone of timestamps that carry none (IANA name)', default: 'UTC' },
-    'time-window': { type: 'string', description: 'plausible flow times FROM..TO (default 1990..2100)' },
+    format: {
+      type: 'string',
+      description: 'input format: auto or a registered format id',
+      default: 'auto',
+    },
+    tz: {
+      type: 'string',
+      description: 'zone of timestamps that carry none (IANA name)',
+      default: 'UTC',
+    },
+    'time-window': {
+      type: 'string',
+      description: 'plausible flow times FROM..TO (default 1990..2100)',
+    },
     ...DETECT_FLAGS,
     top: { type: 'number', description: 'incidents listed in the summary', default: 10 },
   },
   async run({ positional, flags }, io) {
-    if (positional.length === 0) throw new NetsiftError('give at least one FILE to analyze', 'usage');
+    if (positional.length === 0)
+      throw new NetsiftError('give at least one FILE to analyze', 'usage');
     const opts = detectionOptions(flags);
+    const internal = internalFlag(flags);
     let current: Job<unknown> | null = null;
     // cancel on Ctrl-C or kill, so the temporary case is removed on the way out
     const onSigint = () => current?.cancel();
@@ -36,10 +55,19 @@ export const analyzeCommand: Command = {
       const { report } = await analyzeFiles(positional, {
         ...opts,
         casePath: flags.case as string | undefined,
-        import: { format: flags.format as string, tz: flags.tz as string, timeWindow: timeWindow(flags) },
+        internal,
+        import: {
+          format: flags.format as string,
+          tz: flags.tz as string,
+          timeWindow: timeWindow(flags),
+        },
         onJob: (job) => {
           current = job;
-          job.onProgress((p) => io.progress(`${p.kind}: ${p.phase} ${p.total ? `${Math.floor((100 * p.done) / p.total)}%` : ''}`));
+          job.onProgress((p) =>
+            io.progress(
+              `${p.kind}: ${p.phase} ${p.total ? `${Math.floor((100 * p.done) / p.total)}%` : ''}`,
+            ),
+          );
         },
       });
       io.progress('');

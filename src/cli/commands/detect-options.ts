@@ -5,13 +5,20 @@ import type { CliIO } from '../command';
 import type { DetectionOptions } from '../../engine/detect/runner';
 import { NetsiftError } from '../../engine/store/errors';
 import type { AnalysisReport } from '../../shared/report';
+import { parseNetworkList } from '../../engine/site/site-model';
 
 export const DETECT_FLAGS: Record<string, FlagSpec> = {
   window: { type: 'number', description: 'tumbling window in seconds', default: 10 },
   only: { type: 'string', description: 'comma-separated detector ids to run (default all)' },
   param: { type: 'string[]', description: 'detector parameter, e.g. --param scan.minTargets=30 (JSON or a,b,c lists)' },
   profile: { type: 'string', description: "'seed' runs iqr as the seed did (one alert per flow)", default: 'default' },
+  internal: { type: 'string', description: "the site's internal networks, e.g. 147.32.0.0/16,10.0.0.0/8 (kept in the case; see netsift site)" },
 };
+
+/** --internal as canonical networks, or undefined when not given. */
+export function internalFlag(flags: ParsedArgs['flags']): string[] | undefined {
+  return flags.internal === undefined ? undefined : parseNetworkList(String(flags.internal));
+}
 
 function parseValue(v: string): unknown {
   try {
@@ -56,6 +63,13 @@ export function printDetectionSummary(report: AnalysisReport, io: CliIO, top = 1
     const pairs = new Set(seedAlerts.map((a) => `${a.src_ip}>${a.dst_ip}@${a.window_start}`));
     const sources = new Set(seedAlerts.map((a) => a.src_ip));
     io.out(`iqr seed profile: ${n(pairs.size)} flagged pair-windows, ${n(seedAlerts.length)} flows in them (= the seed's alerts), ${n(sources.size)} sources`);
+  }
+  if (s.site) {
+    const src = s.site.source === 'analyst' ? 'set by the analyst' : s.site.source === 'suggested' ? 'suggested from the data' : 'default';
+    io.out(`internal networks: ${s.site.internal.join(', ')} (${src})`);
+    if (s.site.note) io.out(`  note: ${s.site.note}`);
+    if (s.site.suggestion && s.site.suggestion.join(',') !== s.site.internal.join(','))
+      io.out(`  suggested from the data: ${s.site.suggestion.join(', ')} (netsift site --case CASE --suggest shows why)`);
   }
   if (s.feed_versions.length) io.out(`feeds: ${s.feed_versions.map((f) => `${f.feed_id} ${f.version}`).join(', ')}`);
   if (report.incidents.length === 0) {

@@ -6,7 +6,8 @@ import { runDetection } from '../../engine/detect/runner';
 import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/store/errors';
 import type { Command } from '../command';
-import { DETECT_FLAGS, detectionOptions, printDetectionSummary, withSigint } from './detect-options';
+import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary, withSigint } from './detect-options';
+import { writeSite } from '../../engine/site/site-model';
 
 export const detectCommand: Command = {
   name: 'detect',
@@ -23,8 +24,10 @@ export const detectCommand: Command = {
     if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
     if (!fs.existsSync(flags.case as string)) throw new NetsiftError(`${flags.case}: no such case file`, 'case');
     const opts = detectionOptions(flags);
+    const internal = internalFlag(flags);
     const store = await CaseStore.open(flags.case as string);
     try {
+      if (internal) await writeSite(store, internal, 'analyst');
       const t = performance.now();
       const job = runDetection(store, opts);
       job.onProgress((p) => io.progress(`detect: ${p.phase} ${p.done}/${p.total}`));

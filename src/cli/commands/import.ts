@@ -8,6 +8,13 @@ import { NetsiftError } from '../../engine/store/errors';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import type { CliIO, Command } from '../command';
 import { describeContext } from '../context-summary';
+import {
+  parseNetworkList,
+  readSite,
+  refreshSuggestion,
+  writeSite,
+} from '../../engine/site/site-model';
+import { describeSite } from './site-describe';
 
 export function parseMap(items: string[]): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
@@ -104,6 +111,11 @@ export const importCommand: Command = {
         'plausible flow times FROM..TO (years or dates, default 1990..2100); flows outside are rejected',
     },
     json: { type: 'boolean', description: 'print the summary as JSON on stdout' },
+    internal: {
+      type: 'string',
+      description:
+        "the site's internal networks, e.g. 147.32.0.0/16,10.0.0.0/8 (kept in the case; see netsift site)",
+    },
     'memory-limit': {
       type: 'string',
       description:
@@ -118,10 +130,12 @@ export const importCommand: Command = {
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
     const timeWindow =
       typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;
+    const internal = flags.internal === undefined ? null : parseNetworkList(String(flags.internal));
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,
     });
     try {
+      if (internal) await writeSite(store, internal, 'analyst');
       const job = importFiles(store, positional, {
         format: flags.format as string,
         tz: flags.tz as string,
@@ -144,8 +158,13 @@ export const importCommand: Command = {
         process.off('SIGINT', onSigint);
         io.progress('');
       }
+      // the site suggestion from what landed (adopted when the defaults hold none of the flows)
+      if (sum.flows > 0) await refreshSuggestion(store);
       if (flags.json) io.out(JSON.stringify(sum, null, 2));
-      else printSummary(sum, io);
+      else {
+        printSummary(sum, io);
+        for (const l of describeSite(await readSite(store))) io.out(l);
+      }
       // 1: a file (or a context log) failed; 3: all imported, but some input was incomplete (see the warnings)
       const contextFailed = sum.context?.logs.some((l) => l.error) ?? false;
       if (sum.failed || contextFailed) return 1;

@@ -12,6 +12,7 @@ import { packetsCommand } from './packets';
 import { contextCommand } from './context';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { siteCommand } from './site';
 import { triageCommand } from './triage';
 
 export const COMMANDS: Command[] = [
@@ -23,6 +24,7 @@ export const COMMANDS: Command[] = [
   reportCommand,
   triageCommand,
   allowCommand,
+  siteCommand,
   feedsCommand,
   serveCommand,
   packetsCommand,

@@ -11,6 +11,8 @@ import { beaconDetector } from './beacon/index';
 import { exfilDetector } from './exfil/index';
 import { bruteforceDetector } from './bruteforce/index';
 import { floodDetector } from './flood/index';
+import { backgroundDetector } from './background/index';
+import { callbackDetector } from './callback/index';
 
 export const DETECTORS: Detector[] = [
   basicDetector,
@@ -24,4 +26,6 @@ export const DETECTORS: Detector[] = [
   exfilDetector,
   bruteforceDetector,
   floodDetector,
+  backgroundDetector,
+  callbackDetector,
 ];

@@ -3,12 +3,14 @@
 //   det_ipname  every distinct (numeric address, text form) seen as src or dst; detectors group
 //               on numbers (they hash faster than text) and look the text forms up here for the
 //               few addresses they report, instead of scanning the flows again for them
-//   det_addr    every distinct address with its class (internal, public), so range macros run
-//               once per address, not once per flow (columns num, internal, public: stable, other
-//               detectors read them)
+//   det_addr    every distinct address with its class (ip_class: internal, external, non-host;
+//               the one rule, see src/engine/util/ip.ts addressClass), so range macros run once
+//               per address, not once per flow (columns num, cls, internal, external)
 //   det_target  per (src, dst, dst port, proto) over the whole capture: flows, bytes both ways,
-//               first/last seen, whether every flow failed / was refused; scan, exfil,
-//               ip-activity and beacon's candidate pairs read it (1.6M rows at 10M flows)
+//               first/last seen, whether every flow failed / was refused, the source ports used
+//               and whether every flow was an answer without a request (REPLY_FLAGS); scan,
+//               background, exfil, ip-activity and beacon's candidate pairs read it (1.6M rows
+//               at 10M flows)
 //   det_wsd     per (window, src, dst) flow count, distinct ports, bytes both ways and failed
 //               flows (4.8M rows at 10M flows): iqr's pairs as they are; hbos sums them per
 //               host-window and counts its distinct ports from det_wsd's single ports and det_wsdm
@@ -21,6 +23,66 @@ import type { DetectContext } from './types';
 export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
 /** A flow the destination refused or never answered the handshake of. */
 export const REFUSED = `(state IN ('reset', 'connecting'))`;
+
+/**
+ * A TCP record whose source answered rather than asked, read from the TCP flags the exporter
+ * kept: Argus and the pcap reader write them per direction as "SRC_DST" (e.g. "SA_" or "SA_R"):
+ * the source sent a SYN-ACK while the destination sent no SYN, or only a reset; nfdump writes
+ * the flags of a one-way flow as "CEUAPRSF" with dots (e.g. "...A..S." or "...A.R.."): a SYN-ACK
+ * with no data and no FIN, or a reset without a SYN. Such records are responses to someone else's
+ * request or backscatter of a spoofed flood (the victim answering forged sources), never a probe
+ * or a flood by their source.
+ */
+export const REPLY_FLAGS = `(state_raw IS NOT NULL AND CASE
+  WHEN contains(state_raw, '_') THEN NOT contains(split_part(state_raw, '_', 2), 'S')
+    AND ((contains(split_part(state_raw, '_', 1), 'S') AND contains(split_part(state_raw, '_', 1), 'A'))
+      OR (contains(split_part(state_raw, '_', 1), 'R') AND NOT contains(split_part(state_raw, '_', 1), 'S')))
+  WHEN length(state_raw) = 8 AND regexp_full_match(state_raw, '[C.][E.][U.][A.][P.][R.][S.][F.]') THEN
+    (state_raw[4] = 'A' AND state_raw[7] = 'S' AND state_raw[5] = '.' AND state_raw[8] = '.')
+    OR (state_raw[6] = 'R' AND state_raw[7] = '.')
+  ELSE false END)`;
+
+/**
+ * A flow that got nowhere, for `uni` (unidirectional) exports: those carry no reply bytes, so only
+ * the state the exporter read from the flags says a SYN went unanswered or was refused.
+ */
+export function failedSql(uni: boolean): string {
+  return uni ? REFUSED : FAILED;
+}
+
+/**
+ * Whether the case's flows are one-way records (NetFlow v5, plain nfdump: under 1% of the flows
+ * carry reply bytes or packets), decided once per run. A reply is then a flow of its own in the
+ * other direction.
+ */
+export async function unidirectional(ctx: DetectContext): Promise<boolean> {
+  const key = 'uni';
+  if (ctx.shared?.has(key)) {
+    await ctx.shared.get(key);
+    return uniCache.get(ctx.shared) ?? false;
+  }
+  const compute = (async () => {
+    const r = await ctx.conn.runAndReadAll(
+      'SELECT coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 AS uni FROM flows',
+    );
+    const uni = r.getRowObjectsJS()[0]?.uni === true;
+    if (ctx.shared) uniCache.set(ctx.shared, uni);
+    return uni;
+  })();
+  if (!ctx.shared) return compute;
+  ctx.shared.set(
+    key,
+    compute.then(() => undefined),
+  );
+  return compute;
+}
+const uniCache = new WeakMap<object, boolean>();
+
+/**
+ * A port below this is a service port; from it to an ephemeral port (this or above) is the shape
+ * of an answer. Ports a host is seen serving count as its service ports too (see scan/sql.ts).
+ */
+export const EPHEMERAL_FROM = 1024;
 
 async function ensure(ctx: DetectContext, key: string, build: () => Promise<void>): Promise<void> {
   if (!ctx.shared) return build();
@@ -53,15 +115,18 @@ export function namesOf(nums: string): string {
   return `SELECT num, list(ip ORDER BY ip) AS ips FROM det_ipname WHERE num IN (${nums}) GROUP BY num`;
 }
 
-/** Temp table det_addr(num, internal, public): the classes of every address in the flows. */
+/**
+ * Temp table det_addr(num, cls, internal, external): the class of every address in the flows
+ * (ip_class), with the two booleans detectors filter on most.
+ */
 export async function addressClasses(ctx: DetectContext): Promise<string> {
   await addressNames(ctx);
   await ensure(ctx, 'det_addr', () =>
     run(
       ctx.conn,
       `CREATE OR REPLACE TEMP TABLE det_addr AS
-         SELECT num, ip_internal(num) AS internal, ip_public(num) AS public
-       FROM (SELECT DISTINCT num FROM det_ipname)`,
+         SELECT num, cls, cls = 'internal' AS internal, cls = 'external' AS external
+       FROM (SELECT num, ip_class(num) AS cls FROM (SELECT DISTINCT num FROM det_ipname))`,
     ),
   );
   return 'det_addr';
@@ -69,8 +134,10 @@ export async function addressClasses(ctx: DetectContext): Promise<string> {
 
 /**
  * Temp table det_target(src_num, dst_num, dst_port, proto, n, up, down, first_ts, last_ts,
- * failed, refused): every flow of the capture in one row per target; failed / refused say that
- * every one of its flows did (FAILED / REFUSED). dst_port NULL (icmp and the like) is a target too.
+ * failed, refused, sp_lo, sp_hi, reply_flags): every flow of the capture in one row per target;
+ * failed / refused / reply_flags say that every one of its flows did (FAILED / REFUSED /
+ * REPLY_FLAGS); sp_lo and sp_hi are its lowest and highest source port (equal: one source port).
+ * dst_port NULL (icmp and the like) is a target too.
  */
 export async function targets(ctx: DetectContext): Promise<string> {
   await ensure(ctx, 'det_target', () =>
@@ -78,8 +145,9 @@ export async function targets(ctx: DetectContext): Promise<string> {
       ctx.conn,
       `CREATE OR REPLACE TEMP TABLE det_target AS
          SELECT src_num, dst_num, dst_port, proto, count(*) AS n, sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down,
-                min(ts) AS first_ts, max(ts) AS last_ts, bool_and(${FAILED}) AS failed, bool_and(${REFUSED}) AS refused
-       FROM flows GROUP BY ALL`,
+                min(ts) AS first_ts, max(ts) AS last_ts, bool_and(${FAILED}) AS failed, bool_and(${REFUSED}) AS refused,
+                min(src_port) AS sp_lo, max(src_port) AS sp_hi, bool_and(${REPLY_FLAGS}) AS reply_flags
+       FROM flows GROUP BY src_num, dst_num, dst_port, proto`,
     ),
   );
   return 'det_target';

@@ -33,6 +33,11 @@ export interface AlertDraft {
   summary: string;
   /** Incident type this alert suggests, e.g. 'port-scan', 'brute-force' (the ensemble decides). */
   kind?: string;
+  /**
+   * What the ensemble groups the alert by when it is neither one source's act nor one victim's
+   * (a summary of many sources, e.g. 'background:tcp/23'); its sources are evidence.srcIps.
+   */
+  entity?: string;
 }
 
 export interface DetectContext {

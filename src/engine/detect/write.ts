@@ -31,6 +31,8 @@ export async function writeAlerts(
     else ap.appendBigInt(BigInt(inc));
     if (a.kind) ap.appendVarchar(a.kind);
     else ap.appendNull();
+    if (a.entity) ap.appendVarchar(a.entity);
+    else ap.appendNull();
     ap.endRow();
   });
   ap.closeSync();

@@ -9,13 +9,25 @@
 // blacklist incident counts as its internal host (some detectors name the listed side).
 import type { AnalysisReport } from '../../shared/report';
 import type { Incident } from '../../shared/model';
-import type { EvalOptions, EvalResult, IncidentMatch, TrueIncident, Truth, TypeScore } from './types';
+import type {
+  EvalOptions,
+  EvalResult,
+  IncidentMatch,
+  TrueIncident,
+  Truth,
+  TypeScore,
+} from './types';
 
 const FLOOD = 'syn-flood';
+/** A summary of many outside sources: it accuses its sources (its addresses that are not victims). */
+const SUMMARY = 'background-scan';
 const ms = (iso: string) => Date.parse(iso);
 
 /** The hosts a reported incident accuses. */
-export function reportedHosts(r: Pick<Incident, 'type' | 'attacker' | 'victims'>): string[] {
+export function reportedHosts(
+  r: Pick<Incident, 'type' | 'attacker' | 'victims'> & { ips?: string[] },
+): string[] {
+  if (r.type === SUMMARY) return (r.ips ?? []).filter((ip) => !r.victims.includes(ip));
   if (r.attacker && r.type !== FLOOD) return [r.attacker];
   if (r.type === FLOOD) return r.victims.length > 0 ? r.victims : r.attacker ? [r.attacker] : [];
   return r.victims;
@@ -27,10 +39,17 @@ function trueHost(t: TrueIncident): string {
 }
 
 function entityMatch(r: Incident, t: TrueIncident): boolean {
+  if (r.type === SUMMARY) return !!t.attacker && reportedHosts(r).includes(t.attacker);
   if (!t.attacker || t.type === FLOOD) {
     const named = new Set([...r.victims, ...(r.attacker ? [r.attacker] : [])]);
     const hit = t.victims.some((v) => named.has(v));
-    return hit && (r.type === FLOOD || !r.attacker || t.victims.includes(r.attacker) || r.attacker === t.attacker);
+    return (
+      hit &&
+      (r.type === FLOOD ||
+        !r.attacker ||
+        t.victims.includes(r.attacker) ||
+        r.attacker === t.attacker)
+    );
   }
   if (r.attacker === t.attacker) return true;
   if (t.type === 'blacklist' && r.attacker && t.victims.includes(r.attacker)) {
@@ -46,7 +65,11 @@ function timeMatch(r: Incident, t: TrueIncident, slackMs: number): boolean {
 
 const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
 
-export function evaluate(report: Pick<AnalysisReport, 'incidents'>, truth: Truth, options: EvalOptions = {}): EvalResult {
+export function evaluate(
+  report: Pick<AnalysisReport, 'incidents'>,
+  truth: Truth,
+  options: EvalOptions = {},
+): EvalResult {
   const slackSeconds = options.slackSeconds ?? 120;
   const slackMs = slackSeconds * 1000;
   const reported = report.incidents.filter((r) => r.score >= (options.minScore ?? 0));
@@ -79,7 +102,8 @@ export function evaluate(report: Pick<AnalysisReport, 'incidents'>, truth: Truth
     for (const t of truth.incidents) {
       const h = trueHost(t);
       trueHosts.add(h);
-      if (t.type === 'blacklist' && t.attacker) for (const v of t.victims) if (!trueHosts.has(v)) alias.set(v, h);
+      if (t.type === 'blacklist' && t.attacker)
+        for (const v of t.victims) if (!trueHosts.has(v)) alias.set(v, h);
     }
   const canonical = (ip: string) => (trueHosts.has(ip) ? ip : (alias.get(ip) ?? ip));
   const reportedSet = new Set<string>();
@@ -88,7 +112,9 @@ export function evaluate(report: Pick<AnalysisReport, 'incidents'>, truth: Truth
   const truePositives = [...reportedSet].filter((h) => trueHosts.has(h)).sort();
   // in flow-label mode the destination of a labelled flow is part of the attack, not an innocent
   const neutral = [...reportedSet].filter((h) => !trueHosts.has(h) && involved.has(h));
-  const falsePositives = [...reportedSet].filter((h) => !trueHosts.has(h) && !involved.has(h)).sort();
+  const falsePositives = [...reportedSet]
+    .filter((h) => !trueHosts.has(h) && !involved.has(h))
+    .sort();
   const falseNegatives = [...trueHosts].filter((h) => !reportedSet.has(h)).sort();
   const precision = ratio(truePositives.length + neutral.length, reportedSet.size);
   const recall = ratio(truePositives.length, trueHosts.size);
@@ -104,8 +130,10 @@ export function evaluate(report: Pick<AnalysisReport, 'incidents'>, truth: Truth
   };
   if (truth.mode === 'flow-labels') {
     const hostsByLabel = new Map<string, string[]>();
-    for (const [ip, labels] of labelsOf) for (const l of labels) hostsByLabel.set(l, [...(hostsByLabel.get(l) ?? []), ip]);
-    for (const [label, hosts] of hostsByLabel) for (const h of hosts) bump(label, reportedSet.has(h), h);
+    for (const [ip, labels] of labelsOf)
+      for (const l of labels) hostsByLabel.set(l, [...(hostsByLabel.get(l) ?? []), ip]);
+    for (const [label, hosts] of hostsByLabel)
+      for (const h of hosts) bump(label, reportedSet.has(h), h);
   } else for (const m of incidents) bump(m.type, m.found, m.id);
   const perType = [...perTypeMap.values()].sort((a, b) => a.type.localeCompare(b.type));
 
@@ -130,7 +158,8 @@ export function evaluate(report: Pick<AnalysisReport, 'incidents'>, truth: Truth
       recall,
       f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     },
-    incidentsPerAttack: found.length === 0 ? 0 : found.reduce((s, m) => s + m.reported.length, 0) / found.length,
+    incidentsPerAttack:
+      found.length === 0 ? 0 : found.reduce((s, m) => s + m.reported.length, 0) / found.length,
     benign,
   };
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INCIDENT_TYPES } from '../../shared/incident-types';
+import { INCIDENT_TYPES, UNGENERATED_TYPES } from '../../shared/incident-types';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { runCli } from '../../../tests/helpers/cli';
 import { generateCapture } from './index';
@@ -58,7 +58,7 @@ describe('generateCapture', () => {
     expect(incidents[0]).toBe('id,type,attacker,victims,start,end');
     const rows = incidents.slice(1).map((l) => l.split(','));
     // all nine attack types, each from its own attacker
-    expect(rows.map((x) => x[1]).sort()).toEqual(INCIDENT_TYPES.filter((t) => t !== 'anomaly').sort());
+    expect(rows.map((x) => x[1]).sort()).toEqual(INCIDENT_TYPES.filter((t) => !UNGENERATED_TYPES.includes(t)).sort());
     const attackers = rows.map((x) => x[2]).filter(Boolean);
     expect(new Set(attackers).size).toBe(attackers.length);
     for (const [id, type, attacker, victims, start, end] of rows) {

@@ -19,7 +19,10 @@ const COLUMNS =
 /** Address marks for the page only (the macros are CASE chains: not for every row of the case). */
 const KIND = (side: 'src' | 'dst') =>
   `ip_internal(${side}_num) AS ${side}_internal, ` +
-  `CASE WHEN ip_internal(${side}_num) THEN 'internal' ELSE coalesce(ip_special(${side}_num), 'public') END AS ${side}_kind`;
+  // the one address-class rule (ip_class): non-hosts first (x.x.x.255 is a /24's broadcast)
+  `CASE WHEN ip_nonhost(${side}_num) THEN (CASE ip_special(${side}_num) WHEN 'multicast' THEN 'multicast' ` +
+  `WHEN 'unspecified' THEN 'unspecified' WHEN 'this-network' THEN 'unspecified' ELSE 'broadcast' END) ` +
+  `WHEN ip_internal(${side}_num) THEN 'internal' ELSE coalesce(ip_special(${side}_num), 'public') END AS ${side}_kind`;
 
 function checkPaging(offset: number, limit: number): void {
   if (!Number.isInteger(offset) || offset < 0)

@@ -41,3 +41,8 @@ export async function memoHas(store: CaseStore, key: string): Promise<boolean> {
   const c = caches.get(store.cacheScope);
   return !!c && c.version === (await flowsVersion(store)) && c.values.has(key);
 }
+
+/** Forgets every cached result of the case (its internal networks changed: marks and filters too). */
+export function dropMemo(store: CaseStore): void {
+  caches.delete(store.cacheScope);
+}

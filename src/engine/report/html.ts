@@ -159,6 +159,17 @@ ${s.imports
   )
   .join('\n')}
 </tbody></table>
+${
+  s.site
+    ? `<h3>Site: internal networks</h3><p>${esc(s.site.internal.join(', '))} <span class="muted">(${esc(
+        s.site.source === 'analyst' ? 'set by the analyst' : s.site.source === 'suggested' ? 'suggested from the data' : 'netsift default: RFC 1918, ULA',
+      )})</span></p>${s.site.note ? `<p class="muted">${esc(s.site.note)}</p>` : ''}${
+        s.site.suggestion && s.site.suggestion.join(',') !== s.site.internal.join(',')
+          ? `<p class="muted">Suggested from the data: ${esc(s.site.suggestion.join(', '))}</p>`
+          : ''
+      }`
+    : ''
+}
 <h3>Detectors and parameters</h3>
 <table><thead><tr><th>detector</th><th class="r">alerts</th><th>parameters</th></tr></thead><tbody>
 ${s.detectors.map((d) => `<tr><td>${esc(d.id)}</td><td class="r">${num(d.alerts)}</td><td><code>${esc(JSON.stringify(d.params))}</code></td></tr>`).join('\n')}

@@ -73,6 +73,8 @@ describe('report export', () => {
     expect(html).toContain('Address context');
     expect(html).toMatch(/@ip-location-db\/geo-whois-asn-country@[\d.]+ \(data of/);
     expect(html).toContain('DB-IP');
+    // the site the run used: its internal networks and who set them
+    expect(html).toMatch(/<h3>Site: internal networks<\/h3><p>[^<]*\/\d+[^<]* <span class="muted">\((netsift default|suggested from the data|set by the analyst)/);
   });
 
   it('writes the JSON report (analyze schema plus triage) and restricts it to one incident', async () => {

@@ -113,6 +113,8 @@ import type {
 } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
+import type { SiteChange, SiteModel } from '../../shared/site';
+import { siteModel, changeSite } from './site-ops';
 
 export interface ServiceOptions {
   ops: EngineOps;
@@ -967,6 +969,21 @@ export class NetsiftService implements NetsiftApi {
   async exportPackets(req: PacketExportRequest): Promise<PacketExportResult> {
     const info = await this.caseInfo();
     return exportPacketsToHome(this.requireStore(), info?.name ?? 'case', req);
+  }
+
+  // ---- site model (src/engine/service/site-ops.ts) ----
+
+  async site(): Promise<SiteModel> {
+    return siteModel(this.requireStore());
+  }
+
+  /** New internal networks, then detection again (as rerunDetection) when the case was analysed. */
+  async setSite(internal: string[] | null): Promise<SiteChange> {
+    const store = this.requireStore();
+    this.refuseWhileRunning();
+    const analysed = await changeSite(store, internal);
+    const rerun = analysed ? await this.rerunDetection() : null;
+    return { site: await siteModel(store), rerun };
   }
 
   /** A copy of the open case: a bare name goes under NETSIFT_HOME/cases, a path must be granted. */

@@ -39,6 +39,9 @@ export const CASE_SETTINGS = [
 ];
 
 export class CaseStore {
+  /** Every connection made on this case (macros bake the site in: see refreshMacros). */
+  private readonly conns = new Set<WeakRef<DuckDBConnection>>();
+
   private constructor(
     readonly path: string,
     private readonly instance: DuckDBInstance,
@@ -103,7 +106,29 @@ export class CaseStore {
   async connect(): Promise<DuckDBConnection> {
     const c = await this.instance.connect();
     await installMacros(c);
+    this.conns.add(new WeakRef(c));
     return c;
+  }
+
+  /**
+   * Installs the macros again on the store's own connection and on every connection made by
+   * connect() that is still open, after the internal networks changed (ip_internal and ip_class
+   * carry the networks as literals). A closed connection refuses the statement and is dropped.
+   */
+  async refreshMacros(internalNetworks: string[]): Promise<void> {
+    await installMacros(this.conn, internalNetworks);
+    for (const ref of [...this.conns]) {
+      const c = ref.deref();
+      if (!c) {
+        this.conns.delete(ref);
+        continue;
+      }
+      try {
+        await installMacros(c, internalNetworks);
+      } catch {
+        this.conns.delete(ref);
+      }
+    }
   }
 
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {

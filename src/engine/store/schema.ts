@@ -99,7 +99,8 @@ CREATE TABLE alerts (
   evidence JSON NOT NULL,
   summary VARCHAR NOT NULL,
   incident_id BIGINT,
-  kind VARCHAR                  -- incident type the detector suggested (AlertDraft.kind)
+  kind VARCHAR,                 -- incident type the detector suggested (AlertDraft.kind)
+  entity VARCHAR                -- what the ensemble groups a summary alert by (AlertDraft.entity)
 );
 
 CREATE TABLE incidents (

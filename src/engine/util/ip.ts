@@ -74,7 +74,7 @@ export function bigIntToIp(n: bigint): string {
   // compress the longest run of zero groups (RFC 5952)
   let best = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;
@@ -157,7 +157,12 @@ export const SPECIAL_RANGES: { cidr: string; kind: string }[] = [
 ];
 
 /** The analyst's internal networks unless they set their own: RFC 1918 + RFC 4193. */
-export const DEFAULT_INTERNAL_NETWORKS = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'];
+export const DEFAULT_INTERNAL_NETWORKS = [
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  'fc00::/7',
+];
 
 const specialParsed = SPECIAL_RANGES.map((r) => ({ ...r, range: parseCidr(r.cidr)! }));
 
@@ -173,4 +178,60 @@ export function inRanges(ip: string | bigint, ranges: IpRange[]): boolean {
   const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
   if (n === null) return false;
   return ranges.some((r) => n >= r.lo && n <= r.hi);
+}
+
+/**
+ * The one address-class rule every detector, the host marks and the report use:
+ * - 'non-host': multicast, broadcast (255.255.255.255 and x.x.x.255, the broadcast address of a
+ *   /24) and the unspecified address (0.0.0.0, ::): nobody's service and nobody's client;
+ * - 'internal': in the case's internal networks (the site model), whatever range that is (a lab
+ *   on 127.0.0.0/8 or 198.18.0.0/15 is internal once the analyst says so);
+ * - 'external': everything else, special ranges included (a reserved or documentation address
+ *   that is not the site's own is outside, as far as the site is concerned).
+ * The SQL side is the macro ip_class(num) (src/engine/store/macros.ts), built from the same lists.
+ */
+export type AddressClass = 'internal' | 'external' | 'non-host';
+
+/** Ranges that never hold a host (the /24 broadcast rule is separate: see isNonHost). */
+export const NON_HOST_RANGES: string[] = [
+  '224.0.0.0/4',
+  '255.255.255.255/32',
+  '0.0.0.0/32',
+  '::/128',
+  'ff00::/8',
+];
+
+const nonHostParsed = NON_HOST_RANGES.map((c) => parseCidr(c)!);
+
+export function isNonHost(ip: string | bigint): boolean {
+  const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
+  if (n === null) return false;
+  if (isV4Mapped(n) && (n & 0xffn) === 0xffn) return true;
+  return nonHostParsed.some((r) => n >= r.lo && n <= r.hi);
+}
+
+/** What a non-host is, for marks: 'multicast', 'unspecified' or 'broadcast' (null: a host). */
+export function nonHostKind(ip: string | bigint): string | null {
+  const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
+  if (n === null || !isNonHost(n)) return null;
+  const kind = specialKind(n);
+  if (kind === 'multicast') return 'multicast';
+  if (n === 0n || n === V4_MAPPED_BASE) return 'unspecified';
+  return 'broadcast';
+}
+
+export function addressClass(ip: string | bigint, internal: IpRange[]): AddressClass {
+  const n = typeof ip === 'bigint' ? ip : ipToBigInt(ip);
+  if (n === null) return 'external';
+  if (isNonHost(n)) return 'non-host';
+  return internal.some((r) => n >= r.lo && n <= r.hi) ? 'internal' : 'external';
+}
+
+/** CIDR strings -> ranges; an entry that does not parse throws (callers validate first). */
+export function parseNetworks(cidrs: string[]): IpRange[] {
+  return cidrs.map((c) => {
+    const r = parseCidr(c);
+    if (!r) throw new Error(`not a network: ${c}`);
+    return r;
+  });
 }

@@ -1,6 +1,8 @@
 // beacon: an internal host calling the same external host and port at regular intervals with
 // regular sizes (malware checking in), scored as RITA does from Bowley skew and MAD of the
-// intervals and sizes plus how much of the capture the calls cover.
+// intervals and sizes plus how much of the capture the calls cover. Peer baseline: when several
+// other site hosts call the same service just as regularly (software updates, telemetry, a
+// monitoring agent), that is the service's normal clientele and none of them stands out.
 import { addressClasses, targets } from '../shared';
 import { all } from '../../store/sql';
 import { clamp01, round, severityOf } from '../stats';
@@ -40,8 +42,19 @@ export const beaconDetector: Detector = {
   description:
     'Internal-to-external pairs (same port) whose connections come at regular intervals with regular sizes (RITA-style Bowley skew, MAD and coverage scores).',
   params: {
-    minConns: { type: 'number', default: 10, min: 3, description: 'Connections a pair needs before it is scored' },
-    minScore: { type: 'number', default: 0.85, min: 0, max: 1, description: 'Beacon score (0..1) to report' },
+    minConns: {
+      type: 'number',
+      default: 10,
+      min: 3,
+      description: 'Connections a pair needs before it is scored',
+    },
+    minScore: {
+      type: 'number',
+      default: 0.85,
+      min: 0,
+      max: 1,
+      description: 'Beacon score (0..1) to report',
+    },
     minIntervalSeconds: {
       type: 'number',
       default: 5,
@@ -59,12 +72,21 @@ export const beaconDetector: Detector = {
       type: 'number',
       default: 0.25,
       min: 0,
-      description: 'Size MAD as a share of the median size, at most (a check-in carries the same payload each time)',
+      description:
+        'Size MAD as a share of the median size, at most (a check-in carries the same payload each time)',
     },
     ignoreServices: {
       type: 'string[]',
       default: ['udp/123'],
-      description: 'Services (proto/port) periodic by design and not scored: NTP polls on a fixed timer',
+      description:
+        'Services (proto/port) periodic by design and not scored: NTP polls on a fixed timer',
+    },
+    maxPeers: {
+      type: 'number',
+      default: 3,
+      min: 0,
+      description:
+        'Other site hosts calling the same service as regularly, at most (more: its normal clientele)',
     },
     bucketSeconds: {
       type: 'number',
@@ -92,9 +114,19 @@ export const beaconDetector: Detector = {
     ]);
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
+    // per service (destination, port, protocol): the site hosts that call it regularly
+    const regular = (r: PairRow) =>
+      r.d2 >= minInterval && r.dmad <= maxMad * r.d2 && r.ports * 2 >= r.conns;
+    const service = (r: PairRow) => `${r.dst_ips[0]}|${r.dst_port}|${r.proto}`;
+    const regulars = new Map<string, number>();
+    for (const r of rows)
+      if (regular(r)) regulars.set(service(r), (regulars.get(service(r)) ?? 0) + 1);
+    const maxPeers = ctx.params.maxPeers as number;
     for (const r of rows) {
       if (r.d2 < minInterval) continue;
       if (r.dmad > maxMad * r.d2) continue;
+      const peers = (regulars.get(service(r)) ?? 1) - 1;
+      if (peers > maxPeers) continue;
       if (r.bmad > maxSizeMad * r.b2) continue;
       // "calls" that mostly keep one source port are one long flow seen through its update
       // records (seed-format collectors report every ~30 s); in such data a beacon that reuses
@@ -139,8 +171,23 @@ export const beaconDetector: Detector = {
             direction: 'below',
             note: `MAD score ${round(s.tsMad)}, skew score ${round(s.tsSkew)}`,
           },
-          { name: 'coverage', value: round(s.tsCount), note: 'connections x median interval / capture length' },
-          { name: 'bytes_median', value: round(r.b2, 1), note: `quartiles ${r.b1} / ${r.b2} / ${r.b3}` },
+          {
+            name: 'coverage',
+            value: round(s.tsCount),
+            note: 'connections x median interval / capture length',
+          },
+          {
+            name: 'peers',
+            value: peers,
+            threshold: maxPeers,
+            direction: 'below',
+            note: 'other site hosts calling the same service as regularly',
+          },
+          {
+            name: 'bytes_median',
+            value: round(r.b2, 1),
+            note: `quartiles ${r.b1} / ${r.b2} / ${r.b3}`,
+          },
           {
             name: 'bytes_mad',
             value: round(r.bmad, 1),

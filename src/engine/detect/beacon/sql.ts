@@ -26,7 +26,7 @@ export function beaconSql(ignored: number): string {
 WITH cand AS (
   -- a pair has at most as many connections as records, and its connections span at most its
   -- records' span, which must leave room for the median interval (see busy below): only
-  -- internal -> external public pairs that pass both (from the per-target table, not the flows)
+  -- internal -> external pairs (ip_class: outside the site, whatever range) that pass both (from the per-target table, not the flows)
   -- go on, each under a small integer id that the grouping and sorting below hash instead of
   -- the addresses
   SELECT src_num, dst_num, dst_port, proto, (row_number() OVER ())::INTEGER AS pid
@@ -34,7 +34,7 @@ WITH cand AS (
   WHERE dst_port IS NOT NULL AND n >= $3::BIGINT ${skip}
     AND epoch(last_ts) - epoch(first_ts) >= ($3::BIGINT - 1) / 2.0 * $4::DOUBLE - 0.001
     AND src_num IN (SELECT num FROM det_addr WHERE internal)
-    AND dst_num IN (SELECT num FROM det_addr WHERE NOT internal AND public)
+    AND dst_num IN (SELECT num FROM det_addr WHERE external)
 ),
 rec AS (
   SELECT c.pid, coalesce(f.src_port::BIGINT, -f.id) AS sport, f.ts, f.src_bytes + f.dst_bytes AS bytes

@@ -14,18 +14,63 @@ function office(): FlowRow[] {
   const rows: FlowRow[] = [];
   for (let h = 1; h <= 40; h++)
     for (let k = 0; k < 10; k++)
-      rows.push({ ts: at(h * 13 + k * 97), src_ip: `10.0.0.${h}`, src_port: 40000 + k, dst_ip: `93.184.${h % 7}.${1 + (k % 5)}`, dst_port: 443, src_bytes: 800 + ((h * k * 131) % 20000), dst_bytes: 20000 + ((h * k * 977) % 400000), label: 'web' });
+      rows.push({
+        ts: at(h * 13 + k * 97),
+        src_ip: `10.0.0.${h}`,
+        src_port: 40000 + k,
+        dst_ip: `93.184.${h % 7}.${1 + (k % 5)}`,
+        dst_port: 443,
+        src_bytes: 800 + ((h * k * 131) % 20000),
+        dst_bytes: 20000 + ((h * k * 977) % 400000),
+        label: 'web',
+      });
   // backup server pulling 600 MB from an internal file server (rsync over ssh)
   for (let k = 0; k < 20; k++)
-    rows.push({ ts: at(1000 + k * 30), src_ip: '10.0.0.80', src_port: 50000, dst_ip: '10.0.1.5', dst_port: 22, src_bytes: 30000, dst_bytes: 30 * MB, label: 'backup' });
+    rows.push({
+      ts: at(1000 + k * 30),
+      src_ip: '10.0.0.80',
+      src_port: 50000,
+      dst_ip: '10.0.1.5',
+      dst_port: 22,
+      src_bytes: 30000,
+      dst_bytes: 30 * MB,
+      label: 'backup',
+    });
   // a workstation downloading a 300 MB image from a public mirror
   for (let k = 0; k < 10; k++)
-    rows.push({ ts: at(2000 + k * 30), src_ip: '10.0.0.7', src_port: 51000, dst_ip: '151.101.1.1', dst_port: 443, src_bytes: 20000, dst_bytes: 30 * MB, label: 'download' });
+    rows.push({
+      ts: at(2000 + k * 30),
+      src_ip: '10.0.0.7',
+      src_port: 51000,
+      dst_ip: '151.101.1.1',
+      dst_port: 443,
+      src_bytes: 20000,
+      dst_bytes: 30 * MB,
+      label: 'download',
+    });
   // an external partner uploading 200 MB to our SFTP server (inbound)
   for (let k = 0; k < 10; k++)
-    rows.push({ ts: at(2500 + k * 30), src_ip: '198.51.100.20', src_port: 52000, dst_ip: '10.0.1.6', dst_port: 22, src_bytes: 20 * MB, dst_bytes: 50000, label: 'inbound' });
+    rows.push({
+      ts: at(2500 + k * 30),
+      src_ip: '198.51.100.20',
+      src_port: 52000,
+      dst_ip: '10.0.1.6',
+      dst_port: 22,
+      src_bytes: 20 * MB,
+      dst_bytes: 50000,
+      label: 'inbound',
+    });
   // a 20 MB upload to a cloud drive: unusual, but below the minimum
-  rows.push({ ts: at(3000), src_ip: '10.0.0.9', src_port: 53000, dst_ip: '142.250.1.1', dst_port: 443, src_bytes: 20 * MB, dst_bytes: 200000, label: 'cloud' });
+  rows.push({
+    ts: at(3000),
+    src_ip: '10.0.0.9',
+    src_port: 53000,
+    dst_ip: '142.250.1.1',
+    dst_port: 443,
+    src_bytes: 20 * MB,
+    dst_bytes: 200000,
+    label: 'cloud',
+  });
   return rows;
 }
 
@@ -40,12 +85,27 @@ describe('exfil detector', () => {
     const rows = office();
     // one long https connection recorded every 30 s, 6 MB a record
     for (let k = 0; k < 20; k++)
-      rows.push({ ts: at(1800 + k * 30), src_ip: '10.0.0.50', src_port: 44444, dst_ip: '185.199.108.9', dst_port: 443, src_bytes: 6 * MB, dst_bytes: 4000, label: 'attack' });
+      rows.push({
+        ts: at(1800 + k * 30),
+        src_ip: '10.0.0.50',
+        src_port: 44444,
+        dst_ip: '185.199.108.9',
+        dst_port: 443,
+        src_bytes: 6 * MB,
+        dst_bytes: 4000,
+        label: 'attack',
+      });
     await insertFlows(store, rows);
     const alerts = await runDetector(store, exfilDetector);
     expect(alerts).toHaveLength(1);
     const a = alerts[0];
-    expect(a).toMatchObject({ detector: 'exfil', kind: 'exfiltration', src_ip: '10.0.0.50', dst_ip: '185.199.108.9', flow_count: 20 });
+    expect(a).toMatchObject({
+      detector: 'exfil',
+      kind: 'exfiltration',
+      src_ip: '10.0.0.50',
+      dst_ip: '185.199.108.9',
+      flow_count: 20,
+    });
     const f = Object.fromEntries(a.features.map((x) => [x.name, x]));
     expect(f.bytes_up).toMatchObject({ value: 120 * MB, threshold: 50 * MB, direction: 'above' });
     expect(f.robust_z.value).toBeGreaterThan(3.5);
@@ -66,7 +126,16 @@ describe('exfil detector', () => {
   it('treats internal networks as the case defines them', async () => {
     const rows = office();
     for (let k = 0; k < 20; k++)
-      rows.push({ ts: at(1800 + k * 30), src_ip: '10.0.0.50', src_port: 44444, dst_ip: '185.199.108.9', dst_port: 443, src_bytes: 6 * MB, dst_bytes: 4000, label: 'attack' });
+      rows.push({
+        ts: at(1800 + k * 30),
+        src_ip: '10.0.0.50',
+        src_port: 44444,
+        dst_ip: '185.199.108.9',
+        dst_port: 443,
+        src_bytes: 6 * MB,
+        dst_bytes: 4000,
+        label: 'attack',
+      });
     await insertFlows(store, rows);
     expect(await runDetector(store, exfilDetector)).toHaveLength(1);
     // 10.0.0.0/24 is no longer ours: its hosts are external, so nothing leaves the network
@@ -74,15 +143,62 @@ describe('exfil detector', () => {
     expect(await runDetector(store, exfilDetector)).toEqual([]);
   });
 
+  it('sees a 2 GB upload to an address in a reserved range: outside is whatever is not internal', async () => {
+    const rows = office();
+    // 240.0.0.0/4 is reserved space, not "the internet", but it is not the site's either
+    for (let k = 0; k < 20; k++)
+      rows.push({
+        ts: at(1800 + k * 30),
+        src_ip: '10.0.0.51',
+        src_port: 44445,
+        dst_ip: '240.12.0.7',
+        dst_port: 443,
+        src_bytes: 100 * MB,
+        dst_bytes: 4000,
+        label: 'attack',
+      });
+    // a camera streaming 3 GB of video to a multicast group is nobody's upload (not a host)
+    for (let k = 0; k < 30; k++)
+      rows.push({
+        ts: at(100 + k * 30),
+        proto: 'udp',
+        src_ip: '10.0.0.52',
+        src_port: 5004,
+        dst_ip: '239.1.1.1',
+        dst_port: 5004,
+        src_bytes: 100 * MB,
+        dst_bytes: 0,
+        label: 'multicast',
+      });
+    await insertFlows(store, rows);
+    const alerts = await runDetector(store, exfilDetector);
+    expect(alerts.map((a) => [a.src_ip, a.dst_ip])).toEqual([['10.0.0.51', '240.12.0.7']]);
+    expect(alerts[0].summary).toMatch(/sent 2 GB to 240\.12\.0\.7/);
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(
+      await labelledIds(store, 'attack'),
+    );
+  });
+
   it('groups an IPv6 host written two ways as one host, and selects both spellings', async () => {
     const rows = office();
     for (let k = 0; k < 20; k++)
-      rows.push({ ts: at(1800 + k * 30), src_ip: k % 2 ? 'fd00::5' : 'FD00:0:0::5', src_port: 44444, dst_ip: '2a00:1450:4001::1', dst_port: 443, src_bytes: 6 * MB, dst_bytes: 4000, label: 'attack' });
+      rows.push({
+        ts: at(1800 + k * 30),
+        src_ip: k % 2 ? 'fd00::5' : 'FD00:0:0::5',
+        src_port: 44444,
+        dst_ip: '2a00:1450:4001::1',
+        dst_port: 443,
+        src_bytes: 6 * MB,
+        dst_bytes: 4000,
+        label: 'attack',
+      });
     await insertFlows(store, rows);
     const alerts = await runDetector(store, exfilDetector);
     expect(alerts).toHaveLength(1);
     expect(alerts[0].features.find((f) => f.name === 'bytes_up')?.value).toBe(120 * MB);
     expect(alerts[0].evidence.srcIps).toEqual(['FD00:0:0::5', 'fd00::5']);
-    expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'attack'));
+    expect(await selectedIds(store, alerts[0].evidence)).toEqual(
+      await labelledIds(store, 'attack'),
+    );
   });
 });

@@ -6,18 +6,18 @@ import { namesOf } from '../shared';
 /**
  * Bound parameters: $1 window length (microseconds), $2 minimum bytes up, $3 minimum robust z,
  * $4 minimum upload share, $5 MAD floor (log units).
- * Population: every (internal, external public) pair; rows: the pairs past all three fences, with
+ * Population: every (internal, external) pair (ip_class); rows: the pairs past all three fences, with
  * the text forms of their addresses and their destination ports.
  */
 export const EXFIL_SQL = `
 WITH pairs AS (
   -- from the shared per-target table det_target and the address classes det_addr (../shared.ts):
-  -- 1.6M targets instead of 10M flows; only internal -> external public pairs are aggregated
+  -- 1.6M targets instead of 10M flows; only internal -> external pairs (ip_class: outside the site, whatever range) are aggregated
   SELECT src_num, dst_num, sum(up) AS up, sum(down) AS down, sum(n) AS flows,
          min(first_ts) AS first_ts, max(last_ts) AS last_ts
   FROM det_target
   WHERE src_num IN (SELECT num FROM det_addr WHERE internal)
-    AND dst_num IN (SELECT num FROM det_addr WHERE NOT internal AND public)
+    AND dst_num IN (SELECT num FROM det_addr WHERE external)
   GROUP BY src_num, dst_num
 ),
 med AS (SELECT median(ln(1 + up)) AS m, count(*) AS population FROM pairs),

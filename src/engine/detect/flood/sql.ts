@@ -1,10 +1,11 @@
 // Flood as SQL (grouped on the numeric victim address; text forms fetched for the stretches): per
-// (victim, port, proto) and window, how many flows failed (half-open, reset,
-// or no reply at all) and from how many sources. Hot windows (enough failures at a high enough
+// (victim, port, proto) and window, how many flows failed (half-open, reset, or no reply at all;
+// in a one-way export only the state can say so) and from how many sources. Records that answer
+// (REPLY_FLAGS: a SYN-ACK or a reset without a request) are never part of a flood: the resets a
+// scanned host sends back to the scanner's one port are the scan's echo, not an attack on it. Hot windows (enough failures at a high enough
 // share) are merged into stretches, allowing short gaps, so a 90 s flood is one alert.
 
-/** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
-export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
+import { REPLY_FLAGS, failedSql } from '../shared';
 
 /**
  * Bound parameters: $1 window length (microseconds), $2 minimum failed flows per window,
@@ -12,15 +13,18 @@ export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND c
  * $6 surge factor over the port's median failures per window (either this or the share), then the
  * protocols ($7...).
  * One row per stretch: victim key, first/last window, flows, failed, sources (all, and those with
- * failed flows), peak, top sources by failed flows.
+ * failed flows), peak failures and flows per window, the port's median failures and flows per
+ * active window, top sources by failed flows.
  */
-export function floodSql(protos: number): string {
+export function floodSql(protos: number, uni: boolean): string {
   const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
+  const FAILED = failedSql(uni);
+  const f = (sql: string) => sql.replace(/\b(state_raw|state|dst_bytes|dst_pkts)\b/g, 'f.$1');
   return `
 WITH fails AS (
   SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS nf
   FROM flows
-  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED}
+  WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED} AND NOT ${REPLY_FLAGS}
   GROUP BY ALL
 ),
 -- a hot window has at least $2 failures: only the victim ports with such a window (found from
@@ -28,17 +32,21 @@ WITH fails AS (
 victims AS (SELECT DISTINCT dst_num, dst_port, proto FROM fails WHERE nf >= $2::BIGINT),
 win AS (
   SELECT f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w, count(*) AS n,
-         count_if(${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')}) AS nf
+         count_if(${f(FAILED)}) AS nf
   FROM flows f SEMI JOIN victims v ON f.dst_num = v.dst_num AND f.dst_port = v.dst_port AND f.proto = v.proto
+  WHERE NOT ${f(REPLY_FLAGS)}
   GROUP BY ALL
 ),
 -- the port's usual failures per window (median over its active windows): a busy server refuses
 -- a few percent all day; a flood multiplies that even when answered traffic stays high
 base AS (
-  SELECT dst_num, dst_port, proto, median(nf) AS base_failed FROM win GROUP BY ALL
+  SELECT dst_num, dst_port, proto, median(nf) AS base_failed,
+         -- flows per active window while nothing piles up (0 for a port used only by the flood)
+         coalesce(median(n) FILTER (WHERE nf < $2::BIGINT), 0) AS base_n
+  FROM win GROUP BY ALL
 ),
 hot AS (
-  SELECT win.*, base.base_failed,
+  SELECT win.*, base.base_failed, base.base_n,
          CASE WHEN w - lag(w) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w) <= $4::BIGINT + 1
               THEN 0 ELSE 1 END AS starts
   FROM win JOIN base USING (dst_num, dst_port, proto)
@@ -46,7 +54,7 @@ hot AS (
 ),
 stretch AS (
   SELECT dst_num, dst_port, proto, min(w) AS first_w, max(w) AS last_w, count(*) AS hot_windows,
-         max(nf) AS peak_failed, any_value(base_failed) AS base_failed
+         max(nf) AS peak_failed, any_value(base_failed) AS base_failed, max(n) AS peak_n, any_value(base_n) AS base_n
   FROM (SELECT *, sum(starts) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w
                                     ROWS UNBOUNDED PRECEDING) AS k FROM hot)
   GROUP BY dst_num, dst_port, proto, k
@@ -59,9 +67,9 @@ bounds AS (
 ),
 cand AS (
   SELECT f.src_ip, f.dst_ip, f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w,
-         ${FAILED.replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1')} AS failed
+         ${f(FAILED)} AS failed
   FROM flows f, bounds b
-  WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch)
+  WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch) AND NOT ${f(REPLY_FLAGS)}
 ),
 member AS (
   SELECT s.dst_num, s.dst_port, s.proto, s.first_w, c.src_ip, c.dst_ip, c.failed

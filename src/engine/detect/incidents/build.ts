@@ -31,7 +31,14 @@ export function trustScore(alerts: AlertDraft[]): number {
   return noisyOr([...best].map(([d, s]) => weightOf(d) * s));
 }
 
+type Role = 'actor' | 'victim' | 'group';
+
+function roleOf(a: AlertDraft): Role {
+  return a.entity ? 'group' : VICTIM_KINDS.has(a.kind ?? '') ? 'victim' : 'actor';
+}
+
 function entityOf(a: AlertDraft): string | null {
+  if (a.entity) return a.entity;
   return VICTIM_KINDS.has(a.kind ?? '') ? (a.dst_ip ?? a.src_ip) : (a.src_ip ?? a.dst_ip);
 }
 
@@ -41,7 +48,7 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   alerts.forEach((a, i) => {
     const e = entityOf(a);
     if (!e) return;
-    const key = `${VICTIM_KINDS.has(a.kind ?? '') ? 'victim' : 'actor'}|${e}`;
+    const key = `${roleOf(a)}|${e}`;
     const list = byEntity.get(key) ?? [];
     list.push(i);
     byEntity.set(key, list);
@@ -49,7 +56,9 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   const gapMs = params.gapMinutes * 60_000;
   const out: IncidentDraft[] = [];
   for (const [key, idxs] of byEntity) {
-    const [role, entity] = key.split('|') as ['actor' | 'victim', string];
+    const sep = key.indexOf('|');
+    const role = key.slice(0, sep) as Role;
+    const entity = key.slice(sep + 1);
     idxs.sort((x, y) => alerts[x].window_start.localeCompare(alerts[y].window_start));
     // 2. split by time adjacency
     const clusters: number[][] = [];
@@ -73,11 +82,33 @@ export function buildIncidents(alerts: AlertDraft[], params: IncidentParams): In
   return out.sort((a, b) => b.score - a.score || a.first_seen.localeCompare(b.first_seen));
 }
 
+/**
+ * Calls to one destination that are both periodic (beaconing) and mostly failing (a failed
+ * callback) are one story, the failed callback: the beacon alerts to its destinations support it.
+ */
+function foldInto(
+  byKind: Map<IncidentType, number[]>,
+  alerts: AlertDraft[],
+  from: IncidentType,
+  into: IncidentType,
+): void {
+  const target = byKind.get(into);
+  const source = byKind.get(from);
+  if (!target || !source) return;
+  const dsts = new Set(target.map((i) => alerts[i].dst_ip));
+  const moved = source.filter((i) => dsts.has(alerts[i].dst_ip));
+  if (moved.length === 0) return;
+  target.push(...moved);
+  const rest = source.filter((i) => !moved.includes(i));
+  if (rest.length) byKind.set(from, rest);
+  else byKind.delete(from);
+}
+
 function splitByType(
   alerts: AlertDraft[],
   cluster: number[],
   entity: string,
-  role: 'actor' | 'victim',
+  role: Role,
   params: IncidentParams,
 ): IncidentDraft[] {
   const byKind = new Map<IncidentType, number[]>();
@@ -87,6 +118,7 @@ function splitByType(
     if (isType(k) && k !== 'anomaly') byKind.set(k, [...(byKind.get(k) ?? []), i]);
     else loose.push(i);
   }
+  foldInto(byKind, alerts, 'beaconing', 'failed-callback');
   const kinds = [...byKind]
     .map(([kind, idx]) => ({ kind, idx, score: trustScore(idx.map((i) => alerts[i])) }))
     .sort((a, b) => b.score - a.score);
@@ -112,7 +144,7 @@ function splitByType(
 function makeIncident(
   type: IncidentType,
   entity: string,
-  role: 'actor' | 'victim',
+  role: Role,
   idx: number[],
   list: AlertDraft[],
   score: number,
@@ -121,22 +153,29 @@ function makeIncident(
   const sources = new Set<string>();
   for (const a of list) {
     if (a.src_ip) sources.add(a.src_ip);
-    if (role === 'actor') {
+    // a group's sources are its evidence's (a summary names no single source)
+    if (role === 'group') for (const s of a.evidence.srcIps ?? []) sources.add(s);
+    if (role !== 'victim') {
       if (a.dst_ip && a.dst_ip !== entity) victims.add(a.dst_ip);
-      for (const d of a.evidence.dstIps ?? []) if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
+      for (const d of a.evidence.dstIps ?? [])
+        if (d !== entity && victims.size < MAX_VICTIMS) victims.add(d);
     }
   }
-  const attacker = role === 'actor' ? entity : sources.size === 1 ? [...sources][0] : null;
-  const victimList = role === 'actor' ? [...victims].sort().slice(0, MAX_VICTIMS) : [entity];
+  const attacker =
+    role === 'actor' ? entity : role === 'victim' && sources.size === 1 ? [...sources][0] : null;
+  const victimList = role === 'victim' ? [entity] : [...victims].sort().slice(0, MAX_VICTIMS);
   const ips = new Set<string>([...(attacker ? [attacker] : []), ...victimList]);
   for (const a of list) {
     if (a.src_ip) ips.add(a.src_ip);
     if (a.dst_ip) ips.add(a.dst_ip);
   }
+  if (role === 'group') for (const s of sources) ips.add(s);
   const detectors = [...new Set(list.map((a) => a.detector))].sort();
   // the lead alert: the strongest one of the incident's type (else the strongest overall)
   const typed = list.filter((a) => a.kind === type);
-  const lead = (typed.length ? typed : list).reduce((b, a) => (weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b));
+  const lead = (typed.length ? typed : list).reduce((b, a) =>
+    weightOf(a.detector) * a.score > weightOf(b.detector) * b.score ? a : b,
+  );
   const others = detectors.filter((d) => d !== lead.detector);
   // Evidence and span come from the alerts of the incident's own type when there are any: a
   // supporting alert such as ip-activity covers the host's whole capture, and the analyst who
@@ -151,7 +190,10 @@ function makeIncident(
     attacker,
     victims: victimList,
     ips: [...ips].sort(),
-    first_seen: core.reduce((m, a) => (a.window_start < m ? a.window_start : m), core[0].window_start),
+    first_seen: core.reduce(
+      (m, a) => (a.window_start < m ? a.window_start : m),
+      core[0].window_start,
+    ),
     last_seen: core.reduce((m, a) => (a.window_end > m ? a.window_end : m), core[0].window_end),
     detectors,
     alert_count: list.length,

@@ -22,7 +22,12 @@ export function mergeSelectors(sels: FlowSelector[]): FlowSelector {
     }
     spans.sort((a, b) => (a.from ?? '').localeCompare(b.from ?? ''));
     let cur = { ...spans[0] };
-    const flush = () => parts.push({ ...(cur.from ? { from: cur.from } : {}), ...(cur.to ? { to: cur.to } : {}), ...rest });
+    const flush = () =>
+      parts.push({
+        ...(cur.from ? { from: cur.from } : {}),
+        ...(cur.to ? { to: cur.to } : {}),
+        ...rest,
+      });
     for (const s of spans.slice(1)) {
       const open = !cur.to || !s.from;
       if (open || s.from! <= cur.to!) {

@@ -2,8 +2,19 @@
 import type { ParamSpecs } from '../types';
 
 export const INCIDENT_PARAMS: ParamSpecs = {
-  minScore: { type: 'number', default: 0.4, min: 0, max: 1, description: 'incidents scoring below this are not raised (their alerts stay unassigned)' },
-  gapMinutes: { type: 'number', default: 30, min: 0, description: 'alerts of one entity further apart than this start a new incident' },
+  minScore: {
+    type: 'number',
+    default: 0.4,
+    min: 0,
+    max: 1,
+    description: 'incidents scoring below this are not raised (their alerts stay unassigned)',
+  },
+  gapMinutes: {
+    type: 'number',
+    default: 30,
+    min: 0,
+    description: 'alerts of one entity further apart than this start a new incident',
+  },
 };
 
 export interface IncidentParams {

@@ -27,7 +27,8 @@ export interface ScanThresholds {
 export function classifyScan(f: ScanFeatures, t: ScanThresholds): IncidentType {
   if (f.udpShare >= 0.5) return 'udp-scan';
   // slow: few targets within any short horizon, but many over a long span
-  if (f.peakHorizon <= t.slowMaxPerHorizon && f.durationSeconds >= t.slowMinMinutes * 60) return 'slow-scan';
+  if (f.peakHorizon <= t.slowMaxPerHorizon && f.durationSeconds >= t.slowMinMinutes * 60)
+    return 'slow-scan';
   if (f.maxPortsPerHost >= f.maxHostsPerPort && f.ports >= f.hosts) return 'vertical-scan';
   return 'horizontal-scan';
 }
@@ -41,5 +42,7 @@ export function classifyScan(f: ScanFeatures, t: ScanThresholds): IncidentType {
  */
 export function scoreScan(f: ScanFeatures, t: ScanThresholds): number {
   const breadth = saturate(f.targets / t.minTargets, 1); // 0.5 at the minimum
-  return clamp01(0.35 * breadth + 0.5 * f.failedShare + 0.15 * (f.trw === 1 ? 1 : f.trw === 0.5 ? 0.3 : 0));
+  return clamp01(
+    0.35 * breadth + 0.5 * f.failedShare + 0.15 * (f.trw === 1 ? 1 : f.trw === 0.5 ? 0.3 : 0),
+  );
 }

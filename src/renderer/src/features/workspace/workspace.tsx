@@ -20,6 +20,7 @@ import { TimelineChart } from '../timeline/timeline-chart';
 import { ExportDialog } from '../triage/export-dialog';
 import { RulesPanel } from '../triage/rules-panel';
 import { SaveAsDialog } from '../triage/save-as-dialog';
+import { SiteDialog } from '../site/site-dialog';
 import { TriagePanel } from '../triage/triage-panel';
 import { CloseCaseButton } from '../home/close-case-button';
 import { ZoneBadge } from '../import/zone-badge';
@@ -35,7 +36,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
   const [menu, setMenu] = useState<{ x: number; y: number; items: MenuItem[] } | null>(null);
   const [side, setSide] = useState<'graph' | 'charts' | 'triage'>('graph');
   const [feeds, setFeeds] = useState(false);
-  const [caseDialog, setCaseDialog] = useState<'rules' | 'export' | 'save-as' | null>(null);
+  const [caseDialog, setCaseDialog] = useState<'rules' | 'export' | 'save-as' | 'site' | null>(null);
   const [restored, setRestored] = useState<UiState | null>(null);
   const filterInput = useRef<HTMLInputElement>(null);
 
@@ -170,6 +171,9 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
           <button type="button" onClick={() => setFeeds(true)}>
             Feeds
           </button>
+          <button type="button" onClick={() => setCaseDialog('site')} title="The case's internal networks">
+            Site
+          </button>
           <button type="button" onClick={() => setCaseDialog('rules')}>
             Allow rules
           </button>
@@ -218,6 +222,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
         {feeds && <FeedsPanel onClose={() => setFeeds(false)} />}
         {caseDialog === 'rules' && <RulesPanel onClose={() => setCaseDialog(null)} onChanged={incidents.reload} />}
         {caseDialog === 'export' && <ExportDialog incident={selection.incident} onClose={() => setCaseDialog(null)} />}
+        {caseDialog === 'site' && <SiteDialog onClose={() => setCaseDialog(null)} onChanged={() => location.reload()} />}
         {caseDialog === 'save-as' && <SaveAsDialog info={info} onClose={() => setCaseDialog(null)} onSaved={() => location.reload()} />}
       </div>
     </WorkspaceContext.Provider>
