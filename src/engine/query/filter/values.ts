@@ -2,6 +2,7 @@
 // Each returns null on bad input; the parser turns that into a FilterError at the token.
 import { FLOW_STATES } from '../../../shared/model';
 import { parseCidr } from '../../util/ip';
+import { nearest } from '../../util/nearest';
 import type { NumRange } from './ast';
 
 export function parsePortValue(s: string): { lo: number; hi: number } | null {
@@ -89,34 +90,7 @@ export function parseProto(s: string): string | null {
   return /^[a-z][a-z0-9-]*$/.test(l) ? l : null;
 }
 
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(
-        d[i - 1][j] + 1,
-        d[i][j - 1] + 1,
-        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-  return d[a.length][b.length];
-}
-
-/** The closest candidate within edit distance 2 (1 for short words), or null. */
+/** The closest keyword within a small edit distance, or null (see util/nearest.ts). */
 export function suggest(word: string, candidates: readonly string[]): string | null {
-  const w = word.toLowerCase();
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(w, c);
-    if (dist < bestD) {
-      best = c;
-      bestD = dist;
-    }
-  }
-  const limit = w.length <= 3 ? 1 : 2;
-  return bestD <= limit ? best : null;
+  return nearest(word, candidates);
 }
