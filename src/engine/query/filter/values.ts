@@ -37,11 +37,22 @@ export function parseSize(s: string): number | null {
   return Number.isFinite(v) ? Math.round(v) : null;
 }
 
-export function parseSeconds(s: string): number | null {
+/** A duration in milliseconds, nfdump's unit: `1500`, or with a unit `500ms`, `1.5s`, `2m`, `1h`. */
+export function parseMillis(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s);
   if (!m) return null;
-  const mult = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1;
+  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
   return Number(m[1]) * mult;
+}
+
+/** nfdump's TCP flag letters; X is all six. */
+export const TCP_FLAGS = 'UAPRSF';
+
+/** `SA`, `AS`, `x` -> the flag letters in UAPRSF order, or null for anything else. */
+export function parseTcpFlags(s: string): string | null {
+  const u = s.toUpperCase();
+  if (!/^[UAPRSFX]+$/.test(u)) return null;
+  return u.includes('X') ? TCP_FLAGS : [...TCP_FLAGS].filter((f) => u.includes(f)).join('');
 }
 
 /**
