@@ -54,19 +54,8 @@ import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import { Supersede } from './supersede';
 import * as triageOps from './triage-ops';
-import type {
-  AllowRuleAdded,
-  DetectionRerun,
-  ExportedReport,
-  ExportRequest,
-} from '../../shared/triage-api';
-import type {
-  AllowRule,
-  AllowRuleInput,
-  AuditEntry,
-  IncidentTriage,
-  TriageChange,
-} from '../../shared/triage';
+import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
+import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
 import { allTriage, auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 
@@ -112,8 +101,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private requireStore(): CaseStore {
-    if (!this.store)
-      throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
+    if (!this.store) throw new NetsiftError('no case is open: open a capture or a case first', 'usage');
     return this.store;
   }
 
@@ -164,9 +152,7 @@ export class NetsiftService implements NetsiftApi {
   async caseInfo(): Promise<CaseInfo | null> {
     if (!this.store) return null;
     const s = this.store;
-    const imports = await s.all<ImportRecord>(
-      'SELECT * EXCLUDE (details) FROM imports ORDER BY id',
-    );
+    const imports = await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id');
     const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
       'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
     );
@@ -189,8 +175,7 @@ export class NetsiftService implements NetsiftApi {
   async openCase(file: string): Promise<CaseInfo> {
     if (!file.endsWith('.duckdb') && !fs.existsSync(file))
       throw new NetsiftError(`${file}: no such case file`, 'input');
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const next = await CaseStore.open(file, { threads: this.opts.threads });
     this.close();
     this.store = next;
@@ -201,8 +186,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async createCase(file: string): Promise<CaseInfo> {
-    if (fs.existsSync(file))
-      throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
+    if (fs.existsSync(file)) throw new NetsiftError(`${file}: already exists; open it instead`, 'input');
     return this.openCase(file);
   }
 
@@ -219,12 +203,7 @@ export class NetsiftService implements NetsiftApi {
   private remember(info: CaseInfo): void {
     const file = path.join(serviceHome(), 'recent.json');
     const list = readJson<RecentCase[]>(file, []).filter((r) => r.path !== info.path);
-    list.unshift({
-      path: info.path,
-      name: info.name,
-      openedAt: new Date().toISOString(),
-      flows: info.flows,
-    });
+    list.unshift({ path: info.path, name: info.name, openedAt: new Date().toISOString(), flows: info.flows });
     writeJson(file, list.slice(0, 12));
   }
 
@@ -232,32 +211,22 @@ export class NetsiftService implements NetsiftApi {
 
   async importFiles(paths: string[], casePath?: string): Promise<JobState> {
     if (!paths.length) throw new NetsiftError('no files to import', 'usage');
-    for (const p of paths)
-      if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    for (const p of paths) if (!fs.existsSync(p)) throw new NetsiftError(`${p}: no such file`, 'input');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     let target = casePath;
     if (!target && !this.store) {
-      const base = path
-        .basename(paths[0])
-        .replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
+      const base = path.basename(paths[0]).replace(/\.(gz|csv|log|txt|json|ndjson|binetflow|pcap|nfcapd)/gi, '');
       const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-      target = path.join(
-        homeDir('cases'),
-        `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`,
-      );
+      target = path.join(homeDir('cases'), `${base.replace(/[^\w.-]+/g, '_') || 'case'}-${stamp}.duckdb`);
     }
     if (target && target !== this.store?.path) await this.openCase(target);
     const title = paths.length === 1 ? path.basename(paths[0]) : `${paths.length} files`;
-    return this.registry.start('import', `Import ${title}`, (ctx) =>
-      this.importAndAnalyze(paths, ctx),
-    );
+    return this.registry.start('import', `Import ${title}`, (ctx) => this.importAndAnalyze(paths, ctx));
   }
 
   async openSample(): Promise<JobState> {
     const sample = this.samplePath();
-    if (!fs.existsSync(sample))
-      throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
+    if (!fs.existsSync(sample)) throw new NetsiftError(`${sample}: the bundled sample capture is missing`, 'input');
     const casePath = path.join(homeDir('cases'), 'netsift-sample.duckdb');
     if (fs.existsSync(casePath)) {
       // reopen the analysed sample instead of importing it again
@@ -288,9 +257,7 @@ export class NetsiftService implements NetsiftApi {
   private async follow(job: Job<unknown>, ctx: StepContext, phase: string): Promise<unknown> {
     if (ctx.cancelled()) job.cancel();
     ctx.setCancel(() => job.cancel());
-    const off = job.onProgress((p: JobProgress) =>
-      ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }),
-    );
+    const off = job.onProgress((p: JobProgress) => ctx.progress({ ...p, phase: `${phase}: ${p.phase}` }));
     try {
       return await job.result;
     } finally {
@@ -300,9 +267,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   private async summary(info: CaseInfo, seconds: number): Promise<ImportSummaryView> {
-    const rejects = await this.requireStore().one<{ n: number }>(
-      'SELECT count(*) AS n FROM rejects',
-    );
+    const rejects = await this.requireStore().one<{ n: number }>('SELECT count(*) AS n FROM rejects');
     return {
       casePath: info.path,
       imports: info.imports,
@@ -381,11 +346,7 @@ export class NetsiftService implements NetsiftApi {
         [incidentId],
       ),
     );
-    return rows.map((r) => ({
-      ...r,
-      evidence: parseJson(r.evidence),
-      features: parseJson(r.features),
-    }));
+    return rows.map((r) => ({ ...r, evidence: parseJson(r.evidence), features: parseJson(r.features) }));
   }
 
   // ---- charts ----
@@ -448,8 +409,7 @@ export class NetsiftService implements NetsiftApi {
 
   private feedOps() {
     const f = this.opts.ops.feeds;
-    if (!f)
-      throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
+    if (!f) throw new NetsiftError('threat-intel feeds are not available in this build', 'internal');
     return f;
   }
 
@@ -472,8 +432,7 @@ export class NetsiftService implements NetsiftApi {
    * detector alone, on the flows already imported (the runner keeps the other detectors' alerts).
    */
   private async refreshThenRematch(refresh: () => Promise<unknown>): Promise<FeedStatus[]> {
-    const versions = (l: FeedStatus[]) =>
-      JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
+    const versions = (l: FeedStatus[]) => JSON.stringify(l.map((f) => [f.id, f.enabled, f.current?.sha256 ?? null]));
     const before = versions(await this.feeds());
     await refresh();
     const after = await this.feeds();
@@ -537,8 +496,7 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
@@ -556,13 +514,7 @@ export class NetsiftService implements NetsiftApi {
         if (e.type !== 'job' || e.job.id !== started.id || e.job.status === 'running') return;
         off();
         if (e.job.status === 'done' && result) resolve(result);
-        else
-          reject(
-            new NetsiftError(
-              `detection ${e.job.status}: ${e.job.error ?? 'no result'}`,
-              e.job.status === 'cancelled' ? 'cancelled' : 'internal',
-            ),
-          );
+        else reject(new NetsiftError(`detection ${e.job.status}: ${e.job.error ?? 'no result'}`, e.job.status === 'cancelled' ? 'cancelled' : 'internal'));
       });
     });
   }
@@ -583,14 +535,8 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async saveCaseAs(dest: string): Promise<CaseInfo> {
-    if (this.registry.running())
-      throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    return triageOps.saveCaseAs(
-      this.requireStore(),
-      dest,
-      () => this.close(),
-      (f) => this.openCase(f),
-    );
+    if (this.registry.running()) throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
+    return triageOps.saveCaseAs(this.requireStore(), dest, () => this.close(), (f) => this.openCase(f));
   }
 }
 
