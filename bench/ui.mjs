@@ -112,6 +112,11 @@ export async function runUiBench({
     args: CHROMIUM_ARGS,
   });
   const figures = {};
+  // each figure is printed as soon as it is measured (a later step that hangs loses none)
+  const put = (k, v) => {
+    figures[k] = v;
+    log(`  ${k.padEnd(40)} ${v}`);
+  };
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
     const t0 = performance.now();
@@ -119,11 +124,11 @@ export async function runUiBench({
     await page.waitForSelector('.flows-pane .ag-row[row-index="0"] [col-id="src_ip"]:not(:empty)', {
       timeout: 120_000,
     });
-    figures['page load -> first flow rows'] = fmt(performance.now() - t0);
+    put('page load -> first flow rows', fmt(performance.now() - t0));
     await page.waitForFunction(() => document.body.dataset.timelineReady, null, {
       timeout: 120_000,
     });
-    figures['page load -> timeline drawn'] = fmt(performance.now() - t0);
+    put('page load -> timeline drawn', fmt(performance.now() - t0));
     await page.waitForSelector('.incidents-pane .ag-row[row-index="0"]', { timeout: 60_000 });
     // the case remembers the last selection (an interrupted run leaves one): start from all flows
     await page.waitForFunction(() => document.body.dataset.flowsReady && window.__flowsGrid, null, {
@@ -147,7 +152,7 @@ export async function runUiBench({
       { timeout: 60_000 },
     );
     const total = Number(await page.getByTestId('flows-count').getAttribute('data-count'));
-    figures['flows in case'] = total.toLocaleString('en-US');
+    put('flows in case', total.toLocaleString('en-US'));
 
     // the engine's RPC as the page makes it, for the checks and the timings below
     await page.evaluate(() => {
@@ -173,8 +178,10 @@ export async function runUiBench({
           return performance.now() - t;
         }),
       );
-    figures['timeline data (median)'] =
-      `${fmt(median(tl))}  [${tl.map(fmt).join(', ')}]  target < 500 ms`;
+    put(
+      'timeline data (median)',
+      `${fmt(median(tl))}  [${tl.map(fmt).join(', ')}]  target < 500 ms`,
+    );
 
     // select an incident -> the first row of its evidence rendered; then back to all flows. Each run
     // selects another incident (the top rows of the incidents grid, less the one the case had
@@ -247,15 +254,21 @@ export async function runUiBench({
         { timeout: 60_000 },
       );
     }
-    figures['select incident -> first rows (median)'] =
-      `${fmt(median(sel))}  [${sel.map(fmt).join(', ')}]  target < 200 ms`;
+    put(
+      'select incident -> first rows (median)',
+      `${fmt(median(sel))}  [${sel.map(fmt).join(', ')}]  target < 200 ms`,
+    );
     if (server.length)
-      figures['  of which the server read the page'] = `[${server.map(fmt).join(', ')}]`;
+      put('  of which the server read the page', `[${server.map(fmt).join(', ')}]`);
     const cold = await coldReads(page, incidentsSelected);
-    figures['  the same pages cold (not read ahead)'] =
-      `[${cold.map(fmt).join(', ')}]  (RPC round trip)`;
-    figures['select incident -> alerts rows (median)'] =
-      `${fmt(median(alertsMs))}  [${alertsMs.map(fmt).join(', ')}]`;
+    put(
+      '  the same pages cold (not read ahead)',
+      `[${cold.map(fmt).join(', ')}]  (RPC round trip)`,
+    );
+    put(
+      'select incident -> alerts rows (median)',
+      `${fmt(median(alertsMs))}  [${alertsMs.map(fmt).join(', ')}]`,
+    );
 
     // scroll the whole-case grid to its middle
     await page.waitForFunction(() => document.body.dataset.flowsReady && window.__flowsGrid, null, {
@@ -274,8 +287,10 @@ export async function runUiBench({
       mids.push(ms);
     }
     if (shots) await shot(page, `bench-${size}-middle`);
-    figures['scroll to middle -> rows (median)'] =
-      `${fmt(median(mids))}  [${mids.map(fmt).join(', ')}]  target < 300 ms`;
+    put(
+      'scroll to middle -> rows (median)',
+      `${fmt(median(mids))}  [${mids.map(fmt).join(', ')}]  target < 300 ms`,
+    );
 
     // brush the timeline (a real drag) on the whole case -> the flows count of the range shown;
     // then the same with the Charts tab open -> count and every chart answered for the range.
@@ -287,8 +302,10 @@ export async function runUiBench({
       await settled(page);
       brushCount.push(await measureBrush(page, [0.2 + 0.05 * i, 0.3 + 0.07 * i], false));
     }
-    figures['brush -> count (median)'] =
-      `${fmt(median(brushCount))}  [${brushCount.map(fmt).join(', ')}]  target < 300 ms`;
+    put(
+      'brush -> count (median)',
+      `${fmt(median(brushCount))}  [${brushCount.map(fmt).join(', ')}]  target < 300 ms`,
+    );
     await page.getByRole('tab', { name: 'Charts' }).click();
     await page.waitForFunction(
       () => document.querySelector('.charts-pane')?.dataset.readyKey,
@@ -303,17 +320,20 @@ export async function runUiBench({
       brushChartsCount.push(r.count);
       brushCharts.push(r.charts);
     }
-    figures['brush -> count, Charts open (median)'] =
-      `${fmt(median(brushChartsCount))}  [${brushChartsCount.map(fmt).join(', ')}]  target < 300 ms`;
-    figures['brush -> charts (median)'] =
-      `${fmt(median(brushCharts))}  [${brushCharts.map(fmt).join(', ')}]  target < 300 ms`;
+    put(
+      'brush -> count, Charts open (median)',
+      `${fmt(median(brushChartsCount))}  [${brushChartsCount.map(fmt).join(', ')}]  target < 300 ms`,
+    );
+    put(
+      'brush -> charts (median)',
+      `${fmt(median(brushCharts))}  [${brushCharts.map(fmt).join(', ')}]  target < 300 ms`,
+    );
     await settled(page);
     const quick = await measureBrush(page, [0.5, 0.62], true, [
       [0.12, 0.4],
       [0.3, 0.55],
     ]);
-    figures['3 quick brushes -> last count / charts'] =
-      `${fmt(quick.count)} / ${fmt(quick.charts)}`;
+    put('3 quick brushes -> last count / charts', `${fmt(quick.count)} / ${fmt(quick.charts)}`);
   } finally {
     await browser.close();
     child.kill('SIGTERM');
@@ -435,10 +455,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .map((x) => x.toFixed(1))
       .join(' ')}`,
   );
-  const figures = await runUiBench({
-    size,
-    caseFile: arg('case', undefined),
-    runs: Number(arg('runs', 3)),
-  });
-  for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(40)} ${v}`);
+  // the figures are printed as they are measured
+  await runUiBench({ size, caseFile: arg('case', undefined), runs: Number(arg('runs', 3)) });
 }
