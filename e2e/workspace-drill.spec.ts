@@ -35,11 +35,17 @@ test.describe.configure({ mode: 'serial' });
 let app: NetsiftApp;
 let page: Page;
 let incidents: Incident[] = [];
+/** Files the page asked for that the server did not have (the favicon was one). */
+const missing: string[] = [];
 
 test.beforeAll(async () => {
   app = new NetsiftApp(undefined, 'workspace-drill');
   await app.start();
   page = app.page;
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !new URL(r.url()).pathname.startsWith('/api/'))
+      missing.push(`${r.status()} ${r.url()}`);
+  });
 });
 
 test.afterAll(async () => {
@@ -253,6 +259,37 @@ test('a victim in the detail panel drills to the flows with that host in the inc
   );
 });
 
+test('a click on a victim in the graph pivots to that host: its flows in the incident and its host panel', async () => {
+  const inc = incidents.find(
+    (i) =>
+      i.flow_count < 10_000 && i.attacker && i.victims.filter((v) => v !== i.attacker).length >= 2,
+  )!;
+  await incidentRow(inc.id).click();
+  await expect(page.getByTestId('incident-chip')).toContainText(`incident #${inc.id}`);
+  const graph = page.getByTestId('incident-graph').locator('.chart');
+  await expect(graph).toBeVisible();
+  await page.waitForTimeout(500); // drawn after the flows grid's first rows
+  // the graph draws its nodes where its layout puts them, in pixels of the chart's box
+  const box = (await graph.boundingBox())!;
+  const nodes = JSON.parse(
+    (await page.getByTestId('incident-graph').getAttribute('data-nodes'))!,
+  ) as { name: string; x: number; y: number; kind: string }[];
+  const victim = nodes.find((n) => n.kind === 'victim')!;
+  await page.mouse.click(box.x + victim.x, box.y + victim.y);
+  await expect(page.getByTestId('drill-chip')).toContainText(`host ${victim.name}`);
+  await expect(page.getByTestId('host-panel')).toContainText(`Host ${victim.name}`);
+  const expected = (await engineRows(inc.evidence)).filter(
+    (r) => r.src_ip === victim.name || r.dst_ip === victim.name,
+  ).length;
+  await expect(page.getByTestId('flows-count')).toHaveAttribute('data-count', String(expected), {
+    timeout: 30_000,
+  });
+  await app.shot('graph-pivot');
+  await page.keyboard.press('Escape'); // the host panel
+  await page.keyboard.press('Escape'); // the drill
+  await expect(page.getByTestId('drill-chip')).toHaveCount(0);
+});
+
 test('the status filter hides closed and false-positive incidents until asked, with counts per status', async () => {
   const target = incidents[1];
   const filter = page.getByRole('group', { name: 'Status filter' });
@@ -398,4 +435,14 @@ test('follows a light system preference, with grids and charts, and toggles', as
   await app.shot('dark-theme');
   await toggle.click(); // back to the system's choice
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('the app has its icon: the page names it and the server serves it, nothing the page asked for was missing', async () => {
+  await expect(page.locator('link[rel="icon"]')).toHaveAttribute('href', './favicon.svg');
+  const svg = await page.request.get(new URL('favicon.svg', page.url()).href);
+  expect(svg.status()).toBe(200);
+  expect(svg.headers()['content-type']).toContain('image/svg+xml');
+  const ico = await page.request.get(new URL('/favicon.ico', page.url()).href);
+  expect(ico.status()).toBe(200);
+  expect(missing).toEqual([]);
 });

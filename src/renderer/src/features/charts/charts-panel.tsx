@@ -204,7 +204,13 @@ export function ChartsPanel() {
   }, [scatter.value, feature, pal]);
 
   return (
-    <section className="pane charts-pane" aria-label="Charts" data-ready-key={ready ? key : ''}>
+    <section
+      className="pane charts-pane"
+      aria-label="Charts"
+      data-ready-key={ready ? key : ''}
+      data-talkers-key={answered.talkers ?? ''}
+      data-ports-key={answered.ports ?? ''}
+    >
       <ChartBox
         title="Top talkers (bytes)"
         state={talkers}

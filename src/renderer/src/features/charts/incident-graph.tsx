@@ -116,7 +116,19 @@ export function IncidentGraph() {
   }, [layout, pal, box.width, box.height]);
   if (!inc) return <Empty>Select an incident to see attacker and victims.</Empty>;
   return (
-    <div className="graph-box" data-testid="incident-graph">
+    <div
+      className="graph-box"
+      data-testid="incident-graph"
+      // where each node is drawn (pixels of the chart box): for tests, and to find a node by name
+      data-nodes={JSON.stringify(
+        layout?.nodes.map((n) => ({
+          name: n.name,
+          x: Math.round(n.x),
+          y: Math.round(n.y),
+          kind: n.kind,
+        })) ?? [],
+      )}
+    >
       <div className="muted">
         {inc.attacker ?? '?'} → {inc.victims.length} victim{inc.victims.length === 1 ? '' : 's'}
         {layout && layout.more > 0 ? ` (${layout.shown} labelled, +${layout.more} more)` : ''} ·

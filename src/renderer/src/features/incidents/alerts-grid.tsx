@@ -122,8 +122,8 @@ export function AlertsGrid({
           onChange={(h) => w.setHiddenColumns('alerts', h)}
         />
       </header>
-      {state}
-      <div className="grid-host" style={state ? { display: 'none' } : undefined}>
+      <div className="grid-host">
+        {state && <div className="grid-overlay">{state}</div>}
         <AgGridReact<Alert>
           theme={theme}
           rowData={rows}

@@ -183,8 +183,8 @@ export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, o
       {incidents.value && incidents.value.length > 0 && (
         <StatusFilter counts={counts} shown={statuses} onChange={onStatuses} />
       )}
-      {body}
-      <div className="grid-host" style={body ? { display: 'none' } : undefined}>
+      <div className="grid-host">
+        {body && <div className="grid-overlay">{body}</div>}
         <AgGridReact<IncidentRow>
           theme={theme}
           rowData={rows}
