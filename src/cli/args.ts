@@ -1,5 +1,7 @@
 // A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored.
+// Messages carry no "netsift <command>:" prefix: main.ts adds it once.
 import { NetsiftError } from '../engine/store/errors';
+import { nearest } from '../engine/util/nearest';
 
 export interface FlagSpec {
   type: 'string' | 'boolean' | 'number' | 'string[]';
@@ -12,7 +14,7 @@ export interface ParsedArgs {
   flags: Record<string, string | boolean | number | string[] | undefined>;
 }
 
-export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, command: string): ParsedArgs {
+export function parseArgs(argv: string[], spec: Record<string, FlagSpec>): ParsedArgs {
   const positional: string[] = [];
   const flags: ParsedArgs['flags'] = {};
   for (const [k, s] of Object.entries(spec)) if (s.default !== undefined) flags[k] = s.default;
@@ -29,18 +31,23 @@ export function parseArgs(argv: string[], spec: Record<string, FlagSpec>, comman
     const eq = a.indexOf('=');
     const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
     const s = spec[name];
-    if (!s) throw new NetsiftError(`netsift ${command}: unknown option --${name}`, 'usage');
+    if (!s) {
+      const near = nearest(name, Object.keys(spec), { prefixes: true });
+      throw new NetsiftError(
+        `unknown option --${name}${near ? ` (did you mean --${near}?)` : ''}`,
+        'usage',
+      );
+    }
     if (s.type === 'boolean') {
       flags[name] = eq > 0 ? a.slice(eq + 1) !== 'false' : true;
       continue;
     }
     const value = eq > 0 ? a.slice(eq + 1) : argv[++i];
-    if (value === undefined)
-      throw new NetsiftError(`netsift ${command}: --${name} needs a value`, 'usage');
+    if (value === undefined) throw new NetsiftError(`--${name} needs a value`, 'usage');
     if (s.type === 'number') {
       const n = Number(value);
       if (!Number.isFinite(n))
-        throw new NetsiftError(`netsift ${command}: --${name} must be a number, got "${value}"`, 'usage');
+        throw new NetsiftError(`--${name} must be a number, got "${value}"`, 'usage');
       flags[name] = n;
     } else if (s.type === 'string[]') {
       const prev = flags[name];
@@ -54,7 +61,11 @@ export function usageText(name: string, synopsis: string, spec: Record<string, F
   const lines = [`usage: netsift ${name} ${synopsis}`];
   for (const [k, s] of Object.entries(spec)) {
     const v = s.type === 'boolean' ? '' : ` <${s.type === 'number' ? 'n' : 'value'}>`;
-    lines.push(`  --${k}${v}`.padEnd(28) + s.description + (s.default !== undefined ? ` (default ${s.default})` : ''));
+    lines.push(
+      `  --${k}${v}`.padEnd(28) +
+        s.description +
+        (s.default !== undefined ? ` (default ${s.default})` : ''),
+    );
   }
   return lines.join('\n');
 }

@@ -4,6 +4,7 @@ import { parseArgs, usageText } from './args';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands/index';
 import { NetsiftError } from '../engine/store/errors';
+import { nearest } from '../engine/util/nearest';
 import { NETSIFT_VERSION } from '../shared/version';
 
 const io: CliIO = {
@@ -39,19 +40,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
-    io.err(`netsift: unknown command "${name}"\n\n${help()}`);
+    const near = nearest(
+      name,
+      COMMANDS.map((c) => c.name),
+      { prefixes: true },
+    );
+    io.err(
+      `netsift: unknown command "${name}"${near ? ` (did you mean "netsift ${near}"?)` : ''}\n\n${help()}`,
+    );
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(usageText(cmd.name, cmd.synopsis, cmd.flags));
     return 0;
   }
+  // one "netsift <command>: " before every message, whether or not the thrower added its own
+  const prefix = `netsift ${cmd.name}: `;
   try {
-    return await cmd.run(parseArgs(rest, cmd.flags, cmd.name), io);
+    return await cmd.run(parseArgs(rest, cmd.flags), io);
   } catch (e) {
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
     if (e instanceof NetsiftError) {
-      io.err(`netsift ${cmd.name}: ${e.message}`);
+      io.err(
+        `${prefix}${e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message}`,
+      );
       if (e.code === 'usage') io.err(usageText(cmd.name, cmd.synopsis, cmd.flags));
       return e.code === 'usage' ? 2 : 1;
     }

@@ -38,6 +38,7 @@ async function createWindow(): Promise<void> {
     minHeight: 600,
     backgroundColor: '#121418',
     title: 'netsift',
+    icon: join(resourcesDir(), 'icon.png'),
     webPreferences: {
       preload: join(__dirname, '../preload/index.cjs'),
       contextIsolation: true,

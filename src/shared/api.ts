@@ -2,7 +2,7 @@
 // src/engine/service; carried over Electron IPC (src/main + src/preload) or over the loopback HTTP
 // server (src/cli/server). Everything here must survive JSON.
 import type { FeedAddRequest, FeedStatus } from './feeds';
-import type { Alert, ImportRecord, Incident, JobProgress, JobStatus } from './model';
+import type { Alert, FlowSelector, ImportRecord, Incident, JobProgress, JobStatus } from './model';
 import type {
   CountRequest,
   FilterCheck,
@@ -34,7 +34,14 @@ import type {
   TopGeoRow,
 } from './context';
 import type { SiteChange, SiteModel } from './site';
-import type { AllowRule, AllowRuleInput, AuditEntry, IncidentTriage, TriageChange } from './triage';
+import type {
+  AllowRule,
+  AllowRuleInput,
+  AuditEntry,
+  IncidentTriage,
+  TriageChange,
+  TriageStatus,
+} from './triage';
 
 export interface CaseInfo {
   /** The case's entry in the case list (recentCases); the page names cases by it. */
@@ -226,10 +233,29 @@ export interface UiState {
   selectedIncidentId?: number | null;
   /** The selected incident's stable key (ids are renumbered by each detection run). */
   selectedIncidentKey?: string | null;
+  /** The alert drilled to within the selected incident (its id in the latest run). */
+  selectedAlertId?: number | null;
+  /** A narrowing picked on a chart or the graph (a host, a port, a pair), shown as a chip. */
+  drill?: { label: string; selector: FlowSelector } | null;
   filter?: string;
   filterHistory?: string[];
   range?: { from: string; to: string } | null;
   tab?: string;
+  /** Pane sizes in CSS pixels, as the analyst dragged them. */
+  panes?: PaneSizes;
+  /** Columns the analyst hid, per grid ('incidents', 'alerts', 'flows'). */
+  hiddenColumns?: Record<string, string[]>;
+  /** Triage statuses the incident list shows (absent: all but closed and false positives). */
+  statuses?: TriageStatus[];
+}
+
+/** The workspace's resizable panes (see src/renderer/src/features/workspace/layout.ts). */
+export interface PaneSizes {
+  left?: number;
+  right?: number;
+  timeline?: number;
+  incidents?: number;
+  alerts?: number;
 }
 
 export interface AppSettings {
@@ -290,8 +316,12 @@ export interface NetsiftApi {
   setFeedEnabled(id: string, enabled: boolean): Promise<FeedStatus[]>;
   addFeed(req: FeedAddRequest): Promise<FeedStatus[]>;
   removeFeed(id: string): Promise<FeedStatus[]>;
+  /** Stops the running requests of these supersede tags (a pane closed; see Supersedable). */
+  cancelQueries(tags: string[]): Promise<void>;
   // triage, allow rules, reports, save as (src/engine/service/triage-ops.ts)
   triage(incidentKey: string): Promise<IncidentTriage>;
+  /** Triage of every incident that has any (the others are 'new' without tags or notes). */
+  triageAll(): Promise<IncidentTriage[]>;
   updateTriage(incidentKey: string, change: TriageChange): Promise<IncidentTriage>;
   auditTrail(incidentKey: string): Promise<AuditEntry[]>;
   allowRules(): Promise<AllowRule[]>;
@@ -359,7 +389,9 @@ export const API_METHODS = [
   'setFeedEnabled',
   'addFeed',
   'removeFeed',
+  'cancelQueries',
   'triage',
+  'triageAll',
   'updateTriage',
   'auditTrail',
   'allowRules',

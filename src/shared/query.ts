@@ -59,12 +59,22 @@ export interface FlowQuery {
 }
 
 /**
+ * A request a newer one may replace. A later request carrying the same tag cancels this one in
+ * the engine (its query is interrupted; it fails with code 'cancelled'). The renderer tags the
+ * requests of each pane with its page's id and the pane's name, e.g. `3f9a:count`, so only its
+ * own earlier request is cancelled.
+ */
+export interface Supersedable {
+  supersede?: string;
+}
+
+/**
  * Rows per page the flows grid asks for. Shared with the engine, which reads the first page of
  * the top incidents ahead of the analyst's click with exactly this request.
  */
 export const FLOWS_BLOCK = 200;
 
-export interface FlowsRequest extends FlowQuery {
+export interface FlowsRequest extends FlowQuery, Supersedable {
   /** Sort keys in priority order; default `[{ column: 'id', dir: 'asc' }]` (id order = import order). */
   sort?: FlowSort[];
   offset: number;
@@ -88,9 +98,9 @@ export interface FlowsPage {
 }
 
 /** countFlows takes a FlowQuery and answers a number. */
-export type CountRequest = FlowQuery;
+export type CountRequest = FlowQuery & Supersedable;
 
-export interface TimelineRequest extends FlowQuery {
+export interface TimelineRequest extends FlowQuery, Supersedable {
   /** Upper bound on the number of buckets (default 2000). */
   maxBuckets?: number;
 }
@@ -111,7 +121,7 @@ export interface Timeline {
   buckets: TimelineBucket[];
 }
 
-export interface TopTalkersRequest extends FlowQuery {
+export interface TopTalkersRequest extends FlowQuery, Supersedable {
   by: 'bytes' | 'flows';
   /** Default 20, at most 1000. */
   limit?: number;
@@ -127,7 +137,7 @@ export interface TopTalker {
   kind: HostKind;
 }
 
-export interface PortDistributionRequest extends FlowQuery {
+export interface PortDistributionRequest extends FlowQuery, Supersedable {
   by?: 'bytes' | 'flows';
   /** Default 20, at most 1000. */
   limit?: number;
@@ -146,7 +156,7 @@ export interface PortBucket {
 export const PAIR_FEATURES = ['num_dst_ports', 'num_conns', 'bytes_up', 'bytes_down'] as const;
 export type PairFeature = (typeof PAIR_FEATURES)[number];
 
-export interface PairScatterRequest extends FlowQuery {
+export interface PairScatterRequest extends FlowQuery, Supersedable {
   /** Window length in seconds (default 10). */
   windowSeconds?: number;
   feature: PairFeature;

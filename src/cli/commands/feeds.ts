@@ -2,6 +2,7 @@
 import { netsiftHome } from '../../engine/intel/home';
 import { FeedService } from '../../engine/intel/service';
 import { NetsiftError } from '../../engine/store/errors';
+import { nearest } from '../../engine/util/nearest';
 import type { FeedFormat, FeedStatus } from '../../shared/feeds';
 import type { CliIO, Command } from '../command';
 
@@ -99,11 +100,13 @@ export const feedsCommand: Command = {
   },
   async run({ positional, flags }, io) {
     const action = positional[0] ?? 'list';
-    if (!(ACTIONS as readonly string[]).includes(action) || positional.length > 1)
+    if (!(ACTIONS as readonly string[]).includes(action) || positional.length > 1) {
+      const near = positional.length === 1 ? nearest(action, ACTIONS, { prefixes: true }) : null;
       throw new NetsiftError(
-        `feeds: unknown action "${positional.join(' ')}" (use ${ACTIONS.join(', ')})`,
+        `unknown action "${positional.join(' ')}"${near ? ` (did you mean "${near}"?)` : ''}; use ${ACTIONS.join(', ')}`,
         'usage',
       );
+    }
     if (typeof flags.feed === 'string') flags.id ??= flags.feed;
     const svc = new FeedService(netsiftHome());
     switch (action) {

@@ -76,7 +76,10 @@ export class Job<T> {
   private emit(p: Omit<JobProgress, 'jobId' | 'kind' | 'rate' | 'etaSeconds'> & { rate?: number | null }): void {
     const secs = (Date.now() - this.started) / 1000;
     const rate = p.rate ?? (secs > 0.05 ? p.done / secs : null);
-    const eta = rate && p.total != null && p.total > p.done ? (p.total - p.done) / rate : p.total != null ? 0 : null;
+    // An estimate only from real progress, and none once the counted part is done: the work
+    // after it (writing, numbering, the next stage) has no rate yet, and "0 s left" while it
+    // runs for seconds more is a wrong answer, not an estimate.
+    const eta = rate && rate > 0 && p.total != null && p.total > p.done ? (p.total - p.done) / rate : null;
     this.last = { ...p, jobId: this.id, kind: this.kind, rate, etaSeconds: eta };
     for (const l of this.listeners) l(this.last);
   }

@@ -9,6 +9,7 @@ import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
 import { memo, memoHas } from './memo';
 import { normaliseSort, orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
+import { gated, type QueryOptions } from './cancel';
 
 export const MAX_PAGE = 10_000;
 
@@ -37,14 +38,20 @@ function checkPaging(offset: number, limit: number): void {
 /** First pages at most this long are kept (see queryFlows). */
 const CACHED_FIRST_PAGE = 1_000;
 
-export async function queryFlows(store: CaseStore, req: FlowsRequest): Promise<FlowsPage> {
-  checkPaging(req.offset, req.limit);
-  const sort = normaliseSort(req.sort);
-  // A selection's first page is asked for again and again (j/k through the incidents and back,
-  // Esc and reselect): keep it with the counts, dropped when the flows change.
-  if (req.offset === 0 && req.limit > 0 && req.limit <= CACHED_FIRST_PAGE)
-    return memo(store, firstPageKey(req, sort), () => readPage(store, req, sort));
-  return readPage(store, req, sort);
+export async function queryFlows(
+  store: CaseStore,
+  req: FlowsRequest,
+  opts: QueryOptions = {},
+): Promise<FlowsPage> {
+  return gated(store, opts, async () => {
+    checkPaging(req.offset, req.limit);
+    const sort = normaliseSort(req.sort);
+    // A selection's first page is asked for again and again (j/k through the incidents and back,
+    // Esc and reselect): keep it with the counts, dropped when the flows change.
+    if (req.offset === 0 && req.limit > 0 && req.limit <= CACHED_FIRST_PAGE)
+      return memo(store, firstPageKey(req, sort), () => readPage(store, req, sort), opts.signal);
+    return readPage(store, req, sort);
+  });
 }
 
 const firstPageKey = (req: FlowsRequest, sort: FlowSort[]) =>
@@ -139,16 +146,26 @@ function idsAreRowids(store: CaseStore): Promise<boolean> {
   });
 }
 
-export async function countFlows(store: CaseStore, req: CountRequest): Promise<number> {
-  const where = flowWhere(req);
-  return memo(store, `count:${queryKey(req)}`, async (version) =>
-    where.sql === 'true'
-      ? Number(version.split(':')[0])
-      : ((
-          await store.one<{ n: number }>(
-            `SELECT count(*) AS n FROM flows WHERE ${where.sql}`,
-            where.params,
-          )
-        )?.n ?? 0),
-  );
+export async function countFlows(
+  store: CaseStore,
+  req: CountRequest,
+  opts: QueryOptions = {},
+): Promise<number> {
+  return gated(store, opts, async () => {
+    const where = flowWhere(req);
+    return memo(
+      store,
+      `count:${queryKey(req)}`,
+      async (version) =>
+        where.sql === 'true'
+          ? Number(version.split(':')[0])
+          : ((
+              await store.one<{ n: number }>(
+                `SELECT count(*) AS n FROM flows WHERE ${where.sql}`,
+                where.params,
+              )
+            )?.n ?? 0),
+      opts.signal,
+    );
+  });
 }

@@ -18,3 +18,4 @@ export { portDistribution } from './port-distribution';
 export { pairScatter } from './pair-scatter';
 export { hostSummary } from './host-summary';
 export { importsList, rejectsPage } from './imports';
+export { gated, isCancellation, type QueryOptions } from './cancel';

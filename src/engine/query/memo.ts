@@ -1,6 +1,7 @@
 // Small per-store result cache for aggregate queries the workspace repeats (counts, timeline,
 // charts). Entries are keyed by the request and dropped when the flows table changes.
 import type { CaseStore } from '../store/case-store';
+import { isCancellation } from './cancel';
 import { flowsVersion } from './id-segments';
 
 interface Entry {
@@ -11,7 +12,28 @@ interface Entry {
 const caches = new WeakMap<object, Entry>();
 const MAX_ENTRIES = 300;
 
+/**
+ * The cached result of `compute` for this key and version of the flows. A result another request
+ * was computing and that was cancelled (its asker went away) is computed again for this one,
+ * unless this one was cancelled too (`signal`).
+ */
 export async function memo<T>(
+  store: CaseStore,
+  key: string,
+  compute: (version: string) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const v = memoOnce(store, key, compute);
+    try {
+      return await v;
+    } catch (e) {
+      if (!isCancellation(e) || signal?.aborted || attempt >= 2) throw e;
+    }
+  }
+}
+
+async function memoOnce<T>(
   store: CaseStore,
   key: string,
   compute: (version: string) => Promise<T>,

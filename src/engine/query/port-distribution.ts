@@ -6,26 +6,35 @@ import { NetsiftError } from '../store/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
+import { gated, type QueryOptions } from './cancel';
 
 export async function portDistribution(
   store: CaseStore,
   req: PortDistributionRequest,
+  opts: QueryOptions = {},
 ): Promise<PortBucket[]> {
-  const limit = chartLimit(req.limit);
-  const by = req.by ?? 'flows';
-  if (by !== 'bytes' && by !== 'flows')
-    throw new NetsiftError(`port distribution by bytes or flows, not '${String(by)}'`, 'usage');
-  const where = flowWhere(req);
-  const n = where.params.length;
-  const order = by === 'bytes' ? 'bytes DESC, flows DESC' : 'flows DESC, bytes DESC';
-  return memo(store, `ports:${by}:${limit}:${queryKey(req)}`, async () => {
-    const rows = await store.all<Omit<PortBucket, 'service'>>(
-      `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
-            count(DISTINCT src_ip) AS sources
-     FROM flows WHERE ${where.sql} GROUP BY dst_port, proto
-     ORDER BY ${order}, port NULLS LAST, proto LIMIT $${n + 1}`,
-      [...where.params, limit],
+  return gated(store, opts, async () => {
+    const limit = chartLimit(req.limit);
+    const by = req.by ?? 'flows';
+    if (by !== 'bytes' && by !== 'flows')
+      throw new NetsiftError(`port distribution by bytes or flows, not '${String(by)}'`, 'usage');
+    const where = flowWhere(req);
+    const n = where.params.length;
+    const order = by === 'bytes' ? 'bytes DESC, flows DESC' : 'flows DESC, bytes DESC';
+    return memo(
+      store,
+      `ports:${by}:${limit}:${queryKey(req)}`,
+      async () => {
+        const rows = await store.all<Omit<PortBucket, 'service'>>(
+          `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
+              count(DISTINCT src_ip) AS sources
+       FROM flows WHERE ${where.sql} GROUP BY dst_port, proto
+       ORDER BY ${order}, port NULLS LAST, proto LIMIT $${n + 1}`,
+          [...where.params, limit],
+        );
+        return rows.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
+      },
+      opts.signal,
     );
-    return rows.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
   });
 }

@@ -5,6 +5,7 @@ import type { CaseStore } from '../store/case-store';
 import { memo } from './memo';
 import type { SqlPredicate } from './selector';
 import { flowWhere, queryKey } from './where';
+import { gated, type QueryOptions } from './cancel';
 
 export const NICE_BUCKET_SECONDS = [
   1,
@@ -37,12 +38,21 @@ export function chooseBucketSeconds(firstUs: number, lastUs: number, maxBuckets:
   return years * 365 * 86400;
 }
 
-export async function timeline(store: CaseStore, req: TimelineRequest = {}): Promise<Timeline> {
-  const maxBuckets = Math.max(1, Math.floor(req.maxBuckets ?? 2000));
-  const where = flowWhere(req);
-  return memo(store, `timeline:${maxBuckets}:${queryKey(req)}`, () =>
-    compute(store, where, maxBuckets),
-  );
+export async function timeline(
+  store: CaseStore,
+  req: TimelineRequest = {},
+  opts: QueryOptions = {},
+): Promise<Timeline> {
+  return gated(store, opts, async () => {
+    const maxBuckets = Math.max(1, Math.floor(req.maxBuckets ?? 2000));
+    const where = flowWhere(req);
+    return memo(
+      store,
+      `timeline:${maxBuckets}:${queryKey(req)}`,
+      () => compute(store, where, maxBuckets),
+      opts.signal,
+    );
+  });
 }
 
 async function compute(

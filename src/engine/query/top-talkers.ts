@@ -5,6 +5,7 @@ import { NetsiftError } from '../store/errors';
 import { hostKinder } from './host-kind';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
+import { gated, type QueryOptions } from './cancel';
 
 export function chartLimit(limit: number | undefined, fallback = 20, max = 1000): number {
   const l = limit ?? fallback;
@@ -13,28 +14,39 @@ export function chartLimit(limit: number | undefined, fallback = 20, max = 1000)
   return l;
 }
 
-export async function topTalkers(store: CaseStore, req: TopTalkersRequest): Promise<TopTalker[]> {
-  const limit = chartLimit(req.limit);
-  if (req.by !== 'bytes' && req.by !== 'flows')
-    throw new NetsiftError(`top talkers by bytes or flows, not '${String(req.by)}'`, 'usage');
-  const where = flowWhere(req);
-  const n = where.params.length;
-  const order = req.by === 'bytes' ? 'bytes DESC, flows DESC' : 'flows DESC, bytes DESC';
-  return memo(store, `talkers:${req.by}:${limit}:${queryKey(req)}`, async () => {
-    // Each side grouped on its own (by address text: far cheaper than the UHUGEINT), then merged.
-    const rows = await store.all<Omit<TopTalker, 'kind'>>(
-      `WITH sides AS (
-         SELECT src_ip AS ip, count(*) AS flows, sum(src_bytes) AS b_out, sum(dst_bytes) AS b_in
-         FROM flows WHERE ${where.sql} GROUP BY src_ip
-         UNION ALL
-         SELECT dst_ip, count(*), sum(dst_bytes), sum(src_bytes) FROM flows WHERE ${where.sql} GROUP BY dst_ip
-       )
-       SELECT ip, sum(flows)::BIGINT AS flows, (sum(b_out) + sum(b_in))::BIGINT AS bytes,
-              sum(b_out)::BIGINT AS bytes_out, sum(b_in)::BIGINT AS bytes_in
-       FROM sides GROUP BY ip ORDER BY ${order}, ip LIMIT $${n + 1}`,
-      [...where.params, limit],
+export async function topTalkers(
+  store: CaseStore,
+  req: TopTalkersRequest,
+  opts: QueryOptions = {},
+): Promise<TopTalker[]> {
+  return gated(store, opts, async () => {
+    const limit = chartLimit(req.limit);
+    if (req.by !== 'bytes' && req.by !== 'flows')
+      throw new NetsiftError(`top talkers by bytes or flows, not '${String(req.by)}'`, 'usage');
+    const where = flowWhere(req);
+    const n = where.params.length;
+    const order = req.by === 'bytes' ? 'bytes DESC, flows DESC' : 'flows DESC, bytes DESC';
+    return memo(
+      store,
+      `talkers:${req.by}:${limit}:${queryKey(req)}`,
+      async () => {
+        // Each side grouped on its own (by address text: far cheaper than the UHUGEINT), then merged.
+        const rows = await store.all<Omit<TopTalker, 'kind'>>(
+          `WITH sides AS (
+           SELECT src_ip AS ip, count(*) AS flows, sum(src_bytes) AS b_out, sum(dst_bytes) AS b_in
+           FROM flows WHERE ${where.sql} GROUP BY src_ip
+           UNION ALL
+           SELECT dst_ip, count(*), sum(dst_bytes), sum(src_bytes) FROM flows WHERE ${where.sql} GROUP BY dst_ip
+         )
+         SELECT ip, sum(flows)::BIGINT AS flows, (sum(b_out) + sum(b_in))::BIGINT AS bytes,
+                sum(b_out)::BIGINT AS bytes_out, sum(b_in)::BIGINT AS bytes_in
+         FROM sides GROUP BY ip ORDER BY ${order}, ip LIMIT $${n + 1}`,
+          [...where.params, limit],
+        );
+        const kind = await hostKinder(store);
+        return rows.map((r) => ({ ...r, kind: kind(r.ip) }));
+      },
+      opts.signal,
     );
-    const kind = await hostKinder(store);
-    return rows.map((r) => ({ ...r, kind: kind(r.ip) }));
   });
 }

@@ -1,15 +1,20 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network
 // request) that a colleague can open anywhere and print. The PDF is this page printed by Chromium.
 import { hostGeoSuffix, reportContextHtml } from '../context/report-context';
+import { markdownToHtml } from '../../shared/markdown';
 import type { Feature, Flow, Incident } from '../../shared/model';
 import { barsSvg, timelineSvg } from './charts-svg';
 import type { ReportBundle } from './types';
 
 const esc = (s: unknown): string =>
-  String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 const num = (n: number) => n.toLocaleString('en-US');
-const when = (iso: string | null) => (iso ? iso.replace('T', ' ').replace(/\.000Z$|Z$/, ' UTC') : '—');
+const when = (iso: string | null) =>
+  iso ? iso.replace('T', ' ').replace(/\.000Z$|Z$/, ' UTC') : '—';
 
 function bytes(n: number): string {
   const u = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -30,27 +35,16 @@ const SEV_COLOR: Record<string, string> = {
   info: '#707b7c',
 };
 
-/** Minimal Markdown for notes: paragraphs, line breaks, `code`, **bold**, *em*, - lists. Escapes first. */
-export function markdownToHtml(md: string): string {
-  if (!md.trim()) return '<p class="muted">No notes.</p>';
-  const inline = (s: string) =>
-    esc(s)
-      .replace(/`([^`]+)`/g, '<code>$1</code>')
-      .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>')
-      .replace(/\*([^*]+)\*/g, '<em>$1</em>');
-  return md
-    .split(/\n{2,}/)
-    .map((block) => {
-      const lines = block.split('\n');
-      if (lines.every((l) => /^\s*[-*] /.test(l)))
-        return `<ul>${lines.map((l) => `<li>${inline(l.replace(/^\s*[-*] /, ''))}</li>`).join('')}</ul>`;
-      return `<p>${lines.map(inline).join('<br>')}</p>`;
-    })
-    .join('\n');
+/** Notes as the workspace shows them (the one safe Markdown subset, src/shared/markdown.ts). */
+function notesHtml(md: string): string {
+  return md.trim() ? markdownToHtml(md) : '<p class="muted">No notes.</p>';
 }
 
 function featureRow(f: Feature): string {
-  const thr = f.threshold == null ? '—' : `${f.direction === 'below' ? '<' : '>'} ${num(+f.threshold.toFixed(3))}`;
+  const thr =
+    f.threshold == null
+      ? '—'
+      : `${f.direction === 'below' ? '<' : '>'} ${num(+f.threshold.toFixed(3))}`;
   return `<tr><td>${esc(f.name)}</td><td class="r">${num(+f.value.toFixed(3))}</td><td class="r">${thr}</td><td>${esc(f.note ?? '')}</td></tr>`;
 }
 
@@ -90,7 +84,7 @@ async function incidentSection(b: ReportBundle, inc: Incident, index: number): P
 <h3>Why: detectors and the features that fired</h3>
 ${detectorBlocks || '<p class="muted">No alerts recorded.</p>'}
 <h3>Analyst notes</h3>
-<div class="notes">${markdownToHtml(t?.notes ?? '')}</div>
+<div class="notes">${notesHtml(t?.notes ?? '')}</div>
 <h3>Top evidence flows <span class="muted">(${num(flows.length)} of ${num(inc.flow_count)})</span></h3>
 <table class="flows"><thead><tr><th>time</th><th>proto</th><th>source</th><th>destination</th><th>state</th><th class="r">bytes out</th><th class="r">bytes in</th></tr></thead>
 <tbody>${flows.map(flowRow).join('')}</tbody></table>
@@ -102,6 +96,7 @@ const CSS = `
 body{font:13px/1.45 Helvetica,Arial,sans-serif;color:#222;margin:32px auto;max-width:900px;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 6px;border-top:2px solid #333;padding-top:12px}
 h3{font-size:14px;margin:16px 0 6px}h4{font-size:13px;margin:10px 0 4px}
+.notes h3,.notes h4,.notes h5,.notes h6{margin:8px 0 4px}.notes pre{background:#f4f4f4;padding:4px 6px;overflow:auto}
 table{border-collapse:collapse;width:100%;margin:4px 0 8px}th,td{border-bottom:1px solid #e3e3e3;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f4f4f4;font-weight:600}.r{text-align:right}.muted{color:#777;font-weight:normal}
 .kv th{width:130px}.sev{color:#fff;border-radius:3px;padding:1px 6px;font-size:12px;text-transform:uppercase}
@@ -162,7 +157,11 @@ ${s.imports
 ${
   s.site
     ? `<h3>Site: internal networks</h3><p>${esc(s.site.internal.join(', '))} <span class="muted">(${esc(
-        s.site.source === 'analyst' ? 'set by the analyst' : s.site.source === 'suggested' ? 'suggested from the data' : 'netsift default: RFC 1918, ULA',
+        s.site.source === 'analyst'
+          ? 'set by the analyst'
+          : s.site.source === 'suggested'
+            ? 'suggested from the data'
+            : 'netsift default: RFC 1918, ULA',
       )})</span></p>${s.site.note ? `<p class="muted">${esc(s.site.note)}</p>` : ''}${
         s.site.suggestion && s.site.suggestion.join(',') !== s.site.internal.join(',')
           ? `<p class="muted">Suggested from the data: ${esc(s.site.suggestion.join(', '))}</p>`
@@ -178,14 +177,20 @@ ${s.detectors.map((d) => `<tr><td>${esc(d.id)}</td><td class="r">${num(d.alerts)
 ${
   s.feed_versions.length
     ? `<table><thead><tr><th>feed</th><th>version</th><th class="r">entries</th><th>sha256</th></tr></thead><tbody>${s.feed_versions
-        .map((f) => `<tr><td>${esc(f.feed_id)}</td><td>${esc(f.version)}</td><td class="r">${num(f.entries)}</td><td><code>${esc(f.sha256)}</code></td></tr>`)
+        .map(
+          (f) =>
+            `<tr><td>${esc(f.feed_id)}</td><td>${esc(f.version)}</td><td class="r">${num(f.entries)}</td><td><code>${esc(f.sha256)}</code></td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p class="muted">No feed was matched in this analysis.</p>'
 }
 ${
   b.report.allow_rules.length
     ? `<h3>Allow-list rules in force</h3><table><thead><tr><th>kind</th><th>subject</th><th>reason</th></tr></thead><tbody>${b.report.allow_rules
-        .map((r) => `<tr><td>${esc(r.kind)}</td><td>${esc([r.ip, r.ip2, r.cidr, r.port].filter((x) => x != null).join(' '))}</td><td>${esc(r.reason)}</td></tr>`)
+        .map(
+          (r) =>
+            `<tr><td>${esc(r.kind)}</td><td>${esc([r.ip, r.ip2, r.cidr, r.port].filter((x) => x != null).join(' '))}</td><td>${esc(r.reason)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : ''
 }

@@ -14,6 +14,9 @@ import { checkSchema, type Schema } from './schema-check';
 import type { TriagedReport } from './types';
 
 const tmp = makeTmpDir();
+/** A note in the workspace's Markdown, with what must stay inert: raw HTML and a javascript: link. */
+const NOTE =
+  '## Finding\n\nConfirmed with **the owner**: <script>x</script>\n\n- see [the ticket](javascript:alert(1))\n- and [the wiki](https://wiki.example/scan)';
 let store: CaseStore;
 let incidents: Incident[];
 
@@ -21,13 +24,42 @@ let incidents: Incident[];
 function fixture(): FlowRow[] {
   const rows: FlowRow[] = [];
   const t0 = Date.parse('2017-01-27T16:00:00Z');
-  const at = (s: number) => new Date(t0 + s * 1000).toISOString().replace('T', ' ').replace('Z', '');
+  const at = (s: number) =>
+    new Date(t0 + s * 1000).toISOString().replace('T', ' ').replace('Z', '');
   for (let i = 0; i < 400; i++)
-    rows.push({ ts: at(300 + i * 0.5), src_ip: '192.168.100.96', src_port: 40000 + i, dst_ip: '192.168.1.5', dst_port: 1 + i, state: 'reset', src_bytes: 60, dst_bytes: 0 });
+    rows.push({
+      ts: at(300 + i * 0.5),
+      src_ip: '192.168.100.96',
+      src_port: 40000 + i,
+      dst_ip: '192.168.1.5',
+      dst_port: 1 + i,
+      state: 'reset',
+      src_bytes: 60,
+      dst_bytes: 0,
+    });
   for (let i = 0; i < 600; i++) {
     const host = `192.168.100.${10 + (i % 20)}`;
-    rows.push({ ts: at(i), src_ip: host, src_port: 50000 + i, dst_ip: '93.184.216.34', dst_port: 443, state: 'established', src_bytes: 800 + (i % 7) * 10, dst_bytes: 20000 + (i % 5) * 100 });
-    rows.push({ ts: at(i + 0.2), src_ip: host, src_port: 30000 + i, dst_ip: '192.168.1.53', dst_port: 53, proto: 'udp', state: 'closed', src_bytes: 70, dst_bytes: 120 });
+    rows.push({
+      ts: at(i),
+      src_ip: host,
+      src_port: 50000 + i,
+      dst_ip: '93.184.216.34',
+      dst_port: 443,
+      state: 'established',
+      src_bytes: 800 + (i % 7) * 10,
+      dst_bytes: 20000 + (i % 5) * 100,
+    });
+    rows.push({
+      ts: at(i + 0.2),
+      src_ip: host,
+      src_port: 30000 + i,
+      dst_ip: '192.168.1.53',
+      dst_port: 53,
+      proto: 'udp',
+      state: 'closed',
+      src_bytes: 70,
+      dst_bytes: 120,
+    });
   }
   return rows;
 }
@@ -38,7 +70,12 @@ beforeAll(async () => {
   await runDetection(store).result;
   incidents = await listIncidents(store);
   const scan = incidents.find((i) => i.attacker === '192.168.100.96');
-  if (scan) await updateTriage(store, scan.key, { status: 'confirmed', appendNote: 'Confirmed with **the owner**: <script>x</script>', addTags: ['lab'] });
+  if (scan)
+    await updateTriage(store, scan.key, {
+      status: 'confirmed',
+      appendNote: NOTE,
+      addTags: ['lab'],
+    });
 });
 afterAll(() => {
   store.close();
@@ -61,10 +98,23 @@ describe('report export', () => {
       expect(html).toContain(`${inc.flow_count.toLocaleString('en-US')} flows`);
     }
     expect(html).toContain('<svg'); // charts inline
+    // the note rendered as the workspace renders it (src/shared/markdown.ts), not as literal text
+    expect(html).toContain('<h4>Finding</h4>');
+    expect(html).not.toContain('## Finding');
     expect(html).toContain('Confirmed with <strong>the owner</strong>: &lt;script&gt;');
+    expect(html).toContain(
+      '<li>see <span class="md-link">the ticket <span class="muted">(javascript:alert(1)</span></span>)</li>',
+    );
+    expect(html).toContain(
+      '<a href="https://wiki.example/scan" target="_blank" rel="noopener noreferrer">the wiki</a>',
+    );
     expect(html).not.toMatch(/<script/i);
-    // no network request: no external src/href/url()/@import (SVG xmlns names are not requests)
-    expect(html).not.toMatch(/(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i);
+    // no network request: no external src/url()/@import (SVG xmlns names are not requests); the
+    // note's one safe link is an anchor the reader may follow, not something the page loads
+    expect(html).not.toMatch(/src\s*=\s*["']?(?:https?:)?\/\//i);
+    expect(
+      [...html.matchAll(/href\s*=\s*["']?(?:https?:)?\/\/[^"' >]*/gi)].map((m) => m[0]),
+    ).toEqual(['href="https://wiki.example/scan']);
     expect(html).not.toMatch(/url\(\s*["']?(?:https?:)?\/\//i);
     expect(html).not.toMatch(/@import/i);
     // reproducibility appendix
@@ -90,11 +140,19 @@ describe('report export', () => {
     expect(rep.triage[scan.key].status).toBe('confirmed');
     expect(rep.audit.map((a) => a.field)).toContain('status');
     expect(rep.summary.flows).toBe(1600);
-    const schema = JSON.parse(fs.readFileSync(new URL('../../../resources/schema/report.schema.json', import.meta.url), 'utf8')) as Schema;
+    const schema = JSON.parse(
+      fs.readFileSync(
+        new URL('../../../resources/schema/report.schema.json', import.meta.url),
+        'utf8',
+      ),
+    ) as Schema;
     expect(checkSchema(rep, schema)).toEqual([]);
     // the checker itself rejects what breaks the schema
     const broken = { ...rep, incidents: [{ ...rep.incidents[0], score: 2, severity: 'dire' }] };
-    expect(checkSchema(broken, schema)).toEqual(['$.incidents[0].severity: "dire" not in ["info","low","medium","high","critical"]', '$.incidents[0].score: 2 > 1']);
+    expect(checkSchema(broken, schema)).toEqual([
+      '$.incidents[0].severity: "dire" not in ["info","low","medium","high","critical"]',
+      '$.incidents[0].score: 2 > 1',
+    ]);
     expect(checkSchema({ summary: {}, alerts: [] }, schema)).toContain('$.incidents: missing');
   });
 
@@ -111,22 +169,32 @@ describe('report export', () => {
   });
 
   it('refuses an unknown incident and an unknown format with a clear message', async () => {
-    await expect(exportReport(store, tmp.file('x.json'), { incidents: [9999] })).rejects.toThrow(/no incident 9999/);
-    await expect(exportReport(store, tmp.file('x.docx'), {})).rejects.toThrow(/\.html, \.pdf, \.json, \.csv/);
+    await expect(exportReport(store, tmp.file('x.json'), { incidents: [9999] })).rejects.toThrow(
+      /no incident 9999/,
+    );
+    await expect(exportReport(store, tmp.file('x.docx'), {})).rejects.toThrow(
+      /\.html, \.pdf, \.json, \.csv/,
+    );
   });
 
-  it.skipIf(!findChromium())('prints the same content to PDF through headless Chromium', async () => {
-    const out = tmp.file('r.pdf');
-    await exportReport(store, out, {});
-    expect(fs.readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
-    let text: string;
-    try {
-      text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
-    } catch {
-      console.warn('pdftotext (poppler-utils) not installed: PDF text not checked');
-      return;
-    }
-    for (const inc of incidents) if (inc.attacker) expect(text).toContain(inc.attacker);
-    expect(text).toContain('Source files');
-  });
+  it.skipIf(!findChromium())(
+    'prints the same content to PDF through headless Chromium',
+    async () => {
+      const out = tmp.file('r.pdf');
+      await exportReport(store, out, {});
+      expect(fs.readFileSync(out).subarray(0, 5).toString()).toBe('%PDF-');
+      let text: string;
+      try {
+        text = execFileSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' });
+      } catch {
+        console.warn('pdftotext (poppler-utils) not installed: PDF text not checked');
+        return;
+      }
+      for (const inc of incidents) if (inc.attacker) expect(text).toContain(inc.attacker);
+      expect(text).toContain('Source files');
+      expect(text).toContain('Finding');
+      expect(text).not.toContain('## Finding');
+      expect(text).not.toContain('**the owner**');
+    },
+  );
 });

@@ -79,6 +79,8 @@ import { GridFirst } from './grid-first';
 import { IncidentPrefetch } from './incident-prefetch';
 import { JobRegistry, type StepContext } from './job-registry';
 import { QueryLanes, type LaneName, type LaneView, type RunOptions } from './query-lanes';
+import { requestSignal, withRequestSignal } from './request-signal';
+import { Supersede } from './supersede';
 import * as triageOps from './triage-ops';
 import { exportPacketsToHome } from './context-ops';
 import type {
@@ -112,7 +114,7 @@ import type {
   TriageChange,
 } from '../../shared/triage';
 import { listAllowRules } from '../triage/allow-rules';
-import { auditTrail, getTriage, updateTriage } from '../triage/triage-store';
+import { allTriage, auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 import type { SiteChange, SiteModel } from '../../shared/site';
 import { siteModel, changeSite } from './site-ops';
 
@@ -149,6 +151,8 @@ export class NetsiftService implements NetsiftApi {
     () => homeDir('uploads'),
     () => this.readSettings().uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT,
   );
+  /** Counts, charts and first pages a newer request of the same tag replaces (supersede.ts). */
+  private readonly supersede = new Supersede();
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -185,6 +189,19 @@ export class NetsiftService implements NetsiftApi {
    * grid's next page, a request whose client went away is dropped or interrupted, and closing
    * the case waits for what runs (query-lanes.ts).
    */
+  /**
+   * Runs a query request the page tagged with `supersede` (src/shared/query.ts): a newer request
+   * of the same tag aborts it (supersede.ts). The abort joins the request's own signal, which the
+   * query lanes honour (queued: dropped; running: interrupted in DuckDB), over IPC as over HTTP.
+   */
+  private superseding<T>(tag: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return this.supersede.run(tag, (signal) => {
+      if (!signal) return fn();
+      const own = requestSignal();
+      return withRequestSignal(own ? AbortSignal.any([own, signal]) : signal, fn);
+    });
+  }
+
   private lane<T>(
     name: LaneName,
     fn: (view: LaneView) => Promise<T>,
@@ -218,6 +235,7 @@ export class NetsiftService implements NetsiftApi {
    * for that very job).
    */
   private async closeStore(): Promise<void> {
+    this.supersede.cancelAll();
     const store = this.store;
     const lanes = this.lanes;
     this.store = null;
@@ -699,8 +717,8 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    const page = await this.lane('grid', (grid) =>
-      this.gridFirst.page(() => queryFlows(grid, req)),
+    const page = await this.superseding(req.supersede, () =>
+      this.lane('grid', (grid) => this.gridFirst.page(() => queryFlows(grid, req))),
     );
     this.readAhead();
     return page;
@@ -719,7 +737,15 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async countFlows(req: CountRequest): Promise<number> {
-    return this.lane('count', (lane) => countFlows(lane, req));
+    return this.superseding(req.supersede, () =>
+      this.lane('count', (lane) => countFlows(lane, req)),
+    );
+  }
+
+  async cancelQueries(tags: string[]): Promise<void> {
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+      throw new NetsiftError('cancelQueries takes a list of tags', 'usage');
+    this.supersede.cancel(tags);
   }
 
   async checkFilter(text: string): Promise<FilterCheck> {
@@ -753,19 +779,27 @@ export class NetsiftService implements NetsiftApi {
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
-    return this.lane('charts', (lane) => timeline(lane, req));
+    return this.superseding(req.supersede, () =>
+      this.lane('charts', (lane) => timeline(lane, req)),
+    );
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
-    return this.lane('charts', (lane) => topTalkers(lane, req));
+    return this.superseding(req.supersede, () =>
+      this.lane('charts', (lane) => topTalkers(lane, req)),
+    );
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
-    return this.lane('charts', (lane) => portDistribution(lane, req));
+    return this.superseding(req.supersede, () =>
+      this.lane('charts', (lane) => portDistribution(lane, req)),
+    );
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
-    return this.lane('scatter', (lane) => pairScatter(lane, req));
+    return this.superseding(req.supersede, () =>
+      this.lane('scatter', (lane) => pairScatter(lane, req)),
+    );
   }
 
   async host(ip: string): Promise<HostSummary> {
@@ -864,6 +898,10 @@ export class NetsiftService implements NetsiftApi {
 
   async triage(key: string): Promise<IncidentTriage> {
     return getTriage(this.requireStore(), key);
+  }
+
+  async triageAll(): Promise<IncidentTriage[]> {
+    return [...(await allTriage(this.requireStore())).values()];
   }
 
   async updateTriage(key: string, change: TriageChange): Promise<IncidentTriage> {

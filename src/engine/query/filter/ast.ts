@@ -29,7 +29,20 @@ export type FilterNode =
   /** dir 'any' means src + dst summed. */
   | { kind: 'bytes'; dir: Dir; op: CmpOp; value: number }
   | { kind: 'packets'; dir: Dir; op: CmpOp; value: number }
+  /** Milliseconds (ts_end - ts), nfdump's unit. */
   | { kind: 'duration'; op: CmpOp; value: number }
+  /**
+   * TCP flags as nfdump tests them: `flags SA` holds when every given flag was seen ('all');
+   * `not flags AR` when none of them was ('none'), so `flags S and not flags AFRPU` is SYN only.
+   * `mask` holds the letters of UAPRSF.
+   */
+  | { kind: 'flags'; mask: string; mode: 'all' | 'none' }
+  /**
+   * nfdump's computed rates, in its integer arithmetic over the forward direction (src bytes and
+   * packets): bpp = bytes/packets, bps = 8*bytes/duration, pps = packets/duration (0 when the
+   * duration is 0).
+   */
+  | { kind: 'rate'; what: 'bpp' | 'bps' | 'pps'; op: CmpOp; value: number }
   | { kind: 'time'; op: CmpOp; value: string }
   | { kind: 'label'; op: '=' | '!=' | '~'; value: string }
   | { kind: 'import'; values: number[] }

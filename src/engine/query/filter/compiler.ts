@@ -80,7 +80,20 @@ export function compileFilter(node: FilterNode, offset = 0, alias = ''): SqlPred
         return `${e} ${SQL_OP[n.op]} ${bind(n.value)}`;
       }
       case 'duration':
-        return `coalesce(date_diff('microsecond', ${col('ts')}, ${col('ts_end')}), 0) / 1e6 ${SQL_OP[n.op]} ${bind(n.value)}`;
+        return `${durationMs(col)} ${SQL_OP[n.op]} ${bind(n.value)}`;
+      case 'flags': {
+        // flags live in the source's own state text (state_raw) where the format carries them
+        const raw = col('state_raw');
+        const seen = [...n.mask].map((f) => `contains(${raw}, ${bind(f)})`);
+        // other protocols carry no TCP flags: none of them is set; TCP flows whose source kept
+        // no flags (Zeek's S0, the seed's states) match neither way
+        const tcp = `${col('proto')} = 'tcp'`;
+        return n.mode === 'all'
+          ? notNull(`(${tcp} AND ${FLAGS_TEXT(raw)} AND ${seen.join(' AND ')})`)
+          : notNull(`(NOT ${tcp} OR (${FLAGS_TEXT(raw)} AND NOT (${seen.join(' OR ')})))`);
+      }
+      case 'rate':
+        return notNull(`${RATE_SQL[n.what](col)} ${SQL_OP[n.op]} ${bind(n.value)}`);
       case 'time':
         return `${col('ts')} ${SQL_OP[n.op]} ${bind(n.value)}::TIMESTAMP`;
       case 'label': {
@@ -100,6 +113,29 @@ export function compileFilter(node: FilterNode, offset = 0, alias = ''): SqlPred
   };
   return { sql: `(${build(node)})`, params };
 }
+
+/** Milliseconds from ts to ts_end, truncated like nfdump's; 0 when the end is unknown. */
+const durationMs = (col: (c: string) => string) =>
+  `coalesce((epoch_us(${col('ts_end')}) - epoch_us(${col('ts')})) // 1000, 0)`;
+
+/**
+ * Whether the state text is a record of TCP flags: nfdump's fixed-width "...AP.SF" (8 places,
+ * CWR and ECE first), or Argus's and the pcap reader's "SPA_FSPA" (each direction's flags). The
+ * words some formats use instead (Zeek's S0, Argus's CON or RST) are not flags and never match.
+ */
+const FLAGS_TEXT = (raw: string) =>
+  `(regexp_full_match(${raw}, '[CEUAPRSF.]{8}') OR regexp_full_match(${raw}, '[CEUAPRSF]*_[CEUAPRSF]*'))`;
+
+/** nfdump's integer arithmetic (nftree.c): bytes and packets of the forward direction. */
+const RATE_SQL: Record<'bpp' | 'bps' | 'pps', (col: (c: string) => string) => string> = {
+  // packets unknown (formats without counts): no rate, so no comparison holds
+  bpp: (col) =>
+    `(CASE WHEN ${col('src_pkts')} > 0 THEN ${col('src_bytes')} // ${col('src_pkts')} WHEN ${col('src_pkts')} = 0 THEN 0 END)`,
+  bps: (col) =>
+    `(CASE WHEN ${durationMs(col)} > 0 THEN (8000 * ${col('src_bytes')}) // ${durationMs(col)} ELSE 0 END)`,
+  pps: (col) =>
+    `(CASE WHEN ${durationMs(col)} > 0 THEN (1000 * ${col('src_pkts')}) // ${durationMs(col)} ELSE ${col('src_pkts')} * 0 END)`,
+};
 
 /** Text prefix ('10.', '192.168.') when the range is an IPv4 /8, /16 or /24; else null. */
 function v4OctetPrefix(r: NumRange): string | null {

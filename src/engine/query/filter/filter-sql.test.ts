@@ -66,6 +66,20 @@ const CASES: [string, number[]][] = [
   ['time < "2017-01-27 16:00:02"', [1, 2]],
   ['time >= 2017-01-27 16:00:01 and time <= 2017-01-27 16:00:03', [2, 3, 4]],
   ['duration > 10', [6]],
+  ['duration > 59s', [6]],
+  ['duration = 60000', [6]],
+  ['duration > 60000', []],
+  ['duration < 1', [1, 2, 3, 4, 5, 7, 8]],
+  // packet counts only on flow 1 (5 out): the rates of the others are unknown, so never match
+  ['bpp = 200', [1]],
+  ['bpp < 1000', [1]],
+  ['pps >= 0', [1]],
+  ['bps = 0', [1, 2, 3, 4, 5, 7, 8]],
+  ['bps = 266', [6]], // 8 * 2000 B / 60 s = 266.7, truncated as nfdump does
+  ['bps > 266', []],
+  // no flag text in these rows: TCP flows match neither way, other protocols have none set
+  ['flags S', []],
+  ['not flags S', [4, 5, 8]],
   ['src internal', [1, 2, 3, 4, 5, 8]],
   ['dst public', [1, 5]],
   ['import 2', [7, 8]],

@@ -91,7 +91,18 @@ describe('filter parser', () => {
       value: 2_000_000,
     });
     expect(parseFilter('packets == 3')).toEqual({ kind: 'packets', dir: 'any', op: '=', value: 3 });
-    expect(parseFilter('duration > 1m')).toEqual({ kind: 'duration', op: '>', value: 60 });
+    expect(parseFilter('duration > 1m')).toEqual({ kind: 'duration', op: '>', value: 60_000 });
+    // nfdump's unit: milliseconds
+    expect(parseFilter('duration >= 1500')).toEqual({ kind: 'duration', op: '>=', value: 1500 });
+    expect(parseFilter('duration < 2.5s')).toEqual({ kind: 'duration', op: '<', value: 2500 });
+    expect(parseFilter('bpp > 1k')).toEqual({ kind: 'rate', what: 'bpp', op: '>', value: 1000 });
+    expect(parseFilter('BPS >= 10M')).toEqual({
+      kind: 'rate',
+      what: 'bps',
+      op: '>=',
+      value: 10_000_000,
+    });
+    expect(parseFilter('pps 5')).toEqual({ kind: 'rate', what: 'pps', op: '=', value: 5 });
     expect(parseFilter('label "Botnet"')).toEqual({ kind: 'label', op: '=', value: 'Botnet' });
     expect(parseFilter("label ~ 'scan'")).toEqual({ kind: 'label', op: '~', value: 'scan' });
     expect(parseFilter('time >= "2017-01-27 16:30"')).toEqual({
@@ -193,6 +204,11 @@ describe('filter errors', () => {
     ['label "unterminated', /unterminated string/, '"unterminated'],
     ['proto tcp & port 1', /unexpected character '&'/, '&'],
     ['state > reset', /'state' takes = or != or 'in'/, '>'],
+    ['flags SQ', /expected TCP flags \(letters of UAPRSF, or X for all\) at 'SQ'/, 'SQ'],
+    ['flags', /expected TCP flags .* at end of filter/, ''],
+    ['bpp > lots', /expected a number \(1500, 1.5k, 10M\) at 'lots'/, 'lots'],
+    ['duration > 5d', /expected a duration in milliseconds \(or 2s, 1.5m, 1h\) at '5d'/, '5d'],
+    ['flgs S', /unknown keyword 'flgs' \(did you mean 'flags'\?\)/, 'flgs'],
   ];
   it.each(cases)('%s', (text, message, token) => {
     const e = err(text);
@@ -213,6 +229,23 @@ describe('filter errors', () => {
         length: 3,
         token: 'abc',
       },
+    });
+  });
+
+  it('parses nfdump flags, and a negated flags term as "none of them"', () => {
+    expect(parseFilter('flags SA')).toEqual({ kind: 'flags', mask: 'AS', mode: 'all' });
+    expect(parseFilter('flags x')).toEqual({ kind: 'flags', mask: 'UAPRSF', mode: 'all' });
+    expect(parseFilter('not flags AR')).toEqual({ kind: 'flags', mask: 'AR', mode: 'none' });
+    expect(parseFilter('not not flags A')).toEqual({ kind: 'flags', mask: 'A', mode: 'all' });
+    expect(parseFilter('!(flags S or port 53)')).toEqual({
+      kind: 'and',
+      left: { kind: 'flags', mask: 'S', mode: 'none' },
+      right: { kind: 'not', expr: { kind: 'port', dir: 'any', ranges: [{ lo: 53, hi: 53 }] } },
+    });
+    // without flags inside, a negation stays a negation
+    expect(parseFilter('not (port 53 or proto icmp)')).toMatchObject({
+      kind: 'not',
+      expr: { kind: 'or' },
     });
   });
 });

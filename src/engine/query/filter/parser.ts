@@ -5,6 +5,8 @@
 //   term    := [src|dst] (ip|host|net) value | [src|dst] port value | proto ... | state ... | ...
 // Keywords are case-insensitive. `x != v` is `not (x = v)`, so `port != 22` keeps flows where
 // neither side is 22. Every error points at the token that could not be understood.
+// As in nfdump, a negated `flags` term means "none of these flags" (not "not all of them"): the
+// negation is pushed down to it (De Morgan), see negate(). nfdump's duration is in milliseconds.
 import type { CmpOp, Dir, FilterNode, NumRange } from './ast';
 import { FilterError } from './filter-error';
 import { lex, type Token } from './lexer';
@@ -14,7 +16,8 @@ import {
   parseAddrValue,
   parsePortValue,
   parseProto,
-  parseSeconds,
+  parseMillis,
+  parseTcpFlags,
   parseSize,
   parseTimeValue,
   suggest,
@@ -33,6 +36,10 @@ const TERM_KEYWORDS = [
   'packets',
   'pkts',
   'duration',
+  'flags',
+  'bpp',
+  'bps',
+  'pps',
   'time',
   'ts',
   'label',
@@ -109,7 +116,7 @@ class Parser {
     const t = this.peek();
     if (this.isWord(t, 'not') || (t.type === 'op' && t.text === '!')) {
       this.next();
-      return { kind: 'not', expr: this.unary() };
+      return negate(this.unary());
     }
     if (t.type === 'lparen') {
       this.next();
@@ -169,10 +176,28 @@ class Parser {
         this.next();
         const op = this.cmpOp();
         const v = this.next();
-        const secs = parseSeconds(v.text);
-        if (v.type !== 'word' || secs === null)
-          this.fail(`expected a duration in seconds at ${shown(v)}`, v);
-        return { kind: 'duration', op, value: secs };
+        const ms = parseMillis(v.text);
+        if (v.type !== 'word' || ms === null)
+          this.fail(`expected a duration in milliseconds (or 2s, 1.5m, 1h) at ${shown(v)}`, v);
+        return { kind: 'duration', op, value: ms };
+      }
+      case 'flags': {
+        this.next();
+        const v = this.next();
+        const mask = v.type === 'word' ? parseTcpFlags(v.text) : null;
+        if (mask === null)
+          this.fail(`expected TCP flags (letters of UAPRSF, or X for all) at ${shown(v)}`, v);
+        return { kind: 'flags', mask, mode: 'all' };
+      }
+      case 'bpp':
+      case 'bps':
+      case 'pps': {
+        this.next();
+        const op = this.cmpOp();
+        const v = this.next();
+        const n = v.type === 'word' ? parseSize(v.text) : null;
+        if (n === null) this.fail(`expected a number (1500, 1.5k, 10M) at ${shown(v)}`, v);
+        return { kind: 'rate', what: w as 'bpp' | 'bps' | 'pps', op, value: n };
       }
       case 'time':
       case 'ts':
@@ -392,5 +417,32 @@ class Parser {
     if (v.type !== 'word' && v.type !== 'string')
       this.fail(`expected a label (in quotes) at ${shown(v)}`, v);
     return { kind: 'label', op, value: v.text };
+  }
+}
+
+function hasFlags(n: FilterNode): boolean {
+  if (n.kind === 'flags') return true;
+  if (n.kind === 'and' || n.kind === 'or') return hasFlags(n.left) || hasFlags(n.right);
+  return n.kind === 'not' && hasFlags(n.expr);
+}
+
+/**
+ * `not n`. Where n holds a flags term the negation is pushed down to it as nfdump does (each
+ * term negated, and/or swapped), so `not flags AR` is "neither A nor R" and
+ * `not (flags S or port 53)` is "no SYN and not port 53", as nfdump answers them.
+ */
+function negate(n: FilterNode): FilterNode {
+  if (!hasFlags(n)) return { kind: 'not', expr: n };
+  switch (n.kind) {
+    case 'flags':
+      return { ...n, mode: n.mode === 'all' ? 'none' : 'all' };
+    case 'and':
+      return { kind: 'or', left: negate(n.left), right: negate(n.right) };
+    case 'or':
+      return { kind: 'and', left: negate(n.left), right: negate(n.right) };
+    case 'not':
+      return n.expr;
+    default:
+      return { kind: 'not', expr: n };
   }
 }

@@ -2,6 +2,7 @@
 // Each returns null on bad input; the parser turns that into a FilterError at the token.
 import { FLOW_STATES } from '../../../shared/model';
 import { parseCidr } from '../../util/ip';
+import { nearest } from '../../util/nearest';
 import type { NumRange } from './ast';
 
 export function parsePortValue(s: string): { lo: number; hi: number } | null {
@@ -36,11 +37,22 @@ export function parseSize(s: string): number | null {
   return Number.isFinite(v) ? Math.round(v) : null;
 }
 
-export function parseSeconds(s: string): number | null {
+/** A duration in milliseconds, nfdump's unit: `1500`, or with a unit `500ms`, `1.5s`, `2m`, `1h`. */
+export function parseMillis(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(s);
   if (!m) return null;
-  const mult = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1;
+  const mult = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
   return Number(m[1]) * mult;
+}
+
+/** nfdump's TCP flag letters; X is all six. */
+export const TCP_FLAGS = 'UAPRSF';
+
+/** `SA`, `AS`, `x` -> the flag letters in UAPRSF order, or null for anything else. */
+export function parseTcpFlags(s: string): string | null {
+  const u = s.toUpperCase();
+  if (!/^[UAPRSFX]+$/.test(u)) return null;
+  return u.includes('X') ? TCP_FLAGS : [...TCP_FLAGS].filter((f) => u.includes(f)).join('');
 }
 
 /**
@@ -89,34 +101,7 @@ export function parseProto(s: string): string | null {
   return /^[a-z][a-z0-9-]*$/.test(l) ? l : null;
 }
 
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [
-    i,
-    ...new Array<number>(b.length).fill(0),
-  ]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(
-        d[i - 1][j] + 1,
-        d[i][j - 1] + 1,
-        d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-  return d[a.length][b.length];
-}
-
-/** The closest candidate within edit distance 2 (1 for short words), or null. */
+/** The closest keyword within a small edit distance, or null (see util/nearest.ts). */
 export function suggest(word: string, candidates: readonly string[]): string | null {
-  const w = word.toLowerCase();
-  let best: string | null = null;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const dist = editDistance(w, c);
-    if (dist < bestD) {
-      best = c;
-      bestD = dist;
-    }
-  }
-  const limit = w.length <= 3 ? 1 : 2;
-  return bestD <= limit ? best : null;
+  return nearest(word, candidates);
 }

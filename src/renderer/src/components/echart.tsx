@@ -1,6 +1,8 @@
-// A thin echarts host: one instance per element, resized with its box, options replaced whole.
+// A thin echarts host: one instance per element and theme, resized with its box, options replaced
+// whole. A theme change makes a new instance (echarts themes apply at init); onReady runs for each.
 import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
+import { useTheme } from './theme';
 
 export type EChartsOption = echarts.EChartsOption;
 export type ECharts = echarts.ECharts;
@@ -21,8 +23,13 @@ export function EChart({
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
+  const theme = useTheme();
+  const latest = useRef(option);
+  latest.current = option;
   useEffect(() => {
-    const c = echarts.init(el.current!, 'dark', { renderer: 'canvas' });
+    const c = echarts.init(el.current!, theme === 'dark' ? 'dark' : undefined, {
+      renderer: 'canvas',
+    });
     chart.current = c;
     // a box of no size (hidden, being removed) leaves echarts' graph layout without a transform
     // and it throws: keep the last size until the box has one again
@@ -31,17 +38,32 @@ export function EChart({
     });
     ro.observe(el.current!);
     onReady?.(c);
+    c.setOption({ backgroundColor: 'transparent', ...latest.current }, { notMerge: true });
+    onOption?.(c);
     return () => {
       ro.disconnect();
       c.dispose();
       chart.current = null;
     };
-  }, []);
+  }, [theme]);
+  const first = useRef(true);
   useEffect(() => {
+    if (first.current) {
+      first.current = false; // drawn by the init above
+      return;
+    }
     const c = chart.current;
     if (!c) return;
     c.setOption({ backgroundColor: 'transparent', ...option }, { notMerge: true });
     onOption?.(c);
   }, [option]);
-  return <div ref={el} className={className ?? 'chart'} aria-label={label} role="img" />;
+  return (
+    <div
+      ref={el}
+      className={className ?? 'chart'}
+      aria-label={label}
+      role="img"
+      data-theme={theme}
+    />
+  );
 }

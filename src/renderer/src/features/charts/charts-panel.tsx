@@ -1,17 +1,32 @@
 // Top talkers, destination ports and the pair-feature scatter for the current selection; a click
-// on a bar or point narrows the filter to it.
-import { useMemo, useRef, useState } from 'react';
+// on a bar or point drills to the flows behind it (a chip in the flows grid; × goes back).
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PairFeature } from '../../../../shared/query';
 import { PAIR_FEATURES } from '../../../../shared/query';
 import { api } from '../../api/client';
 import { EChart, type ECharts, type EChartsOption } from '../../components/echart';
+import { usePalette } from '../../components/palette';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync, type AsyncState } from '../../components/use-async';
 import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
-import { flowQuery, queryKey, useWorkspace } from '../workspace/selection';
+import { requestTag } from '../../util/request-tag';
+import { drills, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
-function ChartBox<T>({ title, state, empty, option, onReady, label }: {
+const TAGS = {
+  talkers: requestTag('talkers'),
+  ports: requestTag('ports'),
+  scatter: requestTag('scatter'),
+};
+
+function ChartBox<T>({
+  title,
+  state,
+  empty,
+  option,
+  onReady,
+  label,
+}: {
   title: string;
   state: AsyncState<T>;
   empty: boolean;
@@ -41,27 +56,63 @@ export function ChartsPanel() {
   const actions = useRef(w);
   actions.current = w;
   const [feature, setFeature] = useState<PairFeature>('num_dst_ports');
-  const talkers = useAsync(() => api.topTalkers({ ...q, by: 'bytes', limit: 12 }), [key]);
-  const ports = useAsync(() => api.dstPorts({ ...q, by: 'flows', limit: 12 }), [key]);
-  const scatter = useAsync(() => api.pairScatter({ ...q, feature, windowSeconds: 10, limit: 2000 }), [key, feature]);
+  const [answered, setAnswered] = useState<Record<string, string>>({});
+  const mark =
+    (name: string) =>
+    <T,>(v: T) => {
+      setAnswered((a) => ({ ...a, [name]: key }));
+      return v;
+    };
+  const pal = usePalette();
+  // each chart's newer request cancels its older one in the engine (see Supersedable)
+  const talkers = useAsync(
+    () =>
+      api
+        .topTalkers({ ...q, by: 'bytes', limit: 12, supersede: TAGS.talkers })
+        .then(mark('talkers')),
+    [key],
+  );
+  const ports = useAsync(
+    () => api.dstPorts({ ...q, by: 'flows', limit: 12, supersede: TAGS.ports }).then(mark('ports')),
+    [key],
+  );
+  const scatter = useAsync(
+    () =>
+      api
+        .pairScatter({ ...q, feature, windowSeconds: 10, limit: 2000, supersede: TAGS.scatter })
+        .then(mark('scatter')),
+    [key, feature],
+  );
+  // the tab closed: what it still asked for is stopped in the engine
+  useEffect(() => () => void api.cancelQueries(Object.values(TAGS)).catch(() => undefined), []);
 
+  // every chart has its answer for this selection (a bench and test marker)
+  const ready = ['talkers', 'ports', 'scatter'].every((n) => answered[n] === key);
   const talkerOption = useMemo<EChartsOption>(() => {
     const rows = [...(talkers.value ?? [])].reverse();
     return {
       animation: false,
       grid: { left: 110, right: 16, top: 6, bottom: 20 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', splitNumber: 2, axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) }, splitLine: { lineStyle: { color: '#2a2e37' } } },
+      xAxis: {
+        type: 'value',
+        splitNumber: 2,
+        axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) },
+        splitLine: { lineStyle: { color: pal.line } },
+      },
       yAxis: { type: 'category', data: rows.map((r) => r.ip), axisLabel: { fontSize: 10 } },
       series: [
         {
           type: 'bar',
-          data: rows.map((r) => ({ value: r.bytes, itemStyle: { color: r.kind === 'internal' ? '#4ea1ff' : '#e08a4e' } })),
+          data: rows.map((r) => ({
+            value: r.bytes,
+            itemStyle: { color: r.kind === 'internal' ? pal.internal : pal.external },
+          })),
           tooltip: { valueFormatter: (v) => fmtBytes(Number(v)) },
         },
       ],
     };
-  }, [talkers.value]);
+  }, [talkers.value, pal]);
 
   const portOption = useMemo<EChartsOption>(() => {
     const rows = [...(ports.value ?? [])].reverse();
@@ -69,11 +120,31 @@ export function ChartsPanel() {
       animation: false,
       grid: { left: 110, right: 16, top: 6, bottom: 20 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      xAxis: { type: 'value', splitNumber: 3, axisLabel: { fontSize: 10, formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)) }, splitLine: { lineStyle: { color: '#2a2e37' } } },
-      yAxis: { type: 'category', data: rows.map((r) => `${r.proto} ${fmtPort(r.port, r.proto)}`), axisLabel: { fontSize: 10 } },
-      series: [{ type: 'bar', data: rows.map((r) => r.flows), itemStyle: { color: '#9b8cff' }, tooltip: { valueFormatter: (v) => `${fmtCount(Number(v))} flows` } }],
+      xAxis: {
+        type: 'value',
+        splitNumber: 3,
+        axisLabel: {
+          fontSize: 10,
+          formatter: (v: number) => (v >= 1000 ? `${v / 1000}k` : String(v)),
+        },
+        splitLine: { lineStyle: { color: pal.line } },
+      },
+      yAxis: {
+        type: 'category',
+        data: rows.map((r) => `${r.proto} ${fmtPort(r.port, r.proto)}`),
+        axisLabel: { fontSize: 10 },
+      },
+      series: [
+        {
+          type: 'bar',
+          // the bar carries its port, so a click drills to exactly its flows
+          data: rows.map((r) => ({ value: r.flows, port: r.port, proto: r.proto })),
+          itemStyle: { color: pal.ports },
+          tooltip: { valueFormatter: (v) => `${fmtCount(Number(v))} flows` },
+        },
+      ],
     };
-  }, [ports.value]);
+  }, [ports.value, pal]);
 
   const scatterOption = useMemo<EChartsOption>(() => {
     const s = scatter.value;
@@ -91,30 +162,55 @@ export function ChartsPanel() {
         trigger: 'item',
         formatter: (p: unknown) => {
           const d = (p as { data: { src?: string; dst?: string; value: [number, number] } }).data;
-          // the string is HTML to echarts: every value from the capture is escaped
-          const v = escapeHtml(d.value[1]);
-          return d.src ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst)}<br/>${escapeHtml(feature)} ${v}` : `fence ${v}`;
+          return d.src
+            ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst ?? '')}<br/>${escapeHtml(feature)} ${escapeHtml(d.value[1])}`
+            : `fence ${escapeHtml(d.value[1])}`;
         },
       },
       xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
-      yAxis: { type: 'log', logBase: 10, min: 1, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#2a2e37' } } },
+      yAxis: {
+        type: 'log',
+        logBase: 10,
+        min: 1,
+        axisLabel: { fontSize: 10 },
+        splitLine: { lineStyle: { color: pal.line } },
+      },
       series: [
-        { name: 'pairs', type: 'scatter', symbolSize: 3, large: true, itemStyle: { color: 'rgba(78,161,255,0.6)' }, data: normal.map(toPoint) },
-        { name: 'outliers', type: 'scatter', symbolSize: 6, itemStyle: { color: '#ff6363' }, data: out.map(toPoint) },
+        {
+          name: 'pairs',
+          type: 'scatter',
+          symbolSize: 3,
+          large: true,
+          itemStyle: { color: pal.accent, opacity: 0.6 },
+          data: normal.map(toPoint),
+        },
+        {
+          name: 'outliers',
+          type: 'scatter',
+          symbolSize: 6,
+          itemStyle: { color: pal.bad },
+          data: out.map(toPoint),
+        },
         {
           name: 'fence',
           type: 'line',
           step: 'end',
           showSymbol: false,
-          lineStyle: { color: '#ffb347', type: 'dashed', width: 1 },
+          lineStyle: { color: pal.warn, type: 'dashed', width: 1 },
           data: (s?.fences ?? []).map((f) => [Date.parse(f.window), Math.max(1, f.upper)]),
         },
       ],
     };
-  }, [scatter.value, feature]);
+  }, [scatter.value, feature, pal]);
 
   return (
-    <section className="pane charts-pane" aria-label="Charts">
+    <section
+      className="pane charts-pane"
+      aria-label="Charts"
+      data-ready-key={ready ? key : ''}
+      data-talkers-key={answered.talkers ?? ''}
+      data-ports-key={answered.ports ?? ''}
+    >
       <ChartBox
         title="Top talkers (bytes)"
         state={talkers}
@@ -124,7 +220,7 @@ export function ChartsPanel() {
         onReady={(c) =>
           c.on('click', (e) => {
             const ip = String((e as { name?: string }).name ?? '');
-            if (ip) actions.current.addClause(`ip ${ip}`);
+            if (ip) actions.current.setDrill(drills.host(ip));
           })
         }
       />
@@ -136,15 +232,19 @@ export function ChartsPanel() {
         label="Destination ports"
         onReady={(c) =>
           c.on('click', (e) => {
-            const m = /^(\S+) (\d+)/.exec(String((e as { name?: string }).name ?? ''));
-            if (m) actions.current.addClause(`proto ${m[1]} and dst port ${m[2]}`);
+            const d = (e as { data?: { port?: number | null; proto?: string } }).data;
+            if (d?.proto && d.port != null) actions.current.setDrill(drills.port(d.proto, d.port));
           })
         }
       />
       <div className="chart-box">
         <h3>
           Pair feature per window{' '}
-          <select value={feature} onChange={(e) => setFeature(e.target.value as PairFeature)} aria-label="Pair feature">
+          <select
+            value={feature}
+            onChange={(e) => setFeature(e.target.value as PairFeature)}
+            aria-label="Pair feature"
+          >
             {PAIR_FEATURES.map((f) => (
               <option key={f}>{f}</option>
             ))}
@@ -153,15 +253,25 @@ export function ChartsPanel() {
         </h3>
         {scatter.loading && !scatter.value && <Loading what="scatter" />}
         {scatter.error && <ErrorBox error={scatter.error} retry={scatter.reload} />}
-        {!scatter.error && scatter.value && !scatter.value.points.length && <Empty>No pairs in this selection.</Empty>}
-        <div className="chart-host" style={{ display: scatter.error || !scatter.value?.points.length ? 'none' : undefined }}>
+        {!scatter.error && scatter.value && !scatter.value.points.length && (
+          <Empty>No pairs in this selection.</Empty>
+        )}
+        <div
+          className="chart-host"
+          style={{ display: scatter.error || !scatter.value?.points.length ? 'none' : undefined }}
+        >
           <EChart
             option={scatterOption}
             label="Pair feature scatter"
             onReady={(c) =>
               c.on('click', (e) => {
-                const d = (e as { data?: { src?: string; dst?: string } }).data;
-                if (d?.src) actions.current.addClause(`src ip ${d.src} and dst ip ${d.dst}`);
+                const d = (e as { data?: { src?: string; dst?: string; value?: [number, number] } })
+                  .data;
+                if (!d?.src || !d.dst || !d.value) return;
+                // the point is one pair in one window: its flows are that pair in that window
+                const from = new Date(d.value[0]).toISOString();
+                const to = new Date(d.value[0] + 10_000).toISOString();
+                actions.current.setDrill(drills.pairWindow(d.src, d.dst, from, to));
               })
             }
           />

@@ -11,12 +11,14 @@ import type {
   ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { FlowRow, FlowSort, FlowSortColumn } from '../../../../shared/query';
 import { FLOW_SORT_COLUMNS, FLOWS_BLOCK } from '../../../../shared/query';
 import { api, errorText } from '../../api/client';
-import { gridColDefaults, gridTheme } from '../../components/grid-theme';
+import { ColumnChooser } from '../../components/column-chooser';
+import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
+import { requestTag } from '../../util/request-tag';
 import { flowsLoading } from '../workspace/flows-first';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
@@ -57,6 +59,70 @@ class IpCell implements ICellRendererComp<FlowRow> {
   }
 }
 
+const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id'];
+
+const isCancelled = (e: unknown) => (e as { code?: string } | null)?.code === 'cancelled';
+
+/**
+ * What the grid is narrowed to, as chips: the incident (a click goes back to all of it), the alert
+ * drilled to, a chart drill, the brushed range; each with × to drop it.
+ */
+function SelectionChips() {
+  const w = useWorkspace();
+  const { incident, alert, drill, range } = w.selection;
+  return (
+    <>
+      {incident && (
+        <span className="chip" data-testid="incident-chip">
+          {alert || drill ? (
+            <button
+              type="button"
+              className="chip-main"
+              title="Back to the whole incident"
+              onClick={() => (w.selectAlert(null), w.setDrill(null))}
+            >
+              incident #{incident.id}
+            </button>
+          ) : (
+            <>incident #{incident.id}</>
+          )}
+          <button type="button" aria-label="Clear incident" onClick={() => w.selectIncident(null)}>
+            ×
+          </button>
+        </span>
+      )}
+      {alert && (
+        <span className="chip alert-chip" data-testid="alert-chip">
+          alert #{alert.id}
+          <button
+            type="button"
+            aria-label="Back to the whole incident"
+            onClick={() => w.selectAlert(null)}
+          >
+            ×
+          </button>
+        </span>
+      )}
+      {drill && (
+        <span className="chip drill-chip" data-testid="drill-chip">
+          {drill.label}
+          <button type="button" aria-label="Clear drill" onClick={() => w.setDrill(null)}>
+            ×
+          </button>
+        </span>
+      )}
+      {range && (
+        <span className="chip">
+          {fmtTs(range.from, false)} → {fmtTs(range.to, false)}
+          <button type="button" aria-label="Clear time range" onClick={() => w.setRange(null)}>
+            ×
+          </button>
+        </span>
+      )}
+    </>
+  );
+}
+
 /** The grid's sort model in the engine's terms (columns the engine does not sort by are dropped). */
 function engineSort(model: readonly { colId: string; sort?: 'asc' | 'desc' | null }[]): FlowSort[] {
   return model
@@ -81,34 +147,113 @@ export function FlowsGrid() {
   const current = shown.key === key ? shown : { key, count: null, firstMs: null, error: null };
   const { count, error, firstMs } = current;
 
-  const columns = useMemo<ColDef<FlowRow>[]>(
+  const theme = useGridTheme();
+  const hidden = w.hiddenColumns('flows', HIDDEN_BY_DEFAULT);
+  // widths flex to the pane down to a minimum (a horizontal scroll only below that); the
+  // chooser hides what the analyst does not need
+  const all = useMemo<(ColDef<FlowRow> & { colId: string })[]>(
     () => [
-      { field: 'ts', headerName: 'Start (UTC)', width: 168, valueFormatter: (p) => fmtTs(p.value) },
+      {
+        colId: 'ts',
+        field: 'ts',
+        headerName: 'Start (UTC)',
+        flex: 3,
+        minWidth: 164,
+        valueFormatter: (p) => fmtTs(p.value),
+      },
       {
         colId: 'duration',
         headerName: 'Dur',
-        width: 58,
-        valueGetter: (p) => (p.data?.ts_end ? (Date.parse(p.data.ts_end) - Date.parse(p.data.ts)) / 1000 : null),
-        valueFormatter: (p: ValueFormatterParams) => (p.value == null ? '' : `${Number(p.value).toFixed(2)}s`),
+        flex: 1,
+        minWidth: 56,
+        valueGetter: (p) =>
+          p.data?.ts_end ? (Date.parse(p.data.ts_end) - Date.parse(p.data.ts)) / 1000 : null,
+        valueFormatter: (p: ValueFormatterParams) =>
+          p.value == null ? '' : `${Number(p.value).toFixed(2)}s`,
       },
-      { field: 'proto', headerName: 'Proto', width: 56 },
-      { field: 'src_ip', headerName: 'Source', width: 150, cellRenderer: IpCell, cellRendererParams: { side: 'src' } },
-      { field: 'src_port', headerName: 'Sport', width: 62 },
-      { field: 'dst_ip', headerName: 'Destination', width: 150, cellRenderer: IpCell, cellRendererParams: { side: 'dst' } },
+      { colId: 'proto', field: 'proto', headerName: 'Proto', flex: 1, minWidth: 46 },
       {
+        colId: 'src_ip',
+        field: 'src_ip',
+        headerName: 'Source',
+        flex: 3,
+        minWidth: 124,
+        cellRenderer: IpCell,
+        cellRendererParams: { side: 'src' },
+      },
+      { colId: 'src_port', field: 'src_port', headerName: 'Sport', flex: 1, minWidth: 50 },
+      {
+        colId: 'dst_ip',
+        field: 'dst_ip',
+        headerName: 'Destination',
+        flex: 3,
+        minWidth: 124,
+        cellRenderer: IpCell,
+        cellRendererParams: { side: 'dst' },
+      },
+      {
+        colId: 'dst_port',
         field: 'dst_port',
         headerName: 'Dport',
-        width: 104,
+        flex: 2,
+        minWidth: 66,
         valueFormatter: (p) => fmtPort(p.value, p.data?.proto),
       },
-      { field: 'state', headerName: 'State', width: 84 },
-      { field: 'src_bytes', headerName: 'Bytes out', width: 80, type: 'rightAligned', valueFormatter: (p) => fmtBytes(p.value) },
-      { field: 'dst_bytes', headerName: 'Bytes in', width: 80, type: 'rightAligned', valueFormatter: (p) => fmtBytes(p.value) },
-      { field: 'src_pkts', headerName: 'Pkts out', width: 70, type: 'rightAligned' },
-      { field: 'dst_pkts', headerName: 'Pkts in', width: 70, type: 'rightAligned' },
-      { field: 'label', headerName: 'Label', width: 110 },
-      { field: 'id', headerName: '#', width: 90, type: 'rightAligned' },
+      { colId: 'state', field: 'state', headerName: 'State', flex: 2, minWidth: 60 },
+      {
+        colId: 'src_bytes',
+        field: 'src_bytes',
+        headerName: 'Bytes out',
+        flex: 1,
+        minWidth: 72,
+        type: 'rightAligned',
+        valueFormatter: (p) => fmtBytes(p.value),
+      },
+      {
+        colId: 'dst_bytes',
+        field: 'dst_bytes',
+        headerName: 'Bytes in',
+        flex: 1,
+        minWidth: 64,
+        type: 'rightAligned',
+        valueFormatter: (p) => fmtBytes(p.value),
+      },
+      {
+        colId: 'src_pkts',
+        field: 'src_pkts',
+        headerName: 'Pkts out',
+        flex: 1,
+        minWidth: 62,
+        type: 'rightAligned',
+      },
+      {
+        colId: 'dst_pkts',
+        field: 'dst_pkts',
+        headerName: 'Pkts in',
+        flex: 1,
+        minWidth: 62,
+        type: 'rightAligned',
+      },
+      { colId: 'label', field: 'label', headerName: 'Label', flex: 2, minWidth: 50 },
+      { colId: 'id', field: 'id', headerName: '#', flex: 1, minWidth: 70, type: 'rightAligned' },
     ],
+    [],
+  );
+  const columns = useMemo(
+    () => all.map((c) => ({ ...c, hide: hidden.includes(c.colId) })),
+    [all, hidden.join()],
+  );
+
+  // the selection the grid shows now: answers for an earlier one are dropped, so a late answer
+  // (or the 'cancelled' of a superseded request) never overwrites the current count
+  const currentKey = useRef(key);
+  currentKey.current = key;
+  // a closed workspace leaves no count or first page running in the engine
+  useEffect(
+    () => () =>
+      void api
+        .cancelQueries([requestTag('count'), requestTag('grid-first')])
+        .catch(() => undefined),
     [],
   );
 
@@ -116,34 +261,55 @@ export function FlowsGrid() {
     let total: number | null = null;
     const started = performance.now();
     let first = true;
-    const update = (patch: Partial<Shown>) =>
-      setShown((s) => ({ ...(s.key === key ? s : { key, count: null, firstMs: null, error: null }), ...patch }));
+    const update = (patch: Partial<Shown>) => {
+      if (currentKey.current !== key) return;
+      setShown((s) => ({
+        ...(s.key === key ? s : { key, count: null, firstMs: null, error: null }),
+        ...patch,
+      }));
+    };
     delete document.body.dataset.flowsReady;
     const shown = flowsLoading();
     // The first page is asked for now, beside the count, instead of when the grid gets round to
     // calling getRows (after this render, the other panes' work and the grid's block debounce):
     // on a new selection it is what the analyst waits for.
     const state = gridApi.current?.getColumnState() ?? [];
-    const firstSort = engineSort([...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)));
-    const firstPage = api.flows({ ...q, sort: firstSort, offset: 0, limit: FLOWS_BLOCK });
+    const firstSort = engineSort(
+      [...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)),
+    );
+    const firstPage = api.flows({
+      ...q,
+      sort: firstSort,
+      offset: 0,
+      limit: FLOWS_BLOCK,
+      supersede: requestTag('grid-first'),
+    });
     // the count follows the first page (its failure is reported by getRows): rows come first,
     // and the server would only split the cores between the two
     firstPage
       .catch(() => undefined)
-      .then(() => api.countFlows(q))
+      .then(() =>
+        currentKey.current === key
+          ? api.countFlows({ ...q, supersede: requestTag('count') })
+          : null,
+      )
       .then(
-      (n) => {
-        total = n;
-        update({ count: n });
-        gridApi.current?.setRowCount(n, true);
-      },
-      (e) => update({ error: errorText(e) }),
-    );
+        (n) => {
+          if (n == null || currentKey.current !== key) return;
+          total = n;
+          update({ count: n });
+          gridApi.current?.setRowCount(n, true);
+        },
+        (e) => !isCancelled(e) && update({ error: errorText(e) }),
+      );
     return {
       getRows: (p: IGetRowsParams) => {
         const sort = engineSort(p.sortModel);
         const limit = p.endRow - p.startRow;
-        const reuse = p.startRow === 0 && limit === FLOWS_BLOCK && JSON.stringify(sort) === JSON.stringify(firstSort);
+        const reuse =
+          p.startRow === 0 &&
+          limit === FLOWS_BLOCK &&
+          JSON.stringify(sort) === JSON.stringify(firstSort);
         (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
           .then((page) => {
             const n = page.rows.length;
@@ -158,7 +324,7 @@ export function FlowsGrid() {
           })
           .catch((e) => {
             if (first) shown();
-            update({ error: errorText(e) });
+            if (!isCancelled(e)) update({ error: errorText(e) });
             p.failCallback();
           });
       },
@@ -177,19 +343,17 @@ export function FlowsGrid() {
     <section className="pane flows-pane" aria-label="Flows">
       <header className="pane-head">
         <h2>Flows</h2>
-        <span className="count" data-testid="flows-count" data-count={count ?? ''}>
+        <span className="count" data-testid="flows-count" data-count={count ?? ''} data-key={key}>
           {count == null ? 'counting…' : `${fmtCount(count)} flows`}
         </span>
-        {w.selection.incident && <span className="chip">incident #{w.selection.incident.id}</span>}
-        {w.selection.range && (
-          <span className="chip">
-            {fmtTs(w.selection.range.from, false)} → {fmtTs(w.selection.range.to, false)}
-            <button type="button" aria-label="Clear time range" onClick={() => w.setRange(null)}>
-              ×
-            </button>
-          </span>
-        )}
+        <SelectionChips />
         {firstMs != null && <span className="muted">first rows {firstMs} ms</span>}
+        <ColumnChooser
+          grid="flows"
+          columns={all.map((c) => ({ id: c.colId, label: c.headerName ?? c.colId }))}
+          hidden={hidden}
+          onChange={(h) => w.setHiddenColumns('flows', h)}
+        />
       </header>
       {error && (
         <div className="pane-state error" role="alert">
@@ -198,7 +362,7 @@ export function FlowsGrid() {
       )}
       <div className="grid-host">
         <AgGridReact<FlowRow>
-          theme={gridTheme}
+          theme={theme}
           columnDefs={columns}
           defaultColDef={gridColDefaults}
           rowModelType="infinite"

@@ -1,49 +1,140 @@
-// Incidents, highest score first. Selecting one drives every other pane.
+// Incidents, highest score first, with their triage status and tags; the status filter above.
+// Selecting one drives every other pane.
 import type { ColDef, GridApi, RowSelectionOptions } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Incident } from '../../../../shared/model';
-import { gridColDefaults, gridTheme } from '../../components/grid-theme';
+import type { TriageStatus } from '../../../../shared/triage';
+import { ColumnChooser } from '../../components/column-chooser';
+import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import type { AsyncState } from '../../components/use-async';
 import { fmtScore, fmtSpan, fmtTs } from '../../util/format';
 import { cellMenu, useWorkspace } from '../workspace/selection';
+import { STATUS_LABEL, StatusFilter } from './status-filter';
+
+/** An incident with its triage, as the list shows it. */
+export interface IncidentRow extends Incident {
+  status: TriageStatus;
+  tags: string[];
+}
 
 // module-level: a new object per render would make ag-grid re-apply the selection options
-const ROW_SELECTION: RowSelectionOptions = { mode: 'singleRow', checkboxes: false, enableClickSelection: true };
+const ROW_SELECTION: RowSelectionOptions = {
+  mode: 'singleRow',
+  checkboxes: false,
+  enableClickSelection: true,
+};
+// severity shows as the colour of the score; tags show by themselves once an incident has some
+const HIDDEN_BY_DEFAULT = ['severity', 'tags', 'span', 'first_seen', 'alert_count', 'flow_count'];
 
-export function IncidentsGrid({ incidents }: { incidents: AsyncState<Incident[]> }) {
+interface Props {
+  incidents: AsyncState<Incident[]>;
+  /** The incidents the status filter lets through, with their triage. */
+  rows: IncidentRow[];
+  counts: Record<TriageStatus, number>;
+  statuses: TriageStatus[];
+  onStatuses(s: TriageStatus[]): void;
+  /** The grid's row order (sorting is the analyst's), for j/k. */
+  onOrder(ids: number[]): void;
+}
+
+export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, onOrder }: Props) {
   const w = useWorkspace();
-  const gridApi = useRef<GridApi<Incident> | null>(null);
+  const theme = useGridTheme();
+  const gridApi = useRef<GridApi<IncidentRow> | null>(null);
   // bumped when the grid has (new) rows, so a selection restored before the grid was ready shows
   const [rowsTick, setRowsTick] = useState(0);
   const selectedId = w.selection.incident?.id ?? null;
-  const columns = useMemo<ColDef<Incident>[]>(
+  const tagged = rows.some((r) => r.tags.length > 0);
+  const hidden = w.hiddenColumns(
+    'incidents',
+    tagged ? HIDDEN_BY_DEFAULT.filter((c) => c !== 'tags') : HIDDEN_BY_DEFAULT,
+  );
+  const all = useMemo<(ColDef<IncidentRow> & { colId: string })[]>(
     () => [
       {
+        colId: 'severity',
         field: 'severity',
         headerName: 'Sev',
-        width: 78,
-        cellRenderer: (p: { value: string }) => <span className={`sev sev-${p.value}`}>{p.value}</span>,
+        width: 64,
+        cellRenderer: (p: { value: string }) => (
+          <span className={`sev sev-${p.value}`}>{p.value}</span>
+        ),
       },
-      { field: 'score', headerName: 'Score', width: 66, sort: 'desc', valueFormatter: (p) => fmtScore(p.value) },
-      { field: 'type', headerName: 'Type', width: 120 },
-      { field: 'attacker', headerName: 'Attacker', width: 120 },
       {
+        colId: 'score',
+        field: 'score',
+        headerName: 'Score',
+        width: 68,
+        sort: 'desc',
+        tooltipValueGetter: (p) => p.data?.severity,
+        cellRenderer: (p: { value: number; data?: IncidentRow }) => (
+          <span className={`sev sev-${p.data?.severity ?? 'info'}`}>{fmtScore(p.value)}</span>
+        ),
+      },
+      { colId: 'type', field: 'type', headerName: 'Type', flex: 3, minWidth: 110 },
+      { colId: 'attacker', field: 'attacker', headerName: 'Attacker', flex: 3, minWidth: 112 },
+      {
+        colId: 'victims',
         field: 'victims',
         headerName: 'Victims',
-        width: 120,
-        valueFormatter: (p) => {
-          const v = (p.value as string[]) ?? [];
-          return v.length <= 1 ? (v[0] ?? '') : `${v[0]} +${v.length - 1}`;
-        },
+        width: 58,
+        type: 'rightAligned',
+        tooltipValueGetter: (p) => ((p.value as string[]) ?? []).slice(0, 20).join('\n'),
+        valueFormatter: (p) => String(((p.value as string[]) ?? []).length),
+        comparator: (a: string[], b: string[]) => (a?.length ?? 0) - (b?.length ?? 0),
       },
-      { colId: 'span', headerName: 'Span', width: 80, valueGetter: (p) => (p.data ? fmtSpan(p.data.first_seen, p.data.last_seen) : '') },
-      { field: 'first_seen', headerName: 'First seen', width: 150, valueFormatter: (p) => fmtTs(p.value, false) },
-      { field: 'alert_count', headerName: 'Alerts', width: 64, type: 'rightAligned' },
-      { field: 'flow_count', headerName: 'Flows', width: 70, type: 'rightAligned' },
+      {
+        colId: 'status',
+        field: 'status',
+        headerName: 'Status',
+        width: 86,
+        cellRenderer: (p: { value: TriageStatus }) => (
+          <span className={`status status-${p.value}`}>{STATUS_LABEL[p.value] ?? p.value}</span>
+        ),
+      },
+      {
+        colId: 'tags',
+        field: 'tags',
+        headerName: 'Tags',
+        flex: 2,
+        minWidth: 56,
+        valueFormatter: (p) => ((p.value as string[]) ?? []).join(', '),
+      },
+      {
+        colId: 'span',
+        headerName: 'Span',
+        width: 80,
+        valueGetter: (p) => (p.data ? fmtSpan(p.data.first_seen, p.data.last_seen) : ''),
+      },
+      {
+        colId: 'first_seen',
+        field: 'first_seen',
+        headerName: 'First seen',
+        width: 150,
+        valueFormatter: (p) => fmtTs(p.value, false),
+      },
+      {
+        colId: 'alert_count',
+        field: 'alert_count',
+        headerName: 'Alerts',
+        width: 64,
+        type: 'rightAligned',
+      },
+      {
+        colId: 'flow_count',
+        field: 'flow_count',
+        headerName: 'Flows',
+        width: 70,
+        type: 'rightAligned',
+      },
     ],
     [],
+  );
+  const columns = useMemo(
+    () => all.map((c) => ({ ...c, hide: hidden.includes(c.colId) })),
+    [all, hidden.join()],
   );
 
   // keep the grid's highlighted row in step with the selection (keyboard moves, reopen)
@@ -55,48 +146,77 @@ export function IncidentsGrid({ incidents }: { incidents: AsyncState<Incident[]>
       const node = g.getRowNode(String(selectedId));
       if (node?.rowIndex != null) g.ensureIndexVisible(node.rowIndex);
     }
-  }, [selectedId, incidents.value, rowsTick]);
+  }, [selectedId, rows, rowsTick]);
+
+  const reportOrder = () => {
+    const g = gridApi.current;
+    if (!g) return;
+    const ids: number[] = [];
+    g.forEachNodeAfterFilterAndSort((n) => n.data && ids.push(n.data.id));
+    onOrder(ids);
+  };
 
   let body;
   if (incidents.loading && !incidents.value) body = <Loading what="incidents" />;
   else if (incidents.error) body = <ErrorBox error={incidents.error} retry={incidents.reload} />;
   else if (!incidents.value?.length)
-    body = <Empty>No incidents: detection found nothing to report in this case (or has not run).</Empty>;
-  else
     body = (
+      <Empty>No incidents: detection found nothing to report in this case (or has not run).</Empty>
+    );
+  else if (!rows.length)
+    body = <Empty>No incident has the statuses shown; choose more above.</Empty>;
+  return (
+    <section className="pane incidents-pane" aria-label="Incidents">
+      <header className="pane-head">
+        <h2>Incidents</h2>
+        <span className="count" data-testid="incidents-count">
+          {incidents.value ? rows.length : ''}
+        </span>
+        <span className="muted">j/k · ↑/↓ alerts · Esc</span>
+        <ColumnChooser
+          grid="incidents"
+          columns={all.map((c) => ({ id: c.colId, label: c.headerName ?? c.colId }))}
+          hidden={hidden}
+          onChange={(h) => w.setHiddenColumns('incidents', h)}
+        />
+      </header>
+      {incidents.value && incidents.value.length > 0 && (
+        <StatusFilter counts={counts} shown={statuses} onChange={onStatuses} />
+      )}
       <div className="grid-host">
-        <AgGridReact<Incident>
-          theme={gridTheme}
-          rowData={incidents.value}
+        {body && <div className="grid-overlay">{body}</div>}
+        <AgGridReact<IncidentRow>
+          theme={theme}
+          rowData={rows}
           columnDefs={columns}
           getRowId={(p) => String(p.data.id)}
           defaultColDef={gridColDefaults}
           rowSelection={ROW_SELECTION}
+          tooltipShowDelay={300}
           onGridReady={(e) => {
             gridApi.current = e.api;
           }}
           onFirstDataRendered={() => setRowsTick((t) => t + 1)}
-          onRowDataUpdated={() => setRowsTick((t) => t + 1)}
+          onRowDataUpdated={() => {
+            setRowsTick((t) => t + 1);
+            reportOrder();
+          }}
+          onSortChanged={reportOrder}
           onRowClicked={(e) => e.data && w.selectIncident(e.data)}
           onCellContextMenu={(e) => {
             const ev = e.event as MouseEvent | null;
             if (!ev) return;
             ev.preventDefault();
             const col = e.column.getColId();
-            w.openMenu(ev.clientX, ev.clientY, cellMenu(w, col === 'attacker' ? 'attacker' : col, e.value));
+            w.openMenu(
+              ev.clientX,
+              ev.clientY,
+              cellMenu(w, col === 'attacker' ? 'attacker' : col, e.value),
+            );
           }}
           preventDefaultOnContextMenu
         />
       </div>
-    );
-  return (
-    <section className="pane incidents-pane" aria-label="Incidents">
-      <header className="pane-head">
-        <h2>Incidents</h2>
-        <span className="count">{incidents.value ? incidents.value.length : ''}</span>
-        <span className="muted">j/k to move · Esc clears</span>
-      </header>
-      {body}
     </section>
   );
 }

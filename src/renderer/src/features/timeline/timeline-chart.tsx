@@ -1,12 +1,15 @@
 // Flows and bytes over time for the whole case (under the filter), with incident marks, the
-// selected incident's span highlighted, brush to narrow the grids, wheel or slider to zoom.
+// selected incident's span highlighted and the selected alert's window framed, brush to narrow
+// the grids, wheel or slider to zoom.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Incident } from '../../../../shared/model';
 import { api } from '../../api/client';
 import { EChart, type ECharts, type EChartsOption } from '../../components/echart';
+import { usePalette } from '../../components/palette';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtBytes, fmtCount, fmtDuration } from '../../util/format';
+import { requestTag } from '../../util/request-tag';
 import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
 
@@ -16,16 +19,24 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
   const [ms, setMs] = useState<number | null>(null);
   const tl = useAsync(() => {
     const t0 = performance.now();
-    return api.timeline({ filter: filter || undefined, maxBuckets: 2000 }).then((v) => {
-      setMs(Math.round(performance.now() - t0));
-      document.body.dataset.timelineReady = String(Date.now());
-      return v;
-    });
+    return api
+      .timeline({
+        filter: filter || undefined,
+        maxBuckets: 2000,
+        supersede: requestTag('timeline'),
+      })
+      .then((v) => {
+        setMs(Math.round(performance.now() - t0));
+        document.body.dataset.timelineReady = String(Date.now());
+        return v;
+      });
   }, [filter]);
   const actions = useRef(w);
   actions.current = w;
   const sel = w.selection.incident;
+  const alert = w.selection.alert;
   const range = w.selection.range;
+  const pal = usePalette();
 
   // the data option is rebuilt only when the data changes; selection overlays are merged in
   // afterwards, so selecting an incident does not redraw 2,000 buckets from scratch
@@ -36,14 +47,38 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
       grid: { left: 56, right: 64, top: 22, bottom: 44 },
       tooltip: { trigger: 'axis' },
       toolbox: { show: false },
-      brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', throttleType: 'debounce', throttleDelay: 200 },
+      brush: {
+        xAxisIndex: 0,
+        brushType: 'lineX',
+        brushMode: 'single',
+        throttleType: 'debounce',
+        throttleDelay: 200,
+      },
       xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
       yAxis: [
-        { type: 'value', name: 'flows', nameTextStyle: { fontSize: 10, color: '#4ea1ff' }, axisLabel: { fontSize: 10 }, splitLine: { lineStyle: { color: '#2a2e37' } } },
-        { type: 'value', name: 'bytes', nameTextStyle: { fontSize: 10, color: '#8bd17c' }, axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) }, splitLine: { show: false } },
+        {
+          type: 'value',
+          name: 'flows',
+          nameTextStyle: { fontSize: 10, color: pal.accent },
+          axisLabel: { fontSize: 10 },
+          splitLine: { lineStyle: { color: pal.line } },
+        },
+        {
+          type: 'value',
+          name: 'bytes',
+          nameTextStyle: { fontSize: 10, color: pal.bytes },
+          axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) },
+          splitLine: { show: false },
+        },
       ],
       dataZoom: [
-        { type: 'inside', xAxisIndex: 0, zoomOnMouseWheel: true, moveOnMouseMove: false, moveOnMouseWheel: false },
+        {
+          type: 'inside',
+          xAxisIndex: 0,
+          zoomOnMouseWheel: true,
+          moveOnMouseMove: false,
+          moveOnMouseWheel: false,
+        },
         { type: 'slider', xAxisIndex: 0, height: 14, bottom: 4 },
       ],
       series: [
@@ -53,7 +88,7 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
           type: 'bar',
           barCategoryGap: 0,
           large: true,
-          itemStyle: { color: '#4ea1ff' },
+          itemStyle: { color: pal.accent },
           tooltip: { valueFormatter: (v) => fmtCount(Number(v)) },
           data: b.map((x) => [Date.parse(x.t), x.flows]),
         },
@@ -63,42 +98,77 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
           type: 'line',
           yAxisIndex: 1,
           showSymbol: false,
-          lineStyle: { width: 1, color: '#8bd17c' },
-          itemStyle: { color: '#8bd17c' },
+          lineStyle: { width: 1, color: pal.bytes },
+          itemStyle: { color: pal.bytes },
           tooltip: { valueFormatter: (v) => fmtBytes(Number(v)) },
           data: b.map((x) => [Date.parse(x.t), x.bytes]),
         },
         // the incident marks and the selected span live on a series of their own, on a layer
         // (zlevel) of their own: changing them redraws neither the 2,000 bars nor the line
-        { id: 'marks', name: 'marks', type: 'line', data: [], silent: true, zlevel: 1, tooltip: { show: false } },
+        {
+          id: 'marks',
+          name: 'marks',
+          type: 'line',
+          data: [],
+          silent: true,
+          zlevel: 1,
+          tooltip: { show: false },
+        },
       ],
     };
-  }, [tl.value]);
+  }, [tl.value, pal]);
 
   const bucketMs = (tl.value?.bucketSeconds ?? 1) * 1000;
   const overlays = useMemo<EChartsOption>(() => {
     const marks = incidents.slice(0, 30).map((i) => ({
       xAxis: Date.parse(i.first_seen),
       name: `#${i.id} ${i.type}`,
-      lineStyle: { color: i.id === sel?.id ? '#ffb347' : 'rgba(255,99,99,0.45)', width: i.id === sel?.id ? 2 : 1 },
-      label: { show: i.id === sel?.id, formatter: `#${i.id} ${i.type}`, color: '#ffb347' },
+      lineStyle: {
+        color: i.id === sel?.id ? pal.warn : pal.bad,
+        opacity: i.id === sel?.id ? 1 : 0.45,
+        width: i.id === sel?.id ? 2 : 1,
+      },
+      label: { show: i.id === sel?.id && !alert, formatter: `#${i.id} ${i.type}`, color: pal.warn },
     }));
-    const areas: [{ xAxis: number; itemStyle?: object }, { xAxis: number }][] = [];
+    const areas: [{ xAxis: number; itemStyle?: object; label?: object }, { xAxis: number }][] = [];
     if (sel)
       areas.push([
         // a frame as well as a tint: at millions of flows the bars fill the chart, and a tint
         // alone disappears into them
         {
           xAxis: Date.parse(sel.first_seen),
-          itemStyle: { color: 'rgba(255,179,71,0.22)', borderColor: 'rgba(255,179,71,0.95)', borderWidth: 1 },
+          itemStyle: {
+            color: 'rgba(255,179,71,0.22)',
+            borderColor: 'rgba(255,179,71,0.95)',
+            borderWidth: 1,
+          },
         },
         { xAxis: Math.max(Date.parse(sel.last_seen), Date.parse(sel.first_seen) + bucketMs) },
+      ]);
+    if (alert)
+      // the alert's own window, framed within its incident's span (at least one bucket wide, or
+      // a ten-second window would not show on a timeline of days)
+      areas.push([
+        {
+          xAxis: Date.parse(alert.window_start),
+          itemStyle: { color: pal.alert, opacity: 0.28, borderColor: pal.alert, borderWidth: 2 },
+          label: {
+            show: true,
+            position: 'insideTop',
+            formatter: `alert #${alert.id}`,
+            color: pal.alert,
+            fontSize: 10,
+          },
+        },
+        {
+          xAxis: Math.max(Date.parse(alert.window_end), Date.parse(alert.window_start) + bucketMs),
+        },
       ]);
     if (range)
       areas.push([
         {
           xAxis: Date.parse(range.from),
-          itemStyle: { color: 'rgba(255,255,255,0.14)', borderColor: 'rgba(255,255,255,0.85)', borderWidth: 1 },
+          itemStyle: { color: pal.rangeFill, borderColor: pal.range, borderWidth: 1 },
         },
         { xAxis: Date.parse(range.to) },
       ]);
@@ -112,7 +182,7 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
         },
       ],
     };
-  }, [incidents, sel, range, bucketMs]);
+  }, [incidents, sel, alert, range, bucketMs, pal]);
   const chartRef = useRef<ECharts | null>(null);
   const overlaysRef = useRef(overlays);
   overlaysRef.current = overlays;
@@ -128,7 +198,11 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
 
   // dragging on the chart brushes a time range (no toolbox click needed)
   const arm = (c: ECharts) =>
-    c.dispatchAction({ type: 'takeGlobalCursor', key: 'brush', brushOption: { brushType: 'lineX', brushMode: 'single' } });
+    c.dispatchAction({
+      type: 'takeGlobalCursor',
+      key: 'brush',
+      brushOption: { brushType: 'lineX', brushMode: 'single' },
+    });
   // after the data option is (re)set: put the overlays back and re-arm the brush
   const afterOption = (c: ECharts) => {
     c.setOption(overlaysRef.current);
@@ -155,19 +229,34 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
   else if (!tl.value?.buckets.length) body = <Empty>No flows to draw.</Empty>;
   else body = null;
   return (
-    <section className="pane timeline-pane" aria-label="Timeline" data-testid="timeline">
+    <section
+      className="pane timeline-pane"
+      aria-label="Timeline"
+      data-testid="timeline"
+      data-alert-frame={alert ? `${alert.window_start}/${alert.window_end}` : ''}
+    >
       <header className="pane-head">
         <h2>Timeline</h2>
         {tl.value && (
           <span className="muted">
-            {tl.value.buckets.length} buckets of {fmtDuration(tl.value.bucketSeconds)} · drag to select a range, wheel to zoom
+            {tl.value.buckets.length} buckets of {fmtDuration(tl.value.bucketSeconds)} · drag to
+            select a range, wheel to zoom
             {ms != null ? ` · ${ms} ms` : ''}
           </span>
         )}
       </header>
       {body}
-      <div className="chart-host" style={{ display: body ? 'none' : undefined }} data-testid="timeline-chart">
-        <EChart option={option} onReady={onReady} onOption={afterOption} label="Flows and bytes over time" />
+      <div
+        className="chart-host"
+        style={{ display: body ? 'none' : undefined }}
+        data-testid="timeline-chart"
+      >
+        <EChart
+          option={option}
+          onReady={onReady}
+          onOption={afterOption}
+          label="Flows and bytes over time"
+        />
       </div>
     </section>
   );

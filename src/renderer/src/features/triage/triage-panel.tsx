@@ -2,7 +2,12 @@
 // actions on it: allow (silence it as known-good) and export a report of it.
 import { useCallback, useState } from 'react';
 import type { Incident } from '../../../../shared/model';
-import type { AuditEntry, IncidentTriage, TriageChange, TriageStatus } from '../../../../shared/triage';
+import type {
+  AuditEntry,
+  IncidentTriage,
+  TriageChange,
+  TriageStatus,
+} from '../../../../shared/triage';
 import { TRIAGE_STATUSES } from '../../../../shared/triage';
 import { api, errorText } from '../../api/client';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
@@ -12,35 +17,59 @@ import { useWorkspace } from '../workspace/selection';
 import { AllowDialog } from './allow-dialog';
 import { ExportDialog } from './export-dialog';
 import { NotesEditor } from './notes-editor';
+import { STATUS_LABEL } from '../incidents/status-filter';
 import './triage.css';
 
-export const STATUS_LABEL: Record<TriageStatus, string> = {
-  new: 'New',
-  investigating: 'Investigating',
-  confirmed: 'Confirmed',
-  'false-positive': 'False positive',
-  closed: 'Closed',
-};
+export { STATUS_LABEL };
 
-export function TriagePanel({ onRulesChanged }: { onRulesChanged(): void }) {
+export function TriagePanel({
+  onRulesChanged,
+  onTriageChanged,
+}: {
+  onRulesChanged(): void;
+  onTriageChanged(): void;
+}) {
   const w = useWorkspace();
   const inc = w.selection.incident;
   // the dialogs outlive the selection: re-running detection after "Allow…" removes the incident
-  const [dialog, setDialog] = useState<{ kind: 'allow' | 'export'; incident: Incident } | null>(null);
+  const [dialog, setDialog] = useState<{ kind: 'allow' | 'export'; incident: Incident } | null>(
+    null,
+  );
   return (
     <section className="pane triage-pane" aria-label="Triage">
       {inc ? (
-        <IncidentTriageView key={inc.key} incident={inc} openDialog={(kind) => setDialog({ kind, incident: inc })} />
+        <IncidentTriageView
+          key={inc.key}
+          incident={inc}
+          openDialog={(kind) => setDialog({ kind, incident: inc })}
+          onChanged={onTriageChanged}
+        />
       ) : (
         <Empty>Select an incident to triage it.</Empty>
       )}
-      {dialog?.kind === 'allow' && <AllowDialog incident={dialog.incident} onClose={() => setDialog(null)} onChanged={onRulesChanged} />}
-      {dialog?.kind === 'export' && <ExportDialog incident={dialog.incident} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'allow' && (
+        <AllowDialog
+          incident={dialog.incident}
+          onClose={() => setDialog(null)}
+          onChanged={onRulesChanged}
+        />
+      )}
+      {dialog?.kind === 'export' && (
+        <ExportDialog incident={dialog.incident} onClose={() => setDialog(null)} />
+      )}
     </section>
   );
 }
 
-function IncidentTriageView({ incident, openDialog }: { incident: Incident; openDialog(kind: 'allow' | 'export'): void }) {
+function IncidentTriageView({
+  incident,
+  openDialog,
+  onChanged,
+}: {
+  incident: Incident;
+  openDialog(kind: 'allow' | 'export'): void;
+  onChanged(): void;
+}) {
   const key = incident.key;
   const triage = useAsync(() => api.triage(key), [key]);
   const audit = useAsync(() => api.auditTrail(key), [key]);
@@ -56,15 +85,17 @@ function IncidentTriageView({ incident, openDialog }: { incident: Incident; open
       try {
         setLocal(await api.updateTriage(key, c));
         reloadAudit();
+        onChanged(); // the incident list shows status and tags
       } catch (e) {
         setError(errorText(e));
       }
     },
-    [key, reloadAudit],
+    [key, reloadAudit, onChanged],
   );
 
   if (triage.loading && !t) return <Loading what="triage" />;
-  if (triage.error || !t) return <ErrorBox error={triage.error ?? 'no triage'} retry={triage.reload} />;
+  if (triage.error || !t)
+    return <ErrorBox error={triage.error ?? 'no triage'} retry={triage.reload} />;
   return (
     <div className="triage-body">
       <header className="pane-head">
@@ -76,14 +107,24 @@ function IncidentTriageView({ incident, openDialog }: { incident: Incident; open
       <div className="triage-scroll">
         <div className="row tight">
           <label htmlFor="triage-status">Status</label>
-          <select id="triage-status" aria-label="Status" className={`status-${t.status}`} value={t.status} onChange={(e) => void change({ status: e.target.value as TriageStatus })}>
+          <select
+            id="triage-status"
+            aria-label="Status"
+            className={`status-${t.status}`}
+            value={t.status}
+            onChange={(e) => void change({ status: e.target.value as TriageStatus })}
+          >
             {TRIAGE_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {STATUS_LABEL[s]}
               </option>
             ))}
           </select>
-          <button type="button" onClick={() => openDialog('allow')} title="Silence this behaviour as known-good">
+          <button
+            type="button"
+            onClick={() => openDialog('allow')}
+            title="Silence this behaviour as known-good"
+          >
             Allow…
           </button>
           <button type="button" onClick={() => openDialog('export')}>
@@ -94,7 +135,11 @@ function IncidentTriageView({ incident, openDialog }: { incident: Incident; open
           {t.tags.map((x) => (
             <span key={x} className="chip">
               {x}
-              <button type="button" aria-label={`Remove tag ${x}`} onClick={() => void change({ removeTags: [x] })}>
+              <button
+                type="button"
+                aria-label={`Remove tag ${x}`}
+                onClick={() => void change({ removeTags: [x] })}
+              >
                 ×
               </button>
             </span>
@@ -106,7 +151,12 @@ function IncidentTriageView({ incident, openDialog }: { incident: Incident; open
               if (v) void change({ addTags: [v] }).then(() => setTag(''));
             }}
           >
-            <input aria-label="Add tag" placeholder="+ tag" value={tag} onChange={(e) => setTag(e.target.value)} />
+            <input
+              aria-label="Add tag"
+              placeholder="+ tag"
+              value={tag}
+              onChange={(e) => setTag(e.target.value)}
+            />
           </form>
         </div>
         {error && <ErrorBox error={error} />}
@@ -124,7 +174,15 @@ function short(v: string | null): string {
   return one.length > 60 ? `${one.slice(0, 57)}…` : one;
 }
 
-function AuditList({ entries, loading, error }: { entries?: AuditEntry[]; loading: boolean; error: string | null }) {
+function AuditList({
+  entries,
+  loading,
+  error,
+}: {
+  entries?: AuditEntry[];
+  loading: boolean;
+  error: string | null;
+}) {
   if (error) return <ErrorBox error={error} />;
   if (!entries) return loading ? <Loading what="audit trail" /> : null;
   if (!entries.length) return <div className="muted">No changes yet.</div>;
@@ -132,7 +190,8 @@ function AuditList({ entries, loading, error }: { entries?: AuditEntry[]; loadin
     <ol className="audit" data-testid="audit-trail">
       {[...entries].reverse().map((a, i) => (
         <li key={i}>
-          <span className="muted">{fmtTs(a.ts, false)}</span> <b>{a.field}</b> {short(a.old_value)} → {short(a.new_value)}
+          <span className="muted">{fmtTs(a.ts, false)}</span> <b>{a.field}</b> {short(a.old_value)}{' '}
+          → {short(a.new_value)}
         </li>
       ))}
     </ol>
