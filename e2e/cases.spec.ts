@@ -124,7 +124,7 @@ test('an upload while a case is open makes a new case and leaves the open one un
   // the sample is as it was
   const list = await cases();
   expect(list.find((c) => c.id === sample.id)?.flows).toBe(sample.flows);
-  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(page.getByRole('main', { name: 'Home' })).toBeVisible();
   await expect(page.locator('tr[data-case="netsift-sample"]')).toContainText('147,537');
   await expect(page.locator('tr[data-case="office-capture"]')).toContainText('120');
@@ -138,7 +138,7 @@ test('an upload while a case is open makes a new case and leaves the open one un
 });
 
 test('adds to the open case only on the explicit choice, with a warning when far apart', async () => {
-  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
   await page
     .locator('tr[data-case="office-capture"]')
     .getByRole('button', { name: 'office-capture', exact: true })
@@ -283,7 +283,7 @@ test('the time zone chosen at import shows in the grid and the header', async ()
 });
 
 test('cases are renamed and deleted from Home, deletion after a confirmation', async () => {
-  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
   const row = page.locator('tr[data-case="branches"]');
   await row.getByRole('button', { name: 'Rename branches' }).click();
   await page.getByLabel('New name for branches').fill('three branches');

@@ -66,43 +66,46 @@ async function markupCase(dir: string): Promise<string> {
  * Runs the mouse (synthetic moves, in the page) over a chart row by row; returns whether any
  * element from the markup appeared and the tooltip texts that showed the markup as text.
  */
-function sweep(label: string): Promise<{ injected: string[]; shown: string[] }> {
-  return page.evaluate(async (name) => {
-    // the page's DOM, typed just enough (the e2e project has no DOM library)
-    interface El {
-      outerHTML: string;
-      textContent: string | null;
-      getBoundingClientRect(): { top: number; bottom: number; left: number; right: number };
-      querySelectorAll(s: string): El[];
-      dispatchEvent(e: unknown): boolean;
-    }
-    const g = globalThis as unknown as {
-      document: {
-        querySelector(s: string): El;
+function sweep(label: string, step = 4): Promise<{ injected: string[]; shown: string[] }> {
+  return page.evaluate(
+    async ([name, step]) => {
+      // the page's DOM, typed just enough (the e2e project has no DOM library)
+      interface El {
+        outerHTML: string;
+        textContent: string | null;
+        getBoundingClientRect(): { top: number; bottom: number; left: number; right: number };
         querySelectorAll(s: string): El[];
-        elementFromPoint(x: number, y: number): El | null;
-      };
-      MouseEvent: new (type: string, init: object) => unknown;
-    };
-    const doc = g.document;
-    const host = doc.querySelector(`[role="img"][aria-label="${name}"]`);
-    const r = host.getBoundingClientRect();
-    const injected = new Set<string>();
-    const shown = new Set<string>();
-    for (let y = r.top + 2; y < r.bottom - 2; y += 4) {
-      for (let x = r.left + 2; x < r.right - 2; x += 4) {
-        const target = doc.elementFromPoint(x, y) ?? host;
-        target.dispatchEvent(
-          new g.MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }),
-        );
-        for (const el of doc.querySelectorAll('img, #injected')) injected.add(el.outerHTML);
-        for (const d of host.querySelectorAll('div'))
-          if ((d.textContent ?? '').includes('fe80::')) shown.add(d.textContent!.trim());
+        dispatchEvent(e: unknown): boolean;
       }
-      await new Promise((res) => setTimeout(res, 5)); // let throttled tooltip updates land
-    }
-    return { injected: [...injected], shown: [...shown] };
-  }, label);
+      const g = globalThis as unknown as {
+        document: {
+          querySelector(s: string): El;
+          querySelectorAll(s: string): El[];
+          elementFromPoint(x: number, y: number): El | null;
+        };
+        MouseEvent: new (type: string, init: object) => unknown;
+      };
+      const doc = g.document;
+      const host = doc.querySelector(`[role="img"][aria-label="${name}"]`);
+      const r = host.getBoundingClientRect();
+      const injected = new Set<string>();
+      const shown = new Set<string>();
+      for (let y = r.top + 2; y < r.bottom - 2; y += step) {
+        for (let x = r.left + 2; x < r.right - 2; x += step) {
+          const target = doc.elementFromPoint(x, y) ?? host;
+          target.dispatchEvent(
+            new g.MouseEvent('mousemove', { clientX: x, clientY: y, bubbles: true }),
+          );
+          for (const el of doc.querySelectorAll('img, #injected')) injected.add(el.outerHTML);
+          for (const d of host.querySelectorAll('div'))
+            if ((d.textContent ?? '').includes('fe80::')) shown.add(d.textContent!.trim());
+        }
+        await new Promise((res) => setTimeout(res, 5)); // let throttled tooltip updates land
+      }
+      return { injected: [...injected], shown: [...shown] };
+    },
+    [label, step] as const,
+  );
 }
 
 test.beforeAll(async () => {
@@ -110,6 +113,8 @@ test.beforeAll(async () => {
   const file = await markupCase(app.home);
   await app.start(['--case', file]);
   page = app.page;
+  // a tall window: the pair scatter is the third chart of its pane and needs room for its points
+  await page.setViewportSize({ width: 1600, height: 1500 });
 });
 
 test.afterAll(async () => {
@@ -124,13 +129,28 @@ test('an address carrying markup shows as text in every chart tooltip and adds n
   await expect(page.getByRole('img', { name: 'Attacker to victims' })).toBeVisible();
   await page.waitForTimeout(1500); // the force layout settles
   const graph = await sweep('Attacker to victims');
+  // the attacker is the centre node (the graph lays out its nodes itself and says where): hover it
+  // with the real mouse too, so its tooltip is shown whatever the sweep's grid hit
+  const box = page.getByTestId('incident-graph');
+  const nodes = JSON.parse((await box.getAttribute('data-nodes')) ?? '[]') as {
+    x: number;
+    y: number;
+    kind: string;
+  }[];
+  const centre = nodes.find((n) => n.kind === 'center')!;
+  const r = (await box.boundingBox())!;
+  await page.mouse.move(r.x + centre.x, r.y + centre.y);
+  await expect(box.locator('div', { hasText: MARKUP }).last()).toBeVisible();
+  graph.shown.push((await box.locator('div', { hasText: MARKUP }).last().textContent()) ?? '');
+  expect(await page.locator('img, #injected').count()).toBe(0);
   await app.shot('graph-markup-tooltip');
 
   await page.getByRole('tab', { name: 'Charts' }).click();
   await expect(page.getByRole('img', { name: 'Top talkers' })).toBeVisible();
   await expect(page.locator('.charts-pane .pane-state')).toHaveCount(0, { timeout: 60_000 });
   const talkers = await sweep('Top talkers');
-  const scatter = await sweep('Pair feature scatter');
+  // its points are small and sit on the axis in this narrow pane: a finer sweep finds them
+  const scatter = await sweep('Pair feature scatter', 2);
   await app.shot('charts-markup-tooltip');
 
   expect([...graph.injected, ...talkers.injected, ...scatter.injected]).toEqual([]);
