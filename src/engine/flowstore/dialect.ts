@@ -72,7 +72,8 @@ export const DUCKDB: Dialect = {
 const CLICKHOUSE_COMMON = {
   intDiv: (a: string, b: string) => `intDiv(${a}, ${b})`,
   countAll: () => 'count()',
-  countDistinct: (x: string) => `uniqExact(${x})`,
+  // over a Nullable column whose values are all NULL, uniqExact is NULL (DuckDB's count is 0)
+  countDistinct: (x: string) => `ifNull(uniqExact(${x}), 0)`,
   countIf: (c: string) => `countIf(${c})`,
   sumIf: (x: string, c: string) => `sumIf(${x}, ${c})`,
   greatest: (a: string, b: string) => `greatest(${a}, ${b})`,

@@ -28,7 +28,7 @@ interface ChdbModule {
 /** The chdb module from `dir` (a folder with node_modules/chdb), or null with the reason. */
 export function loadChdb(dir: string): { mod: ChdbModule | null; why: string } {
   try {
-    const req = createRequire(path.join(dir, 'package.json'));
+    const req = createRequire(path.join(path.resolve(dir), 'package.json'));
     return { mod: req('chdb') as ChdbModule, why: '' };
   } catch (e) {
     return { mod: null, why: `chdb is not installed in ${dir} (cd ${dir} && npm install): ${(e as Error).message.split('\n')[0]}` };

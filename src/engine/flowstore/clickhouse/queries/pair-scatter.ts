@@ -50,7 +50,7 @@ export async function pairScatterCh(
   // no table qualifiers: the two sides share only `win` (old servers resolve nothing else)
   const marked = `(SELECT win, src, dst, value,
        (value > q3 + 3 * (q3 - q1) OR value < greatest(0, q1 - 3 * (q3 - q1))) AS outlier
-     FROM ${pairs} ALL INNER JOIN ${fencesSql} USING (win))`;
+     FROM ${pairs} AS pr ALL INNER JOIN ${fencesSql} AS fe USING (win))`;
   const fences = await ctx.ex.rows<Record<string, unknown>>(
     `SELECT win, pairs, q1, q3 FROM ${fencesSql} ORDER BY win`,
     b.params,
