@@ -44,6 +44,11 @@ export interface ClickHouseImportOptions extends ImportJobOptions {
   stageDir?: string;
   /** DuckDB memory limit of the temporary case (default 1GB). */
   memoryLimit?: string;
+  /**
+   * Rows per block the server writes as it reads the insert (max_insert_block_size; the server's
+   * default is about a million). Smaller blocks are committed to the staging table as they come.
+   */
+  insertBlockRows?: number;
   /** Lines worth telling the analyst that are not about a file (imports of earlier runs settled). */
   onNote?: (line: string) => void;
 }
@@ -377,7 +382,8 @@ async function send(
   if (!options.allowDuplicate) {
     const b = new Binder();
     const [dup] = await ex.rows<{ id: unknown }>(
-      `SELECT id FROM ${t.importsTable} WHERE sha256 = ${b.str(rec.sha256)} AND state = 'done' LIMIT 1`,
+      `SELECT id FROM ${t.importsTable} WHERE sha256 = ${b.str(rec.sha256)} AND state = 'done'
+       AND (id, version) IN (SELECT id, max(version) FROM ${t.importsTable} GROUP BY id) LIMIT 1`,
       b.params,
     );
     if (dup)
@@ -414,7 +420,17 @@ async function send(
       flowStream(tmp, importId, base, (sent) =>
         job.progress({ phase: 'send', done: sent, total: n, unit: 'rows', message: name }),
       ),
-      { signal },
+      {
+        signal,
+        // without the two min_ settings the server squashes blocks back to ~1M rows / 256 MB
+        settings: options.insertBlockRows
+          ? {
+              max_insert_block_size: options.insertBlockRows,
+              min_insert_block_size_rows: 0,
+              min_insert_block_size_bytes: 0,
+            }
+          : undefined,
+      },
     );
     job.checkCancelled();
     // 4. all rows there? then attach, all parts at once

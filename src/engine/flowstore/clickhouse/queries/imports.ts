@@ -1,4 +1,4 @@
-// The imports that landed on the server ('done' state rows), as the case lists its own.
+// The imports that landed on the server (latest state row 'done'), as the case lists its own.
 import type { ImportRecord } from '../../../../shared/model';
 import type { ChExecutor, ExecOptions } from '../executor';
 import { usToIso } from '../time-text';
@@ -13,7 +13,8 @@ export async function importsCh(ex: ChExecutor, table: string, opts?: ExecOption
   const rows = await ex.rows<Record<string, unknown>>(
     `SELECT id, path, size, sha256, format, data_lines, rows_read, rows_rejected,
             toUInt32(started) AS started_s, toUInt32(finished) AS finished_s, tz, first_ts_us, last_ts_us
-     FROM ${table} WHERE state = 'done' ORDER BY id`,
+     FROM ${table} WHERE state = 'done' AND (id, version) IN (SELECT id, max(version) FROM ${table} GROUP BY id)
+     ORDER BY id`,
     undefined,
     opts,
   );
