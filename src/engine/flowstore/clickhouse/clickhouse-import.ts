@@ -383,7 +383,7 @@ async function send(
     const b = new Binder();
     const [dup] = await ex.rows<{ id: unknown }>(
       `SELECT id FROM ${t.importsTable} WHERE sha256 = ${b.str(rec.sha256)} AND state = 'done'
-       AND (id, version) IN (SELECT id, max(version) FROM ${t.importsTable} GROUP BY id) LIMIT 1`,
+       AND (id, version) GLOBAL IN (SELECT id, max(version) FROM ${t.importsTable} GROUP BY id) LIMIT 1`,
       b.params,
     );
     if (dup)

@@ -13,7 +13,7 @@ export async function importsCh(ex: ChExecutor, table: string, opts?: ExecOption
   const rows = await ex.rows<Record<string, unknown>>(
     `SELECT id, path, size, sha256, format, data_lines, rows_read, rows_rejected,
             toUInt32(started) AS started_s, toUInt32(finished) AS finished_s, tz, first_ts_us, last_ts_us
-     FROM ${table} WHERE state = 'done' AND (id, version) IN (SELECT id, max(version) FROM ${table} GROUP BY id)
+     FROM ${table} WHERE state = 'done' AND (id, version) GLOBAL IN (SELECT id, max(version) FROM ${table} GROUP BY id)
      ORDER BY id`,
     undefined,
     opts,
