@@ -4,7 +4,7 @@
 // schema, mapping-file.ts) names its own columns and gets converting expressions. Column names
 // reach SQL only after they were found in the table's DESCRIBE output (the allow-list).
 import { NetsiftError } from '../../store/errors';
-import { V4_MAPPED_BASE } from '../../util/ip';
+import { V4_MAPPED_BASE, bigIntToIp } from '../../util/ip';
 import type { Binder } from './sql-params';
 import { FLOW_COLUMNS } from './server-schema';
 
@@ -155,8 +155,11 @@ function addrModel(col: string, type: string, num: string | null): AddrModel {
       text: V4_TEXT(`IPv6NumToString(${col})`),
       storedText: false,
       sortKey: col,
+      // toIPv6 reads text (an IPv4 text becomes its ::ffff: mapping)
       inRange: (lo, hi, b) =>
-        `${col} BETWEEN toIPv6(unhex(${b.str(hex16(lo))})) AND toIPv6(unhex(${b.str(hex16(hi))}))`,
+        lo === hi
+          ? `${col} = toIPv6(${b.str(bigIntToIp(lo))})`
+          : `${col} BETWEEN toIPv6(${b.str(bigIntToIp(lo))}) AND toIPv6(${b.str(bigIntToIp(hi))})`,
     };
   if (t === 'IPv4' || t === 'UInt32')
     return {
