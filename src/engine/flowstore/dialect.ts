@@ -22,13 +22,16 @@ export interface Dialect {
     /** A microsecond timestamp type (DuckDB TIMESTAMP, ClickHouse DateTime64(6)). */
     microTimestamps: boolean;
   };
-  /** Integer division truncating toward zero, like DuckDB's `//` on integers. */
+  /** Integer division truncating toward zero (DuckDB's `//` on integers truncates too). */
   intDiv(a: string, b: string): string;
   countAll(): string;
   countDistinct(x: string): string;
   countIf(cond: string): string;
   sumIf(x: string, cond: string): string;
-  /** Linear-interpolated quantile (R-7, DuckDB's quantile_cont), as a double. `p` is ours. */
+  /**
+   * Linear-interpolated quantile (R-7, DuckDB's quantile_cont), as a double; NULL over no values.
+   * `p` is a number from our code.
+   */
   quantileCont(x: string, p: number): string;
   greatest(a: string, b: string): string;
   startsWith(s: string, prefix: string): string;
@@ -47,7 +50,7 @@ const quantileR7 = (x: string, p: number) => {
   const h = `((length(s) - 1) * ${p})`;
   const at = (i: string) => `s[toUInt64(${i}) + 1]`;
   return (
-    `arrayMap(s -> if(length(s) = 0, nan, ${at(`floor(${h})`)} + (${h} - floor(${h})) * ` +
+    `arrayMap(s -> if(length(s) = 0, NULL, ${at(`floor(${h})`)} + (${h} - floor(${h})) * ` +
     `(${at(`ceil(${h})`)} - ${at(`floor(${h})`)})), [arraySort(groupArray(toFloat64(${x})))])[1]`
   );
 };
@@ -74,9 +77,12 @@ const CLICKHOUSE_COMMON = {
   countAll: () => 'count()',
   // over a Nullable column whose values are all NULL, uniqExact is NULL (DuckDB's count is 0)
   countDistinct: (x: string) => `ifNull(uniqExact(${x}), 0)`,
-  countIf: (c: string) => `countIf(${c})`,
-  sumIf: (x: string, c: string) => `sumIf(${x}, ${c})`,
-  greatest: (a: string, b: string) => `greatest(${a}, ${b})`,
+  // 18.x: countIf over a condition that is NULL on every row is NULL, not 0
+  countIf: (c: string) => `ifNull(countIf(${c}), 0)`,
+  // NULL when no row matches, as DuckDB's FILTER (sumIf alone says 0)
+  sumIf: (x: string, c: string) => `if(ifNull(countIf(${c}), 0) = 0, NULL, sumIf(${x}, ${c}))`,
+  // DuckDB's greatest skips NULLs; 18.x's is NULL when either is
+  greatest: (a: string, b: string) => `greatest(ifNull(${a}, ${b}), ifNull(${b}, ${a}))`,
   startsWith: (s: string, p: string) => `startsWith(${s}, ${p})`,
   containsCi: (s: string, n: string) => `(positionCaseInsensitiveUTF8(${s}, ${n}) > 0)`,
   toInt64: (x: string) => `toInt64(${x})`,

@@ -49,7 +49,7 @@ export async function pairScatterCh(
        ${d.quantileCont('value', 0.75)} AS q3 FROM ${pairs} GROUP BY win)`;
   // no table qualifiers: the two sides share only `win` (old servers resolve nothing else)
   const marked = `(SELECT win, src, dst, value,
-       (value > q3 + 3 * (q3 - q1) OR value < greatest(0, q1 - 3 * (q3 - q1))) AS outlier
+       (value > q3 + 3 * (q3 - q1) OR value < ${d.greatest('0', 'q1 - 3 * (q3 - q1)')}) AS outlier
      FROM ${pairs} AS pr ALL INNER JOIN ${fencesSql} AS fe USING (win))`;
   const fences = await ctx.ex.rows<Record<string, unknown>>(
     `SELECT win, pairs, q1, q3 FROM ${fencesSql} ORDER BY win`,
