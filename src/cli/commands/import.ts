@@ -7,6 +7,7 @@ import { NetsiftError } from '../../engine/store/errors';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import type { CliIO, Command } from '../command';
 import { describeContext } from '../context-summary';
+import { importIntoStore } from './import-store';
 
 export function parseMap(items: string[]): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
@@ -66,11 +67,20 @@ function printSummary(sum: ImportSummary, io: CliIO): void {
 export const importCommand: Command = {
   name: 'import',
   synopsis:
-    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]...',
+    'FILE... (--case CASE.duckdb | --store clickhouse://USER@HOST:8123/DB [--case CASE.duckdb]) [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]...',
   summary:
     'import flow files (seed CSV, mapped CSV, other registered formats; gzip ok) into a case',
   flags: {
     case: { type: 'string', description: 'case file (created when missing)' },
+    store: {
+      type: 'string',
+      description:
+        'import into a ClickHouse store instead (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt); with --case, the case records its URL',
+    },
+    'stage-dir': {
+      type: 'string',
+      description: 'with --store: folder for the temporary local case each file goes through',
+    },
     format: {
       type: 'string',
       description: 'auto, seed, csv or a registered format id',
@@ -97,7 +107,8 @@ export const importCommand: Command = {
   async run({ positional, flags }, io) {
     if (positional.length === 0)
       throw new NetsiftError('give at least one FILE to import', 'usage');
-    if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
+    if (flags.store) return importIntoStore({ positional, flags }, io);
+    if (!flags.case) throw new NetsiftError('--case CASE.duckdb (or --store URL) is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,

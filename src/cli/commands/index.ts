@@ -11,6 +11,7 @@ import { packetsCommand } from './packets';
 import { contextCommand } from './context';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
+import { storeCommand } from './store';
 import { triageCommand } from './triage';
 
 export const COMMANDS: Command[] = [
@@ -26,4 +27,5 @@ export const COMMANDS: Command[] = [
   serveCommand,
   packetsCommand,
   contextCommand,
+  storeCommand,
 ];
