@@ -1,7 +1,7 @@
 // Real clickhouse-server processes for tests (Debian's package, 18.16; `.ci/run` installs it):
 // listening on 127.0.0.1 only, random free ports, data in a temp folder, stopped by the test (and
 // killed at process exit if a test forgets). Tests skip visibly when the binary is missing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -24,6 +24,9 @@ export interface ClusterSpec {
 
 export interface ChServer {
   httpPort: number;
+  /** With `tls: true`: the HTTPS port and the self-signed certificate (PEM) to trust. */
+  httpsPort: number | null;
+  certFile: string | null;
   tcpPort: number;
   dir: string;
   /** clickhouse://USER@127.0.0.1:PORT/DB (no password: tests pass NETSIFT_CLICKHOUSE_PASSWORD). */
@@ -46,7 +49,25 @@ export function freePort(): Promise<number> {
   });
 }
 
-function configXml(dir: string, http: number, tcp: number, cluster?: ClusterSpec): string {
+/** A self-signed certificate for 127.0.0.1 (openssl), valid two days. */
+function makeCert(dir: string): { cert: string; key: string } {
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+  ], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+function tlsXml(https: number, cert: string, key: string): string {
+  return `<https_port>${https}</https_port>
+  <openSSL><server><certificateFile>${cert}</certificateFile><privateKeyFile>${key}</privateKeyFile>
+    <verificationMode>none</verificationMode><loadDefaultCAFile>false</loadDefaultCAFile>
+    <cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3</disableProtocols></server></openSSL>`;
+}
+
+function configXml(dir: string, http: number, tcp: number, cluster?: ClusterSpec, tls = ''): string {
   const remote = cluster
     ? `<remote_servers><${cluster.name}>${cluster.shardTcpPorts
         .map(
@@ -72,6 +93,7 @@ function configXml(dir: string, http: number, tcp: number, cluster?: ClusterSpec
   <mark_cache_size>67108864</mark_cache_size>
   <uncompressed_cache_size>67108864</uncompressed_cache_size>
   <max_concurrent_queries>50</max_concurrent_queries>
+  ${tls}
   ${remote}
 </yandex>
 `;
@@ -129,14 +151,19 @@ export async function reservePorts(): Promise<{ http: number; tcp: number }> {
 }
 
 export async function startClickHouse(
-  opts: { ports?: { http: number; tcp: number }; cluster?: ClusterSpec } = {},
+  opts: { ports?: { http: number; tcp: number }; cluster?: ClusterSpec; tls?: boolean } = {},
 ): Promise<ChServer> {
   if (!CLICKHOUSE_SERVER) throw new Error(CLICKHOUSE_MISSING!);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-ch-'));
   for (const d of ['log', 'data', 'tmp', 'user_files', 'format_schemas'])
     fs.mkdirSync(path.join(dir, d));
   const { http, tcp } = opts.ports ?? (await reservePorts());
-  fs.writeFileSync(path.join(dir, 'config.xml'), configXml(dir, http, tcp, opts.cluster));
+  const https = opts.tls ? await freePort() : null;
+  const pem = opts.tls ? makeCert(dir) : null;
+  fs.writeFileSync(
+    path.join(dir, 'config.xml'),
+    configXml(dir, http, tcp, opts.cluster, pem ? tlsXml(https!, pem.cert, pem.key) : ''),
+  );
   fs.writeFileSync(path.join(dir, 'users.xml'), usersXml());
   let child: ChildProcess;
   const launch = async () => {
@@ -155,6 +182,8 @@ export async function startClickHouse(
   await launch();
   return {
     httpPort: http,
+    httpsPort: https,
+    certFile: pem?.cert ?? null,
     tcpPort: tcp,
     dir,
     url: (user = 'netsift', db = 'default', query = '') =>
