@@ -59,7 +59,7 @@ describe.skipIf(!chdb.mod)(`chdb (current ClickHouse dialect)${chdb.mod ? '' : `
     expect(d.us).toBeGreaterThan(0);
   });
 
-  it('answers every read exactly as the DuckDB case does', async () => {
+  it('answers every read exactly as the DuckDB case does', { timeout: 300_000 }, async () => {
     const span = { from: '2017-01-27T16:40:00Z', to: '2017-01-27T17:05:30.5Z' };
     const hosts = ['192.168.100.10', '192.168.1.10', '2001:db8::5', '10.0.0.1'];
     expect(await expectSameAnswers(ref, ch, parityCases(span, hosts))).toBeGreaterThan(40);

@@ -81,7 +81,7 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       expect(tables).toEqual([]);
     });
 
-    it('answers every read exactly as the DuckDB case does', async () => {
+    it('answers every read exactly as the DuckDB case does', { timeout: 300_000 }, async () => {
       const span = { from: '2017-01-27T16:40:00Z', to: '2017-01-27T17:05:30.5Z' };
       const n = await expectSameAnswers(ref, ch, parityCases(span, HOSTS));
       expect(n).toBeGreaterThan(40);

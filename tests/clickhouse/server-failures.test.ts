@@ -99,7 +99,7 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       const job = direct.importFiles([SAMPLE], { insertBlockRows: 5000 });
       let killed: Promise<void> | null = null;
       job.onProgress((p) => {
-        if (p.phase === 'send' && p.done >= 40_000 && !killed) killed = server.kill();
+        if (p.phase === 'send' && p.done >= 100_000 && !killed) killed = server.kill();
       });
       const err = await job.result.catch((e: Error) => e);
       expect(err).toBeInstanceOf(Error);

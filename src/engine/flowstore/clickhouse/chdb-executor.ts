@@ -1,7 +1,7 @@
 // ClickHouse in process through the `chdb` npm package (a current engine, ~550 MB installed):
 // netsift's ClickHouse SQL run in the current dialect without a server. Not a dependency of
 // netsift: tests and the bench load it from tests/chdb/ (`npm install` there; .ci/run does)
-// and skip visibly without it. Inserts go through a temporary RowBinary file read with file().
+// and skip visibly without it. Inserts go through a temporary file read with file().
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -96,7 +96,8 @@ export class ChdbExecutor implements ChExecutor {
       const typeOf = new Map(types.map((t) => [t.name, t.type]));
       const structure = columns.map((c) => `${c} ${typeOf.get(c)}`).join(', ');
       await this.command(
-        `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM file(${stringLiteral(file)}, '${format}', ${stringLiteral(structure)})`,
+        `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM file(${stringLiteral(file)}, '${format}', ${stringLiteral(structure)})
+         SETTINGS format_csv_allow_single_quotes = 0`,
         undefined,
         opts,
       );

@@ -102,6 +102,7 @@ export class ClickHouseFlowStore implements FlowStore {
       );
     this.model = tableModel({
       table,
+      dialect: this.dialect,
       columns,
       mapping: this.opts.mapping
         ? { fields: this.opts.mapping.fields, tsUnit: this.opts.mapping.tsUnit }

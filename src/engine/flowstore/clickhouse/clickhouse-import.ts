@@ -16,7 +16,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import type { ImportFileSummary, ImportRecord, ImportSummary } from '../../../shared/model';
 import { splitContextLogs } from '../../context/import-context';
 import { expandInputs } from '../../import/expand-inputs';
@@ -26,10 +25,10 @@ import { CaseStore } from '../../store/case-store';
 import { CancelledError, NetsiftError } from '../../store/errors';
 import type { Dialect } from '../dialect';
 import type { ChExecutor } from './executor';
-import { encodeChunk, type BinColumn } from './row-binary';
+import { copyStream } from './copy-stream';
 import {
-  FLOW_COLUMNS,
   FLOWS_TABLE,
+  SENT_COLUMNS,
   IMPORTS_TABLE,
   REJECTS_TABLE,
   flowsTableSql,
@@ -38,6 +37,7 @@ import {
   stagingTableSql,
 } from './server-schema';
 import { Binder } from './sql-params';
+import { StoreError } from './store-errors';
 
 export interface ClickHouseImportOptions extends ImportJobOptions {
   /** Folder for the local temporary case (default: the system's temp folder). */
@@ -67,85 +67,12 @@ export async function ensureTables(ex: ChExecutor, d: Dialect): Promise<void> {
   await ex.command(rejectsTableSql(REJECTS_TABLE));
 }
 
-// DuckDB select -> RowBinary columns, in FLOW_COLUMNS order (src_num/dst_num as two words each)
-const SELECT_FLOWS = `SELECT id, epoch_us(ts), epoch_us(ts_end), proto, state, state_raw, src_ip, src_port,
-  dst_ip, dst_port, src_bytes, dst_bytes, src_pkts, dst_pkts, label,
-  (src_num >> 64)::UBIGINT, (src_num & 18446744073709551615::UHUGEINT)::UBIGINT,
-  (dst_num >> 64)::UBIGINT, (dst_num & 18446744073709551615::UHUGEINT)::UBIGINT
-  FROM flows ORDER BY id`;
-const FLOW_BIN: BinColumn[] = [
-  { type: 'Int64', nullable: false }, // id
-  { type: 'UInt32', nullable: false }, // import_id (filled per row below)
-  { type: 'Int64', nullable: false }, // ts (µs; DateTime64(6) is the same bytes)
-  { type: 'Int64', nullable: true }, // ts_end
-  { type: 'String', nullable: false }, // proto
-  { type: 'String', nullable: false }, // state
-  { type: 'String', nullable: true }, // state_raw
-  { type: 'String', nullable: false }, // src_ip
-  { type: 'UInt16', nullable: true }, // src_port
-  { type: 'String', nullable: false }, // dst_ip
-  { type: 'UInt16', nullable: true }, // dst_port
-  { type: 'Int64', nullable: false }, // src_bytes
-  { type: 'Int64', nullable: false }, // dst_bytes
-  { type: 'Int64', nullable: true }, // src_pkts
-  { type: 'Int64', nullable: true }, // dst_pkts
-  { type: 'String', nullable: true }, // label
-  { type: 'UInt128BE', nullable: false }, // src_num
-  { type: 'UInt128BE', nullable: false }, // dst_num
-];
-const REJECT_BIN: BinColumn[] = [
-  { type: 'UInt32', nullable: false },
-  { type: 'Int64', nullable: false },
-  { type: 'String', nullable: false },
-  { type: 'String', nullable: false },
-];
-
-/** Streams the temp case's flows as RowBinary, ids shifted by `base`, counting rows sent. */
-function flowStream(
-  tmp: CaseStore,
-  importId: number,
-  base: number,
-  onRows: (n: number) => void,
-): Readable {
-  async function* gen(): AsyncGenerator<Buffer> {
-    const conn = await tmp.connect();
-    try {
-      const result = await conn.stream(SELECT_FLOWS);
-      let sent = 0;
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const n = chunk.rowCount;
-        const cols = chunk.getColumns();
-        const ids = cols[0].map((v) => BigInt(v as bigint) + BigInt(base));
-        const imp = new Array<number>(n).fill(importId);
-        yield encodeChunk(FLOW_BIN, [ids, imp, ...cols.slice(1)], n);
-        sent += n;
-        onRows(sent);
-      }
-    } finally {
-      conn.closeSync();
-    }
-  }
-  return Readable.from(gen(), { objectMode: false });
-}
-
-function rejectStream(tmp: CaseStore, importId: number): Readable {
-  async function* gen(): AsyncGenerator<Buffer> {
-    const conn = await tmp.connect();
-    try {
-      const result = await conn.stream('SELECT line, raw, reason FROM rejects ORDER BY line');
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const cols = chunk.getColumns();
-        yield encodeChunk(REJECT_BIN, [new Array<number>(chunk.rowCount).fill(importId), ...cols], chunk.rowCount);
-      }
-    } finally {
-      conn.closeSync();
-    }
-  }
-  return Readable.from(gen(), { objectMode: false });
+/** The temp case's flows as the staging table's columns (SENT_COLUMNS order), ids shifted. */
+function selectFlows(importId: number, base: number, microTimestamps: boolean): string {
+  // DateTime64(6) reads the text; 18.x's Int64 columns take microseconds since the epoch
+  const t = (c: string) => (microTimestamps ? `strftime(${c}, '%Y-%m-%d %H:%M:%S.%f')` : `epoch_us(${c})`);
+  return `SELECT id + ${base}, ${importId}, ${t('ts')}, ${t('ts_end')}, proto, state, state_raw, src_ip,
+    src_port, dst_ip, dst_port, src_bytes, dst_bytes, src_pkts, dst_pkts, label FROM flows ORDER BY id`;
 }
 
 interface ImportRow {
@@ -275,6 +202,16 @@ async function dropPartition(ex: ChExecutor, importId: number): Promise<boolean>
   }
 }
 
+const ZERO = "toFixedString(unhex('00000000000000000000000000000000'), 16)";
+
+/** Whether the flows table keeps DateTime64 (current servers) or Int64 microseconds (18.x). */
+async function hasMicroTimestamps(ex: ChExecutor): Promise<boolean> {
+  const [r] = await ex.rows<{ type: string }>(
+    `SELECT type FROM system.columns WHERE database = currentDatabase() AND table = '${FLOWS_TABLE}' AND name = 'ts'`,
+  );
+  return /^DateTime64/.test(r?.type ?? '');
+}
+
 /** Next import id and flow id base after everything the store knows, staged ones included. */
 async function allocate(t: ImportTarget): Promise<{ importId: number; base: number }> {
   const [r] = await t.ex.rows<{ i: unknown; h: unknown }>(
@@ -361,7 +298,7 @@ async function importOne(
     const one = sum.files[0];
     const rec = one.record!;
     job.checkCancelled();
-    const summary = { ...one, record: await send(t, tmp, rec, abs, options, job, nth) };
+    const summary = { ...one, record: await send(t, tmp, dir, rec, abs, options, job, nth) };
     return { ...summary, seconds: (Date.now() - t0) / 1000 };
   } finally {
     tmp?.close();
@@ -372,6 +309,7 @@ async function importOne(
 async function send(
   t: ImportTarget,
   tmp: CaseStore,
+  dir: string,
   rec: ImportRecord,
   abs: string,
   options: ClickHouseImportOptions,
@@ -409,35 +347,56 @@ async function send(
   const signal = job.signal;
   let attached = false;
   try {
-    // 3. stream into the staging table
+    // 3. stream into the staging table: DuckDB writes CSV into a pipe the insert reads
     await ex.command(stagingTableSql(FLOWS_TABLE, staging), undefined, { signal });
     const name = `${path.basename(abs)} (${nth})`;
     job.progress({ phase: 'send', done: 0, total: n, unit: 'rows', message: name });
-    await ex.insert(
-      staging,
-      FLOW_COLUMNS,
-      'RowBinary',
-      flowStream(tmp, importId, base, (sent) =>
-        job.progress({ phase: 'send', done: sent, total: n, unit: 'rows', message: name }),
-      ),
-      {
-        signal,
-        // without the two min_ settings the server squashes blocks back to ~1M rows / 256 MB
-        settings: options.insertBlockRows
-          ? {
-              max_insert_block_size: options.insertBlockRows,
-              min_insert_block_size_rows: 0,
-              min_insert_block_size_bytes: 0,
-            }
-          : undefined,
-      },
-    );
+    const micro = await hasMicroTimestamps(ex);
+    // a connection lost before the server answered (a pooled socket it had closed) is tried
+    // once more into a fresh staging table: whatever the first attempt wrote is dropped with it
+    for (let attempt = 1; ; attempt++) {
+      const csv = await copyStream(tmp, selectFlows(importId, base, micro), dir, `flows-${attempt}`, (lines) =>
+        job.progress({ phase: 'send', done: Math.min(lines, n), total: n, unit: 'rows', message: name }),
+      );
+      try {
+        await ex.insert(staging, SENT_COLUMNS, 'CSV', csv.body, {
+          signal,
+          // without the two min_ settings the server squashes blocks back to ~1M rows / 256 MB
+          settings: options.insertBlockRows
+            ? {
+                max_insert_block_size: options.insertBlockRows,
+                min_insert_block_size_rows: 0,
+                min_insert_block_size_bytes: 0,
+              }
+            : undefined,
+        });
+        await csv.written;
+        break;
+      } catch (e) {
+        csv.stop();
+        await csv.written.catch(() => undefined);
+        const lost = e instanceof StoreError && e.failure === 'connection-lost';
+        if (!lost || attempt > 1 || signal.aborted) throw e;
+        await ex.command(`DROP TABLE IF EXISTS ${staging}`);
+        await ex.command(stagingTableSql(FLOWS_TABLE, staging), undefined, { signal });
+      }
+    }
     job.checkCancelled();
     // 4. all rows there? then attach, all parts at once
-    const [c] = await ex.rows<{ n: unknown }>(`SELECT count() AS n FROM ${staging}`, undefined, { signal });
+    const [c] = await ex.rows<{ n: unknown; bad: unknown }>(
+      `SELECT count() AS n, countIf((src_num = ${ZERO} AND src_ip != '::') OR (dst_num = ${ZERO} AND dst_ip != '::')) AS bad
+       FROM ${staging}`,
+      undefined,
+      { signal },
+    );
     if (Number(c?.n) !== n)
       throw new NetsiftError(
         `${abs}: the server holds ${Number(c?.n)} of ${n} flows after the insert; nothing was imported`,
+        'store',
+      );
+    if (Number(c?.bad) > 0)
+      throw new NetsiftError(
+        `${abs}: the server could not number ${Number(c?.bad)} addresses (IPv6StringToNum); nothing was imported`,
         'store',
       );
     job.progress({ phase: 'attach', done: n, total: n, unit: 'rows', message: name });
@@ -446,8 +405,16 @@ async function send(
     attached = true; // from here a failure detaches (it may have happened even if the call threw)
     await ex.command(`ALTER TABLE ${FLOWS_TABLE} ATTACH PARTITION ${importId} FROM ${staging}`); // our integer
     // 5. rejects, then the row that makes the import count
-    if (rec.rows_rejected > 0)
-      await ex.insert(REJECTS_TABLE, ['import_id', 'line', 'raw', 'reason'], 'RowBinary', rejectStream(tmp, importId));
+    if (rec.rows_rejected > 0) {
+      const rej = await copyStream(tmp, `SELECT ${importId}, line, raw, reason FROM rejects ORDER BY line`, dir, 'rejects');
+      try {
+        await ex.insert(REJECTS_TABLE, ['import_id', 'line', 'raw', 'reason'], 'CSV', rej.body);
+        await rej.written;
+      } catch (e) {
+        rej.stop();
+        throw e;
+      }
+    }
     await writeState(ex, { ...row, state: 'done' });
   } catch (e) {
     // attached but not recorded: take the partition back; if even that fails, the import stays

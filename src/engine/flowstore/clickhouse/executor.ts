@@ -21,8 +21,12 @@ export interface ExecOptions {
   settings?: Record<string, string | number>;
 }
 
-/** The one insert format: binary, typed, no escaping (row-binary.ts writes it). */
-export type InsertFormat = 'RowBinary';
+/**
+ * The insert format: CSV as DuckDB's COPY writes it (NULL as \N). Measured against RowBinary
+ * encoded in JavaScript from DuckDB chunks: converting DuckDB values to JS cost 10 of 16 s per
+ * million rows; COPY writes the same rows in under 3 s, and 18.x reads no Parquet.
+ */
+export type InsertFormat = 'CSV';
 
 export interface ChExecutor {
   /** Where it runs, without password (for messages). */

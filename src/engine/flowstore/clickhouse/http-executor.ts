@@ -9,7 +9,7 @@ import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clic
 import { CancelledError, NetsiftError } from '../../store/errors';
 import type { ChExecutor, ExecOptions, InsertFormat } from './executor';
 import { Binder, inlineParams, type Params } from './sql-params';
-import { translateError } from './store-errors';
+import { StoreError, translateError } from './store-errors';
 import type { StoreTarget } from './store-url';
 
 type Client = ReturnType<typeof createClient>;
@@ -58,6 +58,8 @@ export class HttpExecutor implements ChExecutor {
       application: 'netsift',
       // errors reach the caller as StoreErrors; the client's own console lines would repeat them
       log: { level: ClickHouseLogLevel.OFF },
+      // below the server's keep-alive (3 s on old servers), so a pooled socket is rarely stale
+      keep_alive: { enabled: true, idle_socket_ttl: 1500, eagerly_destroy_stale_sockets: true },
       request_timeout: opts.requestTimeoutMs ?? (limit ? (limit + 60) * 1000 : 24 * 3600 * 1000),
       ...(ca ? { tls: { ca_cert: ca } } : {}),
     });
@@ -126,7 +128,20 @@ export class HttpExecutor implements ChExecutor {
     }
   }
 
+  /**
+   * A SELECT; tried once more when the connection dropped before an answer (a pooled socket the
+   * server closed, e.g. after its restart): reading twice changes nothing.
+   */
   async rows<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<T[]> {
+    try {
+      return await this.select<T>(sql, params, opts);
+    } catch (e) {
+      if (!(e instanceof StoreError) || e.failure !== 'connection-lost' || opts?.signal?.aborted) throw e;
+      return this.select<T>(sql, params, opts);
+    }
+  }
+
+  private async select<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<T[]> {
     const p = this.prepare(sql, params);
     return this.request(opts, async (queryId, signal) => {
       const rs = await this.client.query({
@@ -167,7 +182,8 @@ export class HttpExecutor implements ChExecutor {
         values: body,
         query_id: queryId,
         abort_signal: signal,
-        clickhouse_settings: this.settings(opts),
+        // a field starting with ' is text, not a quoted string (18.x reads it as quoted)
+        clickhouse_settings: { ...this.settings(opts), format_csv_allow_single_quotes: 0 },
       });
       r.stream.destroy();
     });

@@ -5,9 +5,9 @@
 // - Time: DateTime64(6, 'UTC') where the server has it; 18.x has no sub-second type, so there
 //   ts/ts_end are Int64 microseconds since the epoch. The read side looks at the column's type
 //   (table-model.ts), so a table made by an old server keeps working after an upgrade.
-// - Addresses: the text (canonical, as the importers write it) plus the 16-byte number
-//   (IPv4 mapped into ::ffff:0:0/96, big-endian) as FixedString(16): ranges and address order
-//   compare bytes, which is numeric order.
+// - Addresses: the text (as the importers write it) plus the 16-byte number (IPv4 mapped into
+//   ::ffff:0:0/96, big-endian) as FixedString(16), computed by the server from the text on insert
+//   (DEFAULT): ranges and address order compare bytes, which is numeric order.
 // - PARTITION BY import_id: an import is written to a staging table and then attached as one
 //   partition (ATTACH PARTITION ... FROM), all of it or nothing visible.
 // - ORDER BY (ts, src_num, dst_num): time ranges read only their granules; address lookups get
@@ -18,7 +18,17 @@ export const FLOWS_TABLE = 'flows';
 export const IMPORTS_TABLE = 'imports';
 export const REJECTS_TABLE = 'import_rejects';
 
-/** Columns in the order the importer streams them. */
+/**
+ * The 16-byte number of an address text column, as the DuckDB side numbers it (util/ip.ts; a
+ * zone suffix such as %eth0 is dropped). Current servers read IPv4 text in IPv6StringToNum and
+ * throw on IPv4StringToNum of IPv6 text (both `if` branches are evaluated); 18.x does neither.
+ */
+export const addrNumSql = (d: Dialect, col: string): string =>
+  d.name === 'clickhouse'
+    ? `IPv6StringToNum(splitByChar('%', ${col})[1])`
+    : `if(position(${col}, ':') > 0, IPv6StringToNum(splitByChar('%', ${col})[1]), IPv4ToIPv6(IPv4StringToNum(${col})))`;
+
+/** Every column of netsift's flows table. */
 export const FLOW_COLUMNS = [
   'id',
   'import_id',
@@ -39,6 +49,9 @@ export const FLOW_COLUMNS = [
   'src_num',
   'dst_num',
 ] as const;
+
+/** The columns an import sends (the address numbers are computed by the server). */
+export const SENT_COLUMNS = FLOW_COLUMNS.filter((c) => c !== 'src_num' && c !== 'dst_num');
 
 export function flowsTableSql(d: Dialect, table: string): string {
   const time = d.has.microTimestamps ? "DateTime64(6, 'UTC')" : 'Int64';
@@ -66,8 +79,8 @@ export function flowsTableSql(d: Dialect, table: string): string {
   src_pkts Nullable(Int64),
   dst_pkts Nullable(Int64),
   label Nullable(String),
-  src_num FixedString(16),
-  dst_num FixedString(16)${indexes}
+  src_num FixedString(16) DEFAULT ${addrNumSql(d, 'src_ip')},
+  dst_num FixedString(16) DEFAULT ${addrNumSql(d, 'dst_ip')}${indexes}
 ) ENGINE = MergeTree PARTITION BY import_id ORDER BY (ts, src_num, dst_num)`;
 }
 

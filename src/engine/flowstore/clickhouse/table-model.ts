@@ -6,7 +6,8 @@
 import { NetsiftError } from '../../store/errors';
 import { V4_MAPPED_BASE, bigIntToIp } from '../../util/ip';
 import type { Binder } from './sql-params';
-import { FLOW_COLUMNS } from './server-schema';
+import type { Dialect } from '../dialect';
+import { FLOW_COLUMNS, addrNumSql } from './server-schema';
 
 export const FLOW_FIELDS = [
   'id',
@@ -137,7 +138,7 @@ function v4Part(lo: bigint, hi: bigint): [number, number] | null {
 }
 
 /** Address model for a column of this type; `num` is netsift's own FixedString(16) companion. */
-function addrModel(col: string, type: string, num: string | null): AddrModel {
+function addrModel(col: string, type: string, num: string | null, d: Dialect): AddrModel {
   const t = baseType(type);
   const fixedRange = (expr: string) => (lo: bigint, hi: bigint, b: Binder) =>
     lo === hi
@@ -145,7 +146,7 @@ function addrModel(col: string, type: string, num: string | null): AddrModel {
       : `${expr} BETWEEN unhex(${b.str(hex16(lo))}) AND unhex(${b.str(hex16(hi))})`;
   if (num) return { text: col, storedText: true, sortKey: num, inRange: fixedRange(num) };
   if (t === 'String') {
-    const n = `if(position(${col}, ':') > 0, IPv6StringToNum(${col}), IPv4ToIPv6(IPv4StringToNum(${col})))`;
+    const n = addrNumSql(d, col);
     return { text: col, storedText: true, sortKey: n, inRange: fixedRange(n) };
   }
   if (t === 'FixedString(16)')
@@ -188,6 +189,7 @@ export type FieldMap = Partial<Record<FlowField, string | null>>;
 
 export interface ModelOptions {
   table: string;
+  dialect: Dialect;
   columns: ColumnInfo[];
   /** Absent: the table must be netsift's own schema. */
   mapping?: { fields: FieldMap; tsUnit?: TimeUnit };
@@ -211,8 +213,8 @@ export function tableModel(opts: ModelOptions): TableModel {
       realIds: true,
       time,
       timeEnd: timeModel('ts_end', types.get('ts_end')!, 'us'),
-      src: addrModel('src_ip', types.get('src_ip')!, 'src_num'),
-      dst: addrModel('dst_ip', types.get('dst_ip')!, 'dst_num'),
+      src: addrModel('src_ip', types.get('src_ip')!, 'src_num', opts.dialect),
+      dst: addrModel('dst_ip', types.get('dst_ip')!, 'dst_num', opts.dialect),
       sql: {
         id: 'id',
         import_id: 'import_id',
@@ -266,8 +268,8 @@ export function tableModel(opts: ModelOptions): TableModel {
   };
   const tsCol = need('ts');
   const tsEndCol = col('ts_end');
-  const src = addrModel(q(need('src_ip')), types.get(f.src_ip!)!, null);
-  const dst = addrModel(q(need('dst_ip')), types.get(f.dst_ip!)!, null);
+  const src = addrModel(q(need('src_ip')), types.get(f.src_ip!)!, null, opts.dialect);
+  const dst = addrModel(q(need('dst_ip')), types.get(f.dst_ip!)!, null, opts.dialect);
   const time = timeModel(q(tsCol), types.get(tsCol)!, opts.mapping.tsUnit);
   const protoCol = col('proto');
   const proto = !protoCol
