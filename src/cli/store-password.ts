@@ -30,7 +30,8 @@ function prompt(question: string): Promise<string> {
     const onData = (buf: Buffer) => {
       for (const ch of buf.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new NetsiftError('password prompt cancelled', 'cancelled'));
+        if (ch === '\u0003')
+          return done(new NetsiftError('password prompt cancelled', 'cancelled'));
         if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
         else text += ch;
       }

@@ -31,7 +31,9 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
     let shardB: ClickHouseFlowStore;
 
     const open = async (s: ChServer, query = '') => {
-      const st = await openClickHouseStore(s.url('netsift', 'default', query), { password: PASSWORDS.netsift });
+      const st = await openClickHouseStore(s.url('netsift', 'default', query), {
+        password: PASSWORDS.netsift,
+      });
       stores.push(st);
       return st;
     };
@@ -66,22 +68,28 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       expect((await shardB.importFiles([mixed]).result).flows).toBe(3000);
       await single.importFiles([SAMPLE, mixed]).result;
       const ranges = async (s: ClickHouseFlowStore) =>
-        (await s.ex.rows<Record<string, unknown>>('SELECT import_id AS i, min(id) AS lo, max(id) AS hi, count() AS n FROM flows GROUP BY i ORDER BY i')).map(
-          (r) => [r.i, r.lo, r.hi, r.n].map(Number),
-        );
+        (
+          await s.ex.rows<Record<string, unknown>>(
+            'SELECT import_id AS i, min(id) AS lo, max(id) AS hi, count() AS n FROM flows GROUP BY i ORDER BY i',
+          )
+        ).map((r) => [r.i, r.lo, r.hi, r.n].map(Number));
       expect(await ranges(shardA)).toEqual([[1, 1, 147_537, 147_537]]);
       expect(await ranges(shardB)).toEqual([[2, 147_538, 150_537, 3000]]);
       expect(await ranges(single)).toEqual([...(await ranges(shardA)), ...(await ranges(shardB))]);
     });
 
     // many queries on three servers: slow on a loaded 2-core machine
-    it('the Distributed table answers every read as the single server does', { timeout: 300_000 }, async () => {
-      const dist = await open(servers[0], 'table=flows_all&imports_table=imports_all');
-      expect(await dist.flowCount()).toBe(150_537);
-      const span = { from: '2017-01-27T16:40:00Z', to: '2017-01-27T17:05:30.5Z' };
-      const hosts = ['192.168.100.10', '192.168.1.10', '2001:db8::5', '10.0.0.1'];
-      expect(await expectSameAnswers(single, dist, parityCases(span, hosts))).toBeGreaterThan(40);
-    });
+    it(
+      'the Distributed table answers every read as the single server does',
+      { timeout: 300_000 },
+      async () => {
+        const dist = await open(servers[0], 'table=flows_all&imports_table=imports_all');
+        expect(await dist.flowCount()).toBe(150_537);
+        const span = { from: '2017-01-27T16:40:00Z', to: '2017-01-27T17:05:30.5Z' };
+        const hosts = ['192.168.100.10', '192.168.1.10', '2001:db8::5', '10.0.0.1'];
+        expect(await expectSameAnswers(single, dist, parityCases(span, hosts))).toBeGreaterThan(40);
+      },
+    );
 
     it('a shard that is down is named as such', async () => {
       const dist = await open(servers[0], 'table=flows_all');

@@ -52,7 +52,11 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
     });
 
     it('imports the files through netsift importers: same records, ids continuing the store', async () => {
-      expect(ch.info).toMatchObject({ kind: 'clickhouse', dialect: 'clickhouse-18', serverVersion: '18.16.1' });
+      expect(ch.info).toMatchObject({
+        kind: 'clickhouse',
+        dialect: 'clickhouse-18',
+        serverVersion: '18.16.1',
+      });
       const progress: string[] = [];
       const job = ch.importFiles([SAMPLE, mixed]);
       job.onProgress((p) => progress.push(p.phase));
@@ -63,8 +67,26 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       expect(progress).toEqual(expect.arrayContaining(['read', 'send', 'attach']));
       const mine = await ch.imports();
       const theirs = await ref.imports();
-      expect(mine.map((i) => [i.id, i.rows_read, i.rows_rejected, i.sha256, i.format, i.first_ts, i.last_ts])).toEqual(
-        theirs.map((i) => [i.id, i.rows_read, i.rows_rejected, i.sha256, i.format, i.first_ts, i.last_ts]),
+      expect(
+        mine.map((i) => [
+          i.id,
+          i.rows_read,
+          i.rows_rejected,
+          i.sha256,
+          i.format,
+          i.first_ts,
+          i.last_ts,
+        ]),
+      ).toEqual(
+        theirs.map((i) => [
+          i.id,
+          i.rows_read,
+          i.rows_rejected,
+          i.sha256,
+          i.format,
+          i.first_ts,
+          i.last_ts,
+        ]),
       );
       // rejects went to the server with their lines and reasons
       const rej = await ch.ex.rows<{ line: number; reason: string }>(
@@ -73,7 +95,9 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       const local = await refCase.all<{ line: number; reason: string }>(
         'SELECT line, reason FROM rejects ORDER BY line',
       );
-      expect(rej.map((r) => [Number(r.line), r.reason])).toEqual(local.map((r) => [r.line, r.reason]));
+      expect(rej.map((r) => [Number(r.line), r.reason])).toEqual(
+        local.map((r) => [r.line, r.reason]),
+      );
       // no staging table left behind
       const tables = await ch.ex.rows<{ name: string }>(
         "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'netsift_stage%'",
@@ -89,7 +113,9 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
 
     it('refuses a file already in the store, unless asked', async () => {
       const sum = await ch.importFiles([mixed], { keepGoing: true }).result;
-      expect(sum.files[0].error).toMatch(/already imported into clickhouse:\/\/netsift@127\.0\.0\.1:\d+\/default \(import 2, same sha256\)/);
+      expect(sum.files[0].error).toMatch(
+        /already imported into clickhouse:\/\/netsift@127\.0\.0\.1:\d+\/default \(import 2, same sha256\)/,
+      );
       expect(await ch.flowCount()).toBe(150_537);
     });
 
@@ -110,11 +136,16 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
 
     it('names the server and what to do when the password is wrong, the user unknown or the database missing', async () => {
       const wrong = (u: string, pw: string, db = 'default') =>
-        HttpExecutor.connect(parseStoreUrl(`clickhouse://${u}@127.0.0.1:${server.httpPort}/${db}`), { password: pw });
+        HttpExecutor.connect(
+          parseStoreUrl(`clickhouse://${u}@127.0.0.1:${server.httpPort}/${db}`),
+          { password: pw },
+        );
       await expect(wrong('netsift', 'not-the-password')).rejects.toMatchObject({
         code: 'store',
         failure: 'auth',
-        message: expect.stringMatching(/^clickhouse:\/\/netsift@127\.0\.0\.1:\d+\/default: wrong user name or password .*NETSIFT_CLICKHOUSE_PASSWORD/),
+        message: expect.stringMatching(
+          /^clickhouse:\/\/netsift@127\.0\.0\.1:\d+\/default: wrong user name or password .*NETSIFT_CLICKHOUSE_PASSWORD/,
+        ),
       });
       await expect(wrong('nobody', '')).rejects.toMatchObject({ failure: 'auth' });
       await expect(wrong('netsift', PASSWORDS.netsift, 'nosuchdb')).rejects.toMatchObject({
@@ -122,14 +153,18 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
         message: expect.stringContaining('nosuchdb'),
       });
       // the password never appears in a message
-      await wrong('netsift', 'hunter2-secret').catch((e: Error) => expect(e.message).not.toContain('hunter2'));
+      await wrong('netsift', 'hunter2-secret').catch((e: Error) =>
+        expect(e.message).not.toContain('hunter2'),
+      );
     });
 
     it('says the server is unreachable (nothing listening on the port)', async () => {
       const { freePort } = await import('../helpers/clickhouse-server');
       const port = await freePort();
       await expect(
-        HttpExecutor.connect(parseStoreUrl(`clickhouse://netsift@127.0.0.1:${port}/default`), { password: 'x' }),
+        HttpExecutor.connect(parseStoreUrl(`clickhouse://netsift@127.0.0.1:${port}/default`), {
+          password: 'x',
+        }),
       ).rejects.toMatchObject({
         code: 'network',
         failure: 'unreachable',
@@ -140,8 +175,12 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
     it('reads with a readonly user, and tells it plainly that it may not import', async () => {
       const ro = await openClickHouseStore(server.url('reader'), { password: PASSWORDS.reader });
       try {
-        expect(await ro.countFlows({ filter: 'proto tcp' })).toBe(await ch.countFlows({ filter: 'proto tcp' }));
-        const sum = await ro.importFiles([tmp.file('mixed.csv')], { allowDuplicate: true }).result.catch((e: Error) => e);
+        expect(await ro.countFlows({ filter: 'proto tcp' })).toBe(
+          await ch.countFlows({ filter: 'proto tcp' }),
+        );
+        const sum = await ro
+          .importFiles([tmp.file('mixed.csv')], { allowDuplicate: true })
+          .result.catch((e: Error) => e);
         expect(sum).toBeInstanceOf(Error);
         expect((sum as Error).message).toMatch(/readonly mode.*the user lacks the right/i);
       } finally {
@@ -150,7 +189,9 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
     });
 
     it('reports a missing table with the way out', async () => {
-      const other = await openClickHouseStore(server.url('netsift', 'default', 'table=nosuch'), { password: PASSWORDS.netsift });
+      const other = await openClickHouseStore(server.url('netsift', 'default', 'table=nosuch'), {
+        password: PASSWORDS.netsift,
+      });
       try {
         await expect(other.countFlows({})).rejects.toMatchObject({
           failure: 'table',

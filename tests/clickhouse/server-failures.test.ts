@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouseFlowStore } from '../../src/engine/flowstore/clickhouse/clickhouse-flow-store';
 import { reconcileImports } from '../../src/engine/flowstore/clickhouse/clickhouse-import';
 import { openClickHouseStore } from '../../src/engine/flowstore/open-store';
-import { CLICKHOUSE_MISSING, PASSWORDS, startClickHouse, type ChServer } from '../helpers/clickhouse-server';
+import {
+  CLICKHOUSE_MISSING,
+  PASSWORDS,
+  startClickHouse,
+  type ChServer,
+} from '../helpers/clickhouse-server';
 import { startCutProxy, type CutProxy } from '../helpers/cut-proxy';
 import { writeMixedCsv } from '../helpers/flowstore-parity';
 import { makeTmpDir } from '../helpers/tmp';
@@ -49,9 +54,12 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
     });
 
     it('a connection cut mid-insert leaves nothing visible; the import then succeeds', async () => {
-      const via = await openClickHouseStore(`clickhouse://netsift@127.0.0.1:${proxy.port}/default`, {
-        password: PASSWORDS.netsift,
-      });
+      const via = await openClickHouseStore(
+        `clickhouse://netsift@127.0.0.1:${proxy.port}/default`,
+        {
+          password: PASSWORDS.netsift,
+        },
+      );
       const sends: number[] = [];
       // small server blocks: parts of the insert are committed (to staging) before the cut
       const job = via.importFiles([SAMPLE], { insertBlockRows: 5000 });
@@ -69,7 +77,9 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       expect(after.imports).toEqual([]);
       // the staging table could not be dropped over the dead link; readers never see it
       expect(after.staging).toHaveLength(1);
-      const [part] = await direct.ex.rows<{ n: unknown }>(`SELECT count() AS n FROM ${after.staging[0]}`);
+      const [part] = await direct.ex.rows<{ n: unknown }>(
+        `SELECT count() AS n FROM ${after.staging[0]}`,
+      );
       expect(Number(part.n)).toBeGreaterThan(0); // rows did reach the server...
       expect(Number(part.n)).toBeLessThan(147_537); // ...but not all, and none of them is in flows
       proxy.heal();

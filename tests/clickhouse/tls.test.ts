@@ -4,7 +4,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openClickHouseStore } from '../../src/engine/flowstore/open-store';
-import { CLICKHOUSE_MISSING, PASSWORDS, startClickHouse, type ChServer } from '../helpers/clickhouse-server';
+import {
+  CLICKHOUSE_MISSING,
+  PASSWORDS,
+  startClickHouse,
+  type ChServer,
+} from '../helpers/clickhouse-server';
 
 const opensslMissing = (() => {
   try {
@@ -24,7 +29,8 @@ describe.skipIf(!!skip)(`ClickHouse over TLS${skip ? ` (skipped: ${skip})` : ''}
   afterAll(async () => {
     await server?.stop();
   });
-  const url = (scheme: string, port: number, q = '') => `${scheme}://netsift@127.0.0.1:${port}/default${q}`;
+  const url = (scheme: string, port: number, q = '') =>
+    `${scheme}://netsift@127.0.0.1:${port}/default${q}`;
 
   it('connects with clickhouses:// or ?secure=1 when the CA is given', async () => {
     for (const u of [
@@ -42,12 +48,16 @@ describe.skipIf(!!skip)(`ClickHouse over TLS${skip ? ` (skipped: ${skip})` : ''}
   });
 
   it('refuses a certificate nobody vouches for, and TLS to a plain HTTP port', async () => {
-    await expect(openClickHouseStore(url('clickhouses', server.httpsPort!), { password: PASSWORDS.netsift })).rejects.toMatchObject({
+    await expect(
+      openClickHouseStore(url('clickhouses', server.httpsPort!), { password: PASSWORDS.netsift }),
+    ).rejects.toMatchObject({
       failure: 'tls',
       message: expect.stringMatching(/TLS failed: .*self.signed.*\?ca=FILE/i),
     });
     await expect(
-      openClickHouseStore(url('clickhouses', server.httpPort, `?ca=${server.certFile}`), { password: PASSWORDS.netsift }),
+      openClickHouseStore(url('clickhouses', server.httpPort, `?ca=${server.certFile}`), {
+        password: PASSWORDS.netsift,
+      }),
     ).rejects.toMatchObject({ failure: 'tls' });
   });
 });

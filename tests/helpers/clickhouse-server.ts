@@ -53,10 +53,27 @@ export function freePort(): Promise<number> {
 function makeCert(dir: string): { cert: string; key: string } {
   const cert = path.join(dir, 'cert.pem');
   const key = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -67,7 +84,13 @@ function tlsXml(https: number, cert: string, key: string): string {
     <cacheSessions>true</cacheSessions><disableProtocols>sslv2,sslv3</disableProtocols></server></openSSL>`;
 }
 
-function configXml(dir: string, http: number, tcp: number, cluster?: ClusterSpec, tls = ''): string {
+function configXml(
+  dir: string,
+  http: number,
+  tcp: number,
+  cluster?: ClusterSpec,
+  tls = '',
+): string {
   const remote = cluster
     ? `<remote_servers><${cluster.name}>${cluster.shardTcpPorts
         .map(

@@ -10,13 +10,18 @@ import { openStoreFromFlags } from '../open-store';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export async function importIntoStore({ positional, flags }: ParsedArgs, io: CliIO): Promise<number> {
+export async function importIntoStore(
+  { positional, flags }: ParsedArgs,
+  io: CliIO,
+): Promise<number> {
   const mapping = parseMap((flags.map as string[] | undefined) ?? []);
   const caseStore = flags.case ? await CaseStore.open(flags.case as string) : undefined;
   try {
     const store = await openStoreFromFlags(flags.store as string, { caseStore });
     try {
-      io.err(`importing into ${store.info.location} (ClickHouse ${store.info.serverVersion}, ${store.info.dialect} dialect)`);
+      io.err(
+        `importing into ${store.info.location} (ClickHouse ${store.info.serverVersion}, ${store.info.dialect} dialect)`,
+      );
       const job = store.importFiles(positional, {
         format: flags.format as string,
         tz: flags.tz as string,

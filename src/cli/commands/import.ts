@@ -108,7 +108,8 @@ export const importCommand: Command = {
     if (positional.length === 0)
       throw new NetsiftError('give at least one FILE to import', 'usage');
     if (flags.store) return importIntoStore({ positional, flags }, io);
-    if (!flags.case) throw new NetsiftError('--case CASE.duckdb (or --store URL) is required', 'usage');
+    if (!flags.case)
+      throw new NetsiftError('--case CASE.duckdb (or --store URL) is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
     const store = await CaseStore.open(flags.case as string, {
       memoryLimit: flags['memory-limit'] as string,

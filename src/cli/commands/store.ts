@@ -13,8 +13,14 @@ function parseSort(text: string | undefined): FlowSort[] | undefined {
   if (!text) return undefined;
   return text.split(',').map((part) => {
     const [column, dir = 'asc'] = part.split(':');
-    if (!(FLOW_SORT_COLUMNS as readonly string[]).includes(column) || (dir !== 'asc' && dir !== 'desc'))
-      throw new NetsiftError(`--sort ${part}: COLUMN[:asc|desc], COLUMN one of ${FLOW_SORT_COLUMNS.join(', ')}`, 'usage');
+    if (
+      !(FLOW_SORT_COLUMNS as readonly string[]).includes(column) ||
+      (dir !== 'asc' && dir !== 'desc')
+    )
+      throw new NetsiftError(
+        `--sort ${part}: COLUMN[:asc|desc], COLUMN one of ${FLOW_SORT_COLUMNS.join(', ')}`,
+        'usage',
+      );
     return { column: column as FlowSortColumn, dir };
   });
 }
@@ -22,11 +28,22 @@ function parseSort(text: string | undefined): FlowSort[] | undefined {
 export const storeCommand: Command = {
   name: 'store',
   synopsis: `${ACTIONS.join('|')} [IP] --store clickhouse://USER@HOST:8123/DB [--mapping FILE] [--case CASE] [--filter EXPR] [--limit N] [--json]`,
-  summary: 'query flows kept in a ClickHouse store (counts, pages, timeline, top talkers, ports, a host)',
+  summary:
+    'query flows kept in a ClickHouse store (counts, pages, timeline, top talkers, ports, a host)',
   flags: {
-    store: { type: 'string', description: 'clickhouse://user@host:8123/db (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt)' },
-    mapping: { type: 'string', description: 'JSON file naming the columns of an existing table (read-only)' },
-    case: { type: 'string', description: 'the local case (internal networks, incidents); it records the store URL' },
+    store: {
+      type: 'string',
+      description:
+        'clickhouse://user@host:8123/db (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt)',
+    },
+    mapping: {
+      type: 'string',
+      description: 'JSON file naming the columns of an existing table (read-only)',
+    },
+    case: {
+      type: 'string',
+      description: 'the local case (internal networks, incidents); it records the store URL',
+    },
     filter: { type: 'string', description: 'filter expression (the workspace language)' },
     limit: { type: 'number', description: 'rows or entries', default: 20 },
     offset: { type: 'number', description: 'flows: first row', default: 0 },
@@ -39,8 +56,10 @@ export const storeCommand: Command = {
     const [action, arg] = positional;
     if (!(ACTIONS as readonly string[]).includes(action))
       throw new NetsiftError(`give an action: ${ACTIONS.join(', ')}`, 'usage');
-    if (!flags.store) throw new NetsiftError('--store clickhouse://USER@HOST:8123/DB is required', 'usage');
-    if (action === 'host' && !arg) throw new NetsiftError('store host IP: give the address', 'usage');
+    if (!flags.store)
+      throw new NetsiftError('--store clickhouse://USER@HOST:8123/DB is required', 'usage');
+    if (action === 'host' && !arg)
+      throw new NetsiftError('store host IP: give the address', 'usage');
     const caseStore = flags.case ? await CaseStore.open(flags.case as string) : undefined;
     try {
       const store = await openStoreFromFlags(flags.store as string, {
@@ -57,19 +76,33 @@ export const storeCommand: Command = {
         const o = {
           signal: ac.signal,
           onProgress: (p: { readRows: number; totalRows: number }) =>
-            io.progress(`reading: ${n(p.readRows)}${p.totalRows ? ` of ~${n(p.totalRows)}` : ''} rows`),
+            io.progress(
+              `reading: ${n(p.readRows)}${p.totalRows ? ` of ~${n(p.totalRows)}` : ''} rows`,
+            ),
         };
         let result: unknown;
         try {
           switch (action) {
             case 'info':
-              result = { ...store.info, flows: await store.flowCount(o), imports: await store.imports(o) };
+              result = {
+                ...store.info,
+                flows: await store.flowCount(o),
+                imports: await store.imports(o),
+              };
               break;
             case 'count':
               result = await store.countFlows(q, o);
               break;
             case 'flows':
-              result = await store.queryFlows({ ...q, offset: flags.offset as number, limit, sort: parseSort(flags.sort as string | undefined) }, o);
+              result = await store.queryFlows(
+                {
+                  ...q,
+                  offset: flags.offset as number,
+                  limit,
+                  sort: parseSort(flags.sort as string | undefined),
+                },
+                o,
+              );
               break;
             case 'timeline':
               result = await store.timeline({ ...q, maxBuckets: flags.buckets as number }, o);
@@ -88,15 +121,29 @@ export const storeCommand: Command = {
           process.off('SIGINT', onSigint);
           io.progress('');
         }
-        if (flags.json || action === 'host' || action === 'info') io.out(JSON.stringify(result, null, 2));
+        if (flags.json || action === 'host' || action === 'info')
+          io.out(JSON.stringify(result, null, 2));
         else if (typeof result === 'number') io.out(String(result));
         else if (action === 'flows')
           for (const r of (result as { rows: Record<string, unknown>[] }).rows)
-            io.out([r.id, r.ts, r.proto, r.state, `${r.src_ip}:${r.src_port ?? ''}`, `${r.dst_ip}:${r.dst_port ?? ''}`, r.src_bytes, r.dst_bytes].join('\t'));
+            io.out(
+              [
+                r.id,
+                r.ts,
+                r.proto,
+                r.state,
+                `${r.src_ip}:${r.src_port ?? ''}`,
+                `${r.dst_ip}:${r.dst_port ?? ''}`,
+                r.src_bytes,
+                r.dst_bytes,
+              ].join('\t'),
+            );
         else if (action === 'timeline')
-          for (const b of (result as { buckets: { t: string; flows: number; bytes: number }[] }).buckets)
+          for (const b of (result as { buckets: { t: string; flows: number; bytes: number }[] })
+            .buckets)
             io.out(`${b.t}\t${b.flows}\t${b.bytes}`);
-        else for (const r of result as Record<string, unknown>[]) io.out(Object.values(r).join('\t'));
+        else
+          for (const r of result as Record<string, unknown>[]) io.out(Object.values(r).join('\t'));
         return 0;
       } finally {
         await store.close();

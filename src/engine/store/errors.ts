@@ -6,13 +6,7 @@ export class NetsiftError extends Error {
   constructor(
     message: string,
     readonly code:
-      | 'usage'
-      | 'input'
-      | 'case'
-      | 'cancelled'
-      | 'network'
-      | 'store'
-      | 'internal' = 'input',
+      'usage' | 'input' | 'case' | 'cancelled' | 'network' | 'store' | 'internal' = 'input',
   ) {
     super(message);
     this.name = 'NetsiftError';

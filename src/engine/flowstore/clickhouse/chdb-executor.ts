@@ -18,7 +18,11 @@ interface ChdbResult {
 }
 interface ChdbSession {
   queryAsync(q: string, o?: { format?: string; signal?: AbortSignal }): Promise<ChdbResult>;
-  queryBindAsync(q: string, p: object, o?: { format?: string; signal?: AbortSignal }): Promise<ChdbResult>;
+  queryBindAsync(
+    q: string,
+    p: object,
+    o?: { format?: string; signal?: AbortSignal },
+  ): Promise<ChdbResult>;
   close(): void;
 }
 interface ChdbModule {
@@ -31,7 +35,10 @@ export function loadChdb(dir: string): { mod: ChdbModule | null; why: string } {
     const req = createRequire(path.join(path.resolve(dir), 'package.json'));
     return { mod: req('chdb') as ChdbModule, why: '' };
   } catch (e) {
-    return { mod: null, why: `chdb is not installed in ${dir} (cd ${dir} && npm install): ${(e as Error).message.split('\n')[0]}` };
+    return {
+      mod: null,
+      why: `chdb is not installed in ${dir} (cd ${dir} && npm install): ${(e as Error).message.split('\n')[0]}`,
+    };
   }
 }
 
@@ -48,18 +55,26 @@ export class ChdbExecutor implements ChExecutor {
   static async open(mod: ChdbModule, dataDir?: string): Promise<ChdbExecutor> {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-chdb-'));
     const session = new mod.Session(dataDir ?? path.join(tmp, 'data'));
-    const text = (await session.queryAsync('SELECT version() AS v', { format: 'JSONEachRow' })).text();
+    const text = (
+      await session.queryAsync('SELECT version() AS v', { format: 'JSONEachRow' })
+    ).text();
     const version = String((JSON.parse(text.trim()) as { v: string }).v);
     return new ChdbExecutor(session, version, `chdb ${version} (in process)`, tmp);
   }
 
-  private async run(sql: string, params: Params | undefined, opts: ExecOptions | undefined, format: string): Promise<string> {
+  private async run(
+    sql: string,
+    params: Params | undefined,
+    opts: ExecOptions | undefined,
+    format: string,
+  ): Promise<string> {
     if (opts?.signal?.aborted) throw new CancelledError('query');
     try {
       const o = { format, signal: opts?.signal };
-      const r = params && Object.keys(params).length
-        ? await this.session.queryBindAsync(sql, params, o)
-        : await this.session.queryAsync(sql, o);
+      const r =
+        params && Object.keys(params).length
+          ? await this.session.queryBindAsync(sql, params, o)
+          : await this.session.queryAsync(sql, o);
       return r.text();
     } catch (e) {
       throw translateError(this.location, e, !!opts?.signal?.aborted);

@@ -23,7 +23,11 @@ import { NetsiftError } from '../../store/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, type IpRange } from '../../util/ip';
 import { clickHouseDialect, type Dialect } from '../dialect';
 import type { FlowCallOptions, FlowStore, FlowStoreInfo } from '../flow-store';
-import { ensureTables, importToClickHouse, type ClickHouseImportOptions } from './clickhouse-import';
+import {
+  ensureTables,
+  importToClickHouse,
+  type ClickHouseImportOptions,
+} from './clickhouse-import';
 import type { ChExecutor, ExecOptions } from './executor';
 import type { StoreMapping } from './mapping-file';
 import { countFlowsCh, queryFlowsCh } from './queries/flows-page';
@@ -77,9 +81,14 @@ export class ClickHouseFlowStore implements FlowStore {
   }
 
   /** Wraps a connected executor; the store owns it from here (close() closes it). */
-  static async create(ex: ChExecutor, opts: ClickHouseStoreOptions = {}): Promise<ClickHouseFlowStore> {
+  static async create(
+    ex: ChExecutor,
+    opts: ClickHouseStoreOptions = {},
+  ): Promise<ClickHouseFlowStore> {
     const s = new ClickHouseFlowStore(ex, opts);
-    const nets = opts.caseStore ? await opts.caseStore.internalNetworks() : (opts.internalNetworks ?? DEFAULT_INTERNAL_NETWORKS);
+    const nets = opts.caseStore
+      ? await opts.caseStore.internalNetworks()
+      : (opts.internalNetworks ?? DEFAULT_INTERNAL_NETWORKS);
     s.internal = nets.map(parseCidr).filter((r): r is IpRange => r !== null);
     return s;
   }
@@ -97,7 +106,9 @@ export class ClickHouseFlowStore implements FlowStore {
     if (!columns.length)
       throw new StoreError(
         `${this.info.location}: no table ${table}` +
-          (this.opts.mapping ? ` (named in ${this.opts.mapping.file})` : '; import flows first (netsift import FILE --store URL)'),
+          (this.opts.mapping
+            ? ` (named in ${this.opts.mapping.file})`
+            : '; import flows first (netsift import FILE --store URL)'),
         'table',
       );
     this.model = tableModel({
@@ -185,7 +196,11 @@ export class ClickHouseFlowStore implements FlowStore {
 
   async flowCount(o?: FlowCallOptions): Promise<number> {
     const m = await this.tableModel(call(o));
-    const [r] = await this.ex.rows<{ n: unknown }>(`SELECT count() AS n FROM ${m.table}`, undefined, call(o));
+    const [r] = await this.ex.rows<{ n: unknown }>(
+      `SELECT count() AS n FROM ${m.table}`,
+      undefined,
+      call(o),
+    );
     return num(r?.n ?? 0);
   }
 

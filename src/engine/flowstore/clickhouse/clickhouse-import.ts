@@ -70,7 +70,8 @@ export async function ensureTables(ex: ChExecutor, d: Dialect): Promise<void> {
 /** The temp case's flows as the staging table's columns (SENT_COLUMNS order), ids shifted. */
 function selectFlows(importId: number, base: number, microTimestamps: boolean): string {
   // DateTime64(6) reads the text; 18.x's Int64 columns take microseconds since the epoch
-  const t = (c: string) => (microTimestamps ? `strftime(${c}, '%Y-%m-%d %H:%M:%S.%f')` : `epoch_us(${c})`);
+  const t = (c: string) =>
+    microTimestamps ? `strftime(${c}, '%Y-%m-%d %H:%M:%S.%f')` : `epoch_us(${c})`;
   return `SELECT id + ${base}, ${importId}, ${t('ts')}, ${t('ts_end')}, proto, state, state_raw, src_ip,
     src_port, dst_ip, dst_port, src_bytes, dst_bytes, src_pkts, dst_pkts, label FROM flows ORDER BY id`;
 }
@@ -162,7 +163,9 @@ export async function reconcileImports(ex: ChExecutor): Promise<string[]> {
     } else if (imp.state === 'staging' && Date.now() * 1000 - imp.version > STALE_STAGING_US) {
       await dropTable(ex, imp.staging);
       await copyState(ex, imp.id, 'failed');
-      settled.push(`import ${imp.id} of an earlier run never finished: its staging table was dropped`);
+      settled.push(
+        `import ${imp.id} of an earlier run never finished: its staging table was dropped`,
+      );
     }
   }
   return settled;
@@ -244,10 +247,13 @@ export function importToClickHouse(
       job.checkCancelled();
       const t0 = Date.now();
       try {
-        files.push(await importOne(t, split.flows[i], options, job, `${i + 1}/${split.flows.length}`));
+        files.push(
+          await importOne(t, split.flows[i], options, job, `${i + 1}/${split.flows.length}`),
+        );
       } catch (e) {
         const usage = e instanceof NetsiftError && e.code === 'usage';
-        if (e instanceof CancelledError || job.signal.aborted || usage || !options.keepGoing) throw e;
+        if (e instanceof CancelledError || job.signal.aborted || usage || !options.keepGoing)
+          throw e;
         files.push({
           path: path.resolve(split.flows[i]),
           rejectSamples: [],
@@ -330,7 +336,9 @@ async function send(
         'input',
       );
   }
-  const details = (await tmp.one<{ d: string | null }>('SELECT details::VARCHAR AS d FROM imports LIMIT 1'))?.d ?? '{}';
+  const details =
+    (await tmp.one<{ d: string | null }>('SELECT details::VARCHAR AS d FROM imports LIMIT 1'))?.d ??
+    '{}';
   const n = rec.rows_read;
   const { importId, base } = await allocate(t);
   const staging = `netsift_stage_${importId}_${Math.random().toString(16).slice(2, 10)}`;
@@ -355,8 +363,19 @@ async function send(
     // a connection lost before the server answered (a pooled socket it had closed) is tried
     // once more into a fresh staging table: whatever the first attempt wrote is dropped with it
     for (let attempt = 1; ; attempt++) {
-      const csv = await copyStream(tmp, selectFlows(importId, base, micro), dir, `flows-${attempt}`, (lines) =>
-        job.progress({ phase: 'send', done: Math.min(lines, n), total: n, unit: 'rows', message: name }),
+      const csv = await copyStream(
+        tmp,
+        selectFlows(importId, base, micro),
+        dir,
+        `flows-${attempt}`,
+        (lines) =>
+          job.progress({
+            phase: 'send',
+            done: Math.min(lines, n),
+            total: n,
+            unit: 'rows',
+            message: name,
+          }),
       );
       try {
         await ex.insert(staging, SENT_COLUMNS, 'CSV', csv.body, {
@@ -406,7 +425,12 @@ async function send(
     await ex.command(`ALTER TABLE ${FLOWS_TABLE} ATTACH PARTITION ${importId} FROM ${staging}`); // our integer
     // 5. rejects, then the row that makes the import count
     if (rec.rows_rejected > 0) {
-      const rej = await copyStream(tmp, `SELECT ${importId}, line, raw, reason FROM rejects ORDER BY line`, dir, 'rejects');
+      const rej = await copyStream(
+        tmp,
+        `SELECT ${importId}, line, raw, reason FROM rejects ORDER BY line`,
+        dir,
+        'rejects',
+      );
       try {
         await ex.insert(REJECTS_TABLE, ['import_id', 'line', 'raw', 'reason'], 'CSV', rej.body);
         await rej.written;

@@ -39,7 +39,9 @@ export async function copyStream(
   const fifo = makeFifo(file);
   const conn = await tmp.connect();
   const copy = async (): Promise<void> => {
-    await conn.run(`COPY (${select}) TO ${literal(file)} (FORMAT csv, HEADER false, NULLSTR '\\N')`);
+    await conn.run(
+      `COPY (${select}) TO ${literal(file)} (FORMAT csv, HEADER false, NULLSTR '\\N')`,
+    );
   };
   let lines = 0;
   const counter = new Transform({

@@ -8,7 +8,15 @@ import type { FlowQuery } from '../../../shared/query';
 import type { CmpOp as FilterOp, FilterNode, NumRange } from '../../query/filter/ast';
 import { parseFilter } from '../../query/filter/parser';
 import { NetsiftError } from '../../store/errors';
-import { SPECIAL_RANGES, V4_MAPPED_BASE, bigIntToIp, ipToBigInt, isV4Mapped, parseCidr, type IpRange } from '../../util/ip';
+import {
+  SPECIAL_RANGES,
+  V4_MAPPED_BASE,
+  bigIntToIp,
+  ipToBigInt,
+  isV4Mapped,
+  parseCidr,
+  type IpRange,
+} from '../../util/ip';
 import type { Dialect } from '../dialect';
 import type { Binder } from './sql-params';
 import type { AddrModel, TableModel } from './table-model';
@@ -21,7 +29,14 @@ export interface WhereContext {
   internal: IpRange[];
 }
 
-const OP: Record<FilterOp, string> = { '=': '=', '!=': '<>', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+const OP: Record<FilterOp, string> = {
+  '=': '=',
+  '!=': '<>',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+};
 const special = SPECIAL_RANGES.map((s) => parseCidr(s.cidr)!);
 
 /** Never NULL: a comparison over a nullable column counts as false, as coalesce(x, false). */
@@ -45,7 +60,8 @@ function addrSql(ranges: NumRange[], a: AddrModel, d: Dialect, b: Binder): strin
     else parts.push(a.inRange(r.lo, r.hi, b));
   }
   if (texts.length === 1) parts.unshift(`${a.text} = ${b.str(texts[0])}`);
-  else if (texts.length > 1) parts.unshift(`${a.text} IN (${texts.map((t) => b.str(t)).join(', ')})`);
+  else if (texts.length > 1)
+    parts.unshift(`${a.text} IN (${texts.map((t) => b.str(t)).join(', ')})`);
   return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
 }
 
@@ -80,7 +96,14 @@ export function compileFilterCh(node: FilterNode, ctx: WhereContext, b: Binder):
           const singles = n.ranges.filter((r) => r.lo === r.hi);
           const spans = n.ranges.filter((r) => r.lo !== r.hi);
           const parts: string[] = [];
-          if (singles.length) parts.push(list(c, singles.map((r) => r.lo), (v) => b.int(v as number)));
+          if (singles.length)
+            parts.push(
+              list(
+                c,
+                singles.map((r) => r.lo),
+                (v) => b.int(v as number),
+              ),
+            );
           for (const r of spans) parts.push(`${c} BETWEEN ${b.int(r.lo)} AND ${b.int(r.hi)}`);
           return notNull(parts.length === 1 ? parts[0] : parts.join(' OR '));
         });
@@ -93,7 +116,8 @@ export function compileFilterCh(node: FilterNode, ctx: WhereContext, b: Binder):
       case 'import':
         return `${m.sql.import_id} IN (${n.values.map((v) => b.int(v)).join(', ')})`;
       case 'bytes': {
-        const e = n.dir === 'any' ? `(${m.sql.src_bytes} + ${m.sql.dst_bytes})` : m.sql[`${n.dir}_bytes`];
+        const e =
+          n.dir === 'any' ? `(${m.sql.src_bytes} + ${m.sql.dst_bytes})` : m.sql[`${n.dir}_bytes`];
         return `${e} ${OP[n.op]} ${num(n.value)}`;
       }
       case 'packets': {

@@ -117,7 +117,9 @@ export class HttpExecutor implements ChExecutor {
       void this.kill(queryId);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const timer = opts?.onProgress ? setInterval(() => void this.poll(queryId, opts), PROGRESS_MS) : null;
+    const timer = opts?.onProgress
+      ? setInterval(() => void this.poll(queryId, opts), PROGRESS_MS)
+      : null;
     try {
       return await run(queryId, ctrl.signal);
     } catch (e) {
@@ -136,7 +138,8 @@ export class HttpExecutor implements ChExecutor {
     try {
       return await this.select<T>(sql, params, opts);
     } catch (e) {
-      if (!(e instanceof StoreError) || e.failure !== 'connection-lost' || opts?.signal?.aborted) throw e;
+      if (!(e instanceof StoreError) || e.failure !== 'connection-lost' || opts?.signal?.aborted)
+        throw e;
       return this.select<T>(sql, params, opts);
     }
   }
@@ -207,10 +210,18 @@ export class HttpExecutor implements ChExecutor {
                  FROM system.processes WHERE query_id = ${b.str(queryId)} OR initial_query_id = ${b.str(queryId)}`;
     try {
       const p = this.prepare(sql, b.params);
-      const rs = await this.client.query({ query: p.sql, query_params: p.params, format: 'JSONEachRow' });
+      const rs = await this.client.query({
+        query: p.sql,
+        query_params: p.params,
+        format: 'JSONEachRow',
+      });
       const [row] = await rs.json<{ r: string | number; t: string | number; w: string | number }>();
       if (row)
-        opts.onProgress?.({ readRows: Number(row.r), totalRows: Number(row.t), writtenRows: Number(row.w) });
+        opts.onProgress?.({
+          readRows: Number(row.r),
+          totalRows: Number(row.t),
+          writtenRows: Number(row.w),
+        });
     } catch {
       // progress is best effort
     }

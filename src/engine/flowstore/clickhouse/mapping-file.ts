@@ -29,7 +29,10 @@ export function parseMapping(text: string, file: string): StoreMapping {
   const o = raw as Record<string, unknown>;
   for (const k of Object.keys(o))
     if (!['table', 'fields', 'ts_unit', 'comment'].includes(k))
-      throw new NetsiftError(`${file}: unknown key "${k}" (known: table, fields, ts_unit, comment)`, 'usage');
+      throw new NetsiftError(
+        `${file}: unknown key "${k}" (known: table, fields, ts_unit, comment)`,
+        'usage',
+      );
   if (typeof o.table !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.table))
     throw new NetsiftError(`${file}: "table" must be a plain table name`, 'usage');
   if (!o.fields || typeof o.fields !== 'object' || Array.isArray(o.fields))
@@ -42,7 +45,10 @@ export function parseMapping(text: string, file: string): StoreMapping {
         'usage',
       );
     if (v !== null && (typeof v !== 'string' || !NAME.test(v)))
-      throw new NetsiftError(`${file}: fields.${k}: a column name or null, not ${JSON.stringify(v)}`, 'usage');
+      throw new NetsiftError(
+        `${file}: fields.${k}: a column name or null, not ${JSON.stringify(v)}`,
+        'usage',
+      );
     fields[k as FlowField] = v as string | null;
   }
   for (const req of ['ts', 'src_ip', 'dst_ip'] as const)
@@ -58,7 +64,10 @@ export function readMapping(file: string): StoreMapping {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new NetsiftError(`${file}: cannot read the mapping file (${(e as NodeJS.ErrnoException).code})`, 'usage');
+    throw new NetsiftError(
+      `${file}: cannot read the mapping file (${(e as NodeJS.ErrnoException).code})`,
+      'usage',
+    );
   }
   return parseMapping(text, file);
 }

@@ -4,7 +4,9 @@ import { Binder, inlineParams, stringLiteral } from './sql-params';
 describe('values in ClickHouse SQL', () => {
   it('binds typed placeholders in order', () => {
     const b = new Binder();
-    expect(`${b.str('a')} ${b.int(5)} ${b.float(0.5)} ${b.bind(7n, 'UInt64')}`).toBe('{p1:String} {p2:Int64} {p3:Float64} {p4:UInt64}');
+    expect(`${b.str('a')} ${b.int(5)} ${b.float(0.5)} ${b.bind(7n, 'UInt64')}`).toBe(
+      '{p1:String} {p2:Int64} {p3:Float64} {p4:UInt64}',
+    );
     expect(b.params).toEqual({ p1: 'a', p2: 5, p3: 0.5, p4: '7' });
   });
 
@@ -20,7 +22,9 @@ describe('values in ClickHouse SQL', () => {
     expect(stringLiteral("it's \\ here")).toBe("'it\\'s \\\\ here'");
     const b = new Binder();
     const sql = `SELECT ${b.str("x' OR '1'='1")}, ${b.int(-3)}, ${b.float(2.5)}, ${b.bind('18446744073709551615', 'UInt64')}`;
-    expect(inlineParams(sql, b.params)).toBe("SELECT 'x\\' OR \\'1\\'=\\'1', toInt64(-3), toFloat64(2.5), toUInt64(18446744073709551615)");
+    expect(inlineParams(sql, b.params)).toBe(
+      "SELECT 'x\\' OR \\'1\\'=\\'1', toInt64(-3), toFloat64(2.5), toUInt64(18446744073709551615)",
+    );
   });
 
   it('leaves braces that are not placeholders alone and fails on a missing value', () => {

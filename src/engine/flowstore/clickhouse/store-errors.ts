@@ -23,7 +23,10 @@ export class StoreError extends NetsiftError {
     readonly failure: StoreFailure,
     readonly serverCode: number | null = null,
   ) {
-    super(message, failure === 'unreachable' || failure === 'connection-lost' ? 'network' : 'store');
+    super(
+      message,
+      failure === 'unreachable' || failure === 'connection-lost' ? 'network' : 'store',
+    );
     this.name = 'StoreError';
   }
 }
@@ -63,9 +66,8 @@ const SERVER: Record<number, StoreFailure> = {
 /** The server's own sentence, without the `Code: N, e.displayText() = DB::Exception:` wrapping. */
 export function serverMessage(text: string): { code: number | null; message: string } {
   const code = /Code: (\d+)/.exec(text);
-  const inner = /DB::Exception: ([\s\S]*?)(?:, e\.what\(\) = DB::Exception|\s*\(version [^)]*\)|$)/.exec(
-    text,
-  );
+  const inner =
+    /DB::Exception: ([\s\S]*?)(?:, e\.what\(\) = DB::Exception|\s*\(version [^)]*\)|$)/.exec(text);
   const message = (inner?.[1] ?? text).replace(/\s*\([A-Z][A-Z0-9_]{2,}\)\s*$/, '').trim();
   return { code: code ? Number(code[1]) : null, message: message.split('\n')[0].slice(0, 500) };
 }
@@ -75,7 +77,8 @@ const HINT: Record<StoreFailure, string> = {
   'connection-lost': 'the connection dropped before the server answered',
   tls: 'check the TLS settings (clickhouses:// and ?ca=FILE for a private CA)',
   auth: 'wrong user name or password (the password comes from NETSIFT_CLICKHOUSE_PASSWORD or the prompt)',
-  denied: 'the user lacks the right for this; see the README (ClickHouse store: what the server must allow)',
+  denied:
+    'the user lacks the right for this; see the README (ClickHouse store: what the server must allow)',
   database: 'check the database name in the URL (clickhouse://user@host:port/DATABASE)',
   table: 'no such table (import first, or name the table with ?table= or a mapping)',
   timeout: 'the query ran past the limit (?timeout=SECONDS in the store URL)',
@@ -107,7 +110,11 @@ export function translateError(where: string, e: unknown, cancelled: boolean): E
   if (code !== null) {
     const failure = SERVER[code] ?? 'server';
     if (failure === 'auth')
-      return new StoreError(`${where}: ${HINT.auth} (ClickHouse ${code}: ${message})`, 'auth', code);
+      return new StoreError(
+        `${where}: ${HINT.auth} (ClickHouse ${code}: ${message})`,
+        'auth',
+        code,
+      );
     const hint = HINT[failure];
     return new StoreError(
       `${where}: ${message}${hint ? `; ${hint}` : ''} (ClickHouse ${code})`,

@@ -75,7 +75,11 @@ export function parseStoreUrl(text: string): StoreTarget {
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 0)
     throw bad(text, `timeout=${timeoutText}: a whole number of seconds (0 = none)`);
   const table = ident(text, 'table', u.searchParams.get('table') ?? 'flows');
-  const importsTable = ident(text, 'imports_table', u.searchParams.get('imports_table') ?? 'imports');
+  const importsTable = ident(
+    text,
+    'imports_table',
+    u.searchParams.get('imports_table') ?? 'imports',
+  );
   const caFile = u.searchParams.get('ca');
   if (caFile !== null && !secure) throw bad(text, 'ca= needs TLS (clickhouses:// or secure=1)');
   const host = u.hostname.replace(/^\[|\]$/g, '');

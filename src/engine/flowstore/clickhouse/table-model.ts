@@ -90,7 +90,8 @@ function timeModel(col: string, type: string, unit: TimeUnit | undefined): TimeM
   if (/^DateTime64\(/.test(t))
     return {
       us: `toUnixTimestamp64Micro(${col})`,
-      compare: (op, us, b) => `${col} ${op === '!=' ? '<>' : op} fromUnixTimestamp64Micro(${b.int(us)})`,
+      compare: (op, us, b) =>
+        `${col} ${op === '!=' ? '<>' : op} fromUnixTimestamp64Micro(${b.int(us)})`,
     };
   if (/^DateTime(\(|$)/.test(t)) {
     // whole seconds: compare the column itself against the floor second (the index uses it),
@@ -128,7 +129,8 @@ function timeModel(col: string, type: string, unit: TimeUnit | undefined): TimeM
   );
 }
 
-const V4_TEXT = (x: string) => `replaceRegexpOne(${x}, '^::ffff:([0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+)$', '\\\\1')`;
+const V4_TEXT = (x: string) =>
+  `replaceRegexpOne(${x}, '^::ffff:([0-9]+\\\\.[0-9]+\\\\.[0-9]+\\\\.[0-9]+)$', '\\\\1')`;
 
 /** IPv4 part of a 128-bit range, or null when the range holds no IPv4-mapped address. */
 function v4Part(lo: bigint, hi: bigint): [number, number] | null {
@@ -150,7 +152,12 @@ function addrModel(col: string, type: string, num: string | null, d: Dialect): A
     return { text: col, storedText: true, sortKey: n, inRange: fixedRange(n) };
   }
   if (t === 'FixedString(16)')
-    return { text: V4_TEXT(`IPv6NumToString(${col})`), storedText: false, sortKey: col, inRange: fixedRange(col) };
+    return {
+      text: V4_TEXT(`IPv6NumToString(${col})`),
+      storedText: false,
+      sortKey: col,
+      inRange: fixedRange(col),
+    };
   if (t === 'IPv6')
     return {
       text: V4_TEXT(`IPv6NumToString(${col})`),
@@ -255,7 +262,10 @@ export function tableModel(opts: ModelOptions): TableModel {
     const c = col(field);
     if (!c) return fallback;
     if (!NUMBER.test(typeOf(c)))
-      throw new NetsiftError(`mapping: ${field} -> ${c} (${types.get(c)}) is not a number`, 'usage');
+      throw new NetsiftError(
+        `mapping: ${field} -> ${c} (${types.get(c)}) is not a number`,
+        'usage',
+      );
     return `toInt64(${q(c)})`;
   };
   const port = (field: FlowField) => {

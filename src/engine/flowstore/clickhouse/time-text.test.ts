@@ -3,8 +3,12 @@ import { timeTextToUs, usToIso } from './time-text';
 
 describe('timestamp text to microseconds', () => {
   it('keeps microseconds that Date would drop', () => {
-    expect(timeTextToUs('2017-01-27 16:30:05.123456')).toBe(Date.UTC(2017, 0, 27, 16, 30, 5) * 1000 + 123456);
-    expect(timeTextToUs('2017-01-27T16:30:05.1234569Z')).toBe(Date.UTC(2017, 0, 27, 16, 30, 5) * 1000 + 123456);
+    expect(timeTextToUs('2017-01-27 16:30:05.123456')).toBe(
+      Date.UTC(2017, 0, 27, 16, 30, 5) * 1000 + 123456,
+    );
+    expect(timeTextToUs('2017-01-27T16:30:05.1234569Z')).toBe(
+      Date.UTC(2017, 0, 27, 16, 30, 5) * 1000 + 123456,
+    );
     expect(timeTextToUs('2017-01-27')).toBe(Date.UTC(2017, 0, 27) * 1000);
   });
   it('applies an explicit offset; zone-less text is UTC', () => {

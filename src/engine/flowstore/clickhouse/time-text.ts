@@ -9,7 +9,9 @@ const RE =
 export function timeTextToUs(text: string): number {
   const m = RE.exec(text.trim());
   if (!m) throw new NetsiftError(`not a timestamp: '${text}'`, 'usage');
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(Number);
+  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4] ?? '0', m[5] ?? '0', m[6] ?? '0'].map(
+    Number,
+  );
   let ms = Date.UTC(y, mo - 1, d, h, mi, s);
   if (Number.isNaN(ms)) throw new NetsiftError(`not a timestamp: '${text}'`, 'usage');
   if (m[8] && m[8].toUpperCase() !== 'Z') {

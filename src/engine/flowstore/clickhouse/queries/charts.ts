@@ -12,7 +12,14 @@ import { serviceName } from '../../../../shared/services';
 import { chooseBucketSeconds, NICE_BUCKET_SECONDS } from '../../../query/timeline';
 import { chartLimit } from '../../../query/top-talkers';
 import { NetsiftError } from '../../../store/errors';
-import { kindOf, num, numOrNull, whereOf, type ExecOptions, type QueryContext } from '../query-context';
+import {
+  kindOf,
+  num,
+  numOrNull,
+  whereOf,
+  type ExecOptions,
+  type QueryContext,
+} from '../query-context';
 import { usToIso } from '../time-text';
 
 export async function timelineCh(

@@ -2,11 +2,24 @@
 // DuckDB side (src/engine/query/flows.ts, sort.ts). ClickHouse reads only the sort keys before
 // the page's other columns by itself (PREWHERE/lazy reading), so no two-step id fetch here.
 import type { FlowState } from '../../../../shared/model';
-import type { CountRequest, FlowRow, FlowSortColumn, FlowsPage, FlowsRequest } from '../../../../shared/query';
+import type {
+  CountRequest,
+  FlowRow,
+  FlowSortColumn,
+  FlowsPage,
+  FlowsRequest,
+} from '../../../../shared/query';
 import { MAX_PAGE } from '../../../query/flows';
 import { normaliseSort } from '../../../query/sort';
 import { NetsiftError } from '../../../store/errors';
-import { kindOf, num, numOrNull, whereOf, type ExecOptions, type QueryContext } from '../query-context';
+import {
+  kindOf,
+  num,
+  numOrNull,
+  whereOf,
+  type ExecOptions,
+  type QueryContext,
+} from '../query-context';
 import type { TableModel } from '../table-model';
 import { usToIso } from '../time-text';
 
@@ -99,7 +112,10 @@ export async function queryFlowsCh(
   if (!Number.isInteger(offset) || offset < 0)
     throw new NetsiftError(`offset must be a whole number >= 0, not ${offset}`, 'usage');
   if (!Number.isInteger(limit) || limit < 0 || limit > MAX_PAGE)
-    throw new NetsiftError(`limit must be a whole number from 0 to ${MAX_PAGE}, not ${limit}`, 'usage');
+    throw new NetsiftError(
+      `limit must be a whole number from 0 to ${MAX_PAGE}, not ${limit}`,
+      'usage',
+    );
   const sort = normaliseSort(req.sort);
   if (limit === 0) return { rows: [], offset };
   const keys = sortSql(ctx.model);

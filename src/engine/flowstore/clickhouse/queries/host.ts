@@ -74,7 +74,13 @@ export async function hostFlowsCh(
     ).map((r) => {
       const port = numOrNull(r.o_port);
       const proto = String(r.o_proto);
-      return { port, proto, service: serviceName(port, proto), flows: num(r.o_flows), bytes: num(r.o_bytes) };
+      return {
+        port,
+        proto,
+        service: serviceName(port, proto),
+        flows: num(r.o_flows),
+        bytes: num(r.o_bytes),
+      };
     });
   return {
     ip,

@@ -3,7 +3,11 @@ import type { ImportRecord } from '../../../../shared/model';
 import type { ChExecutor, ExecOptions } from '../executor';
 import { usToIso } from '../time-text';
 
-export async function importsCh(ex: ChExecutor, table: string, opts?: ExecOptions): Promise<ImportRecord[]> {
+export async function importsCh(
+  ex: ChExecutor,
+  table: string,
+  opts?: ExecOptions,
+): Promise<ImportRecord[]> {
   const exists = await ex.rows<{ n: unknown }>(
     `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = '${table}'`, // checked name
     undefined,

@@ -95,7 +95,13 @@ export async function pairScatterCh(
   return {
     feature: req.feature,
     windowSeconds,
-    points: points.map((p) => ({ window: iso(p.win), src: p.src, dst: p.dst, value: p.value, outlier: p.outlier })),
+    points: points.map((p) => ({
+      window: iso(p.win),
+      src: p.src,
+      dst: p.dst,
+      value: p.value,
+      outlier: p.outlier,
+    })),
     fences: fences.map<PairFence>((f) => {
       const q1 = num(f.q1);
       const q3 = num(f.q3);
