@@ -15,6 +15,7 @@ import {
   writeSite,
 } from '../../engine/site/site-model';
 import { describeSite } from './site-describe';
+import { importIntoStore } from './import-store';
 
 export function parseMap(items: string[]): Partial<Record<MappedField, string>> {
   const out: Partial<Record<MappedField, string>> = {};
@@ -85,11 +86,20 @@ function printSummary(sum: ImportSummary, io: CliIO): void {
 export const importCommand: Command = {
   name: 'import',
   synopsis:
-    'FILE... --case CASE.duckdb [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]... [--time-window FROM..TO]',
+    'FILE... (--case CASE.duckdb | --store clickhouse://USER@HOST:8123/DB [--case CASE.duckdb]) [--format auto|seed|csv|ID] [--tz ZONE] [--map field=column]... [--time-window FROM..TO] [--internal CIDR,...]',
   summary:
     'import flow files (seed CSV, mapped CSV, other registered formats; gzip ok) into a case',
   flags: {
     case: { type: 'string', description: 'case file (created when missing)' },
+    store: {
+      type: 'string',
+      description:
+        'import into a ClickHouse store instead (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt); with --case, the case records its URL',
+    },
+    'stage-dir': {
+      type: 'string',
+      description: 'with --store: folder for the temporary local case each file goes through',
+    },
     format: {
       type: 'string',
       description: 'auto, seed, csv or a registered format id',
@@ -126,7 +136,9 @@ export const importCommand: Command = {
   async run({ positional, flags }, io) {
     if (positional.length === 0)
       throw new NetsiftError('give at least one FILE to import', 'usage');
-    if (!flags.case) throw new NetsiftError('--case CASE.duckdb is required', 'usage');
+    if (flags.store) return importIntoStore({ positional, flags }, io);
+    if (!flags.case)
+      throw new NetsiftError('--case CASE.duckdb (or --store URL) is required', 'usage');
     const mapping = parseMap((flags.map as string[] | undefined) ?? []);
     const timeWindow =
       typeof flags['time-window'] === 'string' ? parseTimeWindow(flags['time-window']) : undefined;

@@ -13,6 +13,7 @@ import { contextCommand } from './context';
 import { reportCommand } from './report';
 import { serveCommand } from './serve';
 import { siteCommand } from './site';
+import { storeCommand } from './store';
 import { triageCommand } from './triage';
 
 export const COMMANDS: Command[] = [
@@ -30,4 +31,5 @@ export const COMMANDS: Command[] = [
   packetsCommand,
   contextCommand,
   followCommand,
+  storeCommand,
 ];

@@ -1,0 +1,64 @@
+// The flow-store boundary: everything the workspace and reports ask of a case's FLOWS, whoever
+// keeps them. Two implementations: the DuckDB case file (duckdb-flow-store.ts, today's query
+// functions unchanged) and a ClickHouse server (clickhouse/clickhouse-flow-store.ts). The analyst's
+// case (incidents, alerts, triage, rules, view, settings) always stays in the local DuckDB file.
+import type { ImportRecord, ImportSummary } from '../../shared/model';
+import type { ImportJobOptions } from '../import/pipeline';
+import type { Job } from '../jobs/job';
+import type {
+  CountRequest,
+  FlowsPage,
+  FlowsRequest,
+  HostSummary,
+  PairScatter,
+  PairScatterRequest,
+  PortBucket,
+  PortDistributionRequest,
+  Timeline,
+  TimelineRequest,
+  TopTalker,
+  TopTalkersRequest,
+} from '../../shared/query';
+
+export type FlowStoreKind = 'duckdb' | 'clickhouse';
+
+/** Per call: cancel (aborts the request and, on a server, kills the query) and progress. */
+export interface FlowCallOptions {
+  signal?: AbortSignal;
+  /** Rows read so far and the server's estimate of the total (best effort). */
+  onProgress?: (p: { readRows: number; totalRows: number }) => void;
+}
+
+export interface FlowStoreInfo {
+  kind: FlowStoreKind;
+  /** Where the flows live, without any password: a case path or clickhouse://user@host:port/db. */
+  location: string;
+  /** Table read, and whether it is netsift's own (writable) or a mapped one (read-only). */
+  table: string;
+  readOnly: boolean;
+  /** Server version for ClickHouse ('' for DuckDB) and the SQL dialect chosen for it. */
+  serverVersion: string;
+  dialect: string;
+}
+
+export interface FlowStore {
+  readonly info: FlowStoreInfo;
+  queryFlows(req: FlowsRequest, opts?: FlowCallOptions): Promise<FlowsPage>;
+  countFlows(req: CountRequest, opts?: FlowCallOptions): Promise<number>;
+  timeline(req: TimelineRequest, opts?: FlowCallOptions): Promise<Timeline>;
+  topTalkers(req: TopTalkersRequest, opts?: FlowCallOptions): Promise<TopTalker[]>;
+  portDistribution(req: PortDistributionRequest, opts?: FlowCallOptions): Promise<PortBucket[]>;
+  pairScatter(req: PairScatterRequest, opts?: FlowCallOptions): Promise<PairScatter>;
+  /** The host panel: flow figures from the store, blacklist hits and incidents from the case. */
+  hostSummary(ip: string, opts?: FlowCallOptions): Promise<HostSummary>;
+  /**
+   * Appends flow files: each file is read and validated by netsift's importers exactly as for a
+   * case, and lands whole or not at all. A read-only (mapped) store refuses.
+   */
+  importFiles(paths: string[], options?: ImportJobOptions): Job<ImportSummary>;
+  /** What was imported into the store (a mapped table has none). */
+  imports(opts?: FlowCallOptions): Promise<ImportRecord[]>;
+  /** Every flow (the fast path of an unfiltered count). */
+  flowCount(opts?: FlowCallOptions): Promise<number>;
+  close(): Promise<void>;
+}
