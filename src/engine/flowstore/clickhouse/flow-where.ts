@@ -143,16 +143,17 @@ export function compileFilterCh(node: FilterNode, ctx: WhereContext, b: Binder):
           : notNull(`(NOT ${tcp} OR (${flagsText} AND NOT (${seen.join(' OR ')})))`);
       }
       case 'rate': {
-        // nfdump's integer arithmetic over the forward direction; unknown packets: no rate
+        // nfdump's integer arithmetic over the forward direction; unknown packets: no rate.
+        // ClickHouse evaluates both branches of if(): the divisions must not throw on zero
         const bytes = m.sql.src_bytes;
         const pkts = m.sql.src_pkts;
         const ms = durationMs();
         const e =
           n.what === 'bpp'
-            ? `multiIf(${pkts} > 0, intDiv(${bytes}, ${pkts}), ${pkts} = 0, 0, NULL)`
+            ? `multiIf(${pkts} > 0, intDivOrZero(${bytes}, ${pkts}), ${pkts} = 0, 0, NULL)`
             : n.what === 'bps'
-              ? `if(${ms} > 0, intDiv(8000 * ${bytes}, ${ms}), 0)`
-              : `if(${ms} > 0, intDiv(1000 * ${pkts}, ${ms}), ${pkts} * 0)`;
+              ? `if(${ms} > 0, intDivOrZero(8000 * ${bytes}, ${ms}), 0)`
+              : `if(${ms} > 0, intDivOrZero(1000 * ${pkts}, ${ms}), ${pkts} * 0)`;
         return notNull(`${e} ${OP[n.op]} ${num(n.value)}`);
       }
       case 'time':
