@@ -15,7 +15,15 @@ import type { ImportRecord } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../store/errors';
 import { listenText, type ListenAddress } from './listen-address';
-import { LiveImport, type BatchResult, type LiveReject, type LiveRow } from './live-import';
+import {
+  LimitReached,
+  LiveImport,
+  type BatchResult,
+  type BeforeCommit,
+  type LiveReject,
+  type LiveRow,
+} from './live-import';
+import type { WriteGate } from './write-gate';
 import { udpCounters, type UdpCounters } from './udp-counters';
 
 export interface ListenerOptions {
@@ -34,6 +42,10 @@ export interface ListenerOptions {
   defaultSampling?: number;
   /** Socket receive buffer (bytes; the kernel caps it at net.core.rmem_max). */
   recvBufferBytes?: number;
+  /** Batches are written through the case's write gate (write-gate.ts) when given. */
+  writeGate?: WriteGate;
+  /** The follower's limit check (retention in stop mode), run inside each batch's transaction. */
+  beforeCommit?: BeforeCommit;
 }
 
 export interface ListenerStats {
@@ -85,6 +97,7 @@ export class NetflowListener {
   private busy = false;
   private lastFlush = Date.now();
   private writeError: string | null = null;
+  private limit: LimitReached | null = null;
   private stopping: Promise<void> | null = null;
   private stoppedBy = '';
   private timer: NodeJS.Timeout | null = null;
@@ -219,6 +232,11 @@ export class NetflowListener {
     return this.stopping;
   }
 
+  /** Set when a batch was refused by the limit check: nothing more is written. */
+  limitReached(): LimitReached | null {
+    return this.limit;
+  }
+
   /** The imports row as written so far (after stop(): as it stays; null: nothing written). */
   async record(): Promise<ImportRecord | null> {
     return this.stopping ? (await this.stopping, this.final) : this.live.record();
@@ -265,7 +283,7 @@ export class NetflowListener {
   }
 
   private tick(): void {
-    if (this.busy || this.stopping) return;
+    if (this.busy || this.stopping || this.limit) return;
     const due = Date.now() - this.lastFlush >= (this.opts.batchSeconds ?? 10) * 1000;
     const full = this.pendingRows.length >= (this.opts.batchFlows ?? 50_000);
     if (!(due || full)) return;
@@ -288,13 +306,29 @@ export class NetflowListener {
       sha256: this.hash.copy().digest('hex'),
       details: this.details(!final),
     };
+    const write = <T>(fn: () => Promise<T>) =>
+      this.opts.writeGate ? this.opts.writeGate.run(fn) : fn();
     try {
+      if (this.limit) {
+        // refused once: what waits stays unwritten (it is counted as pending in the summary)
+        this.pendingRows = rows.concat(this.pendingRows);
+        this.pendingRejects = rejects.concat(this.pendingRejects);
+        if (final) await write(() => this.live.update(state));
+        return;
+      }
       if (rows.length || rejects.length) {
-        const b = await this.live.append(rows, rejects, state);
+        const b = await write(() => this.live.append(rows, rejects, state, this.opts.beforeCommit));
         this.writeError = null;
         for (const l of this.batchListeners) l(b);
-      } else if (final) await this.live.update(state);
+      } else if (final) await write(() => this.live.update(state));
     } catch (e) {
+      if (e instanceof LimitReached) {
+        this.limit = e;
+        this.note(`batch not written: ${e.message}`);
+        this.pendingRows = rows.concat(this.pendingRows);
+        this.pendingRejects = rejects.concat(this.pendingRejects);
+        return;
+      }
       const msg = (e as Error).message.split('\n')[0];
       this.writeError = msg;
       if (final)
