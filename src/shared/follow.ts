@@ -104,6 +104,18 @@ export interface FollowStatus {
     heldByWriter: number;
     lost: number;
   } | null;
+  /** a followed file: where it stands */
+  file: {
+    path: string;
+    generation: number;
+    importId: number | null;
+    /** lines of the current file imported (header lines included) */
+    lines: number;
+    /** an unfinished last line waiting for its newline, in bytes */
+    partialBytes: number;
+    /** imports closed by a rotation or a truncation */
+    closedImports: { importId: number; endedBy: string }[];
+  } | null;
   lag: FollowLag;
   detection: {
     runs: number;

@@ -39,6 +39,19 @@ export function spoolDirOf(store: CaseStore): string {
     : `${store.path}.follow`;
 }
 
+function fileStatus(src: FollowSourceRunner | undefined): FollowStatus['file'] {
+  if (!(src instanceof FileSource)) return null;
+  const s = src.file.status();
+  return {
+    path: s.path,
+    generation: s.generation,
+    importId: s.importId,
+    lines: s.lines,
+    partialBytes: s.partialBytes,
+    closedImports: s.closedImports,
+  };
+}
+
 export class Follower {
   private state: FollowStatus['state'] = 'starting';
   private stopRequested = false;
@@ -272,6 +285,7 @@ export class Follower {
             lost: w!.lost,
           }
         : null,
+      file: fileStatus(this.source),
       lag: lagOf(
         this.source?.backlog(now) ?? {
           oldestWaitingSince: null,
