@@ -371,8 +371,8 @@ export class Follower {
     return this.status();
   }
 
+  /** What a batch sets off; `batches` counts a batch once all of it is done (retention too). */
   private async afterBatch(b: FollowBatch): Promise<void> {
-    this.batches++;
     this.flows += b.flows;
     this.rejects += b.rejects;
     if (!this.imports.includes(b.importId)) this.imports.push(b.importId);
@@ -395,8 +395,8 @@ export class Follower {
         this.retention.drops++;
         this.retention.droppedFlows += d.flows;
         this.retention.cutoff = d.cutoff;
-        this.retention.archivedAlerts += d.alerts;
-        this.retention.archivedIncidents += d.incidents;
+        this.retention.archivedAlerts = d.archivedAlerts;
+        this.retention.archivedIncidents = d.archivedIncidents;
         this.note(
           `${d.reason}: dropped ${d.flows.toLocaleString('en-US')} flows before ${d.cutoff} UTC` +
             (d.alerts || d.incidents
@@ -405,6 +405,7 @@ export class Follower {
         );
       }
     }
+    this.batches++;
   }
 
   private windowSeconds(): number {

@@ -16,16 +16,25 @@ import { inTransaction, one } from '../store/sql';
 export interface DropResult {
   cutoff: string;
   flows: number;
+  /** alerts and incidents newly archived by this drop */
   alerts: number;
   incidents: number;
+  /** what the archive holds now */
+  archivedAlerts: number;
+  archivedIncidents: number;
   reason: string;
 }
 
+/** An alert is the same alert in a later run when these are: it is archived once. */
+const ALERT_KEY = `concat_ws('|', a.detector, coalesce(a.kind, ''), coalesce(a.src_ip, ''), coalesce(a.dst_ip, ''),
+  a.window_start::VARCHAR, a.window_end::VARCHAR)`;
+
 export async function ensureRetentionTables(conn: DuckDBConnection): Promise<void> {
   await conn.run(`CREATE TABLE IF NOT EXISTS retention_drops (
-    at TIMESTAMP NOT NULL, cutoff TIMESTAMP NOT NULL, flows BIGINT NOT NULL, reason VARCHAR NOT NULL, imports JSON)`);
+    dropped_at TIMESTAMP NOT NULL, cutoff TIMESTAMP NOT NULL, flows BIGINT NOT NULL, reason VARCHAR NOT NULL, imports JSON)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS retention_alerts (
-    archived TIMESTAMP NOT NULL, cutoff TIMESTAMP NOT NULL, run_id INTEGER NOT NULL, alert_id BIGINT NOT NULL, alert JSON NOT NULL)`);
+    archived TIMESTAMP NOT NULL, cutoff TIMESTAMP NOT NULL, run_id INTEGER NOT NULL, alert_id BIGINT NOT NULL,
+    alert_key VARCHAR NOT NULL, alert JSON NOT NULL)`);
   await conn.run(`CREATE TABLE IF NOT EXISTS retention_incidents (
     archived TIMESTAMP NOT NULL, cutoff TIMESTAMP NOT NULL, run_id INTEGER NOT NULL, incident_key VARCHAR NOT NULL,
     incident JSON NOT NULL)`);
@@ -116,18 +125,31 @@ export async function dropOldWindows(
     const at = 'now()::TIMESTAMP';
     const alerts = await conn.run(
       `INSERT INTO retention_alerts
-       SELECT ${at}, $1::TIMESTAMP, a.run_id, a.id, to_json(a) FROM alerts a
+       SELECT ${at}, $1::TIMESTAMP, a.run_id, a.id, ${ALERT_KEY}, to_json(a) FROM alerts a
        WHERE a.window_start < $1::TIMESTAMP
-         AND NOT EXISTS (SELECT 1 FROM retention_alerts x WHERE x.run_id = a.run_id AND x.alert_id = a.id)`,
+         AND NOT EXISTS (SELECT 1 FROM retention_alerts x WHERE x.alert_key = ${ALERT_KEY})`,
       [cutoff],
     );
-    const incidents = await conn.run(
+    // an incident is kept as the latest run saw it: one row per key
+    const before = (await one<{ n: number }>(
+      conn,
+      'SELECT count(*) AS n FROM retention_incidents',
+    ))!.n;
+    await conn.run(
+      `DELETE FROM retention_incidents WHERE incident_key IN
+         (SELECT key FROM incidents WHERE first_seen < $1::TIMESTAMP)`,
+      [cutoff],
+    );
+    await conn.run(
       `INSERT INTO retention_incidents
        SELECT ${at}, $1::TIMESTAMP, i.run_id, i.key, to_json(i) FROM incidents i
-       WHERE i.first_seen < $1::TIMESTAMP
-         AND NOT EXISTS (SELECT 1 FROM retention_incidents x WHERE x.run_id = i.run_id AND x.incident_key = i.key)`,
+       WHERE i.first_seen < $1::TIMESTAMP`,
       [cutoff],
     );
+    const archive = (await one<{ a: number; i: number }>(
+      conn,
+      'SELECT (SELECT count(*) FROM retention_alerts) AS a, (SELECT count(*) FROM retention_incidents) AS i',
+    ))!;
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE retention_counts AS
        SELECT import_id, count(*) AS n FROM flows WHERE ts < $1::TIMESTAMP GROUP BY import_id`,
@@ -149,7 +171,9 @@ export async function dropOldWindows(
       cutoff,
       flows: del.rowsChanged,
       alerts: alerts.rowsChanged,
-      incidents: incidents.rowsChanged,
+      incidents: archive.i - before,
+      archivedAlerts: archive.a,
+      archivedIncidents: archive.i,
       reason,
     };
   });
