@@ -140,6 +140,8 @@ export class GrowingFile {
   private rejects = 0;
   private lastSize = 0;
   private resumeTried = false;
+  /** where the file stood when following stopped */
+  private final: GrowingFileStatus | null = null;
 
   constructor(
     private readonly store: CaseStore,
@@ -148,6 +150,7 @@ export class GrowingFile {
   ) {}
 
   status(): GrowingFileStatus {
+    if (!this.gen && this.final) return { ...this.final, closedImports: [...this.closed] };
     const g = this.gen;
     return {
       path: this.path,
@@ -242,6 +245,7 @@ export class GrowingFile {
       b = await this.writePending(g, Date.now(), true);
     }
     await this.endGeneration(g, null, null, reason);
+    this.final = { ...this.status(), behindSince: null };
     fs.closeSync(g.fd);
     this.gen = null;
     return b;
