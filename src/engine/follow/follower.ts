@@ -166,6 +166,9 @@ export class Follower {
         defaultSampling: src.sampling,
         writeGate: this.gate,
         beforeCommit,
+        // beyond 200,000 records in memory a burst waits on disk beside the case
+        maxQueuedFlows: 200_000,
+        spoolDir: path.join(spoolDir, 'listener'),
       });
       listener.onEvent(note);
       return new ListenerSource(listener);
