@@ -24,6 +24,7 @@ const CACHE = path.join(ROOT, 'bench/.cache/follow-nfcapd');
 
 const { CaseStore } = await import('../src/engine/store/case-store.ts');
 const { Follower } = await import('../src/engine/follow/follower.ts');
+const { importFiles } = await import('../src/engine/import/pipeline.ts');
 const { Rng } = await import('../src/engine/generate/prng.ts');
 const { udpExchange, writePcap } = await import('../tests/helpers/pcap-writer.ts');
 
@@ -105,6 +106,16 @@ function nfcapdFile(k) {
 
 // --- runs -----------------------------------------------------------------------------------
 
+/** The same input imported at once (`netsift import`), under the same load: the reference. */
+async function importAtOnce(files) {
+  const store = await CaseStore.open(path.join(dir, `ref-${++caseNo}.duckdb`));
+  const t0 = performance.now();
+  const s = await importFiles(store, files, { noGeo: true }).result;
+  const seconds = (performance.now() - t0) / 1000;
+  store.close();
+  return { rate: s.flows / seconds, seconds, flows: s.flows };
+}
+
 let caseNo = 0;
 async function followed(source) {
   const store = await CaseStore.open(path.join(dir, `case-${++caseNo}.duckdb`));
@@ -178,6 +189,14 @@ console.log(
   `zeek follow rate: ${n(z.rate)} flows/s (${n(ZEEK_LINES)} appended lines in ${z.seconds.toFixed(1)} s, ${z.batches} batches; load ${load()})`,
 );
 {
+  const whole = path.join(dir, 'whole-conn.log');
+  fs.writeFileSync(whole, HEADER + zeekLines(0, ZEEK_LINES));
+  const r = await importAtOnce([whole]);
+  console.log(
+    `zeek import at once: ${n(r.rate)} flows/s (the same ${n(r.flows)} lines as one file in ${r.seconds.toFixed(1)} s; load ${load()})`,
+  );
+}
+{
   const file = path.join(dir, 'lag.log');
   fs.writeFileSync(file, HEADER);
   const run = await followed({ kind: 'file', path: file });
@@ -219,6 +238,10 @@ let nfRate;
   nfRate = flows / seconds;
   console.log(
     `nfcapd follow rate: ${n(nfRate)} flows/s (${rateFiles} files, ${n(flows)} flows in ${seconds.toFixed(1)} s; load ${load()})`,
+  );
+  const r = await importAtOnce(Array.from({ length: rateFiles }, (_, k) => nfcapdFile(k)));
+  console.log(
+    `nfcapd import at once: ${n(r.rate)} flows/s (the same ${rateFiles} files in one import job, ${r.seconds.toFixed(1)} s; load ${load()})`,
   );
 }
 {

@@ -21,9 +21,11 @@ export default {
     for (const l of lines) ctx.log(`  ${l}`);
     ctx.record('follow', {
       'zeek lines flows/s': num(lines, 'zeek follow rate', /: ([\d,]+) flows\/s/),
+      'zeek import at once flows/s': num(lines, 'zeek import at once', /: ([\d,]+) flows\/s/),
       'zeek 2x: behind s': num(lines, 'zeek lag at 2x', /: ([\d.]+) s behind/),
       'zeek 2x: catch-up s': num(lines, 'zeek lag at 2x', /caught up ([\d.]+) s later/),
       'nfcapd files flows/s': num(lines, 'nfcapd follow rate', /: ([\d,]+) flows\/s/),
+      'nfcapd import at once flows/s': num(lines, 'nfcapd import at once', /: ([\d,]+) flows\/s/),
       'nfcapd 2x: behind s': num(lines, 'nfcapd lag at 2x', /: ([\d.]+) s behind/),
       'nfcapd 2x: catch-up s': num(lines, 'nfcapd lag at 2x', /caught up ([\d.]+) s later/),
       'load average': /load ([\d. ]+)\)?$/.exec(lines.at(-1) ?? '')?.[1] ?? '',

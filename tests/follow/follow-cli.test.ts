@@ -65,6 +65,14 @@ describe('netsift follow DIR|FILE', () => {
         ),
       );
       await until('a detection run', () => /detection run 1: \d+ alerts, 1 incident/.test(f.err()));
+      // another process cannot open the case meanwhile, and is told who holds it
+      const other = await runCli(['import', path.join(dir, 'a.csv'), '--case', caseFile]);
+      expect([other.code, other.stderr]).toEqual([
+        1,
+        expect.stringMatching(
+          /the case is being followed by netsift follow \(pid \d+, folder .*\/in since 20\d\d-.*\); stop it there \(Ctrl-C\) first, or follow from the workspace/,
+        ),
+      ]);
       fs.writeFileSync(path.join(dir, 'b.csv'), seedLines(T0 + 100, 100) + 'not,a,flow\n');
       await until('batch 2', () =>
         /batch 2: b\.csv: \+100 flows, 1 rejected \(import 2\)/.test(f.err()),
@@ -82,6 +90,7 @@ describe('netsift follow DIR|FILE', () => {
       expect(out).toMatch(/^ {2}files: 2 imported$/m);
       expect(out).toMatch(/^ {2}lag at stop: caught up; newest flow 2024-03-01 10:01:49 UTC$/m);
       expect(out).toMatch(/^ {2}detection: \d+ runs?; the last found \d+ alerts, 1 incident$/m);
+      expect(fs.existsSync(`${caseFile}.follow/follower.json`)).toBe(false);
     },
   );
 

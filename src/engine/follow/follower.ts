@@ -24,6 +24,7 @@ import { ListenerSource } from './listener-source';
 import { LimitReached, type BeforeCommit } from './live-import';
 import { NetflowListener } from './netflow-listener';
 import { dropOldWindows, overLimit } from './retention';
+import { writeFollowerMarker } from './follower-marker';
 import { writeGate, type WriteGate } from './write-gate';
 import fs from 'node:fs';
 
@@ -144,6 +145,10 @@ export class Follower {
       new Promise<void>((res) => (open = res)),
     );
     f.source = await f.openSource(tz);
+    if (store.path !== ':memory:') {
+      const remove = writeFollowerMarker(spoolDirOf(store), f.source.describe);
+      void f.finished.finally(remove);
+    }
     f.state = 'following';
     open();
     return f;
@@ -210,7 +215,10 @@ export class Follower {
       },
       onCancel: (h) => this.ctl.signal.addEventListener('abort', h, { once: true }),
     };
-    return new FileSource(this.store, fs.realpathSync(abs), {
+    // the folder's real path, the file's own name: a symlink repointed at each rotation (a
+    // "current" link) is followed to its new target like a renamed file
+    const file = path.join(fs.realpathSync(path.dirname(abs)), path.basename(abs));
+    return new FileSource(this.store, file, {
       format: req.format,
       importOptions: { tz, timeWindow: DEFAULT_TIME_WINDOW },
       spoolDir: path.join(spoolDir, 'chunks'),
