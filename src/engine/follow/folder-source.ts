@@ -164,7 +164,9 @@ export class FolderSource implements FollowSourceRunner {
     const rec = summary.files[0]?.record;
     if (!rec) return null;
     if (this.opts.stopAt) {
-      const over = await overLimit(this.store.conn, this.opts.stopAt);
+      // on a connection of its own: the store's connection belongs to the door's short queries
+      const conn = await this.store.connect();
+      const over = await overLimit(conn, this.opts.stopAt).finally(() => conn.closeSync());
       if (over) {
         await this.undo(rec.id);
         throw new LimitReached(
