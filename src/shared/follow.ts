@@ -66,6 +66,8 @@ export interface FollowBatch {
   /** first and last flow start of the batch, ISO 8601 UTC (null: no flows) */
   fromTs: string | null;
   toTs: string | null;
+  /** the batch's flows are exactly the flows with these ids (null: no flows) */
+  flowIds: { first: number; last: number } | null;
 }
 
 export interface FollowLag {

@@ -94,7 +94,7 @@ describe('following a folder', () => {
     for (const i of [1, 3, 5]) fs.rmSync(path.join(dir, `flows-${i}.csv`));
     release();
     await held;
-    await until('the burst to be imported', () => f.status().files!.imported === 6);
+    await until('the burst to be imported', () => f.status().batches === 6);
     const s = f.status();
     expect(s).toMatchObject({
       flows: 3000,
@@ -147,7 +147,7 @@ describe('following a folder', () => {
     });
     open[open.length - 1].f = g;
     await until('the folder to be taken stock of', () => g.status().files!.alreadyImported === 1);
-    await until('old.csv', () => g.status().files!.imported === 1);
+    await until('old.csv', () => g.status().batches === 1);
     expect(g.status().flows).toBe(10);
   });
 });

@@ -89,7 +89,11 @@ describe(`following a folder nfcapd rotates into${SKIP}`, () => {
           detectAtStop: true,
         });
         const seen: string[] = [];
-        f.onBatch((b) => seen.push(b.source));
+        const ids: number[] = [];
+        f.onBatch((b) => {
+          seen.push(b.source);
+          if (b.flowIds) ids.push(b.flowIds.last - b.flowIds.first + 1 - b.flows);
+        });
         let flows = 0;
         for (const p of parts) {
           await softflowd(p, collector.port, 9);
@@ -109,7 +113,13 @@ describe(`following a folder nfcapd rotates into${SKIP}`, () => {
         expect(end.files!.failed).toEqual([]);
         expect(end.files!.imported).toBeGreaterThanOrEqual(3); // one or more per part
         expect(end.files!.imported + end.files!.empty).toBe(all.length);
+        // quiet intervals (the last rotation at least) leave files with no flows: counted, not
+        // imported, and no reject for nfdump's "No matching flows"
+        expect(end.files!.empty).toBeGreaterThan(0);
+        expect(end.rejects).toBe(0);
         expect(seen.every((s) => /^nfcapd\.\d{14}$/.test(s))).toBe(true);
+        expect(ids.length).toBe(end.files!.imported);
+        expect(ids.every((d) => d === 0)).toBe(true); // each batch's id range holds its flows
         expect(end.detection).toMatchObject({ runs: 1, error: null });
       } finally {
         store.close();

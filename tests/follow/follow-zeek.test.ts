@@ -42,6 +42,12 @@ describe('following a Zeek conn.log while it is written', () => {
           noGeo: true,
           detectAtStop: true,
         });
+        // the hook incremental detection will take: each batch names exactly its flows
+        const ranges: { first: number; last: number }[] = [];
+        f.onBatch((b) => {
+          if (b.flowIds) ranges.push(b.flowIds);
+          expect(b.flowIds ? b.flowIds.last - b.flowIds.first + 1 : 0).toBe(b.flows);
+        });
         const buf = Buffer.from(text);
         let x = 11;
         for (let pos = 0; pos < lastCut;) {
@@ -66,6 +72,10 @@ describe('following a Zeek conn.log while it is written', () => {
         expect(end).toMatchObject({ state: 'stopped', rejects: 0, imports: [1] });
         expect(end.batches).toBeGreaterThan(1);
         expect(end.detection).toMatchObject({ runs: 1, error: null });
+        expect(ranges[0].first).toBe(1);
+        for (let i = 1; i < ranges.length; i++)
+          expect(ranges[i].first).toBe(ranges[i - 1].last + 1);
+        expect(ranges.at(-1)!.last).toBe(end.flows);
       } finally {
         store.close();
       }

@@ -58,7 +58,7 @@ export const TAIL_RULES: Record<string, TailRule> = {
   cicflowmeter: { header: 'first-line' },
   'nfdump-csv': {
     header: 'first-line',
-    trailer: (l) => l.replace(/\r$/, '').trim() === 'Summary',
+    trailer: (l) => /^(Summary|No matching flows)$/.test(l.replace(/\r$/, '').trim()),
   },
 };
 

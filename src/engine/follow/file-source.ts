@@ -24,6 +24,7 @@ export class FileSource implements FollowSourceRunner {
       rejects: b.rejects,
       fromTs: b.firstTs,
       toTs: b.lastTs,
+      flowIds: b.flowIds,
     };
   }
 

@@ -178,6 +178,10 @@ export class FolderSource implements FollowSourceRunner {
     this.files.imported++;
     if (summary.files[0].warnings?.length)
       this.opts.note(`${f.path}: ${summary.files[0].warnings.join('; ')}`);
+    const ids = await this.store.one<{ first: number | null; last: number | null }>(
+      'SELECT min(id) AS first, max(id) AS last FROM flows WHERE import_id = $1',
+      [rec.id],
+    );
     return {
       importId: rec.id,
       source: path.basename(f.path),
@@ -185,6 +189,7 @@ export class FolderSource implements FollowSourceRunner {
       rejects: rec.rows_rejected,
       fromTs: rec.first_ts,
       toTs: rec.last_ts,
+      flowIds: ids?.first != null ? { first: ids.first, last: ids.last! } : null,
     };
   }
 

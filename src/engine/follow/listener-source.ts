@@ -25,6 +25,7 @@ export class ListenerSource implements FollowSourceRunner {
       rejects: b.rejects,
       fromTs: b.firstTs,
       toTs: b.lastTs,
+      flowIds: b.flowIds,
     };
   }
 

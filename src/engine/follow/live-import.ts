@@ -95,6 +95,8 @@ export interface BatchResult {
   /** first and last flow start of this batch, ISO 8601 UTC (null: no flows) */
   firstTs: string | null;
   lastTs: string | null;
+  /** the batch's flows are ids first..last (null: no flows) */
+  flowIds: { first: number; last: number } | null;
 }
 
 const micros = (ms: number) => new DuckDBTimestampValue(BigInt(Math.round(ms * 1000)));
@@ -311,9 +313,11 @@ export class LiveImport {
     },
   ): Promise<BatchResult> {
     let span: { first: string | null; last: string | null };
+    let base = 0;
     await c.run('BEGIN TRANSACTION');
     try {
       const ids = await nextIds(c);
+      base = ids.base;
       const first = this.importId === null;
       const importId = this.importId ?? ids.importId;
       if (first)
@@ -384,6 +388,7 @@ export class LiveImport {
       totalRejects: this.rejects,
       firstTs: span.first,
       lastTs: span.last,
+      flowIds: w.good ? { first: base + 1, last: base + w.good } : null,
     };
   }
 
