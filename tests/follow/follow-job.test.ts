@@ -90,6 +90,45 @@ describe('following as a job on the open case', () => {
     },
   );
 
+  it(
+    'gives the new addresses of live batches their country and AS',
+    { timeout: 120_000 },
+    async () => {
+      const file = tmp.file('geo.csv');
+      fs.writeFileSync(
+        file,
+        '2024-03-01 10:00:00,udp,established,192.168.100.10,53000,8.8.8.8,53,60,120\n',
+      );
+      const store = await CaseStore.open(tmp.file('geo.duckdb'));
+      try {
+        const handle = startFollow(store, {
+          source: { kind: 'file', path: file },
+          pollSeconds: 0.02,
+          batchSeconds: 0.02,
+          geoEverySeconds: 0,
+        });
+        const f = await handle.follower;
+        await until('the first country and AS', () => (f.status().geo?.runs ?? 0) >= 1, 60_000);
+        fs.appendFileSync(
+          file,
+          '2024-03-01 10:00:05,tcp,closed,192.168.100.10,53001,147.32.84.165,443,600,1200\n',
+        );
+        await until('the second address', () => f.status().flows === 2);
+        const end = await handle.stop();
+        expect(end.geo).toMatchObject({ error: null });
+        const geo = await store.all<{ ip: string; country: string; asn: number }>(
+          'SELECT ip, country, asn FROM geo_addrs ORDER BY ip',
+        );
+        expect(geo).toEqual([
+          { ip: '147.32.84.165', country: 'CZ', asn: 2852 },
+          { ip: '8.8.8.8', country: 'US', asn: 15169 },
+        ]);
+      } finally {
+        store.close();
+      }
+    },
+  );
+
   it('fails the job with the reason when the request is refused', async () => {
     const store = await CaseStore.open(':memory:');
     try {
