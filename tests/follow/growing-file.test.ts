@@ -331,6 +331,28 @@ describe('following a growing file', () => {
       expect(totals!.r + totals!.j).toBe(totals!.d);
     });
 
+  it('is behind since the oldest complete line not imported arrived, and caught up once it is in', async () => {
+    const file = tmp.file('lag.csv');
+    fs.writeFileSync(
+      file,
+      SEED.slice(0, 2)
+        .map((l) => `${l}\n`)
+        .join(''),
+    );
+    const store = await openCase();
+    const f = follower(store, file, { batchSeconds: 60 });
+    await f.step(1_000); // the first batch is due only after 60 s
+    expect(f.status().behindSince).toBe(1_000);
+    fs.appendFileSync(file, `${SEED[2]}\n${SEED[3].slice(0, 10)}`);
+    await f.step(5_000);
+    expect(f.status().behindSince).toBe(1_000);
+    await f.step(61_000); // due: the complete lines go in; the unfinished one is not lag
+    expect(f.status()).toMatchObject({ flows: 3, behindSince: null, partialBytes: 10 });
+    fs.appendFileSync(file, `${SEED[3].slice(10)}\n`);
+    await f.step(62_000);
+    expect(f.status().behindSince).toBe(62_000);
+  });
+
   it('refuses binary and gzip files with the folder to follow instead', async () => {
     const file = tmp.file('cap.pcap');
     fs.writeFileSync(

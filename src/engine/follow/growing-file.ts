@@ -108,6 +108,12 @@ interface Generation {
   started: string;
   lastBatch: number;
   behindSince: number | null;
+  /**
+   * Sizes the file was seen to reach and when (one per step that saw it grow): the oldest byte
+   * not imported yet arrived no later than the first mark past the offset, so the lag is
+   * measured from there (to the poll interval).
+   */
+  marks: { size: number; at: number }[];
   /** rotated away: the time its size last changed */
   rotatedAt: number | null;
   lastSize: number;
@@ -306,6 +312,7 @@ export class GrowingFile {
       started: new Date(now).toISOString(),
       lastBatch: now,
       behindSince: null,
+      marks: [],
       rotatedAt: null,
       lastSize: st.size,
     };
@@ -401,7 +408,10 @@ export class GrowingFile {
         g.pendingLines += countNewlines(complete);
       }
     }
-    if (g.pendingBytes > 0 || g.readPos < size) g.behindSince ??= now;
+    // complete lines seen (an unfinished last line is not lag), and what is not read yet
+    const seen = g.readPos < size ? size : g.readPos - g.partial.length;
+    if (seen > (g.marks.at(-1)?.size ?? g.offset)) g.marks.push({ size: seen, at: now });
+    this.updateBehind(g, size);
     return g.readPos < size;
   }
 
@@ -417,6 +427,13 @@ export class GrowingFile {
         `${this.path}: binary data; only text formats can be followed while they grow (follow the folder nfcapd or tcpdump -G rotates into instead)`,
         'input',
       );
+  }
+
+  /** Behind since the arrival of the oldest complete line not imported; null when caught up. */
+  private updateBehind(g: Generation, size: number): void {
+    while (g.marks.length && g.marks[0].size <= g.offset) g.marks.shift();
+    const waiting = g.pendingBytes > 0 || g.readPos < size;
+    g.behindSince = waiting ? (g.marks[0]?.at ?? g.behindSince ?? Date.now()) : null;
   }
 
   private decideFormat(g: Generation, start: Buffer, wanted?: string): void {
@@ -590,7 +607,7 @@ export class GrowingFile {
     g.pending = [];
     g.pendingBytes = 0;
     g.pendingLines = 0;
-    g.behindSince = g.readPos < this.lastSize ? g.behindSince : null;
+    this.updateBehind(g, this.lastSize);
   }
 
   /** The import's source state as it will stand once this batch is in. */
