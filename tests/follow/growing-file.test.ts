@@ -58,6 +58,7 @@ function follower(
     job: quietJob(),
     resume: true,
     note: () => undefined,
+    sampleMs: 0, // the steps alone mark what arrived when (the tests give their own clock)
     ...over,
   });
 }

@@ -20,6 +20,8 @@ import type { WriteGate } from './write-gate';
 
 export interface FolderSourceOptions {
   settleMs: number;
+  /** the folder is looked at this often, also while a file is imported (for the lag) */
+  pollMs: number;
   newOnly: boolean;
   spoolDir: string;
   exclude: string[];
@@ -45,6 +47,7 @@ export class FolderSource implements FollowSourceRunner {
   private readonly known = new Set<string>();
   private job: Job<ImportSummary> | null = null;
   private started = false;
+  private timer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly store: CaseStore,
@@ -82,6 +85,9 @@ export class FolderSource implements FollowSourceRunner {
     if (!this.started) {
       this.started = true;
       this.watcher.start(now);
+      // files that complete while a long import runs are seen (and their wait counted) at once
+      this.timer = setInterval(() => this.watcher.poll(Date.now()), this.opts.pollMs);
+      this.timer.unref();
     } else this.watcher.poll(now);
     const f = this.watcher.next();
     if (!f) return { batches: [], more: false };
@@ -90,10 +96,12 @@ export class FolderSource implements FollowSourceRunner {
   }
 
   async finish(): Promise<FollowBatch[]> {
+    if (this.timer) clearInterval(this.timer);
     return [];
   }
 
   abandon(): void {
+    if (this.timer) clearInterval(this.timer);
     this.job?.cancel();
   }
 

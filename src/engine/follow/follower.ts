@@ -190,6 +190,7 @@ export class Follower {
       const casePath = this.store.path;
       return FolderSource.create(this.store, abs, {
         settleMs: (req.settleSeconds ?? 2) * 1000,
+        pollMs: (req.pollSeconds ?? 0.5) * 1000,
         newOnly: !!req.newOnly,
         spoolDir: path.join(spoolDir, 'queue'),
         exclude: [casePath, `${casePath}.wal`, `${casePath}.tmp`, spoolDir].map((p) => {

@@ -52,6 +52,8 @@ export interface GrowingFileOptions {
   /** take up an earlier import of the same file where it stopped */
   resume: boolean;
   note(e: string): void;
+  /** how often the file's size is sampled while a batch is written (ms; 0: not), for the lag */
+  sampleMs?: number;
 }
 
 export interface GrowingFileStatus {
@@ -146,8 +148,11 @@ export class GrowingFile {
   private rejects = 0;
   private lastSize = 0;
   private resumeTried = false;
+  /** samples the file's size while a batch is being written, for the lag (see marks) */
+  private sizeTimer: NodeJS.Timeout | null = null;
   /** where the file stood when following stopped */
   private final: GrowingFileStatus | null = null;
+  private writing = false;
 
   constructor(
     private readonly store: CaseStore,
@@ -252,6 +257,7 @@ export class GrowingFile {
     }
     await this.endGeneration(g, null, null, reason);
     this.final = { ...this.status(), behindSince: null };
+    this.stopSampling();
     fs.closeSync(g.fd);
     this.gen = null;
     return b;
@@ -259,6 +265,7 @@ export class GrowingFile {
 
   /** Closes without writing what is pending (a second Ctrl-C, an error). */
   abandon(): void {
+    this.stopSampling();
     const g = this.gen;
     if (!g) return;
     g.live?.close();
@@ -318,6 +325,11 @@ export class GrowingFile {
     };
     this.refuseBinary(this.readStart(fd, Math.min(st.size, 8192)));
     this.gen = g;
+    const every = this.opts.sampleMs ?? 250;
+    if (every > 0 && !this.sizeTimer) {
+      this.sizeTimer = setInterval(() => this.sampleSize(), every);
+      this.sizeTimer.unref();
+    }
     if (this.opts.resume && !this.resumeTried) {
       this.resumeTried = true;
       await this.tryResume(g, st);
@@ -427,6 +439,28 @@ export class GrowingFile {
         `${this.path}: binary data; only text formats can be followed while they grow (follow the folder nfcapd or tcpdump -G rotates into instead)`,
         'input',
       );
+  }
+
+  /**
+   * Notes how far the file has grown now, between steps: a batch can take seconds, and bytes
+   * appended meanwhile must not look younger than they are.
+   */
+  private sampleSize(): void {
+    const g = this.gen;
+    // between steps the step itself notes what it sees, line by line (an unfinished last line
+    // is not lag); only while a batch is written does the size alone stand for what arrived
+    if (!g || !this.writing) return;
+    try {
+      const size = fs.fstatSync(g.fd).size;
+      if (size > (g.marks.at(-1)?.size ?? g.readPos)) g.marks.push({ size, at: Date.now() });
+    } catch {
+      // closed meanwhile
+    }
+  }
+
+  private stopSampling(): void {
+    if (this.sizeTimer) clearInterval(this.sizeTimer);
+    this.sizeTimer = null;
   }
 
   /** Behind since the arrival of the oldest complete line not imported; null when caught up. */
@@ -541,6 +575,7 @@ export class GrowingFile {
       );
       fs.mkdirSync(this.opts.spoolDir, { recursive: true });
       fs.writeFileSync(chunkPath, Buffer.concat([g.header!.bytes, dataBody]));
+      this.writing = true;
       try {
         g.live ??= await LiveImport.start(this.store, this.path, g.format!.id);
         const live = g.live;
@@ -576,6 +611,7 @@ export class GrowingFile {
           conn.closeSync();
         }
       } finally {
+        this.writing = false;
         fs.rmSync(chunkPath, { force: true });
       }
       this.flows += result.flows;
