@@ -152,7 +152,6 @@ export class GrowingFile {
   private sizeTimer: NodeJS.Timeout | null = null;
   /** where the file stood when following stopped */
   private final: GrowingFileStatus | null = null;
-  private writing = false;
 
   constructor(
     private readonly store: CaseStore,
@@ -163,6 +162,14 @@ export class GrowingFile {
   status(): GrowingFileStatus {
     if (!this.gen && this.final) return { ...this.final, closedImports: [...this.closed] };
     const g = this.gen;
+    if (g && this.opts.sampleMs !== 0) {
+      // as it stands now, not as the last step saw it (a step can take seconds)
+      const size = this.sampleSize();
+      if (size !== null) {
+        this.lastSize = Math.max(this.lastSize, size);
+        this.updateBehind(g, size);
+      }
+    }
     return {
       path: this.path,
       format: g?.format?.id ?? null,
@@ -443,18 +450,21 @@ export class GrowingFile {
 
   /**
    * Notes how far the file has grown now, between steps: a batch can take seconds, and bytes
-   * appended meanwhile must not look younger than they are.
+   * appended meanwhile must not look younger than they are. (A line whose first bytes arrived
+   * long before its newline is counted from its first bytes: the lag is right to the poll
+   * interval for lines written at once, as loggers do.)
    */
-  private sampleSize(): void {
+  private sampleSize(): number | null {
     const g = this.gen;
-    // between steps the step itself notes what it sees, line by line (an unfinished last line
-    // is not lag); only while a batch is written does the size alone stand for what arrived
-    if (!g || !this.writing) return;
+    if (!g) return null;
     try {
       const size = fs.fstatSync(g.fd).size;
-      if (size > (g.marks.at(-1)?.size ?? g.readPos)) g.marks.push({ size, at: Date.now() });
+      // bytes not read yet: they arrived by now (a step notes what it reads line by line)
+      if (size > g.readPos && size > (g.marks.at(-1)?.size ?? 0))
+        g.marks.push({ size, at: Date.now() });
+      return size;
     } catch {
-      // closed meanwhile
+      return null; // closed meanwhile
     }
   }
 
@@ -575,7 +585,6 @@ export class GrowingFile {
       );
       fs.mkdirSync(this.opts.spoolDir, { recursive: true });
       fs.writeFileSync(chunkPath, Buffer.concat([g.header!.bytes, dataBody]));
-      this.writing = true;
       try {
         g.live ??= await LiveImport.start(this.store, this.path, g.format!.id);
         const live = g.live;
@@ -611,7 +620,6 @@ export class GrowingFile {
           conn.closeSync();
         }
       } finally {
-        this.writing = false;
         fs.rmSync(chunkPath, { force: true });
       }
       this.flows += result.flows;
