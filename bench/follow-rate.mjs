@@ -228,7 +228,7 @@ console.log(
   await f.stop('bench');
   store.close();
   console.log(
-    `zeek lag at 2x (${n(rate)} lines/s for ${LAG_SECONDS} s, written by another process): ${atStop.lag.behindSeconds.toFixed(1)} s behind when the writer stopped ` +
+    `zeek lag at 2x (${n(rate)} lines/s for ${LAG_SECONDS} s, written by another process at ${n(written / LAG_SECONDS)} lines/s): ${atStop.lag.behindSeconds.toFixed(1)} s behind when the writer stopped ` +
       `(max ${maxBehind.toFixed(1)} s; "${atStop.lag.text}"; ${n(atStop.flows)} of ${n(written)} flows in), caught up ${catchUp.toFixed(1)} s later; load ${load()}`,
   );
 }
