@@ -7,7 +7,7 @@ import type { AnalysisReport, StageTiming } from '../shared/report';
 import { buildReport } from './detect/report';
 import { runDetection, type DetectionOptions, type DetectionResult } from './detect/runner';
 import { importFiles, type ImportJobOptions } from './import/pipeline';
-import type { Job } from './jobs/job';
+import type { Job } from './core/job';
 import { CaseStore } from './store/case-store';
 import { makeOwnedTempDir, sweepStaleTempDirs } from './util/owned-temp';
 

@@ -3,7 +3,7 @@
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliIO } from '../command';
 import type { DetectionOptions } from '../../engine/detect/runner';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { AnalysisReport } from '../../shared/report';
 import { parseNetworkList } from '../../engine/site/site-model';
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { buildReport } from '../../engine/analyze';
 import { runDetection } from '../../engine/detect/runner';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary, withSigint } from './detect-options';
 import { writeSite } from '../../engine/site/site-model';

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { listenText, parseListen } from '../../engine/follow/listen-address';
 import { NetflowListener } from '../../engine/follow/netflow-listener';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { RejectRecord } from '../../shared/model';
 import type { Command } from '../command';
 import { progressLine, summaryLines } from './follow-report';

@@ -10,7 +10,7 @@ import {
   resetSite,
   writeSite,
 } from '../../engine/site/site-model';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openExistingCase } from '../open-case';
 import { printDetectionSummary, withSigint } from './detect-options';

@@ -9,7 +9,7 @@ import type {
   NameLookupRequest,
 } from '../../shared/context';
 import type { FlowSelector } from '../../shared/model';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { all } from '../store/sql';
 import { caseGeo } from '../geo/geo-lookup';
 import { canonicalAddr, normName } from '../pdns/name-collector';

@@ -4,7 +4,7 @@ import type { TopGeoRequest, TopGeoRow } from '../../shared/context';
 import { chartLimit } from '../query/top-talkers';
 import { flowWhere } from '../query/where';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { storeHasContextTables } from './context-tables';
 
 export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopGeoRow[]> {

@@ -1,7 +1,7 @@
 // Long work (import, detection, feed refresh) as a job: progress events, cancel, one result.
 import { randomUUID } from 'node:crypto';
 import type { JobProgress, JobStatus } from '../../shared/model';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from './errors';
 
 export type ProgressListener = (p: JobProgress) => void;
 

@@ -3,7 +3,7 @@
 // fetch time) when that version is still known there.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { FeedStore } from '../intel/feed-store';
-import { netsiftHome } from '../intel/home';
+import { netsiftHome } from '../core/home';
 import { all } from '../store/sql';
 
 export interface FeedVersion {

@@ -4,7 +4,7 @@ import type { AnalysisReport, ReportAlert, ReportSummary, StageTiming } from '..
 import type { ImportRecord, Incident } from '../../shared/model';
 import { NETSIFT_VERSION } from '../../shared/version';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import type { FeedVersion } from './feed-versions';
 import type { DetectorRun } from './runner';
 

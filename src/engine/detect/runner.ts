@@ -3,10 +3,10 @@
 // ensemble and the write of alerts + incidents in one transaction. The case shows the latest run:
 // its alerts and incidents replace the previous ones, and a failed or cancelled run leaves the
 // previous results as they were (nothing is written before the final transaction).
-import { Job } from '../jobs/job';
+import { Job } from '../core/job';
 import { selectorToSql } from '../query/selector';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { all, inTransaction, one } from '../store/sql';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { buildIncidents, type IncidentDraft } from './incidents/build';

@@ -2,7 +2,7 @@
 // re-import: only the blacklist detector runs (the runner's `only` option).
 import type { FeedStatus } from '../../shared/feeds';
 import { runDetection, type DetectionResult } from '../detect/runner';
-import { Job } from '../jobs/job';
+import { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import type { FeedService } from './service';
 

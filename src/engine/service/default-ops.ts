@@ -3,7 +3,7 @@
 import { runDetection } from '../detect/runner';
 import { enrichGeo } from '../geo/geo-enrich';
 import { importFiles } from '../import/pipeline';
-import { netsiftHome } from '../intel/home';
+import { netsiftHome } from '../core/home';
 import { FeedService } from '../intel/service';
 import type { EngineOps } from './engine-ops';
 

@@ -36,9 +36,9 @@ import type {
   TopTalker,
   TopTalkersRequest,
 } from '../../shared/query';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import {
   checkFilter,
   countFlows,
@@ -52,7 +52,7 @@ import {
   topTalkers,
 } from '../query/index';
 import type { EngineOps } from './engine-ops';
-import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { homeDir, readJson, serviceHome, writeJson } from '../core/home';
 import { addWarnings } from './add-warnings';
 import {
   caseId,

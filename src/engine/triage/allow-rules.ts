@@ -3,7 +3,7 @@
 import { ALLOW_RULE_KINDS, type AllowRule, type AllowRuleInput } from '../../shared/triage';
 import type { AlertDraft } from '../detect/types';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { ipToBigInt, parseCidr, type IpRange } from '../util/ip';
 
 export function validateRule(r: AllowRuleInput): AllowRuleInput {

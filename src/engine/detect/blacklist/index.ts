@@ -5,7 +5,7 @@
 // Steps: hits.ts finds the listed addresses among the flows' distinct ones, matches.ts groups
 // their flows, alerts.ts names the entries behind each and scores it.
 import { copyRangesToCase } from '../../intel/case-ranges';
-import { netsiftHome } from '../../intel/home';
+import { netsiftHome } from '../../core/home';
 import { loadMatchSet } from '../../intel/match-set';
 import type { Detector } from '../types';
 import { toAlerts } from './alerts';
