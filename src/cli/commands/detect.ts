@@ -1,8 +1,8 @@
 // `netsift detect --case CASE.duckdb`: re-run detection on an imported case (no re-import), e.g.
 // after a parameter change; the case then shows this run's alerts and incidents.
 import fs from 'node:fs';
-import { buildReport } from '../../engine/analyze';
-import { runDetection } from '../../engine/detect/runner';
+import { buildReport } from '../../engine/analysis/analyze';
+import { runDetection } from '../../engine/analysis/runner';
 import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';

@@ -1,8 +1,8 @@
 // `netsift site --case CASE [--internal CIDR,... | --adopt | --reset] [--suggest] [--json]`: shows
 // the case's site model (internal networks, who set them, the suggestion from the data with its
 // evidence) and changes it; a change re-runs detection on an analysed case (--no-detect skips it).
-import { runDetection } from '../../engine/detect/runner';
-import { buildReport } from '../../engine/analyze';
+import { runDetection } from '../../engine/analysis/runner';
+import { buildReport } from '../../engine/analysis/analyze';
 import {
   parseNetworkList,
   readSite,

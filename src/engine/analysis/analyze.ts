@@ -2,20 +2,20 @@
 // file it works in a temporary case that is deleted afterwards.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportSummary } from '../shared/model';
-import type { AnalysisReport, StageTiming } from '../shared/report';
-import { buildReport } from './detect/report';
-import { runDetection, type DetectionOptions, type DetectionResult } from './detect/runner';
-import { importFiles, type ImportJobOptions } from './import/pipeline';
-import type { Job } from './core/job';
-import { CaseStore } from './store/case-store';
-import { makeOwnedTempDir, sweepStaleTempDirs } from './util/owned-temp';
+import type { ImportSummary } from '../../shared/model';
+import type { AnalysisReport, StageTiming } from '../../shared/report';
+import { buildReport } from './report';
+import { runDetection, type DetectionOptions, type DetectionResult } from './runner';
+import { importFiles, type ImportJobOptions } from '../import/pipeline';
+import type { Job } from '../core/job';
+import { CaseStore } from '../store/case-store';
+import { makeOwnedTempDir, sweepStaleTempDirs } from '../util/owned-temp';
 
 /** The temporary case folders of analyze without --case (see util/owned-temp.ts). */
 export const TEMP_PREFIX = 'netsift-analyze-';
-import { writeSite } from './site/site-model';
+import { writeSite } from '../site/site-model';
 
-export { buildReport } from './detect/report';
+export { buildReport } from './report';
 
 export interface AnalyzeOptions extends DetectionOptions {
   /** Case file to import into (kept); a temporary case when absent. */

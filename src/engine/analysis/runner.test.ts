@@ -5,7 +5,7 @@ import { at, background } from '../../../tests/helpers/background';
 import { selectedIds, labelledIds } from '../../../tests/helpers/evidence';
 import { runDetection } from './runner';
 import { buildReport } from './report';
-import type { Detector } from './types';
+import type { Detector } from '../detect/types';
 
 let store: CaseStore;
 beforeEach(async () => {

@@ -9,17 +9,17 @@ import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../core/errors';
 import { all, inTransaction, one } from '../store/sql';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { buildIncidents, type IncidentDraft } from './incidents/build';
-import { mergeSelectors } from './incidents/evidence';
-import { INCIDENT_PARAMS, type IncidentParams } from './incidents/params';
-import { resolveParams } from './params';
-import { DETECTORS } from './registry';
+import { buildIncidents, type IncidentDraft } from '../incidents/build';
+import { mergeSelectors } from '../incidents/evidence';
+import { INCIDENT_PARAMS, type IncidentParams } from '../incidents/params';
+import { resolveParams } from '../detect/params';
+import { DETECTORS } from '../detect/registry';
 import { feedVersions, type FeedVersion } from './feed-versions';
 import { suppress } from './suppress';
-import type { AlertDraft, Detector, ParamValue } from './types';
+import type { AlertDraft, Detector, ParamValue } from '../detect/types';
 import { writeAlerts, writeIncidents } from './write';
 import { readSite, refreshSuggestion } from '../site/site-model';
-import { targets } from './shared';
+import { targets } from '../detect/shared-tables';
 
 export interface DetectionOptions {
   windowSeconds?: number;

@@ -3,7 +3,7 @@
 // many. Kept as its own step so the runner has one place where suppression happens.
 import type { CaseStore } from '../store/case-store';
 import { suppressAllowed } from '../triage/allow-rules';
-import type { AlertDraft } from './types';
+import type { AlertDraft } from '../detect/types';
 
 export interface SuppressResult {
   kept: AlertDraft[];

@@ -1,7 +1,7 @@
 // Writes a detection run's alerts and incidents (inside the runner's transaction).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { IncidentDraft } from './incidents/build';
-import type { AlertDraft } from './types';
+import type { IncidentDraft } from '../incidents/build';
+import type { AlertDraft } from '../detect/types';
 
 export async function writeAlerts(
   conn: DuckDBConnection,

@@ -4,7 +4,7 @@ import { CaseStore } from '../store/case-store';
 import { all } from '../store/sql';
 import { insertFlows } from '../../../tests/helpers/flows';
 import { at } from '../../../tests/helpers/background';
-import { addressClasses, namesOf, targets, windowPairs } from './shared';
+import { addressClasses, namesOf, targets, windowPairs } from './shared-tables';
 import type { DetectContext } from './types';
 
 let store: CaseStore;

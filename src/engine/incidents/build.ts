@@ -4,10 +4,10 @@
 // (outliers, hints) support the strongest one. Scores: noisy-OR of per-detector maxima times the
 // detector weights (see weights.ts). Groups scoring under minScore raise no incident: the analyst
 // gets a short list, and their alerts stay visible, unassigned.
-import { INCIDENT_TYPES, type IncidentType } from '../../../shared/incident-types';
-import type { FlowSelector, Incident } from '../../../shared/model';
-import { noisyOr, round, severityOf } from '../stats';
-import type { AlertDraft } from '../types';
+import { INCIDENT_TYPES, type IncidentType } from '../../shared/incident-types';
+import type { FlowSelector, Incident } from '../../shared/model';
+import { noisyOr, round, severityOf } from '../detect/stats';
+import type { AlertDraft } from '../detect/types';
 import { mergeSelectors } from './evidence';
 import type { IncidentParams } from './params';
 import { weightOf } from './weights';

@@ -1,6 +1,6 @@
 // Incident evidence = union of its alerts' selectors, made compact: selectors that differ only in
 // their time span are merged when the spans touch, so 300 adjacent windows become one range.
-import type { FlowSelector } from '../../../shared/model';
+import type { FlowSelector } from '../../shared/model';
 
 export function mergeSelectors(sels: FlowSelector[]): FlowSelector {
   const byShape = new Map<string, { from?: string; to?: string }[]>();

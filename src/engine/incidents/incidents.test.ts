@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AlertDraft } from '../types';
+import type { AlertDraft } from '../detect/types';
 import { buildIncidents, trustScore } from './build';
 import { mergeSelectors } from './evidence';
 

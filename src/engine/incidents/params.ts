@@ -1,5 +1,5 @@
 // Ensemble parameters, addressable like a detector's: --param incidents.minScore=0.6
-import type { ParamSpecs } from '../types';
+import type { ParamSpecs } from '../detect/types';
 
 export const INCIDENT_PARAMS: ParamSpecs = {
   minScore: {

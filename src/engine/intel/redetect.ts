@@ -1,7 +1,7 @@
 // After a feed refresh, the open case is matched again against the new versions without a
 // re-import: only the blacklist detector runs (the runner's `only` option).
 import type { FeedStatus } from '../../shared/feeds';
-import { runDetection, type DetectionResult } from '../detect/runner';
+import { runDetection, type DetectionResult } from '../analysis/runner';
 import { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import type { FeedService } from './service';

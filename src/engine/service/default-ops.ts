@@ -1,6 +1,6 @@
 // Wires the service to the real engine: the import pipeline, the detection runner (which matches
 // the enabled feeds) and the app-wide feed catalogue.
-import { runDetection } from '../detect/runner';
+import { runDetection } from '../analysis/runner';
 import { enrichGeo } from '../geo/geo-enrich';
 import { importFiles } from '../import/pipeline';
 import { netsiftHome } from '../core/home';

@@ -72,7 +72,7 @@ import { PathGrants, realPath } from './path-grants';
 import { DEFAULT_UPLOAD_LIMIT, UploadStore } from './uploads';
 import { caseZones, checkTz, jobZones } from './zones';
 import { expandInputs } from '../import/expand-inputs';
-import { TEMP_PREFIX } from '../analyze';
+import { TEMP_PREFIX } from '../analysis/analyze';
 import { sweepStaleTempDirs } from '../util/owned-temp';
 import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import { GridFirst } from './grid-first';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../store/case-store';
-import { insertFlows, type FlowRow } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { at, background } from '../../../../tests/helpers/background';
-import { selectedIds } from '../../../../tests/helpers/evidence';
-import { runDetection } from '../runner';
+import { CaseStore } from '../../../store/case-store';
+import { insertFlows, type FlowRow } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { at, background } from '../../../../../tests/helpers/background';
+import { selectedIds } from '../../../../../tests/helpers/evidence';
+import { runDetection } from '../../../analysis/runner';
 import { backgroundDetector } from './index';
 
 let store: CaseStore;

@@ -4,16 +4,16 @@
 // knocked on get a summary each), port sweepers together, the rest in one. Each summary lists
 // its sources (they stay searchable in the incident's addresses, and its evidence selects their
 // probes), and scores low: what the site's own hosts do ranks above the internet's noise.
-import type { FlowSelector } from '../../../shared/model';
-import { selectorToSql } from '../../query/selector';
-import { all, one } from '../../store/sql';
-import { bigIntToIp } from '../../util/ip';
+import type { FlowSelector } from '../../../../shared/model';
+import { selectorToSql } from '../../../query/selector';
+import { all, one } from '../../../store/sql';
+import { bigIntToIp } from '../../../util/ip';
 import { SCAN_MODE_SQL } from '../scan/sql';
 import { formatDuration } from '../scan/index';
-import { serviceName } from '../service-names';
-import { addressClasses, targets } from '../shared';
-import { clamp01, round, saturate, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { serviceName } from '../../service-names';
+import { addressClasses, targets } from '../../shared-tables';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { backgroundSql } from './sql';
 
 interface ActorRow {

@@ -6,8 +6,8 @@
 // site services it reached. Probers are gathered into actors: their /24 (IPv4) or /48 (IPv6)
 // when several probers share it, else themselves; an actor that knocked on many ports is a port
 // sweeper, else it belongs to its most probed service.
-import { V4_MAPPED_BASE } from '../../util/ip';
-import { namesOf } from '../shared';
+import { V4_MAPPED_BASE } from '../../../util/ip';
+import { namesOf } from '../../shared-tables';
 import { targetCtes } from '../scan/sql';
 
 /**

@@ -2,10 +2,10 @@
 // limited broadcast from anything but a DHCP client, and "established" flows that moved no bytes.
 // One alert per source, window and reason (never one per flow); always low severity: these are
 // hints that add to other evidence, not incidents on their own.
-import type { FlowSelector } from '../../../shared/model';
-import { all } from '../../store/sql';
-import type { AlertDraft, Detector } from '../types';
-import { windowEnd, windowIndex, windowStart } from '../windows';
+import type { FlowSelector } from '../../../../shared/model';
+import { all } from '../../../store/sql';
+import type { AlertDraft, Detector } from '../../types';
+import { windowEnd, windowIndex, windowStart } from '../../windows';
 import { BASIC_SQL } from './sql';
 
 interface Row {

@@ -3,10 +3,10 @@
 // intervals and sizes plus how much of the capture the calls cover. Peer baseline: when several
 // other site hosts call the same service just as regularly (software updates, telemetry, a
 // monitoring agent), that is the service's normal clientele and none of them stands out.
-import { addressClasses, targets } from '../shared';
-import { all } from '../../store/sql';
-import { clamp01, round, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { addressClasses, targets } from '../../shared-tables';
+import { all } from '../../../store/sql';
+import { clamp01, round, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { scoreBeacon } from './score';
 import { beaconSql, ignoredServiceParams } from './sql';
 

@@ -1,7 +1,7 @@
 // RITA-style beacon score from quartiles and MADs. Intervals: symmetric (Bowley skew near 0),
 // tight (MAD small against the median) and present over the capture (count score). Sizes:
 // symmetric, tight and small. Each part is in [0,1]; the score is the mean of the two means.
-import { clamp01 } from '../stats';
+import { clamp01 } from '../../stats';
 
 export interface BeaconStats {
   conns: number;

@@ -5,7 +5,7 @@
 // connection is the records of one source port within an idle-long bucket, and a pair whose
 // "connections" mostly share a source port is a long connection seen through its update records
 // (the collector reports it every 30 s), not thirty regular ones.
-import { namesOf } from '../shared';
+import { namesOf } from '../../shared-tables';
 
 /**
  * Bound parameters: $1 window length (microseconds), $2 bucket length (seconds) that groups
@@ -15,7 +15,7 @@ import { namesOf } from '../shared';
  * One row per pair with at least $3 connections that can still be reported (see busy): quartiles
  * and MAD of intervals (seconds) and of connection sizes (bytes both ways), mode of sizes,
  * distinct source ports, records, span.
- * Needs the shared tables det_target, det_addr and det_ipname (../shared.ts).
+ * Needs the shared tables det_target, det_addr and det_ipname (../../shared-tables.ts).
  */
 export function beaconSql(ignored: number): string {
   // compared as (proto, port), not as built 'proto/port' text: no string per flow

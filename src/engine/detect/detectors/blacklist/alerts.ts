@@ -1,11 +1,11 @@
 // Alert drafts from the grouped matches: each listed address named by the entries behind it (one
 // per feed, the narrowest covering it), scored by direction and whether the host is internal.
-import { coveringRanges } from '../../intel/cover';
-import type { MatchRange } from '../../intel/match-set';
-import { ipToBigInt, parseCidr } from '../../util/ip';
-import { clamp01, round, saturate, severityOf } from '../stats';
-import type { Feature } from '../../../shared/model';
-import type { AlertDraft } from '../types';
+import { coveringRanges } from '../../../intel/cover';
+import type { MatchRange } from '../../../intel/match-set';
+import { ipToBigInt, parseCidr } from '../../../util/ip';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { Feature } from '../../../../shared/model';
+import type { AlertDraft } from '../../types';
 import type { MatchRow } from './matches';
 
 /** Base score: outbound from an internal host > inbound to an internal host > anything else. */

@@ -1,13 +1,13 @@
 // The blacklist detector on a case built by the test, with feeds in a temp NETSIFT_HOME.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertFlows } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { makeTmpDir } from '../../../../tests/helpers/tmp';
-import { FeedService } from '../../intel/service';
-import { startTestServer, type TestServer } from '../../intel/test-server';
-import { CaseStore } from '../../store/case-store';
-import { runDetection } from '../runner';
+import { insertFlows } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { makeTmpDir } from '../../../../../tests/helpers/tmp';
+import { FeedService } from '../../../intel/service';
+import { startTestServer, type TestServer } from '../../../intel/test-server';
+import { CaseStore } from '../../../store/case-store';
+import { runDetection } from '../../../analysis/runner';
 import { V4_REACH_SQL, bucketsSql, hitsSql } from './sql';
 import { blacklistDetector } from './index';
 
@@ -328,7 +328,7 @@ describe('blacklist detector', () => {
 
 describe('refresh then re-detect', () => {
   it('re-matches the open case after a feed changed, and skips detection when nothing changed', async () => {
-    const { refreshAndRedetect } = await import('../../intel/redetect');
+    const { refreshAndRedetect } = await import('../../../intel/redetect');
     const srv: TestServer = await startTestServer();
     try {
       let body = '45.77.1.1\n';

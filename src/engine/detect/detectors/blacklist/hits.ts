@@ -1,10 +1,10 @@
 // The listed addresses among the flows' distinct addresses, as temp table bl_hits(ip, other): the
 // SQL steps of sql.ts, then a check here of the addresses SQL leaves to TypeScript (IPv6).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { coveringRanges } from '../../intel/cover';
-import type { MatchRange } from '../../intel/match-set';
-import { all, one, run } from '../../store/sql';
-import { ipToBigInt } from '../../util/ip';
+import { coveringRanges } from '../../../intel/cover';
+import type { MatchRange } from '../../../intel/match-set';
+import { all, one, run } from '../../../store/sql';
+import { ipToBigInt } from '../../../util/ip';
 import { BUCKET_SPANS_SQL, V4_REACH_SQL, bucketsSql, hitsSql } from './sql';
 
 export const HIT_TABLES = ['bl_v4', 'bl_bucket', 'bl_hits', 'bl_keep'];

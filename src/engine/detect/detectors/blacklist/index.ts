@@ -4,10 +4,10 @@
 // An internal host contacting a listed address ranks above a listed address contacting us.
 // Steps: hits.ts finds the listed addresses among the flows' distinct ones, matches.ts groups
 // their flows, alerts.ts names the entries behind each and scores it.
-import { copyRangesToCase } from '../../intel/case-ranges';
-import { netsiftHome } from '../../core/home';
-import { loadMatchSet } from '../../intel/match-set';
-import type { Detector } from '../types';
+import { copyRangesToCase } from '../../../intel/case-ranges';
+import { netsiftHome } from '../../../core/home';
+import { loadMatchSet } from '../../../intel/match-set';
+import type { Detector } from '../../types';
 import { toAlerts } from './alerts';
 import { HIT_TABLES, findHits } from './hits';
 import { readMatches } from './matches';

@@ -5,9 +5,9 @@
 // not brute force. A client must stand out from the service's other clients (its busiest horizon
 // peerFactor times theirs) when there are enough of them to compare, and a site host that keeps
 // the same pace towards a site service over most of the capture is polling, not guessing.
-import { all } from '../../store/sql';
-import { clamp01, round, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { all } from '../../../store/sql';
+import { clamp01, round, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { bruteforceSql } from './sql';
 
 export const AUTH_PORTS = [

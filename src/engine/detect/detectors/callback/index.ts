@@ -5,12 +5,12 @@
 // whose calls succeed (most attempts answered), NTP and DNS retries (ignored services), and an
 // endpoint that several site hosts use (a service's clientele, e.g. an update server that is
 // down for everyone).
-import { all } from '../../store/sql';
+import { all } from '../../../store/sql';
 import { ignoredServiceParams } from '../beacon/sql';
 import { formatDuration } from '../scan/index';
-import { addressClasses, targets, unidirectional } from '../shared';
-import { clamp01, round, saturate, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { addressClasses, targets, unidirectional } from '../../shared-tables';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { callbackSql } from './sql';
 
 interface PairRow {

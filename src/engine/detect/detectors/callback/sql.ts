@@ -7,7 +7,7 @@
 // when it got no lasting session: unanswered or refused (FAILED), or cut off, its records ending
 // half-closed ('closing': one side closed and the other never answered, e.g. Zeek S3: the server
 // hung up on it) with nothing established or closed normally after.
-import { failedSql, namesOf } from '../shared';
+import { failedSql, namesOf } from '../../shared-tables';
 
 /**
  * `uni`: one-way records (only the state says an attempt failed, see failedSql).

@@ -1,10 +1,10 @@
 // exfil: an internal host sending far more to one external host than internal hosts usually send
 // to any external host. Upload only: a backup server pulling data in, or a download, has a low
 // upload share and stays silent; traffic between internal hosts is not looked at.
-import { addressClasses, targets } from '../shared';
-import { all } from '../../store/sql';
-import { clamp01, round, saturate, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { addressClasses, targets } from '../../shared-tables';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { EXFIL_SQL } from './sql';
 
 interface PairRow {

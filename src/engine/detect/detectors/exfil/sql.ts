@@ -1,7 +1,7 @@
 // Exfiltration as SQL: bytes sent per (internal source, external destination) pair over the
 // capture, scored against all such pairs with a robust z-score on log bytes (median and MAD), so
 // one host's upload stands out from the office's usual outbound chatter.
-import { namesOf } from '../shared';
+import { namesOf } from '../../shared-tables';
 
 /**
  * Bound parameters: $1 window length (microseconds), $2 minimum bytes up, $3 minimum robust z,
@@ -11,7 +11,7 @@ import { namesOf } from '../shared';
  */
 export const EXFIL_SQL = `
 WITH pairs AS (
-  -- from the shared per-target table det_target and the address classes det_addr (../shared.ts):
+  -- from the shared per-target table det_target and the address classes det_addr (../../shared-tables.ts):
   -- 1.6M targets instead of 10M flows; only internal -> external pairs (ip_class: outside the site, whatever range) are aggregated
   SELECT src_num, dst_num, sum(up) AS up, sum(down) AS down, sum(n) AS flows,
          min(first_ts) AS first_ts, max(last_ts) AS last_ts

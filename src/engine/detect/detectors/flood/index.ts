@@ -4,11 +4,11 @@
 // Peer baseline: a flood needs many failing sources, or a rate far above the service's normal
 // (its median flows per active window) and high in absolute terms: one client retrying a web
 // server 50-90 times in 10 s, or a handful of clients failing together, is not a flood.
-import { all } from '../../store/sql';
-import { clamp01, round, saturate, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { floodSql } from './sql';
-import { unidirectional } from '../shared';
+import { unidirectional } from '../../shared-tables';
 
 interface StretchRow {
   dst_ips: string[];

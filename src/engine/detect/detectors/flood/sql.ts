@@ -5,7 +5,7 @@
 // scanned host sends back to the scanner's one port are the scan's echo, not an attack on it. Hot windows (enough failures at a high enough
 // share) are merged into stretches, allowing short gaps, so a 90 s flood is one alert.
 
-import { REPLY_FLAGS, failedSql } from '../shared';
+import { REPLY_FLAGS, failedSql } from '../../shared-tables';
 
 /**
  * Bound parameters: $1 window length (microseconds), $2 minimum failed flows per window,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../store/case-store';
-import { insertFlows, type FlowRow } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { labelledIds, selectedIds } from '../../../../tests/helpers/evidence';
+import { CaseStore } from '../../../store/case-store';
+import { insertFlows, type FlowRow } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { labelledIds, selectedIds } from '../../../../../tests/helpers/evidence';
 import { hbosDetector } from './index';
 
 const T0 = Date.UTC(2024, 2, 1, 9, 0, 0);

@@ -3,10 +3,10 @@
 // the whole capture (see sql.ts for the upper-tail rarity). Only the extreme tail is reported, a
 // few windows per host at most, hosts whose outlying windows recur all capture long (monitoring)
 // are left out, and the alert names the features whose bins were rarest.
-import { addressNames, windowPairs } from '../shared';
-import { all } from '../../store/sql';
-import { clamp01, round, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { addressNames, windowPairs } from '../../shared-tables';
+import { all } from '../../../store/sql';
+import { clamp01, round, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { HBOS_FEATURES, HBOS_SQL, type HbosFeature } from './sql';
 
 interface Row {

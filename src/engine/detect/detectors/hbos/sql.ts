@@ -4,7 +4,7 @@
 // -log(share of host-windows in its bin or above), counted only above the feature's modal bin.
 // Upper-tail rather than bin density: a quiet window is not suspicious, and a sparsely filled
 // middle bin (5 ports in 10 s) must not look rarer than the extreme one (500 ports).
-import { namesOf } from '../shared';
+import { namesOf } from '../../shared-tables';
 
 /** Feature names; each is a count per host-window, histogrammed on log1p. */
 export const HBOS_FEATURES = ['conns', 'dst_hosts', 'dst_ports', 'bytes_up', 'bytes_down', 'failed'] as const;
@@ -26,7 +26,7 @@ const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.
  */
 export const HBOS_SQL = `
 WITH hw AS (
-  -- from the shared per pair-window table det_wsd (../shared.ts), built for window $1: a
+  -- from the shared per pair-window table det_wsd (../../shared-tables.ts), built for window $1: a
   -- host-window's destinations are its rows; the filter only keeps $1 bound, so the parameter
   -- list stays as documented
   SELECT src_num, w, sum(n)::BIGINT AS conns, count(*) AS dst_hosts,

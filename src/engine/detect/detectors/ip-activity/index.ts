@@ -1,9 +1,9 @@
 // ip-activity: hosts whose distinct destination ports exceed both the population's 90th percentile
 // and a hard limit (100), as the seed did. One alert per host over the whole capture.
-import { all } from '../../store/sql';
-import { clamp01, round, saturate } from '../stats';
-import type { AlertDraft, Detector } from '../types';
-import { addressNames, targets } from '../shared';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
+import { addressNames, targets } from '../../shared-tables';
 import { IP_ACTIVITY_SQL } from './sql';
 
 interface Row {

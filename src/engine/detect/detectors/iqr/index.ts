@@ -4,12 +4,12 @@
 // absolute floor (3 ports against a fence of 2 is noise, not an attack). Profile 'seed': the
 // seed's method exactly ([num_dst_ports, num_conns], both fences, one alert per flow) so an
 // analyst can compare with its 65,752 alerts.
-import type { Feature } from '../../../shared/model';
-import { all } from '../../store/sql';
-import { clamp01, round, saturate } from '../stats';
-import type { AlertDraft, Detector } from '../types';
-import { addressNames, windowPairs } from '../shared';
-import { usedParams } from '../windows';
+import type { Feature } from '../../../../shared/model';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
+import { addressNames, windowPairs } from '../../shared-tables';
+import { usedParams } from '../../windows';
 import { IQR_FEATURES, iqrFlowsSql, iqrSql, type IqrFeature } from './sql';
 
 type PairRow = Record<string, number> & { w: number; src_ip: string; dst_ip: string; n: number; npairs: number; ws: string; we: string };

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../store/case-store';
-import { insertFlows, type FlowRow } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { at } from '../../../../tests/helpers/background';
-import { labelledIds, selectedIds } from '../../../../tests/helpers/evidence';
+import { CaseStore } from '../../../store/case-store';
+import { insertFlows, type FlowRow } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { at } from '../../../../../tests/helpers/background';
+import { labelledIds, selectedIds } from '../../../../../tests/helpers/evidence';
 import { iqrDetector } from './index';
 
 let store: CaseStore;

@@ -1,8 +1,8 @@
 // iqr SQL: per window and (src, dst) pair, four features; Tukey outer fences per window across
 // the window's pairs. Feature columns come from the allow-list below, never from input.
-import { windowEnd, windowStart } from '../windows';
+import { windowEnd, windowStart } from '../../windows';
 
-// Read from the shared per (window, src, dst) table det_wsd (../shared.ts); its ports are the
+// Read from the shared per (window, src, dst) table det_wsd (../../shared-tables.ts); its ports are the
 // pair-window's distinct destination ports.
 export const IQR_FEATURES = {
   num_conns: 'n',

@@ -1,8 +1,8 @@
 // port-activity: first use of a destination port by a host after a warm-up period (by default the
 // first 10% of the capture). One alert per host listing its new ports; a weak hint on its own.
-import { all } from '../../store/sql';
-import { clamp01, round, saturate } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { PORT_ACTIVITY_SQL } from './sql';
 
 interface Row {

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../store/case-store';
-import { insertFlows } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { at, background } from '../../../../tests/helpers/background';
+import { CaseStore } from '../../../store/case-store';
+import { insertFlows } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { at, background } from '../../../../../tests/helpers/background';
 import { portActivityDetector } from './index';
 
 let store: CaseStore;

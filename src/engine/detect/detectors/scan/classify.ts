@@ -1,6 +1,6 @@
 // Scan classification and scoring from a source's aggregate features (pure, unit-testable).
-import type { IncidentType } from '../../../shared/incident-types';
-import { clamp01, saturate } from '../stats';
+import type { IncidentType } from '../../../../shared/incident-types';
+import { clamp01, saturate } from '../../stats';
 
 export interface ScanFeatures {
   targets: number; // failed new (dst, port) targets over the capture

@@ -3,13 +3,13 @@
 // vertical / horizontal / slow / UDP, scored, with TRW as a second opinion. Targets a source
 // keeps contacting in many windows (monitoring, polling) are recurring and do not count, so a
 // host that probes the same small set on a fixed period does not look like a scanner.
-import type { FlowSelector } from '../../../shared/model';
-import { selectorToSql } from '../../query/selector';
-import { all, one } from '../../store/sql';
-import { round, severityOf } from '../stats';
-import type { AlertDraft, Detector } from '../types';
+import type { FlowSelector } from '../../../../shared/model';
+import { selectorToSql } from '../../../query/selector';
+import { all, one } from '../../../store/sql';
+import { round, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
-import { addressClasses, targets } from '../shared';
+import { addressClasses, targets } from '../../shared-tables';
 import { SCAN_MODE_SQL, scanSql } from './sql';
 
 interface Row {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CaseStore } from '../../store/case-store';
-import { insertFlows, type FlowRow } from '../../../../tests/helpers/flows';
-import { runDetector } from '../../../../tests/helpers/detect';
-import { at, background } from '../../../../tests/helpers/background';
-import { labelledIds, selectedIds } from '../../../../tests/helpers/evidence';
+import { CaseStore } from '../../../store/case-store';
+import { insertFlows, type FlowRow } from '../../../../../tests/helpers/flows';
+import { runDetector } from '../../../../../tests/helpers/detect';
+import { at, background } from '../../../../../tests/helpers/background';
+import { labelledIds, selectedIds } from '../../../../../tests/helpers/evidence';
 import { scanDetector } from './index';
 import { classifyScan } from './classify';
 
@@ -382,7 +382,7 @@ describe('scan detector: direction', () => {
   });
 
   it('finds scans in a lab whose hosts all sit in a special range, once the site says so', async () => {
-    const { writeSite } = await import('../../site/site-model');
+    const { writeSite } = await import('../../../site/site-model');
     const rows: FlowRow[] = [];
     for (let h = 1; h <= 30; h++)
       for (let s = 0; s < 600; s += 20)

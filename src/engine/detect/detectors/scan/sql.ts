@@ -1,4 +1,4 @@
-import { EPHEMERAL_FROM } from '../shared';
+import { EPHEMERAL_FROM } from '../../shared-tables';
 
 // scan SQL, one statement. Steps:
 //  mode     whether replies are read from bytes (bidirectional flows) or from reverse flows
@@ -51,7 +51,7 @@ export function targetCtes(uni: boolean, minFailed = '1'): string {
   FROM targets0 t LEFT JOIN rev r USING (src_num, dst_num, dst_port, proto)`
     : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed, false AS has_rev FROM targets0 t`;
   return `${rev}
--- sources and destinations are numeric addresses (the shared tables of ../shared.ts: det_target
+-- sources and destinations are numeric addresses (the shared tables of ../../shared-tables.ts: det_target
 -- has one row per (src, dst, port, proto) target, det_addr the classes, det_ipname the text
 -- forms), turned into text only for the candidates' lists and the output
 targets0 AS NOT MATERIALIZED (
