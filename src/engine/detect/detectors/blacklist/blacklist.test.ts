@@ -325,30 +325,3 @@ describe('blacklist detector', () => {
     s.close();
   });
 });
-
-describe('refresh then re-detect', () => {
-  it('re-matches the open case after a feed changed, and skips detection when nothing changed', async () => {
-    const { refreshAndRedetect } = await import('../../../intel/redetect');
-    const srv: TestServer = await startTestServer();
-    try {
-      let body = '45.77.1.1\n';
-      srv.route('/rd', (_q, r) => (r.writeHead(200), r.end(body)));
-      await svc.add({ id: 'rd', url: srv.url('/rd'), format: 'ip-list', intervalSeconds: 0 });
-      const s = await caseWith([F('192.168.1.40', '45.77.1.1'), F('192.168.1.41', '45.77.2.2')]);
-      const first = await refreshAndRedetect(svc, s, 'rd').result;
-      expect(first.detection?.alerts).toBe(1);
-      expect((await refreshAndRedetect(svc, s, 'rd').result).detection).toBeNull(); // same body
-      body = '45.77.1.1\n45.77.2.2\n';
-      const second = await refreshAndRedetect(svc, s, 'rd').result;
-      expect(second.detection?.alerts).toBe(2);
-      const alerts = await s.all<{ dst_ip: string }>(
-        `SELECT dst_ip FROM alerts WHERE detector = 'blacklist' ORDER BY dst_ip`,
-      );
-      expect(alerts.map((a) => a.dst_ip)).toEqual(['45.77.1.1', '45.77.2.2']);
-      s.close();
-      await svc.remove('rd');
-    } finally {
-      await srv.close();
-    }
-  });
-});
