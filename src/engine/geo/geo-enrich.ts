@@ -8,7 +8,7 @@
 // are numbered in TypeScript (few in practice). With disjoint ranges, an ASOF join on the start
 // plus "end reaches the address" is an exact lookup.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ensureContextTables } from '../context/context-tables';
+import { ensureContextTables } from '../store/context-tables';
 import { all, inTransaction, literal, one } from '../store/sql';
 import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
 import { ensureGeoCache, type GeoCache } from './geo-cache';

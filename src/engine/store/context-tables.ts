@@ -1,8 +1,8 @@
 // Cases created before the context tables existed (same schema version, migration 1 edited in
 // place) get them on first use; a read-only case without them simply has no context.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CaseStore } from '../store/case-store';
-import { one } from '../store/sql';
+import type { CaseStore } from './case-store';
+import { one } from './sql';
 import { CONTEXT_TABLES_SQL } from './context-schema';
 
 export async function ensureContextTables(conn: DuckDBConnection): Promise<void> {

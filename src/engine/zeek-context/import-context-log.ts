@@ -16,7 +16,7 @@ import {
 } from '@duckdb/node-api';
 import type { ContextImportResult } from '../../shared/context';
 import type { JobContext } from '../core/job';
-import { ensureContextTables } from '../context/context-tables';
+import { ensureContextTables } from '../store/context-tables';
 import { NetsiftError } from '../core/errors';
 import { inTransaction, one } from '../store/sql';
 import { sqlTime } from '../import/write-step';
