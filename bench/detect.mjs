@@ -5,7 +5,7 @@
 // copy and runs the full detection (all registered detectors + incidents) `runs` times and
 // prints wall and CPU seconds per detector, the incidents found and the process's peak RSS;
 // --report writes the last run's report (as `netsift analyze --out`) for `netsift eval`.
-// A detector's seconds include building the shared tables (src/engine/detect/shared.ts) it is the
+// A detector's seconds include building the shared tables (src/engine/detect/shared-tables.ts) it is the
 // first to need: with the registry's order, ip-activity builds det_ipname and det_target, iqr det_wsd.
 // Targets: ~150k flows under 2 s of detection, 10M under 15 s, on 2 cores.
 import fs from 'node:fs';
@@ -23,8 +23,8 @@ const REPORT = process.argv.includes('--report') ? process.argv[process.argv.ind
 const { generateCapture } = await import('../src/engine/generate/index.ts');
 const { importFiles } = await import('../src/engine/import/pipeline.ts');
 const { CaseStore } = await import('../src/engine/store/case-store.ts');
-const { runDetection } = await import('../src/engine/detect/runner.ts');
-const { buildReport } = await import('../src/engine/detect/report.ts');
+const { runDetection } = await import('../src/engine/analysis/runner.ts');
+const { buildReport } = await import('../src/engine/analysis/report.ts');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-bench-detect-'));
 try {

@@ -21,7 +21,7 @@ process.env.NETSIFT_HOME = home;
 const { FeedService } = await import('../src/engine/intel/service.ts');
 const { CaseStore } = await import('../src/engine/store/case-store.ts');
 const { blacklistDetector, lastRunTimings } =
-  await import('../src/engine/detect/blacklist/index.ts');
+  await import('../src/engine/detect/detectors/blacklist/index.ts');
 const { resolveParams } = await import('../src/engine/detect/params.ts');
 const { startTestServer } = await import('../src/engine/intel/test-server.ts');
 const { listValue } = await import('@duckdb/node-api');

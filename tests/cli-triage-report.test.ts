@@ -1,7 +1,7 @@
 // The triage, allow and report commands end to end, on a case the test builds.
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDetection } from '../src/engine/detect/runner';
+import { runDetection } from '../src/engine/analysis/runner';
 import { CaseStore } from '../src/engine/store/case-store';
 import { listIncidents } from '../src/engine/triage/incident-lookup';
 import { runCli } from './helpers/cli';

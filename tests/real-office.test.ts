@@ -7,7 +7,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeFiles } from '../src/engine/analyze';
+import { analyzeFiles } from '../src/engine/analysis/analyze';
 import { evaluate, readBenignFile, readIncidentsFile } from '../src/engine/eval/index';
 import { makeTmpDir } from './helpers/tmp';
 

@@ -3,7 +3,7 @@
 import { parseArgs, usageText } from './args';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands/index';
-import { NetsiftError } from '../engine/store/errors';
+import { NetsiftError } from '../engine/core/errors';
 import { nearest } from '../engine/util/nearest';
 import { NETSIFT_VERSION } from '../shared/version';
 

@@ -4,7 +4,7 @@
 // share) still reports; commands that change it say plainly that they cannot.
 import fs from 'node:fs';
 import { CaseStore, type OpenOptions } from '../engine/store/case-store';
-import { NetsiftError } from '../engine/store/errors';
+import { NetsiftError } from '../engine/core/errors';
 
 function checkExists(file: unknown): string {
   if (typeof file !== 'string' || !file)

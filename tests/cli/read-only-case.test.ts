@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runDetection } from '../../src/engine/detect/runner';
+import { runDetection } from '../../src/engine/analysis/runner';
 import { CaseStore } from '../../src/engine/store/case-store';
 import { insertFlows, type FlowRow } from '../helpers/flows';
 import { makeTmpDir } from '../helpers/tmp';

@@ -5,7 +5,7 @@
 // finished files at once, and detection run at the end finds the same incidents.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetection } from '../../src/engine/detect/runner';
+import { runDetection } from '../../src/engine/analysis/runner';
 import { Follower } from '../../src/engine/follow/follower';
 import { CaseStore } from '../../src/engine/store/case-store';
 import { flowsOf, importPaths } from '../helpers/import-files';

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GrowingFile, type GrowingFileOptions } from '../../src/engine/follow/growing-file';
 import { WriteGate } from '../../src/engine/follow/write-gate';
 import { DEFAULT_TIME_WINDOW } from '../../src/engine/import/time-window';
-import { Job, type JobContext } from '../../src/engine/jobs/job';
+import { Job, type JobContext } from '../../src/engine/core/job';
 import { CaseStore } from '../../src/engine/store/case-store';
 import { flowsOf, importPaths, type FlowOut } from '../helpers/import-files';
 import { makeTmpDir } from '../helpers/tmp';

@@ -2,7 +2,7 @@
 // flows, and the detectors find the same incident in both cases.
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runDetection } from '../../src/engine/detect/runner';
+import { runDetection } from '../../src/engine/analysis/runner';
 import { CaseStore } from '../../src/engine/store/case-store';
 import { flowsOf, importPaths, type FlowOut } from '../helpers/import-files';
 import { ipLength, tcpRefused, tcpSession, udpExchange, writePcap, type Pkt } from '../helpers/pcap-writer';

@@ -1,5 +1,5 @@
 import { addAllowRule, listAllowRules, removeAllowRule } from '../../engine/triage/allow-rules';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { AllowRuleInput } from '../../shared/triage';
 import type { Command } from '../command';
 import { openCaseToRead, openExistingCase } from '../open-case';

@@ -5,7 +5,7 @@ import { contextStatus } from '../../engine/context/context-status';
 import { addressesOf, hostContext } from '../../engine/context/host-context';
 import { enrichGeo } from '../../engine/geo/geo-enrich';
 import { geoSourceInfo } from '../../engine/geo/geo-source';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { HostContext } from '../../shared/context';
 import type { CliIO, Command } from '../command';
 import { openExistingCase } from '../open-case';

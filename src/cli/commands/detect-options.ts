@@ -2,8 +2,8 @@
 // and the short summary both print.
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliIO } from '../command';
-import type { DetectionOptions } from '../../engine/detect/runner';
-import { NetsiftError } from '../../engine/store/errors';
+import type { DetectionOptions } from '../../engine/analysis/runner';
+import { NetsiftError } from '../../engine/core/errors';
 import type { AnalysisReport } from '../../shared/report';
 import { parseNetworkList } from '../../engine/site/site-model';
 

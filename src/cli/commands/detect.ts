@@ -1,10 +1,10 @@
 // `netsift detect --case CASE.duckdb`: re-run detection on an imported case (no re-import), e.g.
 // after a parameter change; the case then shows this run's alerts and incidents.
 import fs from 'node:fs';
-import { buildReport } from '../../engine/analyze';
-import { runDetection } from '../../engine/detect/runner';
+import { buildReport } from '../../engine/analysis/analyze';
+import { runDetection } from '../../engine/analysis/runner';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary, withSigint } from './detect-options';
 import { writeSite } from '../../engine/site/site-model';

@@ -4,7 +4,7 @@ import type { AnalysisReport } from '../../shared/report';
 import {
   evaluate, flowsFileFor, formatEval, readBenignFile, readCaseLabels, readFlowLabels, readIncidentsFile, type Truth,
 } from '../../engine/eval/index';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openCaseToRead } from '../open-case';
 

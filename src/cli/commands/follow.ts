@@ -9,7 +9,7 @@ import { startFollow } from '../../engine/follow/follow-job';
 import { listenText, parseListen } from '../../engine/follow/listen-address';
 import { ListenerSource } from '../../engine/follow/listener-source';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { FollowSource, FollowStatus } from '../../shared/follow';
 import type { ImportRecord, RejectRecord } from '../../shared/model';
 import type { Command } from '../command';

@@ -1,5 +1,5 @@
 // netsift generate: a deterministic labelled office capture (see src/engine/generate).
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import { DEFAULTS, generateCapture } from '../../engine/generate/index';
 import type { Command } from '../command';
 

@@ -4,7 +4,7 @@ import { importFiles } from '../../engine/import/pipeline';
 import { parseTimeWindow } from '../../engine/import/time-window';
 import type { MappedField } from '../../engine/import/types';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import type { CliIO, Command } from '../command';
 import { describeContext } from '../context-summary';

@@ -1,5 +1,5 @@
 import { formatOf } from '../../engine/report/format';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openCaseToRead } from '../open-case';
 

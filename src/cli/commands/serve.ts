@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from '../command';
 import { defaultOps } from '../../engine/service/default-ops';
 import { NetsiftService } from '../../engine/service/netsift-service';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import { startServer } from '../server/http-server';
 import { packageRoot } from '../server/package-root';
 

@@ -1,8 +1,8 @@
 // `netsift site --case CASE [--internal CIDR,... | --adopt | --reset] [--suggest] [--json]`: shows
 // the case's site model (internal networks, who set them, the suggestion from the data with its
 // evidence) and changes it; a change re-runs detection on an analysed case (--no-detect skips it).
-import { runDetection } from '../../engine/detect/runner';
-import { buildReport } from '../../engine/analyze';
+import { runDetection } from '../../engine/analysis/runner';
+import { buildReport } from '../../engine/analysis/analyze';
 import {
   parseNetworkList,
   readSite,
@@ -10,7 +10,7 @@ import {
   resetSite,
   writeSite,
 } from '../../engine/site/site-model';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openExistingCase } from '../open-case';
 import { printDetectionSummary, withSigint } from './detect-options';

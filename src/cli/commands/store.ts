@@ -2,7 +2,7 @@
 // asks (counts, flow pages, timeline, top talkers, ports, a host), from the command line.
 import { FLOW_SORT_COLUMNS, type FlowSort, type FlowSortColumn } from '../../shared/query';
 import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openStoreFromFlags } from '../open-store';
 

@@ -1,7 +1,7 @@
 import { TRIAGE_STATUSES, type TriageStatus } from '../../shared/triage';
 import { findIncident } from '../../engine/triage/incident-lookup';
 import { auditTrail, updateTriage } from '../../engine/triage/triage-store';
-import { NetsiftError } from '../../engine/store/errors';
+import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import { openCaseToRead, openExistingCase } from '../open-case';
 

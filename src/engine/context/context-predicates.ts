@@ -3,7 +3,7 @@
 // wired up: each returns a bound predicate in the shape the filter compiler returns (SqlPredicate,
 // parameters numbered from offset + 1, optional column alias). Values are checked here.
 import type { SqlPredicate } from '../query/selector';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { normName } from '../pdns/name-collector';
 
 export type Side = 'src' | 'dst' | 'any';

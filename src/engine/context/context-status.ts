@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ContextStatus } from '../../shared/context';
 import { geoStatus } from '../geo/geo-lookup';
 import { all, one } from '../store/sql';
-import { hasContextTables } from './context-tables';
+import { hasContextTables } from '../store/context-tables';
 
 export async function contextStatus(conn: DuckDBConnection): Promise<ContextStatus> {
   const geo = await geoStatus(conn);

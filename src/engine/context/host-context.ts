@@ -9,11 +9,11 @@ import type {
   NameLookupRequest,
 } from '../../shared/context';
 import type { FlowSelector } from '../../shared/model';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { all } from '../store/sql';
 import { caseGeo } from '../geo/geo-lookup';
 import { canonicalAddr, normName } from '../pdns/name-collector';
-import { hasContextTables } from './context-tables';
+import { hasContextTables } from '../store/context-tables';
 
 const NAME_COLS =
   'name, addr, rtype, via, source, first_seen AS "firstSeen", last_seen AS "lastSeen", ttl, answers';

@@ -2,7 +2,7 @@
 // with it: names from its pcaps, its Zeek context logs, and country/AS rows of addresses that no
 // flow holds any more. Runs inside the caller's transaction.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { hasContextTables } from './context-tables';
+import { hasContextTables } from '../store/context-tables';
 
 /** Deletes context of imports from `from` on and of context imports from `ctxFrom` on. */
 export async function rollbackContext(

@@ -4,8 +4,8 @@ import type { TopGeoRequest, TopGeoRow } from '../../shared/context';
 import { chartLimit } from '../query/top-talkers';
 import { flowWhere } from '../query/where';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
-import { storeHasContextTables } from './context-tables';
+import { NetsiftError } from '../core/errors';
+import { storeHasContextTables } from '../store/context-tables';
 
 export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopGeoRow[]> {
   if (req.by !== 'country' && req.by !== 'asn')

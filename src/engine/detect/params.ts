@@ -1,5 +1,5 @@
 // Typed detector parameters: defaults merged with overrides, checked against their spec.
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import type { ParamSpecs, ParamValue } from './types';
 
 export function resolveParams(

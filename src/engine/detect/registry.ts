@@ -1,18 +1,18 @@
 // The detectors netsift runs, in order. A plain list: add yours with one import and one entry.
 import type { Detector } from './types';
-import { basicDetector } from './basic/index';
-import { portActivityDetector } from './port-activity/index';
-import { ipActivityDetector } from './ip-activity/index';
-import { iqrDetector } from './iqr/index';
-import { scanDetector } from './scan/index';
-import { blacklistDetector } from './blacklist/index';
-import { hbosDetector } from './hbos/index';
-import { beaconDetector } from './beacon/index';
-import { exfilDetector } from './exfil/index';
-import { bruteforceDetector } from './bruteforce/index';
-import { floodDetector } from './flood/index';
-import { backgroundDetector } from './background/index';
-import { callbackDetector } from './callback/index';
+import { basicDetector } from './detectors/basic/index';
+import { portActivityDetector } from './detectors/port-activity/index';
+import { ipActivityDetector } from './detectors/ip-activity/index';
+import { iqrDetector } from './detectors/iqr/index';
+import { scanDetector } from './detectors/scan/index';
+import { blacklistDetector } from './detectors/blacklist/index';
+import { hbosDetector } from './detectors/hbos/index';
+import { beaconDetector } from './detectors/beacon/index';
+import { exfilDetector } from './detectors/exfil/index';
+import { bruteforceDetector } from './detectors/bruteforce/index';
+import { floodDetector } from './detectors/flood/index';
+import { backgroundDetector } from './detectors/background/index';
+import { callbackDetector } from './detectors/callback/index';
 
 export const DETECTORS: Detector[] = [
   basicDetector,

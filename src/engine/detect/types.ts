@@ -1,4 +1,4 @@
-// The detector plug-in contract. A detector is a folder src/engine/detect/<id>/ whose index.ts
+// The detector plug-in contract. A detector is a folder src/engine/detect/detectors/<id>/ whose index.ts
 // exports a Detector; the registry (registry.ts) is a plain list.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Feature, FlowSelector, Severity } from '../../shared/model';
@@ -52,7 +52,7 @@ export interface DetectContext {
   internalNetworks: string[];
   checkCancelled(): void;
   /**
-   * Per-run cache of shared temp tables (see shared.ts), keyed by table and window; absent when
+   * Per-run cache of shared temp tables (see shared-tables.ts), keyed by table and window; absent when
    * a detector runs on its own, which then builds what it needs itself.
    */
   shared?: Map<string, Promise<void>>;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import zlib from 'node:zlib';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { parseIpv4, parseIpv6 } from '../util/ip';
 import type { TrueIncident, Truth } from './types';
 

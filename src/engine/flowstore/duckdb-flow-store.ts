@@ -16,7 +16,7 @@ import type {
   TopTalkersRequest,
 } from '../../shared/query';
 import { importFiles, type ImportJobOptions } from '../import/pipeline';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import { countFlows, queryFlows } from '../query/flows';
 import { hostSummary } from '../query/host-summary';
 import { importsList } from '../query/imports';

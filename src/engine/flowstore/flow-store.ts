@@ -4,7 +4,7 @@
 // case (incidents, alerts, triage, rules, view, settings) always stays in the local DuckDB file.
 import type { ImportRecord, ImportSummary } from '../../shared/model';
 import type { ImportJobOptions } from '../import/pipeline';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import type {
   CountRequest,
   FlowsPage,

@@ -6,7 +6,7 @@
 // taken once, so every chunk is read with the same columns and options as the whole file would be.
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { JobContext } from '../jobs/job';
+import type { JobContext } from '../core/job';
 import { scanFile } from '../import/scan-file';
 import { validateStage } from '../import/stage-validate';
 import type { TimeWindow } from '../import/time-window';

@@ -5,9 +5,9 @@
 // one process that holds it, so the workspace keeps querying it while batches arrive; the write
 // gate (write-gate.ts) keeps the service's own imports from interleaving with a batch.
 import type { FollowRequest, FollowStatus } from '../../shared/follow';
-import { Job } from '../jobs/job';
+import { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { Follower, type FollowerOptions } from './follower';
 
 export interface FollowHandle {

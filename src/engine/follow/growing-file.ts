@@ -19,14 +19,14 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { JobContext } from '../jobs/job';
+import type { JobContext } from '../core/job';
 import { pickFormat } from '../import/pipeline';
 import { LineCounter } from '../import/scan-file';
 import { explainUnknown, looksBinary } from '../import/sample';
 import type { TimeWindow } from '../import/time-window';
 import type { FileSample, FormatImporter, ImportOptions } from '../import/types';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { stageChunk } from './chunk-stage';
 import { LiveImport, type BatchResult, type BeforeCommit } from './live-import';
 import { nameOfOpenFile, openWriters } from './open-writers';

@@ -1,7 +1,7 @@
 // --listen udp:HOST:PORT: where the NetFlow listener binds. Loopback only unless the analyst says
 // otherwise: anyone who can send UDP to the port can add flows to the case.
 import net from 'node:net';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export interface ListenAddress {
   host: string;

@@ -19,7 +19,7 @@ import { nextIds, sqlTime } from '../import/write-step';
 import { STAGE_COLUMNS } from '../import/types';
 import { insertStagedFlowsSql, type StageValidation } from '../import/stage-validate';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { one } from '../store/sql';
 
 /** One flow in the staging layout (types.ts STAGE_COLUMNS) plus its numeric addresses. */

@@ -13,7 +13,7 @@ import { flagString, flowPorts, flowState, protoText } from '../import/netflow/f
 import type { DecodedFlow, SessionStats } from '../import/netflow/types';
 import type { ImportRecord } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { listenText, type ListenAddress } from './listen-address';
 import {
   LimitReached,

@@ -3,7 +3,7 @@
 // injected incidents and the benign look-alikes.
 import fs from 'node:fs';
 import type { IncidentType } from '../../shared/incident-types';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { benignSources } from './benign';
 import { ConnTable } from './conn-table';
 import type { GenContext, Source } from './context';

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { netsiftHome } from '../intel/home';
-import { NetsiftError } from '../store/errors';
+import { netsiftHome } from '../core/home';
+import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
 import { SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
 import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';

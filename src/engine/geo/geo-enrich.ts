@@ -3,12 +3,12 @@
 // import; the whole table is rebuilt (a few hundred thousand addresses at most take well under
 // a second), so it is always the set the flows hold now, with the data installed now.
 //
-// Like the blacklist matching (detect/blacklist/sql.ts), the scan reads only the text address
+// Like the blacklist matching (detect/detectors/blacklist/sql.ts), the scan reads only the text address
 // columns and numbers IPv4 from the text: the UHUGEINT columns decode slowly. IPv6 addresses
 // are numbered in TypeScript (few in practice). With disjoint ranges, an ASOF join on the start
 // plus "end reaches the address" is an exact lookup.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ensureContextTables } from '../context/context-tables';
+import { ensureContextTables } from '../store/context-tables';
 import { all, inTransaction, literal, one } from '../store/sql';
 import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
 import { ensureGeoCache, type GeoCache } from './geo-cache';

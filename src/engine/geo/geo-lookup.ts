@@ -2,7 +2,7 @@
 // and for any address straight from the Parquet cache (an address typed by the analyst, tests).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ContextStatus, GeoInfo } from '../../shared/context';
-import { hasContextTables } from '../context/context-tables';
+import { hasContextTables } from '../store/context-tables';
 import { all, literal, one } from '../store/sql';
 import { ipToBigInt } from '../util/ip';
 import { ensureGeoCache, existingGeoCache } from './geo-cache';

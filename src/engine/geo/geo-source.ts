@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { GeoSourceInfo, GeoDataset } from '../../shared/context';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 interface DatasetSpec {
   kind: 'country' | 'asn';

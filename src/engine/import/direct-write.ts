@@ -13,7 +13,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
 import { ensureRoom } from '../store/disk-full';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
 import type { TimeWindow } from './time-window';

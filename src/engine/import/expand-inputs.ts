@@ -3,7 +3,7 @@
 // order, skipping hidden files and the usual non-flow companions.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 const SKIP = /^(\.|README|LICENSE)|\.(md|txt|json\.sig|sha256|pdf|html?)$|^nfcapd\.current\./i;
 

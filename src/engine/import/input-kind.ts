@@ -3,7 +3,7 @@
 // only UTF-8 (or ASCII) text or binary captures: UTF-16 text would reach DuckDB's CSV reader as
 // NUL-riddled bytes and fail with a parser error far from the cause.
 import type fs from 'node:fs';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 /** Refuses anything but a regular file, naming what it is. Called on stat(), before any open(). */
 export function refuseNonFile(abs: string, st: fs.Stats): void {

@@ -2,7 +2,7 @@
 // an unset clock, DuckDB's largest timestamp) is a reject with its line, not a flow that stretches
 // the timeline's buckets over centuries. The analyst widens it per import (`--time-window`);
 // it never goes past 0001-01-01..9999-12-31, which DuckDB, JavaScript dates and ISO text all hold.
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 /** Both ends inclusive, UTC calendar days `YYYY-MM-DD`. */
 export interface TimeWindow {

@@ -5,7 +5,7 @@
 // pipeline (pipeline.ts, direct-write.ts) validates fields, assigns ids, writes flows, rejects and
 // the imports row inside one transaction, so a failed or cancelled import leaves the case as before.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { JobContext } from '../jobs/job';
+import type { JobContext } from '../core/job';
 import type { TimeWindow } from './time-window';
 import type { ReasonOptions } from './validate-sql';
 

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary, ImportRecord, RejectRecord } from '../../shared/model';
-import type { JobContext } from '../jobs/job';
-import { NetsiftError } from '../store/errors';
+import type { JobContext } from '../core/job';
+import { NetsiftError } from '../core/errors';
 import { all, one } from '../store/sql';
 import type {
   FileSample,

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FeedSpec, FeedVersionInfo } from '../../shared/feeds';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
 import { bundledSnapshots } from './bundled';
 import { DEFAULT_FEEDS, defaultFeeds } from './defaults';

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export interface FetchOptions {
   etag?: string | null;

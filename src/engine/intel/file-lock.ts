@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export interface LockOptions {
   /** Give up waiting after this long (ms). */

@@ -1,7 +1,7 @@
 // Feed body -> entries. Every line is parsed and validated (IPv4, IPv6, CIDR, or an `a-b` range);
 // invalid lines are counted and sampled, never silently dropped.
 import { FEED_FORMATS, type FeedFormat } from '../../shared/feeds';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { V4_MAPPED_BASE, ipToBigInt, parseCidr, parseIpv4 } from '../util/ip';
 
 export interface FeedEntry {

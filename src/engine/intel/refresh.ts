@@ -3,7 +3,7 @@
 // entries) is refused: the old version stays and the error is kept in the feed's state.
 import fs from 'node:fs';
 import type { FeedSpec } from '../../shared/feeds';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
 import { fetchFeed, type FetchOptions } from './fetch';
 import { FeedStore, sha256, versionId, type FeedState, type VersionMeta } from './feed-store';

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FeedAddRequest, FeedSpec, FeedStatus } from '../../shared/feeds';
-import { Job } from '../jobs/job';
-import { NetsiftError } from '../store/errors';
+import { Job } from '../core/job';
+import { NetsiftError } from '../core/errors';
 import { FeedStore, checkFeedId } from './feed-store';
 import { checkFeedFormat } from './formats';
 import { parseAllowList } from './guard';

@@ -10,7 +10,7 @@ import type { FlowSelector } from '../../shared/model';
 import { DEFAULT_TIMEOUTS, type FlowTimeouts } from '../import/formats/pcap/flow-table';
 import { flowWhere } from '../query/where';
 import { selectorToSql, type SqlPredicate } from '../query/selector';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { all, one } from '../store/sql';
 import { CaptureWriter } from './capture-writer';
 import { copyPackets, flowKey, selectPackets } from './capture-packets';

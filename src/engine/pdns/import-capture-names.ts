@@ -6,9 +6,9 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaptureNamesView } from '../../shared/context';
 import type { ImportRecord } from '../../shared/model';
-import type { JobContext } from '../jobs/job';
-import { ensureContextTables } from '../context/context-tables';
-import { NetsiftError } from '../store/errors';
+import type { JobContext } from '../core/job';
+import { ensureContextTables } from '../store/context-tables';
+import { NetsiftError } from '../core/errors';
 import { inTransaction } from '../store/sql';
 import { captureNames } from './capture-names';
 

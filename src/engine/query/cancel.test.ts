@@ -5,7 +5,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseStore } from '../store/case-store';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from '../core/errors';
 import { Supersede } from '../service/supersede';
 import { gated, isCancellation } from './cancel';
 import { countFlows } from './flows';

@@ -9,7 +9,7 @@
 // one DuckDB connection run one after another anyway; the gate only makes the order explicit.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from '../core/errors';
 
 /** Options every cancellable query function takes. */
 export interface QueryOptions {

@@ -3,7 +3,7 @@
 // id-segments.ts); counts are cached per selection and flows version (memo.ts).
 import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { STATE_RAW_SQL } from '../store/schema';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
 import { memo, memoHas } from './memo';

@@ -3,7 +3,7 @@
 import type { HostIncident, HostSummary, BlacklistHit, Peer, PortUse } from '../../shared/query';
 import { serviceName } from '../../shared/services';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { bigIntToIp, ipToBigInt, isV4Mapped } from '../util/ip';
 import { hostKinder } from './host-kind';
 import { gated, type QueryOptions } from './cancel';

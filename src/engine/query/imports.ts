@@ -2,7 +2,7 @@
 import type { ImportRecord } from '../../shared/model';
 import type { RejectsPage, RejectsRequest } from '../../shared/query';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export async function importsList(store: CaseStore): Promise<ImportRecord[]> {
   return store.all<ImportRecord>(

@@ -2,7 +2,7 @@
 import type { PortBucket, PortDistributionRequest } from '../../shared/query';
 import { serviceName } from '../../shared/services';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';

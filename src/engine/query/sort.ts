@@ -1,7 +1,7 @@
 // Sort keys of the flows grid: names from the shared allow-list -> SQL expressions. Nothing else
 // reaches ORDER BY. Addresses sort numerically (10.0.0.9 before 10.0.0.10).
 import { FLOW_SORT_COLUMNS, type FlowSort, type FlowSortColumn } from '../../shared/query';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 const SORT_SQL: Record<FlowSortColumn, string> = {
   id: 'id',

@@ -1,7 +1,7 @@
 // Hosts that sent and received the most (bytes or flows), counting both sides of each flow.
 import type { TopTalker, TopTalkersRequest } from '../../shared/query';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { hostKinder } from './host-kind';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';

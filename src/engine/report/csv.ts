@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Incident } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { STATE_RAW_SQL } from '../store/schema';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
 import { selectorToSql } from '../query/selector';
 

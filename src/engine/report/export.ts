@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { writeEvidenceCsv } from './csv';
 import { renderHtml } from './html';
 import { loadReportBundle, loadTriagedReport, type ReportSelection } from './load';

@@ -1,4 +1,4 @@
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export const REPORT_FORMATS = ['html', 'pdf', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

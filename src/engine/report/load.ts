@@ -1,7 +1,7 @@
 // Gathers everything a report shows from the case, once: the analyze report (latest detection
 // run), the analyst's triage, top evidence flows and timelines per incident.
 import type { Flow, Incident } from '../../shared/model';
-import { buildReport } from '../analyze';
+import { buildReport } from '../analysis/analyze';
 import { timeline } from '../query';
 import { selectorToSql } from '../query/selector';
 import type { CaseStore } from '../store/case-store';

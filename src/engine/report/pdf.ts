@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 const CANDIDATES = [
   process.env.NETSIFT_CHROMIUM,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertFlows, type FlowRow } from '../../../tests/helpers/flows';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import type { Incident } from '../../shared/model';
-import { runDetection } from '../detect/runner';
+import { runDetection } from '../analysis/runner';
 import { CaseStore } from '../store/case-store';
 import { listIncidents } from '../triage/incident-lookup';
 import { updateTriage } from '../triage/triage-store';

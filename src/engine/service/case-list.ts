@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo, RecentCase } from '../../shared/api';
-import { NetsiftError } from '../store/errors';
-import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { NetsiftError } from '../core/errors';
+import { homeDir, readJson, serviceHome, writeJson } from '../core/home';
 import { realPath } from './path-grants';
 
 interface Remembered {

@@ -1,9 +1,9 @@
 // Wires the service to the real engine: the import pipeline, the detection runner (which matches
 // the enabled feeds) and the app-wide feed catalogue.
-import { runDetection } from '../detect/runner';
+import { runDetection } from '../analysis/runner';
 import { enrichGeo } from '../geo/geo-enrich';
 import { importFiles } from '../import/pipeline';
-import { netsiftHome } from '../intel/home';
+import { netsiftHome } from '../core/home';
 import { FeedService } from '../intel/service';
 import type { EngineOps } from './engine-ops';
 

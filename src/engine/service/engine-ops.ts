@@ -1,7 +1,7 @@
 // The long-running engine pieces the service drives (import pipeline, detection runner, feeds),
 // gathered behind one small interface so a test can drive the service with its own.
 import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 
 /** What the service passes on to the import pipeline (src/engine/import/pipeline.ts). */

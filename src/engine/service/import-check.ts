@@ -10,7 +10,7 @@ import { importFiles, pickFormat } from '../import/pipeline';
 import { looksBinary, readSample } from '../import/sample';
 import type { ImportSummary } from '../../shared/model';
 import { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { makeOwnedTempDir } from '../util/owned-temp';
 
 /** Prefix of the folders the look writes its sample to (swept like analyze's, util/owned-temp.ts). */

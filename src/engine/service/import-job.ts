@@ -8,10 +8,10 @@
 // written, and an estimate that says nothing rather than "0 ms left" while work remains.
 import type { CaseZone, ImportFileState, ImportProgressView } from '../../shared/api';
 import type { ImportSummary, JobProgress } from '../../shared/model';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import { firstFreeContextId, rollbackContext } from '../context/rollback-context';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from '../core/errors';
 import type { EngineOps } from './engine-ops';
 import { lookAtFile, zoneSource } from './import-check';
 import type { StepContext } from './job-registry';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ImportProgressView, ImportSummaryView, JobState } from '../../shared/api';
 import type { JobProgress } from '../../shared/model';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from '../core/errors';
 
 export interface RunningJob {
   state: JobState;

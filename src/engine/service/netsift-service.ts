@@ -36,9 +36,9 @@ import type {
   TopTalker,
   TopTalkersRequest,
 } from '../../shared/query';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import {
   checkFilter,
   countFlows,
@@ -52,7 +52,7 @@ import {
   topTalkers,
 } from '../query/index';
 import type { EngineOps } from './engine-ops';
-import { homeDir, readJson, serviceHome, writeJson } from './home';
+import { homeDir, readJson, serviceHome, writeJson } from '../core/home';
 import { addWarnings } from './add-warnings';
 import {
   caseId,
@@ -72,7 +72,7 @@ import { PathGrants, realPath } from './path-grants';
 import { DEFAULT_UPLOAD_LIMIT, UploadStore } from './uploads';
 import { caseZones, checkTz, jobZones } from './zones';
 import { expandInputs } from '../import/expand-inputs';
-import { TEMP_PREFIX } from '../analyze';
+import { TEMP_PREFIX } from '../analysis/analyze';
 import { sweepStaleTempDirs } from '../util/owned-temp';
 import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import { GridFirst } from './grid-first';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTmpDir } from '../../../tests/helpers/tmp';
 import { waitJob } from '../../../tests/helpers/wait-job';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { writeCapture } from './capture-fixture.test-helper';
 import { defaultOps } from './default-ops';
 import { NetsiftService } from './netsift-service';

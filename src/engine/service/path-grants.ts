@@ -9,7 +9,7 @@
 // folder cannot lead out of it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 /** What a path is for: a case to open, create or copy to, or a file to read (import, feed). */
 export type PathUse = 'case' | 'read';

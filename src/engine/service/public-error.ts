@@ -3,7 +3,7 @@
 // is sanitised here: DuckDB's messages carry the SQL text of the statement ("LINE 1: SELECT ...")
 // and internal errors can carry whatever the failing code held, so the page gets a short
 // message and a code, and the full error goes to the door's own log.
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export interface PublicError {
   code: string;

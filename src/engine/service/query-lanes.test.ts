@@ -2,7 +2,7 @@
 // interrupted, close() waits for running queries before closing DuckDB, grid pages go first.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CaseStore } from '../store/case-store';
-import { CancelledError } from '../store/errors';
+import { CancelledError } from '../core/errors';
 import { QueryLanes } from './query-lanes';
 import { withRequestSignal } from './request-signal';
 

@@ -13,7 +13,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
 import type { SqlParams } from '../store/sql';
-import { CancelledError, NetsiftError } from '../store/errors';
+import { CancelledError, NetsiftError } from '../core/errors';
 import { requestSignal } from './request-signal';
 
 export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'scatter' | 'prefetch';

@@ -4,7 +4,7 @@
 import type { SiteModel } from '../../shared/site';
 import { parseNetworkList, readSite, resetSite, writeSite } from '../site/site-model';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 export function siteModel(store: CaseStore): Promise<SiteModel> {
   return readSite(store);

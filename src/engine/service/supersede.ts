@@ -2,7 +2,7 @@
 // tag cancels the one before it, in the engine (its DuckDB query is interrupted, see
 // src/engine/query/cancel.ts), not only in the page that stops waiting for it. Tags carry the
 // page's own id, so two windows never cancel each other's requests.
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 const MAX_TAG = 200;
 

@@ -7,14 +7,14 @@ import type { CaseInfo } from '../../shared/api';
 import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
 import { EXPORT_FORMATS } from '../../shared/triage-api';
 import type { AllowRule, AllowRuleInput } from '../../shared/triage';
-import type { Job } from '../jobs/job';
+import type { Job } from '../core/job';
 import { exportReport } from '../report/export';
 import { renderHtml } from '../report/html';
 import { loadReportBundle } from '../report/load';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { addAllowRule, listAllowRules, removeAllowRule } from '../triage/allow-rules';
-import { homeDir } from './home';
+import { homeDir } from '../core/home';
 
 export const RERUN_HINT = 'Rules apply to the next detection run: re-run detection to suppress matching alerts.';
 

@@ -11,8 +11,8 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { UploadInfo } from '../../shared/api';
-import { NetsiftError } from '../store/errors';
-import { readJson, writeJson } from './home';
+import { NetsiftError } from '../core/errors';
+import { readJson, writeJson } from '../core/home';
 
 /** Default cap on everything kept under uploads/ (a setting: AppSettings.uploadLimitBytes). */
 export const DEFAULT_UPLOAD_LIMIT = 16 * 1024 ** 3;

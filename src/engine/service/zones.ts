@@ -2,7 +2,7 @@
 // in time (CaseZone), for the import summary and the workspace header.
 import type { CaseZone, ImportFileState } from '../../shared/api';
 import type { ImportRecord } from '../../shared/model';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 /** The chosen zone as an IANA name, or null for "as the format says" (UTC where it says nothing). */
 export function checkTz(tz: unknown): string | null {

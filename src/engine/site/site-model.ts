@@ -5,7 +5,7 @@
 import type { SiteModel, SiteSource, SiteSuggestion } from '../../shared/site';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, rangeToString } from '../util/ip';
 import { suggestSite } from './suggest';
 import { dropMemo } from '../query/memo';

@@ -30,7 +30,7 @@ export function prefixText(key: bigint): string {
 
 /**
  * `source`: 'flows', or 'det_target' when the detection run's per-target table (one row per
- * (src, dst, port, proto) with its flow count n, ../detect/shared.ts) is on this connection: the
+ * (src, dst, port, proto) with its flow count n, ../detect/shared-tables.ts) is on this connection: the
  * same counts from a fraction of the rows.
  */
 export async function suggestSite(

@@ -7,7 +7,7 @@ import { NETSIFT_VERSION } from '../../shared/version';
 import { DEFAULT_INTERNAL_NETWORKS } from '../util/ip';
 import { diskFullError, isDiskFull } from './disk-full';
 import { finishPendingIds, importsAwaitingIds } from './flow-ids';
-import { NetsiftError } from './errors';
+import { NetsiftError } from '../core/errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { all, one, run, type Row, type SqlParams } from './sql';
 import { installMacros } from './macros';

@@ -4,7 +4,7 @@
 // and the case that was being written.
 import fs from 'node:fs';
 import path from 'node:path';
-import { NetsiftError } from './errors';
+import { NetsiftError } from '../core/errors';
 
 export function isDiskFull(e: unknown): boolean {
   const msg = e instanceof Error ? e.message : String(e);

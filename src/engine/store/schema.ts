@@ -3,7 +3,7 @@
 //
 // Migration 1 is not yet released: until the first release, edit it in place (add your tables
 // here) rather than adding migration 2.
-import { CONTEXT_TABLES_SQL } from '../context/context-schema';
+import { CONTEXT_TABLES_SQL } from './context-schema';
 
 export interface Migration {
   version: number;

@@ -1,9 +1,9 @@
 // Allow-list rules: known-good behaviour (a host, a host's port, a pair, a network) that detection
 // honours on every run. Suppression happens on alerts before they become incidents.
+import type { FlowSelector } from '../../shared/model';
 import { ALLOW_RULE_KINDS, type AllowRule, type AllowRuleInput } from '../../shared/triage';
-import type { AlertDraft } from '../detect/types';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { ipToBigInt, parseCidr, type IpRange } from '../util/ip';
 
 export function validateRule(r: AllowRuleInput): AllowRuleInput {
@@ -36,7 +36,9 @@ export function validateRule(r: AllowRuleInput): AllowRuleInput {
 
 export async function addAllowRule(store: CaseStore, input: AllowRuleInput): Promise<AllowRule> {
   const r = validateRule(input);
-  const next = await store.one<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM allow_rules');
+  const next = await store.one<{ id: number }>(
+    'SELECT coalesce(max(id), 0) + 1 AS id FROM allow_rules',
+  );
   await store.run('INSERT INTO allow_rules VALUES ($1, $2, $3, $4, $5, $6, $7, now()::TIMESTAMP)', [
     next!.id,
     r.kind,
@@ -50,7 +52,9 @@ export async function addAllowRule(store: CaseStore, input: AllowRuleInput): Pro
 }
 
 export async function listAllowRules(store: CaseStore): Promise<AllowRule[]> {
-  return store.all<AllowRule>('SELECT id, kind, ip, ip2, cidr, port, reason, created FROM allow_rules ORDER BY id');
+  return store.all<AllowRule>(
+    'SELECT id, kind, ip, ip2, cidr, port, reason, created FROM allow_rules ORDER BY id',
+  );
 }
 
 export async function removeAllowRule(store: CaseStore, id: number): Promise<boolean> {
@@ -59,17 +63,28 @@ export async function removeAllowRule(store: CaseStore, id: number): Promise<boo
   return (await listAllowRules(store)).length < before;
 }
 
-type Matcher = (a: AlertDraft) => boolean;
+/**
+ * What a rule looks at in an alert: its two ends and the ports its evidence names. Detection's
+ * alert drafts have this shape; triage needs nothing more of them (and so imports nothing of
+ * detection, which calls suppressAllowed).
+ */
+export interface AllowableAlert {
+  src_ip: string | null;
+  dst_ip: string | null;
+  evidence: FlowSelector;
+}
+
+type Matcher = (a: AllowableAlert) => boolean;
 
 /** Ports an alert is about: its evidence's destination ports, if it names any. */
-function alertPorts(a: AlertDraft): number[] {
+function alertPorts(a: AllowableAlert): number[] {
   const ports = new Set<number>(a.evidence.dstPorts ?? []);
   for (const sub of a.evidence.anyOf ?? []) for (const p of sub.dstPorts ?? []) ports.add(p);
   return [...ports];
 }
 
 function matcher(rule: AllowRule): Matcher {
-  const ends = (a: AlertDraft) => [a.src_ip, a.dst_ip].filter((x): x is string => !!x);
+  const ends = (a: AllowableAlert) => [a.src_ip, a.dst_ip].filter((x): x is string => !!x);
   switch (rule.kind) {
     case 'host':
       return (a) => ends(a).includes(rule.ip!);
@@ -77,11 +92,14 @@ function matcher(rule: AllowRule): Matcher {
       // a host's port: the host is either end and every port the alert is about is the rule's port
       return (a) => {
         const ports = alertPorts(a);
-        return ends(a).includes(rule.ip!) && ports.length > 0 && ports.every((p) => p === rule.port);
+        return (
+          ends(a).includes(rule.ip!) && ports.length > 0 && ports.every((p) => p === rule.port)
+        );
       };
     case 'pair':
       return (a) =>
-        (a.src_ip === rule.ip && a.dst_ip === rule.ip2) || (a.src_ip === rule.ip2 && a.dst_ip === rule.ip);
+        (a.src_ip === rule.ip && a.dst_ip === rule.ip2) ||
+        (a.src_ip === rule.ip2 && a.dst_ip === rule.ip);
     case 'network': {
       const range = parseCidr(rule.cidr!) as IpRange;
       const inside = (ip: string | null) => {
@@ -99,18 +117,21 @@ function matcher(rule: AllowRule): Matcher {
   }
 }
 
-export interface SuppressionResult {
-  kept: AlertDraft[];
+export interface SuppressionResult<A extends AllowableAlert> {
+  kept: A[];
   suppressed: number;
   /** rule id -> alerts it suppressed */
   byRule: Record<number, number>;
 }
 
-export async function suppressAllowed(store: CaseStore, alerts: AlertDraft[]): Promise<SuppressionResult> {
+export async function suppressAllowed<A extends AllowableAlert>(
+  store: CaseStore,
+  alerts: A[],
+): Promise<SuppressionResult<A>> {
   const rules = await listAllowRules(store);
   if (rules.length === 0) return { kept: alerts, suppressed: 0, byRule: {} };
   const matchers = rules.map((r) => [r.id, matcher(r)] as const);
-  const kept: AlertDraft[] = [];
+  const kept: A[] = [];
   const byRule: Record<number, number> = {};
   for (const a of alerts) {
     const hit = matchers.find(([, m]) => m(a));

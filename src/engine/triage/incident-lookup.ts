@@ -1,6 +1,6 @@
 import type { Incident } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 
 interface IncidentRow extends Omit<Incident, 'evidence'> {
   evidence: string;

@@ -2,7 +2,7 @@
 import type { AuditEntry, IncidentTriage, TriageChange, TriageStatus } from '../../shared/triage';
 import { TRIAGE_STATUSES } from '../../shared/triage';
 import type { CaseStore } from '../store/case-store';
-import { NetsiftError } from '../store/errors';
+import { NetsiftError } from '../core/errors';
 import { inTransaction } from '../store/sql';
 
 interface TriageRow {

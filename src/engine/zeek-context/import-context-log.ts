@@ -15,9 +15,9 @@ import {
   type DuckDBConnection,
 } from '@duckdb/node-api';
 import type { ContextImportResult } from '../../shared/context';
-import type { JobContext } from '../jobs/job';
-import { ensureContextTables } from '../context/context-tables';
-import { NetsiftError } from '../store/errors';
+import type { JobContext } from '../core/job';
+import { ensureContextTables } from '../store/context-tables';
+import { NetsiftError } from '../core/errors';
 import { inTransaction, one } from '../store/sql';
 import { sqlTime } from '../import/write-step';
 import { NameCollector, canonicalAddr, reverseNameAddr } from '../pdns/name-collector';

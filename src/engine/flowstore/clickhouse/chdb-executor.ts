@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CancelledError } from '../../store/errors';
+import { CancelledError } from '../../core/errors';
 import type { ChExecutor, ExecOptions, InsertFormat } from './executor';
 import { Binder, stringLiteral, type Params } from './sql-params';
 import { translateError } from './store-errors';

@@ -16,10 +16,10 @@ import type {
   TopTalker,
   TopTalkersRequest,
 } from '../../../shared/query';
-import type { Job } from '../../jobs/job';
+import type { Job } from '../../core/job';
 import { hostSummary } from '../../query/host-summary';
 import type { CaseStore } from '../../store/case-store';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, type IpRange } from '../../util/ip';
 import { clickHouseDialect, type Dialect } from '../dialect';
 import type { FlowCallOptions, FlowStore, FlowStoreInfo } from '../flow-store';

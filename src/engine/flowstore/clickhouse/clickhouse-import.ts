@@ -20,9 +20,9 @@ import type { ImportFileSummary, ImportRecord, ImportSummary } from '../../../sh
 import { splitContextLogs } from '../../context/import-context';
 import { expandInputs } from '../../import/expand-inputs';
 import { importFiles, type ImportJobOptions } from '../../import/pipeline';
-import { Job, type JobContext } from '../../jobs/job';
+import { Job, type JobContext } from '../../core/job';
 import { CaseStore } from '../../store/case-store';
-import { CancelledError, NetsiftError } from '../../store/errors';
+import { CancelledError, NetsiftError } from '../../core/errors';
 import type { Dialect } from '../dialect';
 import type { ChExecutor } from './executor';
 import { copyStream } from './copy-stream';

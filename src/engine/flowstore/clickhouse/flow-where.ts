@@ -7,7 +7,7 @@ import type { FlowSelector } from '../../../shared/model';
 import type { FlowQuery } from '../../../shared/query';
 import type { CmpOp as FilterOp, FilterNode, NumRange } from '../../query/filter/ast';
 import { parseFilter } from '../../query/filter/parser';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import {
   SPECIAL_RANGES,
   V4_MAPPED_BASE,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
-import { CancelledError, NetsiftError } from '../../store/errors';
+import { CancelledError, NetsiftError } from '../../core/errors';
 import type { ChExecutor, ExecOptions, InsertFormat } from './executor';
 import { Binder, inlineParams, type Params } from './sql-params';
 import { StoreError, translateError } from './store-errors';

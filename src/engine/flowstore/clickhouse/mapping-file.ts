@@ -4,7 +4,7 @@
 // Fields left out (or null) are absent: bytes 0, packets/ports/label NULL, state 'other',
 // proto 'unknown'. Only column names; no SQL. A mapped table is read-only.
 import fs from 'node:fs';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { FLOW_FIELDS, type FieldMap, type FlowField, type TimeUnit } from './table-model';
 
 export interface StoreMapping {

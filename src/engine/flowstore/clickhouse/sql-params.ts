@@ -3,7 +3,7 @@
 // the same values as typed literals instead, written here and only here: strings escaped the way
 // ClickHouse's parser reads them, numbers checked to be numbers. Identifiers never pass through
 // this: they come from allow-lists (the table model and the URL's checked names).
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 
 export type ParamType = 'String' | 'Int64' | 'UInt64' | 'Int32' | 'UInt32' | 'UInt16' | 'Float64';
 export type ParamValue = string | number | bigint;

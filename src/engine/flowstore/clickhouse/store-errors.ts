@@ -1,7 +1,7 @@
 // ClickHouse and network failures -> one NetsiftError ('store' or 'network', or 'cancelled')
 // naming the server (never its password) and saying what to do. The server's numeric code is
 // kept for callers that branch on it.
-import { CancelledError, NetsiftError } from '../../store/errors';
+import { CancelledError, NetsiftError } from '../../core/errors';
 
 export type StoreFailure =
   | 'unreachable'

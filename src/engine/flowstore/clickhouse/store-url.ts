@@ -1,7 +1,7 @@
 // `clickhouse://user@host:8123/db?secure=1&table=flows` -> where and how to connect. A password
 // in the URL is refused: URLs end up in case files, shell history and logs; the password comes
 // from NETSIFT_CLICKHOUSE_PASSWORD or a prompt instead (src/cli/store-password.ts).
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 
 export interface StoreTarget {
   secure: boolean;

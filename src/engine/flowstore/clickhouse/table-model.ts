@@ -3,7 +3,7 @@
 // column types (DESCRIBE). netsift's own table maps one to one; a mapped table (an Akvorado-like
 // schema, mapping-file.ts) names its own columns and gets converting expressions. Column names
 // reach SQL only after they were found in the table's DESCRIBE output (the allow-list).
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { V4_MAPPED_BASE, bigIntToIp } from '../../util/ip';
 import type { Binder } from './sql-params';
 import type { Dialect } from '../dialect';

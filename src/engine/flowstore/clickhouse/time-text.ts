@@ -1,7 +1,7 @@
 // Timestamp text (selectors, brushed ranges, filter values) -> microseconds since the epoch, UTC,
 // without going through Date (which keeps milliseconds only). Zone-less text is UTC, as in the
 // case's flows table; an explicit offset is applied (netsift itself writes `Z` or none).
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 
 const RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;

@@ -3,7 +3,7 @@
 // column titles (SrcPkts, DstPkts, SrcBytes, DstBytes, LastTime, ...). Destination bytes are
 // DstBytes, or TotBytes - SrcBytes; ports may be hex (ICMP type/code as 0x0303). StartTime is
 // local capture time (the import's zone applies); ra's epoch output (-u) is read too.
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import {
   epochSeconds,

@@ -3,7 +3,7 @@
 // ImportOptions.mapping overrides them. DuckDB reads every column as text (its rejects keep the
 // structural errors with line numbers); values are parsed in SQL, and a value that is present but
 // does not parse becomes a reject naming the column and the value.
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { all, literal } from '../../store/sql';
 import { ordinalsToLines } from '../line-map';
 import { quotedRows } from '../quoted-rows';

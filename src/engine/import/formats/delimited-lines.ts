@@ -6,7 +6,7 @@
 // is bad (wrong field count, a number or time that does not parse) and stages good rows in
 // stage_flows and bad ones in stage_rejects with their line and text.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { literal } from '../../store/sql';
 import { ordinalsToLines } from '../line-map';
 import { csvBufferOption, type LoadContext } from '../types';

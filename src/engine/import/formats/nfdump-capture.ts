@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { readSample } from '../sample';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import { loadNfdumpCsv, nfdumpStyle } from './nfdump';

@@ -4,7 +4,7 @@
 // a header and one line of totals) is not flow data: its lines are counted as non-data and named in
 // the import details. Times are the local time of the machine that ran nfdump (the import's zone
 // applies). NetFlow is unidirectional: in = source -> destination, out (when present) = back.
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import {
   firstLine,

@@ -5,7 +5,7 @@
 // reader accepts but netsift must still check (IP addresses, empty fields) is validated by the
 // pipeline; its line numbers come from the record ordinal (see line-map.ts).
 import { literal } from '../../store/sql';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import { ordinalsToLines } from '../line-map';
 import { looksBinary } from '../sample';
 import { csvBufferOption } from '../types';

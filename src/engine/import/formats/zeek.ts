@@ -3,7 +3,7 @@
 // ship (IoT-23). Bytes are the IP-level orig_ip_bytes/resp_ip_bytes when the log has them (the
 // NetFlow and pcap convention, so the same traffic gives the same numbers in every format), else
 // the payload orig_bytes/resp_bytes. Stratosphere/IoT-23 label columns become the flow label.
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import {
   epochSeconds,

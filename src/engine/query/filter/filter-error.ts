@@ -1,7 +1,7 @@
 // A filter expression the analyst typed could not be understood: the error names the offending
 // token and where it is, so the filter bar can underline it.
 import type { FilterErrorInfo } from '../../../shared/query';
-import { NetsiftError } from '../../store/errors';
+import { NetsiftError } from '../../core/errors';
 
 export class FilterError extends NetsiftError implements FilterErrorInfo {
   constructor(

@@ -11,7 +11,7 @@ import type {
 import { serviceName } from '../../../../shared/services';
 import { chooseBucketSeconds, NICE_BUCKET_SECONDS } from '../../../query/timeline';
 import { chartLimit } from '../../../query/top-talkers';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 import {
   kindOf,
   num,

@@ -11,7 +11,7 @@ import type {
 } from '../../../../shared/query';
 import { MAX_PAGE } from '../../../query/flows';
 import { normaliseSort } from '../../../query/sort';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 import {
   kindOf,
   num,

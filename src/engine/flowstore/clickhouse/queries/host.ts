@@ -4,7 +4,7 @@
 import type { Peer, PortUse } from '../../../../shared/query';
 import { serviceName } from '../../../../shared/services';
 import { HOST_TOP } from '../../../query/host-summary';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 import { bigIntToIp, ipToBigInt, isV4Mapped } from '../../../util/ip';
 import { num, numOrNull, type ExecOptions, type QueryContext } from '../query-context';
 import { Binder } from '../sql-params';

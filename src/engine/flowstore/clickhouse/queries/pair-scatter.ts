@@ -11,7 +11,7 @@ import {
 } from '../../../../shared/query';
 import { MAX_OUTLIER_POINTS } from '../../../query/pair-scatter';
 import { chartLimit } from '../../../query/top-talkers';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 import { num, whereOf, type ExecOptions, type QueryContext } from '../query-context';
 
 export async function pairScatterCh(

@@ -2,7 +2,7 @@
 // DataView-free offset arithmetic keep the per-packet cost to a callback with a few integers: the
 // packet bytes are never copied (the sink reads them in place, before the next refill).
 import type { FileHandle } from 'node:fs/promises';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 
 /** Called once per packet; `data` is valid only during the call. tsMicros is µs since the epoch. */
 export type PacketSink = (

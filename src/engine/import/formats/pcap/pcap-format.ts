@@ -2,7 +2,7 @@
 // appends finished flows to stage_flows with DuckDB's Appender, one batch per read buffer.
 import fs from 'node:fs';
 import { DuckDBTimestampValue, type DuckDBAppender } from '@duckdb/node-api';
-import { NetsiftError } from '../../../store/errors';
+import { NetsiftError } from '../../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../../types';
 import { captureKind, readCapture } from './capture-reader';
 import {

@@ -1,0 +1,118 @@
+// exfil: an internal host sending far more to one external host than internal hosts usually send
+// to any external host. Upload only: a backup server pulling data in, or a download, has a low
+// upload share and stays silent; traffic between internal hosts is not looked at.
+import { addressClasses, targets } from '../../shared-tables';
+import { all } from '../../../store/sql';
+import { clamp01, round, saturate, severityOf } from '../../stats';
+import type { AlertDraft, Detector } from '../../types';
+import { EXFIL_SQL } from './sql';
+
+interface PairRow {
+  src_ips: string[];
+  dst_ips: string[];
+  dst_ports: number[] | null;
+  up: number;
+  down: number;
+  flows: number;
+  first_w: number;
+  last_w: number;
+  median_log: number;
+  mad_log: number;
+  population: number;
+  z: number;
+  up_share: number;
+}
+
+const MB = 1e6;
+
+export function formatBytes(b: number): string {
+  if (b >= 1e9) return `${round(b / 1e9, 2)} GB`;
+  if (b >= 1e6) return `${round(b / 1e6, 1)} MB`;
+  if (b >= 1e3) return `${round(b / 1e3, 1)} kB`;
+  return `${b} B`;
+}
+
+export const exfilDetector: Detector = {
+  id: 'exfil',
+  title: 'Exfiltration',
+  description:
+    'Unusually large upload from an internal host to one external host: robust z-score of log bytes up against all internal-to-external pairs, an absolute minimum and a high upload share.',
+  params: {
+    minBytesUp: { type: 'number', default: 50 * MB, min: 0, description: 'Bytes sent to the one external host, at least' },
+    minZ: {
+      type: 'number',
+      default: 3.5,
+      min: 0,
+      description: 'Robust z-score (median/MAD of log bytes up across internal-to-external pairs), at least',
+    },
+    minUpShare: {
+      type: 'number',
+      default: 0.6,
+      min: 0,
+      max: 1,
+      description: 'Share of the pair\'s bytes that went out, at least (downloads and pulls stay silent)',
+    },
+    madFloor: {
+      type: 'number',
+      default: 0.25,
+      min: 0.001,
+      description: 'Smallest MAD of log bytes used, so a very uniform population does not inflate z',
+    },
+  },
+  async run(ctx) {
+    const ws = ctx.windowSeconds;
+    const minUp = ctx.params.minBytesUp as number;
+    const minZ = ctx.params.minZ as number;
+    const minShare = ctx.params.minUpShare as number;
+    await addressClasses(ctx);
+    await targets(ctx);
+    const rows = await all<PairRow>(ctx.conn, EXFIL_SQL, [
+      Math.round(ws * 1e6),
+      minUp,
+      minZ,
+      minShare,
+      ctx.params.madFloor as number,
+    ]);
+    ctx.checkCancelled();
+    const out: AlertDraft[] = [];
+    for (const r of rows) {
+      const known = r.dst_ports ?? [];
+      const [src, dst] = [r.src_ips[0], r.dst_ips[0]];
+      const from = new Date(r.first_w * ws * 1000).toISOString();
+      const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
+      const minutes = ((r.last_w - r.first_w + 1) * ws) / 60;
+      // 0.6 at the fences, rising with volume (x10 the minimum gives ~0.8) and with z
+      const score = clamp01(
+        0.6 + 0.25 * saturate(Math.log10(Math.max(1, r.up / Math.max(minUp, 1))), 0.5) + 0.15 * saturate(r.z - minZ, minZ),
+      );
+      const ports = known.slice(0, 5).join(', ') + (known.length > 5 ? ', ...' : '') || 'none';
+      out.push({
+        detector: 'exfil',
+        kind: 'exfiltration',
+        severity: severityOf(score),
+        score: round(score),
+        src_ip: src,
+        dst_ip: dst,
+        window_start: from,
+        window_end: to,
+        features: [
+          { name: 'bytes_up', value: r.up, threshold: minUp, direction: 'above', note: formatBytes(r.up) },
+          {
+            name: 'robust_z',
+            value: round(r.z, 2),
+            threshold: minZ,
+            direction: 'above',
+            note: `log bytes up vs ${r.population.toLocaleString('en-US')} internal-to-external pairs (median ${formatBytes(Math.round(Math.expm1(r.median_log)))})`,
+          },
+          { name: 'up_share', value: round(r.up_share), threshold: minShare, direction: 'above' },
+          { name: 'bytes_down', value: r.down },
+          { name: 'flows', value: r.flows, note: `dst ports ${ports}` },
+        ],
+        flow_count: r.flows,
+        evidence: { from, to, srcIps: r.src_ips, dstIps: r.dst_ips },
+        summary: `${src} sent ${formatBytes(r.up)} to ${dst} (port ${ports}) in ${round(minutes, 1)} min, ${round(r.up_share * 100, 1)}% of the pair's bytes`,
+      });
+    }
+    return out;
+  },
+};
