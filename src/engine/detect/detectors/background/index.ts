@@ -167,7 +167,9 @@ async function summaryAlert(
 ): Promise<AlertDraft> {
   const srcIps = [...new Set(g.actors.flatMap((a) => a.src_ips))].sort();
   const hosts = [...new Set(g.actors.flatMap((a) => a.dst_ips))].sort();
-  const services = [...new Set(g.actors.flatMap((a) => a.services))];
+  // in (protocol, port) order: the SQL lists them as its hash aggregate met them, differently
+  // from one run to the next
+  const services = [...new Set(g.actors.flatMap((a) => a.services))].sort(byService);
   const probes = g.actors.reduce((s, a) => s + a.probes, 0);
   const from = g.actors.reduce((m, a) => (a.first_ts < m ? a.first_ts : m), g.actors[0].first_ts);
   const last = g.actors.reduce((m, a) => (a.last_ts > m ? a.last_ts : m), g.actors[0].last_ts);
@@ -247,4 +249,11 @@ async function summaryAlert(
       `loudest ${loud.map(name).join(', ')}` +
       (nets.length ? `; networks: ${nets.slice(0, 3).map(name).join(', ')}` : ''),
   };
+}
+
+/** 'proto/port' texts by protocol, then port as a number (tcp/7 before tcp/14). */
+function byService(a: string, b: string): number {
+  const [pa, na] = a.split('/');
+  const [pb, nb] = b.split('/');
+  return pa.localeCompare(pb) || Number(na) - Number(nb);
 }
