@@ -149,7 +149,7 @@ test('an address carrying markup shows as text in every chart tooltip and adds n
   await expect(page.getByRole('img', { name: 'Top talkers' })).toBeVisible();
   await expect(page.locator('.charts-pane .pane-state')).toHaveCount(0, { timeout: 60_000 });
   const talkers = await sweep('Top talkers');
-  // its points are small and sit on the axis in this narrow pane: a finer sweep finds them
+  // its points are small (3 px; the scan's pairs all sit at 1 on the log axis): a finer sweep
   const scatter = await sweep('Pair feature scatter', 2);
   await app.shot('charts-markup-tooltip');
 

@@ -83,12 +83,19 @@ export async function softflowd(
   return out;
 }
 
-/** nfcapd collecting on 127.0.0.1:port into dir; stop() flushes and returns the files it wrote. */
-export async function nfcapd(dir: string): Promise<{ port: number; stop(): Promise<string[]> }> {
+/**
+ * nfcapd collecting on 127.0.0.1:port into dir, rotating its file every `interval` seconds
+ * (nfcapd.current.<pid> renamed to nfcapd.YYYYMMDDhhmm[ss]); stop() flushes and returns the
+ * files it wrote.
+ */
+export async function nfcapd(
+  dir: string,
+  interval = 3600,
+): Promise<{ port: number; stop(): Promise<string[]> }> {
   const port = await freeUdpPort();
   const child = spawn(
     'nfcapd',
-    ['-p', String(port), '-b', '127.0.0.1', '-w', dir, '-t', '3600', '-B', '4194304'],
+    ['-p', String(port), '-b', '127.0.0.1', '-w', dir, '-t', String(interval), '-B', '4194304'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -109,7 +116,7 @@ export async function nfcapd(dir: string): Promise<{ port: number; stop(): Promi
       await exited(child);
       return fs
         .readdirSync(dir)
-        .filter((f) => /^nfcapd\.\d{12}$/.test(f))
+        .filter((f) => /^nfcapd\.\d{12}(\d\d)?$/.test(f))
         .map((f) => path.join(dir, f));
     },
   };

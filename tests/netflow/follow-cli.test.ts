@@ -192,7 +192,7 @@ describe('netsift follow --listen', () => {
     );
   });
 
-  it('refuses a non-loopback address without --allow-remote, other transports and folder arguments (exit 2)', async () => {
+  it('refuses a non-loopback address without --allow-remote, other transports, and a folder with --listen (exit 2)', async () => {
     const remote = await runCli([
       'follow',
       '--case',
@@ -215,15 +215,24 @@ describe('netsift follow --listen', () => {
       2,
       expect.stringMatching(/tcp is not supported: netsift receives NetFlow and IPFIX over UDP/),
     ]);
-    const folder = await runCli(['follow', '--case', tmp.file('x.duckdb'), tmp.dir]);
-    expect([folder.code, folder.stderr]).toEqual([
+    const both = await runCli([
+      'follow',
+      '--case',
+      tmp.file('x.duckdb'),
+      tmp.dir,
+      '--listen',
+      'udp:127.0.0.1:0',
+    ]);
+    expect([both.code, both.stderr]).toEqual([
       2,
-      expect.stringMatching(/following a folder or a growing file .* is not available yet/),
+      expect.stringMatching(/give a folder or file to follow, or --listen, not both/),
     ]);
     const none = await runCli(['follow', '--case', tmp.file('x.duckdb')]);
     expect([none.code, none.stderr]).toEqual([
       2,
-      expect.stringMatching(/--listen udp:HOST:PORT is required/),
+      expect.stringMatching(
+        /give a folder or a file to follow, or --listen udp:HOST:PORT for NetFlow\/IPFIX/,
+      ),
     ]);
   });
 

@@ -26,6 +26,7 @@ function losses(s: ListenerStats): string {
   if (s.sequenceGaps)
     parts.push(`by sequence numbers ${missingText(s)} missing (${plural(s.sequenceGaps, 'gap')})`);
   if (s.droppedFlows) parts.push(`${n(s.droppedFlows)} records dropped (case too slow)`);
+  if (s.spooled) parts.push(`${n(s.spooled)} records waiting on disk`);
   return parts.join(', ');
 }
 
@@ -90,6 +91,12 @@ export function summaryLines(
     `  datagrams: ${n(s.datagrams)} received (${n(s.bytes)} bytes); ${losses(s)}`,
     ...sessions.flatMap(exporterLine),
   ];
+  if (s.spooledTotal)
+    lines.push(
+      `  ${n(s.spooledTotal)} records waited on disk while the case was behind (all written${s.queued ? ` but ${n(s.queued)}` : ''})`,
+    );
+  if (s.queued)
+    lines.push(`  ${n(s.queued)} records received were not written (following stopped at a limit)`);
   for (const r of samples)
     lines.push(`  datagram ${r.line}: ${r.reason.replace(/^datagram \d+ /, '')}`);
   if (record.rows_rejected > samples.length)

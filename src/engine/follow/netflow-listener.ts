@@ -15,8 +15,18 @@ import type { ImportRecord } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../core/errors';
 import { listenText, type ListenAddress } from './listen-address';
-import { LiveImport, type BatchResult, type LiveReject, type LiveRow } from './live-import';
+import {
+  LimitReached,
+  LiveImport,
+  type BatchResult,
+  type BeforeCommit,
+  type LiveReject,
+  type LiveRow,
+} from './live-import';
+import type { WriteGate } from './write-gate';
+import { RecordSpool } from './record-spool';
 import { udpCounters, type UdpCounters } from './udp-counters';
+import path from 'node:path';
 
 export interface ListenerOptions {
   listen: ListenAddress;
@@ -28,12 +38,21 @@ export interface ListenerOptions {
   batchSeconds?: number;
   /** ... or as soon as this many flows are waiting. */
   batchFlows?: number;
-  /** Flows held in memory while a write is slow; beyond it flows are dropped and counted. */
+  /**
+   * Records held in memory while a write is slow. Beyond it they wait on disk in spoolDir when
+   * one is given (record-spool.ts), else they are dropped and counted.
+   */
   maxQueuedFlows?: number;
+  /** Folder for the queue on disk (the follower's spool beside the case). */
+  spoolDir?: string;
   /** Sampling rate for exporters that announce none (like nfcapd -s). */
   defaultSampling?: number;
   /** Socket receive buffer (bytes; the kernel caps it at net.core.rmem_max). */
   recvBufferBytes?: number;
+  /** Batches are written through the case's write gate (write-gate.ts) when given. */
+  writeGate?: WriteGate;
+  /** The follower's limit check (retention in stop mode), run inside each batch's transaction. */
+  beforeCommit?: BeforeCommit;
 }
 
 export interface ListenerStats {
@@ -57,7 +76,13 @@ export interface ListenerStats {
   kernelDrops: number | null;
   /** flows and rejects dropped because the case could not take them in time */
   droppedFlows: number;
+  /** records waiting (in memory and on disk) */
   queued: number;
+  /** of those, waiting on disk; bytes of them */
+  spooled: number;
+  spoolBytes: number;
+  /** records that waited on disk since the start */
+  spooledTotal: number;
   importId: number | null;
   /** the last batch write error, if the last attempt failed */
   writeError: string | null;
@@ -85,12 +110,14 @@ export class NetflowListener {
   private busy = false;
   private lastFlush = Date.now();
   private writeError: string | null = null;
+  private limit: LimitReached | null = null;
   private stopping: Promise<void> | null = null;
   private stoppedBy = '';
   private timer: NodeJS.Timeout | null = null;
   private final: ImportRecord | null = null;
   private kernel: UdpCounters | null = null;
   private readonly startedAt = new Date().toISOString();
+  private readonly spool: RecordSpool | null;
 
   private constructor(
     private readonly socket: dgram.Socket,
@@ -99,6 +126,9 @@ export class NetflowListener {
     private readonly opts: ListenerOptions,
   ) {
     this.decoder = new NetflowDecoder({ defaultSampling: opts.defaultSampling });
+    this.spool = opts.spoolDir
+      ? new RecordSpool(path.join(opts.spoolDir, `listener-${process.pid}-${address.port}.jsonl`))
+      : null;
     this.allowed = opts.exporters?.length ? new Set(opts.exporters) : null;
   }
 
@@ -195,7 +225,10 @@ export class NetflowListener {
       missingDatagrams: sessions.reduce((a, s) => a + s.missingDatagrams, 0),
       kernelDrops: k ? k.drops : null,
       droppedFlows: this.counts.droppedFlows,
-      queued: this.pendingRows.length + this.pendingRejects.length,
+      queued: this.pendingRows.length + this.pendingRejects.length + (this.spool?.count ?? 0),
+      spooled: this.spool?.count ?? 0,
+      spoolBytes: this.spool?.bytes ?? 0,
+      spooledTotal: this.spool?.total ?? 0,
       importId: this.live.id,
       writeError: this.writeError,
     };
@@ -210,13 +243,26 @@ export class NetflowListener {
       await new Promise<void>((r) => this.socket.close(() => r()));
       await this.writing;
       try {
+        // what waits on disk goes in first, batch by batch, then the last batch
+        while (this.spool?.active && !this.limit) {
+          this.refill();
+          await this.flush(false);
+          if (this.writeError) break;
+        }
+        this.refill();
         await this.flush(true);
         this.final = await this.live.record();
       } finally {
         this.live.close();
+        this.spool?.reset();
       }
     })();
     return this.stopping;
+  }
+
+  /** Set when a batch was refused by the limit check: nothing more is written. */
+  limitReached(): LimitReached | null {
+    return this.limit;
   }
 
   /** The imports row as written so far (after stop(): as it stays; null: nothing written). */
@@ -238,17 +284,43 @@ export class NetflowListener {
     this.hash.update(msg);
     const r = this.decoder.decode(msg, { address: rinfo.address, port: rinfo.port }, Date.now());
     for (const e of r.events) this.note(e);
-    // bounded while a write is slow: beyond the bound, records are dropped and counted
+    // bounded in memory while a write is slow: beyond the bound, records wait on disk (or are
+    // dropped and counted without a spool); once some wait on disk, all newer ones do too, so
+    // they are written in arrival order
     const max = this.opts.maxQueuedFlows ?? 1_000_000;
-    for (const f of r.flows) {
-      if (this.pendingRows.length + this.pendingRejects.length >= max) this.drop();
-      else this.pendingRows.push(liveRow(f));
-    }
-    for (const x of r.rejects) {
-      if (this.pendingRows.length + this.pendingRejects.length >= max) this.drop();
-      else this.pendingRejects.push({ line: x.datagram, raw: x.raw, reason: x.reason });
-    }
+    const place = (rec: { flow: LiveRow } | { reject: LiveReject }) => {
+      const full = this.pendingRows.length + this.pendingRejects.length >= max;
+      if (this.spool && (full || this.spool.active)) {
+        try {
+          if (!this.spool.active && this.spool.total === 0)
+            this.note(`the case is behind: records wait on disk in ${this.spool.file}`);
+          this.spool.append(rec);
+          return;
+        } catch (e) {
+          this.note(`the queue on disk failed (${(e as Error).message}); records are dropped`);
+        }
+      } else if (!full) {
+        if ('flow' in rec) this.pendingRows.push(rec.flow);
+        else this.pendingRejects.push(rec.reject);
+        return;
+      }
+      this.drop();
+    };
+    for (const f of r.flows) place({ flow: liveRow(f) });
+    for (const x of r.rejects)
+      place({ reject: { line: x.datagram, raw: x.raw, reason: x.reason } });
     if (this.pendingRows.length >= (this.opts.batchFlows ?? 50_000)) this.tick();
+  }
+
+  /** Moves records waiting on disk back into memory, up to a batch (oldest first). */
+  private refill(): void {
+    if (!this.spool?.active) return;
+    const room =
+      (this.opts.batchFlows ?? 50_000) - this.pendingRows.length - this.pendingRejects.length;
+    if (room <= 0) return;
+    for (const r of this.spool.read(room))
+      if ('flow' in r) this.pendingRows.push(r.flow);
+      else this.pendingRejects.push(r.reject);
   }
 
   private drop(): void {
@@ -265,10 +337,18 @@ export class NetflowListener {
   }
 
   private tick(): void {
-    if (this.busy || this.stopping) return;
+    try {
+      this.spool?.flush();
+    } catch (e) {
+      this.note(`the queue on disk failed: ${(e as Error).message}`);
+    }
+    if (this.busy || this.stopping || this.limit) return;
     const due = Date.now() - this.lastFlush >= (this.opts.batchSeconds ?? 10) * 1000;
-    const full = this.pendingRows.length >= (this.opts.batchFlows ?? 50_000);
+    // a backlog on disk is written batch after batch, without waiting for the next interval
+    const full =
+      this.pendingRows.length >= (this.opts.batchFlows ?? 50_000) || !!this.spool?.active;
     if (!(due || full)) return;
+    this.refill();
     this.lastFlush = Date.now();
     if (this.pendingRows.length === 0 && this.pendingRejects.length === 0) return;
     this.busy = true;
@@ -288,13 +368,29 @@ export class NetflowListener {
       sha256: this.hash.copy().digest('hex'),
       details: this.details(!final),
     };
+    const write = <T>(fn: () => Promise<T>) =>
+      this.opts.writeGate ? this.opts.writeGate.run(fn) : fn();
     try {
+      if (this.limit) {
+        // refused once: what waits stays unwritten (it is counted as pending in the summary)
+        this.pendingRows = rows.concat(this.pendingRows);
+        this.pendingRejects = rejects.concat(this.pendingRejects);
+        if (final) await write(() => this.live.update(state));
+        return;
+      }
       if (rows.length || rejects.length) {
-        const b = await this.live.append(rows, rejects, state);
+        const b = await write(() => this.live.append(rows, rejects, state, this.opts.beforeCommit));
         this.writeError = null;
         for (const l of this.batchListeners) l(b);
-      } else if (final) await this.live.update(state);
+      } else if (final) await write(() => this.live.update(state));
     } catch (e) {
+      if (e instanceof LimitReached) {
+        this.limit = e;
+        this.note(`batch not written: ${e.message}`);
+        this.pendingRows = rows.concat(this.pendingRows);
+        this.pendingRejects = rejects.concat(this.pendingRejects);
+        return;
+      }
       const msg = (e as Error).message.split('\n')[0];
       this.writeError = msg;
       if (final)
@@ -324,6 +420,7 @@ export class NetflowListener {
       malformedDatagrams: s.malformedDatagrams,
       kernelDrops: s.kernelDrops,
       droppedFlows: s.droppedFlows,
+      ...(s.spooledTotal ? { spooledRecords: s.spooledTotal } : {}),
       sequenceGaps: s.sequenceGaps,
       missingRecords: s.missingRecords,
       missingDatagrams: s.missingDatagrams,

@@ -9,26 +9,24 @@ import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import { Job, type JobContext } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import { CancelledError, NetsiftError } from '../core/errors';
-import { all, one } from '../store/sql';
+import { one } from '../store/sql';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
 import { refuseNonFile, refuseUtf16 } from './input-kind';
 import { scanFile } from './scan-file';
-import { importIpv6 } from './zone-id';
 import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
 import { diskFullError, isDiskFull } from '../store/disk-full';
 import { assignFlowIds } from '../store/flow-ids';
 import { importContext, splitContextLogs } from '../context/import-context';
-import { RAW_MAX, RAW_SQL, quadNumSql, quadPartsSql, reasonSql } from './validate-sql';
+import { insertStagedFlowsSql, validateStage } from './stage-validate';
 import {
   checkUnchanged,
   finishImport,
   lapTimer,
   loadContext,
   nextIds,
-  numberBadLines,
   refuseDuplicate,
   sqlTime,
   type Step,
@@ -382,43 +380,13 @@ async function stageAndWrite(
   checkUnchanged(abs, st);
 
   step.setPhase('validate');
-  // Addresses: validate and number each distinct address once, not once per row. IPv4 in SQL;
-  // the few IPv6 addresses (those with ':') are parsed in TypeScript and joined back.
-  await conn.run(`CREATE TEMP TABLE stage_addr AS
-    SELECT ip, ip4_num(ip) AS num FROM (SELECT src_ip AS ip FROM stage_flows UNION SELECT dst_ip FROM stage_flows)
-    WHERE ip IS NOT NULL`);
-  const v6 = await all<{ ip: string }>(
-    conn,
-    "SELECT ip FROM stage_addr WHERE num IS NULL AND contains(ip, ':')",
-  );
-  const parsed = v6.map((r) => ({ ip: r.ip, num: importIpv6(r.ip) })).filter((r) => r.num !== null);
-  if (parsed.length) {
-    await conn.run('CREATE TEMP TABLE stage_v6 (ip VARCHAR, num UHUGEINT)');
-    const app = await conn.createAppender('stage_v6', 'main', 'temp');
-    for (const r of parsed) {
-      app.appendVarchar(r.ip);
-      app.appendUHugeInt(r.num!);
-      app.endRow();
-    }
-    app.closeSync();
-    await conn.run('UPDATE stage_addr SET num = v.num FROM stage_v6 v WHERE stage_addr.ip = v.ip');
-  }
-  job.checkCancelled();
-
-  lap('addresses');
-  await conn.run('CREATE TEMP TABLE stage_badaddr AS SELECT ip FROM stage_addr WHERE num IS NULL');
-  const badAddr =
-    (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_badaddr'))!.n > 0;
-  // Two steps so the raw text is rebuilt only for the failing rows, not for every row.
-  await conn.run(`CREATE TEMP TABLE stage_bad0 AS
-    SELECT ord, reason FROM (SELECT s.rowid AS ord, ${reasonSql((c) => (badAddr ? `s.${c} IN (SELECT ip FROM stage_badaddr)` : null), { window: options.timeWindow })} AS reason FROM stage_flows s)
-    WHERE reason IS NOT NULL`);
-  await conn.run(`CREATE TEMP TABLE stage_bad AS
-    SELECT b.ord, s.line, left(${RAW_SQL}, ${RAW_MAX}) AS raw, b.reason
-    FROM stage_bad0 b JOIN stage_flows s ON s.rowid = b.ord`);
-  const bad = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_bad'))!.n;
-  if (bad > 0 && result.lineOf) await numberBadLines(conn, result.lineOf);
-  job.checkCancelled();
+  const v = await validateStage(conn, {
+    timeWindow: options.timeWindow,
+    lineOf: result.lineOf,
+    checkCancelled: () => job.checkCancelled(),
+    lap,
+  });
+  const bad = v.bad;
 
   lap('validate');
   step.setPhase('write');
@@ -426,29 +394,7 @@ async function stageAndWrite(
   await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
   const ids = await nextIds(conn);
   const importId = ids.importId;
-  // Dense ids in file order: with no bad rows the stage rowid is the order; otherwise number the
-  // survivors (a sort, paid only when some rows failed validation).
-  // Every surviving address was validated once per distinct value above. With no IPv6 among them
-  // they are all dotted quads, and the one-pass regex numbers them cheaper per row than two joins
-  // (or split_part, twice as slow) would.
-  const quads = parsed.length === 0;
-  const rid = quads ? 's.rid' : 's.rowid';
-  const idExpr = bad === 0 ? `${rid} + 1` : `row_number() OVER (ORDER BY ${rid})`;
-  const keep = bad === 0 ? '' : `WHERE ${rid} NOT IN (SELECT ord FROM stage_bad)`;
-  const numbers = quads ? `${quadNumSql('s.sp')}, ${quadNumSql('s.dp')}` : 'sa.num, da.num';
-  const from = quads
-    ? `FROM (SELECT *, rowid AS rid, ${quadPartsSql('src_ip', 'sp')}, ${quadPartsSql('dst_ip', 'dp')}
-         FROM stage_flows) s`
-    : 'FROM stage_flows s JOIN stage_addr sa ON sa.ip = s.src_ip JOIN stage_addr da ON da.ip = s.dst_ip';
-  await conn.run(
-    `INSERT INTO flows (id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
-       src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num)
-     SELECT $1::BIGINT + ${idExpr}, $2, s.ts, s.ts_end, s.proto, s.state, nullif(s.state_raw, s.state), s.src_ip, s.src_port::INTEGER,
-       s.dst_ip, s.dst_port::INTEGER, coalesce(s.src_bytes, 0), coalesce(s.dst_bytes, 0), s.src_pkts, s.dst_pkts,
-       s.label, ${numbers}
-     ${from} ${keep}`,
-    [ids.base, importId],
-  );
+  await conn.run(insertStagedFlowsSql(v), [ids.base, importId]);
   lap('flows');
   job.checkCancelled();
   const staged = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_flows'))!.n;

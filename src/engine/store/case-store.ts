@@ -295,6 +295,13 @@ function translateOpenError(file: string, e: unknown): Error {
   // "lock" as a word: DuckDB's checksum errors name a "block", which is no lock
   if (/\block\b/i.test(msg)) {
     const pid = /PID (\d+)/.exec(msg)?.[1];
+    const follower = pid ? followerOf(file, Number(pid)) : null;
+    if (follower)
+      return new NetsiftError(
+        `${file}: the case is being followed by netsift follow (pid ${pid}, ${follower}); stop it there (Ctrl-C) ` +
+          'first, or follow from the workspace, which follows inside the process that has the case open',
+        'case',
+      );
     return new NetsiftError(
       `${file}: the case is already open in another process${pid ? ` (pid ${pid})` : ''}; close it there first`,
       'case',
@@ -310,4 +317,21 @@ function translateOpenError(file: string, e: unknown): Error {
   if (/not a valid DuckDB database|file is not a/i.test(msg))
     return new NetsiftError(`${file}: not a netsift case file (not a DuckDB database)`, 'case');
   return new NetsiftError(`${file}: cannot open case: ${msg}`, 'case');
+}
+
+/**
+ * What a `netsift follow` holding the case follows, from the marker it keeps beside the case
+ * (src/engine/follow/follower-marker.ts); null when the lock holder is not a follower.
+ */
+function followerOf(file: string, pid: number): string | null {
+  try {
+    const m = JSON.parse(fs.readFileSync(`${file}.follow/follower.json`, 'utf8')) as {
+      pid: number;
+      source: string;
+      started: string;
+    };
+    return m.pid === pid ? `${m.source} since ${m.started}` : null;
+  } catch {
+    return null;
+  }
 }

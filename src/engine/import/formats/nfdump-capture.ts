@@ -103,6 +103,8 @@ export const nfcapdFormat: FormatImporter = {
       );
       return {
         dataLines: res.dataLines,
+        // no flows at all: "no flows in the capture", not "header only" (nfdump's CSV header)
+        ...(res.dataLines === 0 ? { binary: true } : {}),
         lineOf: res.lineOf,
         details: {
           ...res.details,

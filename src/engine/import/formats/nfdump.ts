@@ -62,11 +62,18 @@ export async function loadNfdumpCsv(
   const idx = headerIndex(cols, ALIASES);
   requireColumns(ctx.path, 'nfdump CSV', idx, ['ts', 'sa', 'da', 'pr']);
   const src = source ?? columnsSource(ctx.path, ctx.sample.gzip, ',', cols.length, ctx.size);
-  // the Summary block starts at a line that is exactly "Summary"
+  // the Summary block starts at a line that is exactly "Summary"; nfdump prints "No matching
+  // flows" just before it when the file holds none (an nfcapd file of a quiet interval)
   const r = await ctx.conn.runAndReadAll(
     `SELECT min(ordinality)::BIGINT AS s FROM ${src} WHERE trim(c1, E' \\r') = 'Summary'`,
   );
-  const summaryAt = (r.getRowObjectsJS()[0] as { s: bigint | null }).s;
+  let summaryAt = (r.getRowObjectsJS()[0] as { s: bigint | null }).s;
+  if (summaryAt !== null) {
+    const none = await ctx.conn.runAndReadAll(
+      `SELECT count(*)::BIGINT AS n FROM ${src} WHERE ordinality = ${summaryAt - 1n} AND trim(c1, E' \\r') = 'No matching flows'`,
+    );
+    if ((none.getRowObjectsJS()[0] as { n: bigint }).n > 0n) summaryAt -= 1n;
+  }
   const has = (k: string) => !!idx[k];
   const v = (k: string) => (has(k) ? unset(`f[${idx[k]}]`) : 'NULL');
   const time = (x: string) =>

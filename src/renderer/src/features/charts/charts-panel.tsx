@@ -146,33 +146,45 @@ export function ChartsPanel() {
     };
   }, [ports.value, pal]);
 
+  // the points of each scatter series, in series order: the tooltip and a click find a point's
+  // pair by its index (echarts' large mode keeps only the coordinates of its data items)
+  const scatterPoints = useMemo(() => {
+    const points = scatter.value?.points ?? [];
+    return [points.filter((p) => !p.outlier), points.filter((p) => p.outlier)];
+  }, [scatter.value]);
+  const scatterRef = useRef(scatterPoints);
+  scatterRef.current = scatterPoints;
   const scatterOption = useMemo<EChartsOption>(() => {
     const s = scatter.value;
-    const normal = (s?.points ?? []).filter((p) => !p.outlier);
-    const out = (s?.points ?? []).filter((p) => p.outlier);
-    const toPoint = (p: { window: string; value: number; src: string; dst: string }) => ({
-      value: [Date.parse(p.window), p.value],
-      src: p.src,
-      dst: p.dst,
-    });
+    const [normal, out] = scatterPoints;
+    const toPoint = (p: { window: string; value: number }) => [Date.parse(p.window), p.value];
     return {
       animation: false,
       grid: { left: 48, right: 16, top: 10, bottom: 24 },
       tooltip: {
         trigger: 'item',
         formatter: (p: unknown) => {
-          const d = (p as { data: { src?: string; dst?: string; value: [number, number] } }).data;
-          return d.src
-            ? `${escapeHtml(d.src)} → ${escapeHtml(d.dst ?? '')}<br/>${escapeHtml(feature)} ${escapeHtml(d.value[1])}`
-            : `fence ${escapeHtml(d.value[1])}`;
+          const { seriesIndex, dataIndex, value } = p as {
+            seriesIndex: number;
+            dataIndex: number;
+            value: [number, number];
+          };
+          const pt = scatterPoints[seriesIndex]?.[dataIndex];
+          return pt
+            ? `${escapeHtml(pt.src)} → ${escapeHtml(pt.dst)}<br/>${escapeHtml(feature)} ${escapeHtml(pt.value)}`
+            : `fence ${escapeHtml(value[1])}`;
         },
       },
       xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
       yAxis: {
         type: 'log',
         logBase: 10,
-        min: 1,
-        axisLabel: { fontSize: 10 },
+        // below 1: the many points at 1 (one port, one connection) sit above the axis line, whole
+        // and hoverable, not half clipped by the grid's edge (where only a 1 px band took hover)
+        min: 0.7,
+        // a power of ten, at least 10 (all points at 1 would otherwise make 1 the top edge)
+        max: (e: { max: number }) => 10 ** Math.max(1, Math.ceil(Math.log10(Math.max(e.max, 1)))),
+        axisLabel: { fontSize: 10, showMinLabel: false },
         splitLine: { lineStyle: { color: pal.line } },
       },
       series: [
@@ -195,13 +207,17 @@ export function ChartsPanel() {
           name: 'fence',
           type: 'line',
           step: 'end',
+          // under the points and deaf to the mouse: where the fence runs through points (a scan's
+          // pairs at 1, the fence at 1) it took their hover, and a line has no pair to show
+          silent: true,
+          z: 1,
           showSymbol: false,
           lineStyle: { color: pal.warn, type: 'dashed', width: 1 },
           data: (s?.fences ?? []).map((f) => [Date.parse(f.window), Math.max(1, f.upper)]),
         },
       ],
     };
-  }, [scatter.value, feature, pal]);
+  }, [scatter.value, scatterPoints, feature, pal]);
 
   return (
     <section
@@ -265,13 +281,14 @@ export function ChartsPanel() {
             label="Pair feature scatter"
             onReady={(c) =>
               c.on('click', (e) => {
-                const d = (e as { data?: { src?: string; dst?: string; value?: [number, number] } })
-                  .data;
-                if (!d?.src || !d.dst || !d.value) return;
+                const { seriesIndex, dataIndex } = e as { seriesIndex?: number; dataIndex: number };
+                const pt = scatterRef.current[seriesIndex ?? -1]?.[dataIndex];
+                if (!pt) return;
                 // the point is one pair in one window: its flows are that pair in that window
-                const from = new Date(d.value[0]).toISOString();
-                const to = new Date(d.value[0] + 10_000).toISOString();
-                actions.current.setDrill(drills.pairWindow(d.src, d.dst, from, to));
+                const t = Date.parse(pt.window);
+                const from = new Date(t).toISOString();
+                const to = new Date(t + 10_000).toISOString();
+                actions.current.setDrill(drills.pairWindow(pt.src, pt.dst, from, to));
               })
             }
           />
