@@ -3,8 +3,7 @@
 import { app, BrowserWindow, session } from 'electron';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { defaultOps } from '../engine/service/default-ops';
-import { NetsiftService } from '../engine/service/netsift-service';
+import { defaultOps, NetsiftService } from '../engine/index';
 import { APP_URL, registerAppScheme, securityHeadersOnHttp, serveRenderer } from './app-protocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';

@@ -12,8 +12,7 @@ import {
   IPC_RPC,
   isApiMethod,
 } from '../shared/api';
-import type { NetsiftService } from '../engine/service/netsift-service';
-import { publicError } from '../engine/service/public-error';
+import { type NetsiftService, publicError } from '../engine/index';
 import { CAPTURE_FILTERS, CASE_FILTERS } from './menu';
 
 function trusted(e: IpcMainInvokeEvent, win: () => BrowserWindow | null): boolean {

@@ -1,6 +1,6 @@
 // The application menu: File (open capture, open case, recent, export), Edit, View, Help.
 import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import type { NetsiftService } from '../engine/service/netsift-service';
+import { type NetsiftService } from '../engine/index';
 import type { ExportFormat } from '../shared/triage-api';
 import { exportPdf } from './export-pdf';
 

@@ -10,9 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServerEvent } from '../../shared/api';
 import { isApiMethod } from '../../shared/api';
 import { SECURITY_HEADERS } from '../../shared/web-security';
-import type { NetsiftService } from '../../engine/service/netsift-service';
-import { publicError } from '../../engine/service/public-error';
-import { withRequestSignal } from '../../engine/service/request-signal';
+import { type NetsiftService, publicError, withRequestSignal } from '../../engine/index';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 import {
