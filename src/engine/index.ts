@@ -88,8 +88,12 @@ export {
 } from './flowstore/open-store';
 
 // ---- the service the workspace's doors carry (src/shared/api.ts) ----
-export { NetsiftService, type ServiceOptions } from './service/netsift-service';
+export {
+  NetsiftService,
+  type DomainServices,
+  type ServiceOptions,
+} from './service/netsift-service';
 export { defaultOps } from './service/default-ops';
-export { publicError, type PublicError } from './service/public-error';
+export { answerCall, publicError } from './service/public-error';
 export { withRequestSignal } from './service/request-signal';
 export { exportedFile } from './service/triage-ops';

@@ -90,7 +90,7 @@ if (!app.requestSingleInstanceLock()) {
     await createWindow();
     // threat-intel feeds: refresh what is due now and then every 15 minutes (each feed keeps its
     // own interval, Spamhaus at least an hour); a changed list is matched again on the open case
-    const refreshDue = () => void service.refreshDueFeeds().catch(() => undefined);
+    const refreshDue = () => void service.domains.feeds.refreshDue().catch(() => undefined);
     refreshDue();
     setInterval(refreshDue, 15 * 60 * 1000).unref();
   });
