@@ -2,10 +2,8 @@
 // and the short summary both print.
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliIO } from '../command';
-import type { DetectionOptions } from '../../engine/analysis/runner';
-import { NetsiftError } from '../../engine/core/errors';
+import { type DetectionOptions, NetsiftError, parseNetworkList } from '../../engine/index';
 import type { AnalysisReport } from '../../shared/report';
-import { parseNetworkList } from '../../engine/site/site-model';
 
 export const DETECT_FLAGS: Record<string, FlagSpec> = {
   window: { type: 'number', description: 'tumbling window in seconds', default: 10 },

@@ -1,13 +1,9 @@
 // `netsift detect --case CASE.duckdb`: re-run detection on an imported case (no re-import), e.g.
 // after a parameter change; the case then shows this run's alerts and incidents.
 import fs from 'node:fs';
-import { buildReport } from '../../engine/analysis/analyze';
-import { runDetection } from '../../engine/analysis/runner';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
+import { buildReport, CaseStore, NetsiftError, runDetection, writeSite } from '../../engine/index';
 import type { Command } from '../command';
 import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary, withSigint } from './detect-options';
-import { writeSite } from '../../engine/site/site-model';
 
 export const detectCommand: Command = {
   name: 'detect',

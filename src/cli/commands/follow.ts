@@ -5,11 +5,14 @@
 // is complete and prints the summary (a second Ctrl-C stops at once, without the last batch).
 import fs from 'node:fs';
 import net from 'node:net';
-import { startFollow } from '../../engine/follow/follow-job';
-import { listenText, parseListen } from '../../engine/follow/listen-address';
-import { ListenerSource } from '../../engine/follow/listener-source';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
+import {
+  CaseStore,
+  ListenerSource,
+  listenText,
+  NetsiftError,
+  parseListen,
+  startFollow,
+} from '../../engine/index';
 import type { FollowSource, FollowStatus } from '../../shared/follow';
 import type { ImportRecord, RejectRecord } from '../../shared/model';
 import type { Command } from '../command';

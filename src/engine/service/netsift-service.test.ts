@@ -12,7 +12,7 @@ import { PREFETCH_TOP } from './incident-prefetch';
 import { pageIsCached } from '../query/flows';
 import { FLOWS_BLOCK } from '../../shared/query';
 import type { Incident } from '../../shared/model';
-import type { CaseStore } from '../store/case-store';
+import type { CaseSession } from './case-session';
 import { waitJob } from '../../../tests/helpers/wait-job';
 
 describe('NetsiftService', () => {
@@ -95,7 +95,7 @@ describe('NetsiftService', () => {
   });
 
   it('reads the top incidents\' first flows pages ahead once the grid has its page', async () => {
-    const store = (svc as unknown as { requireStore(): CaseStore }).requireStore();
+    const store = (svc as unknown as { session: CaseSession }).session.requireStore();
     const incidents = (await svc.incidents()).slice(0, PREFETCH_TOP);
     expect(incidents.length).toBeGreaterThan(0);
     const firstPage = (i: Incident) => ({ selector: i.evidence, offset: 0, limit: FLOWS_BLOCK });
