@@ -7,19 +7,19 @@ import type {
   ICellRendererComp,
   ICellRendererParams,
   IDatasource,
-  IGetRowsParams,
   ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FlowRow, FlowSort, FlowSortColumn } from '../../../../shared/query';
-import { FLOW_SORT_COLUMNS, FLOWS_BLOCK } from '../../../../shared/query';
+import type { FlowRow } from '../../../../shared/query';
+import { FLOWS_BLOCK } from '../../../../shared/query';
 import { api, errorText } from '../../api/client';
 import { ColumnChooser } from '../../components/column-chooser';
 import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
 import { flowsLoading } from '../workspace/flows-first';
+import { engineSort, flowsDatasource } from './flows-datasource';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
 /**
@@ -60,8 +60,6 @@ class IpCell implements ICellRendererComp<FlowRow> {
 }
 
 const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id'];
-
-const isCancelled = (e: unknown) => (e as { code?: string } | null)?.code === 'cancelled';
 
 /**
  * What the grid is narrowed to, as chips: the incident (a click goes back to all of it), the alert
@@ -121,13 +119,6 @@ function SelectionChips() {
       )}
     </>
   );
-}
-
-/** The grid's sort model in the engine's terms (columns the engine does not sort by are dropped). */
-function engineSort(model: readonly { colId: string; sort?: 'asc' | 'desc' | null }[]): FlowSort[] {
-  return model
-    .filter((s) => s.sort && (FLOW_SORT_COLUMNS as readonly string[]).includes(s.colId))
-    .map((s) => ({ column: s.colId as FlowSortColumn, dir: s.sort! }));
 }
 
 /** Count and timing of one query; kept with its key so a new selection never shows the old one. */
@@ -258,9 +249,7 @@ export function FlowsGrid() {
   );
 
   const datasource = useMemo<IDatasource>(() => {
-    let total: number | null = null;
     const started = performance.now();
-    let first = true;
     const update = (patch: Partial<Shown>) => {
       if (currentKey.current !== key) return;
       setShown((s) => ({
@@ -274,61 +263,23 @@ export function FlowsGrid() {
     // calling getRows (after this render, the other panes' work and the grid's block debounce):
     // on a new selection it is what the analyst waits for.
     const state = gridApi.current?.getColumnState() ?? [];
-    const firstSort = engineSort(
-      [...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)),
-    );
-    const firstPage = api.flows({
-      ...q,
-      sort: firstSort,
-      offset: 0,
-      limit: FLOWS_BLOCK,
-      supersede: requestTag('grid-first'),
-    });
-    // the count follows the first page (its failure is reported by getRows): rows come first,
-    // and the server would only split the cores between the two
-    firstPage
-      .catch(() => undefined)
-      .then(() =>
-        currentKey.current === key
-          ? api.countFlows({ ...q, supersede: requestTag('count') })
-          : null,
-      )
-      .then(
-        (n) => {
-          if (n == null || currentKey.current !== key) return;
-          total = n;
-          update({ count: n });
-          gridApi.current?.setRowCount(n, true);
-        },
-        (e) => !isCancelled(e) && update({ error: errorText(e) }),
-      );
-    return {
-      getRows: (p: IGetRowsParams) => {
-        const sort = engineSort(p.sortModel);
-        const limit = p.endRow - p.startRow;
-        const reuse =
-          p.startRow === 0 &&
-          limit === FLOWS_BLOCK &&
-          JSON.stringify(sort) === JSON.stringify(firstSort);
-        (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
-          .then((page) => {
-            const n = page.rows.length;
-            const last = total ?? (n < limit ? p.startRow + n : -1);
-            p.successCallback(page.rows, last);
-            if (first) {
-              first = false;
-              shown();
-              update({ firstMs: Math.round(performance.now() - started) });
-              document.body.dataset.flowsReady = key;
-            }
-          })
-          .catch((e) => {
-            if (first) shown();
-            if (!isCancelled(e)) update({ error: errorText(e) });
-            p.failCallback();
-          });
+    return flowsDatasource({
+      api,
+      q,
+      firstSort: engineSort([...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))),
+      isCurrent: () => currentKey.current === key,
+      onCount: (n) => {
+        update({ count: n });
+        gridApi.current?.setRowCount(n, true);
       },
-    };
+      onFirstRows: (ok) => {
+        shown();
+        if (!ok) return;
+        update({ firstMs: Math.round(performance.now() - started) });
+        document.body.dataset.flowsReady = key;
+      },
+      onError: (e) => update({ error: errorText(e) }),
+    });
     // the query key carries everything q holds
   }, [key]);
 
