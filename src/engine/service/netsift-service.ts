@@ -98,6 +98,7 @@ import type {
 import { topGeo } from '../context/top-geo';
 import { addressesOf, hostContext, namesAt } from '../context/host-context';
 import { contextStatus } from '../context/context-status';
+import { decoratePage } from '../context/flow-page-context';
 import { caseGeo } from '../geo/geo-lookup';
 import { geoSourceInfo } from '../geo/geo-source';
 import type {
@@ -717,8 +718,14 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
+    // each page's rows with the country, AS and names of their addresses (issue 17)
     const page = await this.superseding(req.supersede, () =>
-      this.lane('grid', (grid) => this.gridFirst.page(() => queryFlows(grid, req))),
+      this.lane('grid', (grid) =>
+        this.gridFirst.page(async () => {
+          const p = await queryFlows(grid, req);
+          return { ...p, rows: await decoratePage(grid, p.rows) };
+        }),
+      ),
     );
     this.readAhead();
     return page;
