@@ -1004,7 +1004,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {
-    return this.lane('charts', (lane) => topGeo(lane, req));
+    return this.superseding(req.supersede, () => this.lane('charts', (lane) => topGeo(lane, req)));
   }
 
   async geoSources(): Promise<GeoSourceInfo> {
