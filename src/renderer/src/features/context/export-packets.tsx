@@ -4,6 +4,7 @@
 // Only flows imported from a pcap/pcapng have packets: in a case with none the button is disabled
 // and says why; in a mixed case the engine's answer says how many flows had none.
 import { useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { PacketExportRequest, PacketExportResult } from '../../../../shared/context';
 import type { Incident } from '../../../../shared/model';
 import type { FlowQuery } from '../../../../shared/query';
@@ -62,7 +63,12 @@ export function ExportPacketsButton(props: Props) {
       >
         Export packets{picked && !props.incident ? ` (${picked})` : ''}
       </button>
-      {open && <ExportPacketsDialog {...props} onClose={() => setOpen(false)} />}
+      {/* over the whole page, not inside the pane header that holds the button */}
+      {open &&
+        createPortal(
+          <ExportPacketsDialog {...props} onClose={() => setOpen(false)} />,
+          document.body,
+        )}
     </>
   );
 }
