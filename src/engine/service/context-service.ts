@@ -49,7 +49,9 @@ export class ContextService implements ContextApi {
   }
 
   async topGeo(req: TopGeoRequest): Promise<TopGeoRow[]> {
-    return this.s.lane('charts', (lane) => topGeo(lane, req));
+    return this.s.superseding(req.supersede, () =>
+      this.s.lane('charts', (lane) => topGeo(lane, req)),
+    );
   }
 
   async geoSources(): Promise<GeoSourceInfo> {

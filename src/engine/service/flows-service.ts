@@ -9,6 +9,7 @@ import type {
   FlowsRequest,
   HostSummary,
 } from '../../shared/query';
+import { decoratePage } from '../context/flow-page-context';
 import { NetsiftError } from '../core/errors';
 import { checkFilter, countFlows, hostSummary, queryFlows, warmPaging } from '../query/index';
 import type { CaseReader } from '../store/case-reader';
@@ -25,8 +26,14 @@ export class FlowsService implements FlowsApi {
   }
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
+    // each page's rows with the country, AS and names of their addresses (issue 17)
     const page = await this.s.superseding(req.supersede, () =>
-      this.s.lane('grid', (grid) => this.s.gridFirst.page(() => queryFlows(grid, req))),
+      this.s.lane('grid', (grid) =>
+        this.s.gridFirst.page(async () => {
+          const p = await queryFlows(grid, req);
+          return { ...p, rows: await decoratePage(grid, p.rows) };
+        }),
+      ),
     );
     this.readAhead();
     return page;

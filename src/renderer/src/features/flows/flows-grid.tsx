@@ -7,6 +7,7 @@ import type {
   ICellRendererComp,
   ICellRendererParams,
   IDatasource,
+  RowSelectionOptions,
   ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
@@ -18,6 +19,8 @@ import { ColumnChooser } from '../../components/column-chooser';
 import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
+import { asText, countryName } from '../context/geo-text';
+import { ExportPacketsButton } from '../context/export-packets';
 import { flowsLoading } from '../workspace/flows-first';
 import { engineSort, flowsDatasource } from './flows-datasource';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
@@ -47,19 +50,68 @@ class IpCell implements ICellRendererComp<FlowRow> {
   private draw(p: ICellRendererParams<FlowRow> & { side: 'src' | 'dst' }): void {
     const text = String(p.value ?? '');
     const kind = p.data ? (p.side === 'src' ? p.data.src_kind : p.data.dst_kind) : null;
+    // the name the address had at the flow's start (the case's own DNS answers), after it
+    const names = p.data ? (p.side === 'src' ? p.data.src_names : p.data.dst_names) : null;
+    const parts: (Node | string)[] = [text];
+    if (names?.length) {
+      const name = document.createElement('span');
+      name.className = 'ip-name';
+      name.textContent = names.length > 1 ? `${names[0]} +${names.length - 1}` : names[0];
+      parts.push(name);
+      this.gui.title = `${text}\n${names.join('\n')}`;
+    } else this.gui.removeAttribute('title');
     if (!kind) {
-      this.gui.replaceChildren(text);
+      this.gui.replaceChildren(...parts);
       return;
     }
     const mark = document.createElement('span');
     const cls = kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : 'special';
     mark.className = `ip-mark ${cls}`;
     mark.textContent = cls === 'special' ? kind : cls;
-    this.gui.replaceChildren(mark, text);
+    this.gui.replaceChildren(mark, ...parts);
   }
 }
 
-const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id'];
+/** Country code and AS columns of one side (address context; not sortable in the engine). */
+function geoColumns(side: 'src' | 'dst'): (ColDef<FlowRow> & { colId: string })[] {
+  const label = side === 'src' ? 'Src' : 'Dst';
+  return [
+    {
+      colId: `${side}_country`,
+      field: `${side}_country`,
+      headerName: `${label} CC`,
+      headerTooltip: `Country of the ${side === 'src' ? 'source' : 'destination'} (offline GeoIP)`,
+      width: 58,
+      minWidth: 50,
+      sortable: false,
+      tooltipValueGetter: (p) => countryName(p.value as string | null),
+    },
+    {
+      colId: `${side}_asn`,
+      field: `${side}_asn`,
+      headerName: `${label} AS`,
+      headerTooltip: `Autonomous system of the ${side === 'src' ? 'source' : 'destination'}`,
+      flex: 3,
+      minWidth: 120,
+      sortable: false,
+      // the header says AS: the cell is the number and the organisation
+      valueFormatter: (p) =>
+        p.value == null ? '' : `${p.value} ${p.data?.[`${side}_as_org`] ?? ''}`.trim(),
+      tooltipValueGetter: (p) => asText(p.value as number | null, p.data?.[`${side}_as_org`]),
+    },
+  ];
+}
+
+const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id', 'src_asn'];
+
+// module-level: a new object per render would make ag-grid re-apply the selection options.
+// Ctrl/Shift+click picks rows for "Export packets"; a plain click picks one.
+const ROW_SELECTION: RowSelectionOptions = {
+  mode: 'multiRow',
+  checkboxes: false,
+  headerCheckbox: false,
+  enableClickSelection: true,
+};
 
 /**
  * What the grid is narrowed to, as chips: the incident (a click goes back to all of it), the alert
@@ -134,6 +186,9 @@ export function FlowsGrid() {
   const q = flowQuery(w.selection);
   const key = queryKey(q);
   const gridApi = useRef<GridApi<FlowRow> | null>(null);
+  // rows picked with (Ctrl/Shift+)click, for Export packets; a new selection starts with none
+  const [picked, setPicked] = useState<{ key: string; ids: number[] }>({ key, ids: [] });
+  const pickedIds = picked.key === key ? picked.ids : [];
   const [shown, setShown] = useState<Shown>({ key, count: null, firstMs: null, error: null });
   const current = shown.key === key ? shown : { key, count: null, firstMs: null, error: null };
   const { count, error, firstMs } = current;
@@ -167,21 +222,23 @@ export function FlowsGrid() {
         colId: 'src_ip',
         field: 'src_ip',
         headerName: 'Source',
-        flex: 3,
-        minWidth: 124,
+        flex: 4,
+        minWidth: 150,
         cellRenderer: IpCell,
         cellRendererParams: { side: 'src' },
       },
+      ...geoColumns('src'),
       { colId: 'src_port', field: 'src_port', headerName: 'Sport', flex: 1, minWidth: 50 },
       {
         colId: 'dst_ip',
         field: 'dst_ip',
         headerName: 'Destination',
-        flex: 3,
-        minWidth: 124,
+        flex: 5,
+        minWidth: 170,
         cellRenderer: IpCell,
         cellRendererParams: { side: 'dst' },
       },
+      ...geoColumns('dst'),
       {
         colId: 'dst_port',
         field: 'dst_port',
@@ -299,6 +356,7 @@ export function FlowsGrid() {
         </span>
         <SelectionChips />
         {firstMs != null && <span className="muted">first rows {firstMs} ms</span>}
+        <ExportPacketsButton query={q} flows={count} flowIds={pickedIds} />
         <ColumnChooser
           grid="flows"
           columns={all.map((c) => ({ id: c.colId, label: c.headerName ?? c.colId }))}
@@ -329,6 +387,17 @@ export function FlowsGrid() {
             gridApi.current = e.api;
             (window as unknown as { __flowsGrid?: GridApi<FlowRow> }).__flowsGrid = e.api;
           }}
+          rowSelection={ROW_SELECTION}
+          onSelectionChanged={(e) =>
+            setPicked({
+              key: currentKey.current,
+              ids: e.api
+                .getSelectedRows()
+                .map((r) => r.id)
+                .sort((a, b) => a - b),
+            })
+          }
+          tooltipShowDelay={400}
           onCellContextMenu={onMenu}
           preventDefaultOnContextMenu
           onCellDoubleClicked={(e) => {

@@ -15,6 +15,7 @@ import { ThemeToggle } from '../../components/theme-toggle';
 import { useAsync } from '../../components/use-async';
 import { fmtCount, fmtTs } from '../../util/format';
 import { ChartsPanel } from '../charts/charts-panel';
+import { AboutDialog } from '../context/about-dialog';
 import { IncidentGraph } from '../charts/incident-graph';
 import { DetailPanel } from '../detail/detail-panel';
 import { FeedsPanel } from '../feeds/feeds-panel';
@@ -58,9 +59,9 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
   const [menu, setMenu] = useState<{ x: number; y: number; items: MenuItem[] } | null>(null);
   const [side, setSide] = useState<'graph' | 'charts' | 'triage'>('graph');
   const [feeds, setFeeds] = useState(false);
-  const [caseDialog, setCaseDialog] = useState<'rules' | 'export' | 'save-as' | 'site' | null>(
-    null,
-  );
+  const [caseDialog, setCaseDialog] = useState<
+    'rules' | 'export' | 'save-as' | 'site' | 'about' | null
+  >(null);
   const [restored, setRestored] = useState<UiState | null>(null);
   const [panes, setPanes] = useState<PaneSizes>({});
   const [hiddenCols, setHiddenCols] = useState<Record<string, string[]>>({});
@@ -212,14 +213,25 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
     () => new Map<string, IncidentTriage>((triage.value ?? []).map((t) => [t.key, t])),
     [triage.value],
   );
+  // the attackers' country and AS (address context), looked up once per incident list
+  const attackerGeo = useAsync(async () => {
+    const ips = [...new Set((list ?? []).map((i) => i.attacker).filter((x): x is string => !!x))];
+    return new Map((ips.length ? await api.geoOf(ips.slice(0, 5000)) : []).map((g) => [g.ip, g]));
+  }, [list]);
   const withTriage = useMemo<IncidentRow[]>(
     () =>
-      (list ?? []).map((i) => ({
-        ...i,
-        status: triageByKey.get(i.key)?.status ?? 'new',
-        tags: triageByKey.get(i.key)?.tags ?? [],
-      })),
-    [list, triageByKey],
+      (list ?? []).map((i) => {
+        const g = i.attacker ? attackerGeo.value?.get(i.attacker) : undefined;
+        return {
+          ...i,
+          status: triageByKey.get(i.key)?.status ?? 'new',
+          tags: triageByKey.get(i.key)?.tags ?? [],
+          attacker_country: g?.country ?? null,
+          attacker_asn: g?.asn ?? null,
+          attacker_as_org: g?.asOrg ?? null,
+        };
+      }),
+    [list, triageByKey, attackerGeo.value],
   );
   const counts = useMemo(() => {
     const c = Object.fromEntries(TRIAGE_STATUSES.map((s) => [s, 0])) as Record<
@@ -417,6 +429,13 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
             Save as…
           </button>
           <ThemeToggle />
+          <button
+            type="button"
+            onClick={() => setCaseDialog('about')}
+            title="Version, and where country and AS data come from"
+          >
+            About
+          </button>
           <CloseCaseButton onClosed={onHome} />
         </header>
         <div
@@ -555,6 +574,7 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
         {caseDialog === 'export' && (
           <ExportDialog incident={selection.incident} onClose={() => setCaseDialog(null)} />
         )}
+        {caseDialog === 'about' && <AboutDialog onClose={() => setCaseDialog(null)} />}
         {caseDialog === 'site' && (
           <SiteDialog onClose={() => setCaseDialog(null)} onChanged={() => location.reload()} />
         )}
