@@ -54,6 +54,7 @@ interface Group {
 export const backgroundDetector: Detector = {
   id: 'background',
   title: 'Background scanning of the site',
+  lookback: 'all', // probes and served ports over the whole capture
   description:
     'Outside sources probing closed services of site hosts, summarised per probed service (and port sweepers, and the rest), listing their sources and networks; low score.',
   params: {

@@ -39,6 +39,7 @@ function formatInterval(s: number): string {
 export const beaconDetector: Detector = {
   id: 'beacon',
   title: 'Beaconing',
+  lookback: 'all', // intervals and sizes over the whole capture, peers
   description:
     'Internal-to-external pairs (same port) whose connections come at regular intervals with regular sizes (RITA-style Bowley skew, MAD and coverage scores).',
   params: {

@@ -37,6 +37,7 @@ const hhmm = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString
 export const callbackDetector: Detector = {
   id: 'callback',
   title: 'Failed callbacks',
+  lookback: 'all', // attempts over a long span, peers over the capture
   description:
     'A site host that keeps trying one outside endpoint (hundreds of attempts over a long span), most attempts unanswered or refused: C2 that is gone or blocked, or a dead implant.',
   params: {

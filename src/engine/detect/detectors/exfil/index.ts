@@ -35,6 +35,7 @@ export function formatBytes(b: number): string {
 export const exfilDetector: Detector = {
   id: 'exfil',
   title: 'Exfiltration',
+  lookback: 'all', // robust z against all the capture's outbound pairs
   description:
     'Unusually large upload from an internal host to one external host: robust z-score of log bytes up against all internal-to-external pairs, an absolute minimum and a high upload share.',
   params: {

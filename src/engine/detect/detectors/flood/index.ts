@@ -34,6 +34,7 @@ const TOP_SOURCES = 5;
 export const floodDetector: Detector = {
   id: 'flood',
   title: 'Flood (SYN flood and the like)',
+  lookback: 'all', // the port's median failures per window over the capture
   description:
     'Fan-in of many failed flows (half-open, reset, unanswered) to one destination port within a few windows.',
   params: {

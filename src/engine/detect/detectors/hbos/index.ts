@@ -28,6 +28,7 @@ interface Row {
 export const hbosDetector: Detector = {
   id: 'hbos',
   title: 'Outlier hosts (HBOS)',
+  lookback: 'all', // histograms and recurrence over the whole capture
   description:
     'Histogram-based outlier score of per-window source host features (log-scaled), against the whole capture; reports the extreme tail.',
   params: {

@@ -21,6 +21,7 @@ interface Row {
 export const ipActivityDetector: Detector = {
   id: 'ip-activity',
   title: 'Many destination ports',
+  lookback: 'all', // distinct ports over the capture against the population's quantile
   description: 'Hosts whose distinct destination ports exceed the population quantile and a hard limit.',
   params: {
     quantile: { type: 'number', default: 0.9, min: 0, max: 1, description: 'population quantile a host must exceed' },

@@ -29,6 +29,7 @@ const K = 3;
 export const iqrDetector: Detector = {
   id: 'iqr',
   title: 'IQR outliers per window',
+  lookback: 0, // fences per window across that window's pairs
   description: "Pairs outside Tukey's outer fences of per-window pair features (the seed's method).",
   params: {
     profile: { type: 'string', default: 'default', choices: ['default', 'seed'], description: "'seed' reproduces the seed exactly (one alert per flow)" },

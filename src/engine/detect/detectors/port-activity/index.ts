@@ -22,6 +22,7 @@ const MAX_LIST = 200;
 export const portActivityDetector: Detector = {
   id: 'port-activity',
   title: 'New destination ports',
+  lookback: 'all', // the warm-up is the first share of the whole capture
   description: 'First use of a destination port by a host after a warm-up period; one alert per host.',
   params: {
     warmupShare: { type: 'number', default: 0.1, min: 0, max: 1, description: 'share of the capture used as warm-up' },
