@@ -84,7 +84,7 @@ async function follow(
     if (m) modes.push(m[1]);
   });
   const notices: IncidentNotice[] = [];
-  f.onIncidents((n) => notices.push(...n));
+  f.onDetection((r) => notices.push(...r.changes));
   const idsByKey = new Map<string, number[]>();
   const per = Math.ceil(lines.length / chunks);
   let triaged: string | null = null;

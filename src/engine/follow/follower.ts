@@ -3,14 +3,14 @@
 // sets off: the batch hook (onBatch), the retention limits, country and AS of new addresses, and
 // detection every N batches or M seconds: incremental runs (src/engine/analysis/incremental.ts)
 // that each cover what arrived since the previous one, never queued (the next starts when one is
-// done), whose new or raised incidents go to onIncidents (notifications). The same object runs
+// done), whose results (with the incidents they made appear or raised: notifications) go to onDetection. The same object runs
 // under `netsift follow` and as a job of `netsift serve` on the open case (follow-job.ts): every
 // write goes through the case's write gate, so the service's own imports wait for a batch
 // instead of numbering flows alike.
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { FollowBatch, FollowRequest, FollowStatus, IncidentNotice } from '../../shared/follow';
+import type { FollowBatch, FollowRequest, FollowStatus } from '../../shared/follow';
 import { IncrementalDetection, type IncrementalResult } from '../analysis/incremental';
 import type { DetectionOptions } from '../analysis/runner';
 import { enrichGeo } from '../geo/geo-enrich';
@@ -66,9 +66,7 @@ export class Follower {
   private wake: (() => void) | null = null;
   private readonly batchListeners = new Set<(b: FollowBatch) => void>();
   private readonly eventListeners = new Set<(e: string) => void>();
-  private readonly incidentListeners = new Set<
-    (n: IncidentNotice[], r: IncrementalResult) => void
-  >();
+  private readonly detectionListeners = new Set<(r: IncrementalResult) => void>();
   private readonly events: string[] = [];
   private readonly startedAt = new Date().toISOString();
   private batches = 0;
@@ -263,10 +261,10 @@ export class Follower {
     return () => this.eventListeners.delete(fn);
   }
 
-  /** After each detection run: the incidents it made appear or raised (none: not called). */
-  onIncidents(fn: (n: IncidentNotice[], r: IncrementalResult) => void): () => void {
-    this.incidentListeners.add(fn);
-    return () => this.incidentListeners.delete(fn);
+  /** After each detection run that was written; r.changes: the incidents it made appear or raised. */
+  onDetection(fn: (r: IncrementalResult) => void): () => void {
+    this.detectionListeners.add(fn);
+    return () => this.detectionListeners.delete(fn);
   }
 
   /** Stops after writing what is read and complete; resolves with the final status. */
@@ -526,14 +524,13 @@ export class Follower {
       this.note(
         `detection run ${this.detect.runs}: ${r.alerts} alerts, ${r.incidents} incidents (${how}; ${r.seconds.toFixed(1)} s)`,
       );
-      if (r.changes.length)
-        for (const l of this.incidentListeners) {
-          try {
-            l(r.changes, r);
-          } catch (e) {
-            this.note(`an incident listener failed: ${(e as Error).message}`);
-          }
+      for (const l of this.detectionListeners) {
+        try {
+          l(r);
+        } catch (e) {
+          this.note(`a detection listener failed: ${(e as Error).message}`);
         }
+      }
     } catch (e) {
       // what the failed run would have covered waits for the next one
       if (this.runningSince !== null)
