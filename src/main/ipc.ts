@@ -7,6 +7,7 @@ import {
   API_METHODS,
   IPC_CHOOSE,
   IPC_CHOOSE_CASE,
+  IPC_CHOOSE_FOLDER,
   IPC_EVENT,
   IPC_GRANT_DROPPED,
   IPC_RPC,
@@ -15,6 +16,7 @@ import {
 import type { NetsiftService } from '../engine/service/netsift-service';
 import { publicError } from '../engine/service/public-error';
 import { CAPTURE_FILTERS, CASE_FILTERS } from './menu';
+import { notifyIncidents } from './notify';
 
 function trusted(e: IpcMainInvokeEvent, win: () => BrowserWindow | null): boolean {
   const w = win();
@@ -55,6 +57,12 @@ export function registerIpc(service: NetsiftService, win: () => BrowserWindow | 
     });
     return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
   });
+  // contract: follow: a folder to follow, chosen in the native dialog (granted like the others)
+  ipcMain.handle(IPC_CHOOSE_FOLDER, async (e) => {
+    check(e);
+    const r = await dialog.showOpenDialog(win()!, { properties: ['openDirectory'] });
+    return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
+  });
   // the preload sends only paths it read from dropped File objects (webUtils.getPathForFile); the
   // page itself cannot reach this channel (no ipcRenderer in the main world)
   ipcMain.handle(IPC_GRANT_DROPPED, async (e, paths: unknown) => {
@@ -64,5 +72,8 @@ export function registerIpc(service: NetsiftService, win: () => BrowserWindow | 
       .filter((p): p is string => typeof p === 'string' && p !== '')
       .map((p) => service.grant(p));
   });
-  service.onEvent((ev) => win()?.webContents.send(IPC_EVENT, ev));
+  service.onEvent((ev) => {
+    win()?.webContents.send(IPC_EVENT, ev);
+    notifyIncidents(ev, win); // contract: follow
+  });
 }

@@ -5,6 +5,7 @@ import {
   API_METHODS,
   IPC_CHOOSE,
   IPC_CHOOSE_CASE,
+  IPC_CHOOSE_FOLDER,
   IPC_EVENT,
   IPC_GRANT_DROPPED,
   IPC_RPC,
@@ -21,6 +22,7 @@ api.onEvent = (listener: (e: ServerEvent) => void) => {
 };
 api.chooseFiles = () => ipcRenderer.invoke(IPC_CHOOSE);
 api.chooseCase = () => ipcRenderer.invoke(IPC_CHOOSE_CASE);
+api.chooseFolder = () => ipcRenderer.invoke(IPC_CHOOSE_FOLDER); // contract: follow
 api.pathForFile = (file: File) => webUtils.getPathForFile(file);
 // the paths come from the File objects here, never from the page: a File the page made itself
 // has no path ('') and grants nothing

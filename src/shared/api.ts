@@ -34,6 +34,7 @@ import type {
   TopGeoRow,
 } from './context';
 import type { SiteChange, SiteModel } from './site';
+import type { FollowFolderRequest, FollowView, IncidentNotice } from './follow'; // contract: follow
 import type {
   AllowRule,
   AllowRuleInput,
@@ -267,7 +268,13 @@ export interface AppSettings {
 }
 
 /** Pushed from the engine to the renderer (IPC event or SSE). */
-export type ServerEvent = { type: 'job'; job: JobState } | { type: 'case'; info: CaseInfo | null };
+export type ServerEvent =
+  | { type: 'job'; job: JobState }
+  | { type: 'case'; info: CaseInfo | null }
+  // contract: follow: how following stands (each batch, each detection run, every second), and
+  // the incidents that appeared at or above the chosen severity (toast, desktop notification)
+  | { type: 'follow'; follow: FollowView | null }
+  | { type: 'incidents'; notices: IncidentNotice[] };
 
 export interface NetsiftApi {
   // case (a case is named by its id from recentCases, or by a granted path: see path-grants.ts)
@@ -349,6 +356,13 @@ export interface NetsiftApi {
   site(): Promise<SiteModel>;
   /** Sets the internal networks (null: netsift's defaults) and re-runs detection on an analysed case. */
   setSite(internal: string[] | null): Promise<SiteChange>;
+  // contract: follow (src/shared/follow.ts): the open case follows a granted folder; events 'follow'
+  /** Starts following (one folder at a time); detection runs after every batch. */
+  followFolder(req: FollowFolderRequest): Promise<FollowView>;
+  /** How following stands (the last session's end until another starts); null: never followed. */
+  followStatus(): Promise<FollowView | null>;
+  /** Stops following gracefully: what is complete is written and detected. */
+  stopFollow(): Promise<FollowView | null>;
 }
 
 export type ApiMethod = keyof NetsiftApi;
@@ -410,6 +424,10 @@ export const API_METHODS = [
   'exportPackets',
   'site',
   'setSite',
+  // contract: follow
+  'followFolder',
+  'followStatus',
+  'stopFollow',
 ] as const satisfies readonly ApiMethod[];
 
 // Every method of the interface is listed (compile-time check).
@@ -427,6 +445,7 @@ export const IPC_EVENT = 'netsift:event';
 export const IPC_CHOOSE = 'netsift:choose-files';
 export const IPC_CHOOSE_CASE = 'netsift:choose-case';
 export const IPC_GRANT_DROPPED = 'netsift:grant-dropped';
+export const IPC_CHOOSE_FOLDER = 'netsift:choose-folder'; // contract: follow
 
 /** What the preload exposes as window.netsift. */
 export type NetsiftBridge = NetsiftApi & {
@@ -435,6 +454,8 @@ export type NetsiftBridge = NetsiftApi & {
   chooseFiles?(): Promise<string[]>;
   /** Electron only: native open dialog for a case file; its path (granted) or null. */
   chooseCase?(): Promise<string | null>;
+  /** Electron only: native dialog for a folder to follow; its path (granted) or null. contract: follow */
+  chooseFolder?(): Promise<string | null>;
   /** Electron only: the path of a dropped File. */
   pathForFile?(file: unknown): string;
   /**

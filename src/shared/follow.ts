@@ -180,3 +180,22 @@ export interface IncidentNotice {
   first_seen: string;
   last_seen: string;
 }
+
+/** "Follow a folder" in the workspace: a granted folder followed into the open case. */
+export interface FollowFolderRequest {
+  /** a folder the user granted (serve --grant, a dialog, a drop), or one below it */
+  path: string;
+  /** leave the files the folder holds now; follow only those that appear */
+  newOnly?: boolean;
+  /** tell about incidents that appear at or above this severity (toast, desktop); null: none */
+  notify?: Severity | null;
+  /** 'auto' (default) or a format id */
+  format?: string;
+}
+
+/** The workspace's view of following: what, how it stands, what it tells about. */
+export interface FollowView {
+  folder: string;
+  notify: Severity | null;
+  status: FollowStatus;
+}

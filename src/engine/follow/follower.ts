@@ -267,6 +267,25 @@ export class Follower {
     return () => this.detectionListeners.delete(fn);
   }
 
+  /**
+   * A detection run now (the analyst changed allow rules or the site, a feed list changed): after
+   * the one running, if any. Resolves with its result; rejects when it failed or detection is off.
+   */
+  async detectNow(): Promise<IncrementalResult> {
+    if (!this.detectionOn()) throw new NetsiftError('detection is off while following', 'usage');
+    while (this.detect.running) await new Promise((r) => setTimeout(r, 20));
+    let result: IncrementalResult | null = null;
+    const off = this.onDetection((r) => (result = r));
+    try {
+      await this.runDetect();
+    } finally {
+      off();
+    }
+    if (!result)
+      throw new NetsiftError(`detection failed: ${this.detect.error ?? 'cancelled'}`, 'internal');
+    return result;
+  }
+
   /** Stops after writing what is read and complete; resolves with the final status. */
   stop(reason = 'stopped'): Promise<FollowStatus> {
     if (!this.stopRequested) {

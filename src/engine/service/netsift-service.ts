@@ -117,6 +117,9 @@ import { listAllowRules } from '../triage/allow-rules';
 import { allTriage, auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 import type { SiteChange, SiteModel } from '../../shared/site';
 import { siteModel, changeSite } from './site-ops';
+import type { FollowFolderRequest, FollowView } from '../../shared/follow'; // contract: follow
+import { NOTIFY_SEVERITIES, isSeverity } from '../../shared/follow-notice';
+import { FollowSession } from './follow-session';
 
 export interface ServiceOptions {
   ops: EngineOps;
@@ -153,6 +156,17 @@ export class NetsiftService implements NetsiftApi {
   );
   /** Counts, charts and first pages a newer request of the same tag replaces (supersede.ts). */
   private readonly supersede = new Supersede();
+  /** "Follow a folder" on the open case (follow-session.ts). */
+  private readonly following = new FollowSession({
+    publish: (e) => this.publish(e),
+    flowsChanged: (store) => {
+      if (store !== this.store) return;
+      forgetFlowsVersion(store.cacheScope);
+      this.publishCaseSoon();
+    },
+    detected: (store) => store === this.store && this.publishCaseSoon(),
+  });
+  private caseSoon: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -235,6 +249,7 @@ export class NetsiftService implements NetsiftApi {
    * for that very job).
    */
   private async closeStore(): Promise<void> {
+    await this.following.caseClosing(this.store);
     this.supersede.cancelAll();
     const store = this.store;
     const lanes = this.lanes;
@@ -515,6 +530,11 @@ export class NetsiftService implements NetsiftApi {
     this.refuseWhileRunning();
     if (target.kind === 'open') {
       const store = this.requireStore();
+      if (this.following.following(store))
+        throw new NetsiftError(
+          'the case is following a folder: drop the files into that folder, or stop following first',
+          'usage',
+        );
       if (store.readOnly)
         throw new NetsiftError(
           `${store.path}: the case is open read-only; cannot import into it`,
@@ -865,7 +885,9 @@ export class NetsiftService implements NetsiftApi {
     await refresh();
     const after = await this.feeds();
     const store = this.store;
-    if (store && versions(after) !== before && !this.registry.running()) {
+    if (store && versions(after) !== before && this.following.following(store)) {
+      await this.following.detectNow(store).catch(() => undefined);
+    } else if (store && versions(after) !== before && !this.registry.running()) {
       const job = this.opts.ops.runDetection(store, { only: ['blacklist'] });
       if (job) {
         await job.result;
@@ -927,9 +949,20 @@ export class NetsiftService implements NetsiftApi {
   /** Detection again (allow rules apply), as a job others see; answers when it is done. */
   async rerunDetection(): Promise<DetectionRerun> {
     const store = this.requireStore();
+    // while following, the follower's own detection runs now (it owns the case's alerts)
+    const t0 = Date.now();
+    const now = await this.following.detectNow(store);
+    if (now) {
+      this.publishCaseSoon();
+      return {
+        alerts: now.alerts,
+        incidents: now.incidents,
+        suppressed: now.suppressed,
+        seconds: (Date.now() - t0) / 1000,
+      };
+    }
     if (this.registry.running())
       throw new NetsiftError('a job is running; wait for it or cancel it first', 'usage');
-    const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
       const job = this.opts.ops.runDetection(store);
@@ -1022,6 +1055,56 @@ export class NetsiftService implements NetsiftApi {
     const analysed = await changeSite(store, internal);
     const rerun = analysed ? await this.rerunDetection() : null;
     return { site: await siteModel(store), rerun };
+  }
+
+  // ---- following a folder (contract: follow; follow-session.ts) ----
+
+  async followFolder(req: FollowFolderRequest): Promise<FollowView> {
+    const store = this.requireStore();
+    if (store.readOnly)
+      throw new NetsiftError(
+        `${store.path}: the case is open read-only; cannot follow into it`,
+        'case',
+      );
+    this.refuseWhileRunning();
+    if (!req || typeof req !== 'object')
+      throw new NetsiftError('followFolder takes { path, newOnly?, notify? }', 'usage');
+    const folder = this.grants.checkFolder(req.path, 'folder to follow');
+    if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory())
+      throw new NetsiftError(`${String(req.path)}: not a folder`, 'input');
+    const notify = req.notify ?? null;
+    if (notify !== null && !(isSeverity(notify) && NOTIFY_SEVERITIES.includes(notify)))
+      throw new NetsiftError(
+        `notify: one of ${NOTIFY_SEVERITIES.join(', ')}, or null (got ${String(notify)})`,
+        'usage',
+      );
+    return this.following.start({
+      store,
+      folder,
+      newOnly: !!req.newOnly,
+      notify,
+      format: typeof req.format === 'string' ? req.format : undefined,
+    });
+  }
+
+  async followStatus(): Promise<FollowView | null> {
+    return this.following.view();
+  }
+
+  async stopFollow(): Promise<FollowView | null> {
+    return this.following.stop('stopped in the workspace');
+  }
+
+  /** The open case's figures (flows, span, incidents) to the page after following changed them, at most every 2 s. */
+  private publishCaseSoon(): void {
+    if (this.caseSoon) return;
+    this.caseSoon = setTimeout(() => {
+      this.caseSoon = null;
+      void this.caseInfo()
+        .then((info) => info && this.publish({ type: 'case', info }))
+        .catch(() => undefined);
+    }, 2000);
+    this.caseSoon.unref?.();
   }
 
   /** A copy of the open case: a bare name goes under NETSIFT_HOME/cases, a path must be granted. */
