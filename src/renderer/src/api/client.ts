@@ -43,6 +43,9 @@ export const grantDropped: ((files: File[]) => Promise<string[]>) | null = bridg
 /** Electron: native open dialog for a case file (granted); null in the browser. */
 export const chooseCase: (() => Promise<string | null>) | null = bridge?.chooseCase ?? null;
 
+/** Electron: native dialog for a folder to follow (granted); null in the browser. contract: follow */
+export const chooseFolder: (() => Promise<string | null>) | null = bridge?.chooseFolder ?? null;
+
 /** Browser mode: hands an exported report (by its file name) to the browser's downloads. */
 export function downloadExport(fileName: string): Promise<void> {
   return httpDownload(token, fileName);

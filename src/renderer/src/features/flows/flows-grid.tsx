@@ -19,6 +19,7 @@ import { ColumnChooser } from '../../components/column-chooser';
 import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
+import { useLive } from '../follow/live';
 import { flowsLoading } from '../workspace/flows-first';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
@@ -257,6 +258,9 @@ export function FlowsGrid() {
     [],
   );
 
+  // following: an empty grid that gets its first flows starts over with a new datasource (ag-grid's
+  // infinite model keeps no cache to refresh once it found no rows)
+  const [refill, setRefill] = useState(0);
   const datasource = useMemo<IDatasource>(() => {
     let total: number | null = null;
     const started = performance.now();
@@ -302,14 +306,17 @@ export function FlowsGrid() {
         },
         (e) => !isCancelled(e) && update({ error: errorText(e) }),
       );
+    let firstTaken = false; // the first page answers the first request only (new flows: refresh)
     return {
       getRows: (p: IGetRowsParams) => {
         const sort = engineSort(p.sortModel);
         const limit = p.endRow - p.startRow;
         const reuse =
+          !firstTaken &&
           p.startRow === 0 &&
           limit === FLOWS_BLOCK &&
           JSON.stringify(sort) === JSON.stringify(firstSort);
+        if (reuse) firstTaken = true;
         (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
           .then((page) => {
             const n = page.rows.length;
@@ -330,7 +337,31 @@ export function FlowsGrid() {
       },
     };
     // the query key carries everything q holds
-  }, [key]);
+  }, [key, refill]);
+
+  // following: new flows arrived. The count again, and the cached blocks read again in place:
+  // the rows, sort and scroll the analyst has stay where they are
+  const { flowsRev } = useLive();
+  const shownRev = useRef(flowsRev);
+  useEffect(() => {
+    if (shownRev.current === flowsRev) return;
+    shownRev.current = flowsRev;
+    const at = key;
+    const g = gridApi.current;
+    if (!g || !g.getDisplayedRowCount()) {
+      setRefill((r) => r + 1);
+      return;
+    }
+    api.countFlows({ ...q, supersede: requestTag('count') }).then(
+      (n) => {
+        if (currentKey.current !== at) return;
+        setShown((s) => (s.key === at ? { ...s, count: n } : s));
+        g.setRowCount(n, true);
+        g.refreshInfiniteCache();
+      },
+      () => undefined,
+    );
+  }, [flowsRev]);
 
   const onMenu = (e: CellContextMenuEvent<FlowRow>) => {
     const ev = e.event as MouseEvent | null;
