@@ -6,9 +6,11 @@
 //    the L after them (window-set.ts), over a copy of just the flows those need (windowed-run.ts);
 //    its alerts of those windows replace the earlier ones, the others are kept from earlier runs.
 //  - A detector whose figures are over the whole case ('all': baselines, populations, capture-wide
-//    horizons, most of them) runs on the whole case again. Honest, and the cost of a run grows with
-//    the case; the follower never queues runs: the next one starts when this one is done and
-//    covers every batch that arrived meanwhile (follower.ts).
+//    horizons, most of them) runs on the whole case again, on the session's own connection where
+//    the shared tables they read (per target, per pair-window, address names) are kept between
+//    runs and updated with the new flows only (kept-tables.ts). Honest, and the cost of a run still
+//    grows with the case; the follower never queues runs: the next one starts when this one is
+//    done and covers every batch that arrived meanwhile (follower.ts).
 //  - Suppression and the incidents ensemble run over all the alerts (in memory, cheap). An
 //    incident whose evidence is unchanged keeps its flow count plus the new flows its evidence
 //    selects (the flows before the run are unchanged: ids only grow; a retention drop makes the
@@ -39,6 +41,7 @@ import {
   type DetectionResult,
   type DetectorRun,
 } from './runner';
+import { KeptTables } from './kept-tables';
 import { alertIds, incidentIds, type StoredAlertIdentity } from './stable-ids';
 import { suppress } from './suppress';
 import { affectedWindows, mergeByWindow, neededWindows } from './window-set';
@@ -83,6 +86,9 @@ export class IncrementalDetection {
   private runId: number | null = null;
   private runs = 0;
   private fullRuns = 0;
+  /** the session's connection, holding the kept tables between runs */
+  private conn: DuckDBConnection | null = null;
+  private kept: KeptTables | null = null;
 
   constructor(
     private readonly store: CaseStore,
@@ -94,6 +100,14 @@ export class IncrementalDetection {
   /** The next run is a full one (flows were deleted: a retention drop). */
   invalidate(): void {
     this.valid = false;
+    this.kept?.invalidate();
+  }
+
+  /** Ends the session: its connection and kept tables go (call before closing the case). */
+  close(): void {
+    this.conn?.closeSync();
+    this.conn = null;
+    this.kept = null;
   }
 
   get windowSeconds(): number {
@@ -109,7 +123,10 @@ export class IncrementalDetection {
     const started = new Date().toISOString();
     const ws = this.plan.windowSeconds;
     const us = Math.round(ws * 1e6);
-    const conn = await this.store.connect();
+    this.conn ??= await this.store.connect();
+    this.kept ??= new KeptTables(this.conn, ws);
+    const conn = this.conn;
+    const tables = this.kept;
     job.onCancel(() => conn.interrupt());
     let wconn: DuckDBConnection | null = null;
     job.onCancel(() => wconn?.interrupt());
@@ -133,6 +150,26 @@ export class IncrementalDetection {
           )?.n ?? 0)
         : top.n;
       if (this.known === null) this.known = await this.storedIncidents(conn);
+      // the windows the new flows fall in
+      const touched = incremental
+        ? (
+            await all<{ w: number }>(
+              conn,
+              'SELECT DISTINCT epoch_us(ts) // $1::BIGINT AS w FROM flows WHERE id > $2 AND id <= $3',
+              [us, since, maxId],
+            )
+          ).map((r) => r.w)
+        : [];
+      job.progress({ phase: 'kept tables', done: 0, total: null, unit: 'steps' });
+      if (!incremental) tables.invalidate();
+      const base = {
+        store: this.store,
+        windowSeconds: ws,
+        params: {},
+        internalNetworks: [],
+        checkCancelled: check,
+      };
+      await tables.update(base, shared, maxId, touched);
 
       // the site as the runner reads it (a new import may bring a suggestion)
       job.progress({ phase: 'site', done: 0, total: null, unit: 'steps' });
@@ -208,13 +245,6 @@ export class IncrementalDetection {
       let windowFlows = 0;
       if (windowedDets.length) {
         job.progress({ phase: 'windows', done: wholeCase.length, total, unit: 'steps' });
-        const touched = (
-          await all<{ w: number }>(
-            conn,
-            'SELECT DISTINCT epoch_us(ts) // $1::BIGINT AS w FROM flows WHERE id > $2 AND id <= $3',
-            [us, since, maxId],
-          )
-        ).map((r) => r.w);
         const lookbacks = [...new Set(windowedDets.map((d) => d.lookback))];
         for (const lookback of lookbacks) {
           const group = windowedDets.filter((d) => d.lookback === lookback);
@@ -447,8 +477,10 @@ export class IncrementalDetection {
         changes,
         coveredId: maxId,
       };
-    } finally {
-      conn.closeSync();
+    } catch (e) {
+      // a failed or cancelled run may leave the kept tables half updated: start again from scratch
+      this.close();
+      throw e;
     }
   }
 

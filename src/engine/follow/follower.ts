@@ -375,6 +375,16 @@ export class Follower {
   }
 
   private async loop(): Promise<FollowStatus> {
+    try {
+      return await this.follow();
+    } finally {
+      // the detection session's connection (and the tables it keeps) closes with following
+      await this.detectJob?.result.catch(() => undefined);
+      this.incremental?.close();
+    }
+  }
+
+  private async follow(): Promise<FollowStatus> {
     const poll = (this.req.pollSeconds ?? 0.5) * 1000;
     try {
       while (!this.stopRequested) {
