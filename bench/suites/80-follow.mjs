@@ -30,9 +30,21 @@ export default {
       'nfcapd 2x: behind s': num(lines, 'nfcapd lag at 2x', /: ([\d.]+) s behind/),
       'nfcapd 2x: catch-up s': num(lines, 'nfcapd lag at 2x', /caught up ([\d.]+) s later/),
       'zeek+detect flows/s': num(lines, 'zeek follow rate with detection', /: ([\d,]+) flows\/s/),
-      'zeek+detect 2x: import behind s': num(lines, 'zeek lag at 2x with detection', /import was ([\d.]+) s behind/),
-      'zeek+detect 2x: detection behind s': num(lines, 'zeek lag at 2x with detection', /and detection ([\d.]+) s behind/),
-      'zeek+detect 2x: detected after s': num(lines, 'zeek lag at 2x with detection', /detected ([\d.]+) s later/),
+      'zeek+detect 2x: import behind s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /import was ([\d.]+) s behind/,
+      ),
+      'zeek+detect 2x: detection behind s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /and detection ([\d.]+) s behind/,
+      ),
+      'zeek+detect 2x: detected after s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /detected ([\d.]+) s later/,
+      ),
       'load average': /load ([\d. ]+)\)?$/.exec(lines.at(-1) ?? '')?.[1] ?? '',
     });
   },
