@@ -7,6 +7,7 @@ import {
   API_METHODS,
   IPC_CHOOSE,
   IPC_CHOOSE_CASE,
+  IPC_CHOOSE_FOLDER,
   IPC_EVENT,
   IPC_GRANT_DROPPED,
   IPC_RPC,
@@ -15,6 +16,7 @@ import {
 import type { RpcAnswer } from '../shared/api-error';
 import { answerCall, type NetsiftService } from '../engine/index';
 import { CAPTURE_FILTERS, CASE_FILTERS } from './menu';
+import { notifyIncidents } from './notify';
 
 function trusted(e: IpcMainInvokeEvent, win: () => BrowserWindow | null): boolean {
   const w = win();
@@ -86,6 +88,17 @@ export function registerIpc(service: NetsiftService, win: () => BrowserWindow | 
       logFailure,
     ),
   );
+  // a folder to follow, chosen in the native dialog (granted like the others)
+  handle(IPC_CHOOSE_FOLDER, win, () =>
+    answerCall(
+      'chooseFolder',
+      async () => {
+        const r = await dialog.showOpenDialog(win()!, { properties: ['openDirectory'] });
+        return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
+      },
+      logFailure,
+    ),
+  );
   // the preload sends only paths it read from dropped File objects (webUtils.getPathForFile); the
   // page itself cannot reach this channel (no ipcRenderer in the main world)
   handle(IPC_GRANT_DROPPED, win, (paths: unknown) =>
@@ -100,5 +113,8 @@ export function registerIpc(service: NetsiftService, win: () => BrowserWindow | 
       logFailure,
     ),
   );
-  service.onEvent((ev) => win()?.webContents.send(IPC_EVENT, ev));
+  service.onEvent((ev) => {
+    win()?.webContents.send(IPC_EVENT, ev);
+    notifyIncidents(ev, win); // following: new incidents as desktop notifications
+  });
 }

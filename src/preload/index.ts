@@ -7,6 +7,7 @@ import {
   API_METHODS,
   IPC_CHOOSE,
   IPC_CHOOSE_CASE,
+  IPC_CHOOSE_FOLDER,
   IPC_EVENT,
   IPC_GRANT_DROPPED,
   IPC_RPC,
@@ -28,6 +29,7 @@ const api: NetsiftBridge = {
   },
   chooseFiles: () => ipcRenderer.invoke(IPC_CHOOSE),
   chooseCase: () => ipcRenderer.invoke(IPC_CHOOSE_CASE),
+  chooseFolder: () => ipcRenderer.invoke(IPC_CHOOSE_FOLDER),
   // the paths come from the File objects here, never from the page: a File the page made itself
   // has no path ('') and grants nothing
   grantDropped: (files: File[]) =>

@@ -8,11 +8,13 @@
 // else changes. A new domain adds a line to CONTRACTS and DomainApis here and its service to
 // src/engine/service/netsift-service.ts.
 import type { RpcAnswer } from './api-error';
+import type { FollowView, IncidentNotice } from './follow';
 import { CASE_METHODS, type CaseApi, type CaseInfo } from './contracts/case';
 import { CHARTS_METHODS, type ChartsApi } from './contracts/charts';
 import { CONTEXT_METHODS, type ContextApi } from './contracts/context';
 import { FEEDS_METHODS, type FeedsApi } from './contracts/feeds';
 import { FLOWS_METHODS, type FlowsApi } from './contracts/flows';
+import { FOLLOW_METHODS, type FollowApi } from './contracts/follow';
 import { IMPORT_METHODS, type ImportApi } from './contracts/import';
 import { INCIDENTS_METHODS, type IncidentsApi } from './contracts/incidents';
 import { JOBS_METHODS, type JobsApi, type JobState } from './contracts/jobs';
@@ -45,6 +47,7 @@ export type { TriageApi } from './contracts/triage';
 export type { ReportApi } from './contracts/report';
 export type { ContextApi } from './contracts/context';
 export type { SiteApi } from './contracts/site';
+export type { FollowApi } from './contracts/follow';
 export type { ApiErrorBody, ErrorCode, RpcAnswer } from './api-error';
 
 /** The contract of each domain; the engine implements each with one service. */
@@ -61,6 +64,7 @@ export interface DomainApis {
   report: ReportApi;
   context: ContextApi;
   site: SiteApi;
+  follow: FollowApi;
 }
 
 export type Domain = keyof DomainApis;
@@ -79,6 +83,7 @@ export const CONTRACTS = {
   report: REPORT_METHODS,
   context: CONTEXT_METHODS,
   site: SITE_METHODS,
+  follow: FOLLOW_METHODS,
 } as const satisfies { [D in Domain]: readonly (keyof DomainApis[D])[] };
 
 /** The one API the doors carry: every domain's contract. */
@@ -95,12 +100,19 @@ export interface NetsiftApi
     TriageApi,
     ReportApi,
     ContextApi,
-    SiteApi {}
+    SiteApi,
+    FollowApi {}
 
 export type ApiMethod = keyof NetsiftApi;
 
 /** Pushed from the engine to the renderer (IPC event or SSE). */
-export type ServerEvent = { type: 'job'; job: JobState } | { type: 'case'; info: CaseInfo | null };
+export type ServerEvent =
+  | { type: 'job'; job: JobState }
+  | { type: 'case'; info: CaseInfo | null }
+  // how following stands (each batch, each detection run, every second), and the incidents that
+  // appeared at or above the chosen severity (toast, desktop notification); contracts/follow.ts
+  | { type: 'follow'; follow: FollowView | null }
+  | { type: 'incidents'; notices: IncidentNotice[] };
 
 /** The only methods either transport carries; the preload and both servers are generated from it. */
 export const API_METHODS: readonly ApiMethod[] = Object.values(CONTRACTS).flat();
@@ -115,6 +127,7 @@ export const IPC_EVENT = 'netsift:event';
 export const IPC_CHOOSE = 'netsift:choose-files';
 export const IPC_CHOOSE_CASE = 'netsift:choose-case';
 export const IPC_GRANT_DROPPED = 'netsift:grant-dropped';
+export const IPC_CHOOSE_FOLDER = 'netsift:choose-folder';
 
 /** A contract method as the preload exposes it: the same arguments, the answer as an envelope. */
 export type Bridged<F> = F extends (...args: infer A) => Promise<infer R>
@@ -131,6 +144,8 @@ export type NetsiftBridge = { [M in ApiMethod]: Bridged<NetsiftApi[M]> } & {
   chooseFiles(): Promise<RpcAnswer<string[]>>;
   /** Native open dialog for a case file; its path (granted) or null. */
   chooseCase(): Promise<RpcAnswer<string | null>>;
+  /** Electron only: the native dialog for a folder to follow; its path (granted) or null. */
+  chooseFolder(): Promise<RpcAnswer<string | null>>;
   /**
    * Grants the files (or folders) the user dropped and returns their paths. The preload reads
    * the paths from the File objects itself, so a page cannot name other paths.

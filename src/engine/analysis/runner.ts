@@ -90,7 +90,7 @@ export function planDetection(opts: DetectionOptions): {
  * Victims of an actor's incident whose alerts name no single destination (a horizontal scan of
  * 500 hosts): the destinations of the flows behind its typed alerts, busiest first, at most 100.
  */
-async function victimsFromEvidence(
+export async function victimsFromEvidence(
   conn: DuckDBConnection,
   x: IncidentDraft,
   alerts: AlertDraft[],
@@ -281,7 +281,7 @@ interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind' 
 }
 
 /** The case's current alerts of detectors other than `ran`, as drafts for the ensemble. */
-async function previousAlerts(
+export async function previousAlerts(
   conn: Parameters<typeof all>[0],
   ran: string[],
 ): Promise<AlertDraft[]> {

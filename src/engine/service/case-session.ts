@@ -13,6 +13,7 @@ import { caseInfoOf } from './case-info';
 import { casesDir, rememberCase } from './case-list';
 import type { EngineOps } from './engine-ops';
 import { GridFirst } from './grid-first';
+import { FollowSession } from './follow-session';
 import { finishInterruptedJob } from './import-job';
 import { JobRegistry } from './job-registry';
 import { PathGrants } from './path-grants';
@@ -50,6 +51,20 @@ export class CaseSession {
   );
   /** Counts, charts and first pages a newer request of the same tag replaces (supersede.ts). */
   readonly supersede = new Supersede();
+  /**
+   * "Follow a folder" on the open case (follow-session.ts): it writes flows outside the registry's
+   * jobs, so it says when they changed (cached results are read again) and when detection ran.
+   */
+  readonly following = new FollowSession({
+    publish: (e) => this.publish(e),
+    flowsChanged: (store) => {
+      if (store !== this.current) return;
+      forgetFlowsVersion(store.cacheScope);
+      this.publishCaseSoon();
+    },
+    detected: (store) => store === this.current && this.publishCaseSoon(),
+  });
+  private caseSoon: ReturnType<typeof setTimeout> | null = null;
 
   constructor(readonly opts: ServiceOptions) {}
 
@@ -94,6 +109,16 @@ export class CaseSession {
   async publishCase(): Promise<void> {
     const info = await this.caseInfo();
     if (info) this.publish({ type: 'case', info });
+  }
+
+  /** The open case's figures (flows, span, incidents) to the page after following changed them, at most every 2 s. */
+  publishCaseSoon(): void {
+    if (this.caseSoon) return;
+    this.caseSoon = setTimeout(() => {
+      this.caseSoon = null;
+      void this.publishCase().catch(() => undefined);
+    }, 2000);
+    this.caseSoon.unref?.();
   }
 
   /**
@@ -170,6 +195,7 @@ export class CaseSession {
    * for that very job).
    */
   async closeStore(): Promise<void> {
+    await this.following.caseClosing(this.current);
     this.supersede.cancelAll();
     const store = this.current;
     const lanes = this.lanes;

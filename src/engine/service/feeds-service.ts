@@ -62,7 +62,10 @@ export class FeedsService implements FeedsApi {
     await refresh();
     const after = await this.feeds();
     const store = this.s.store;
-    if (store && versions(after) !== before && !this.s.registry.running()) {
+    if (store && versions(after) !== before && this.s.following.following(store)) {
+      // while following, the follower's own detection runs now (it owns the case's alerts)
+      await this.s.following.detectNow(store).catch(() => undefined);
+    } else if (store && versions(after) !== before && !this.s.registry.running()) {
       const job = this.s.opts.ops.runDetection(store, { only: ['blacklist'] });
       if (job) {
         await job.result;

@@ -71,6 +71,11 @@ export class ImportService implements ImportApi {
     this.s.refuseWhileRunning();
     if (target.kind === 'open') {
       const store = this.s.requireStore();
+      if (this.s.following.following(store))
+        throw new NetsiftError(
+          'the case is following a folder: drop the files into that folder, or stop following first',
+          'usage',
+        );
       if (store.readOnly)
         throw new NetsiftError(
           `${store.path}: the case is open read-only; cannot import into it`,

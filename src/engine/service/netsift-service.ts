@@ -15,6 +15,7 @@ import { composeApi } from './compose';
 import { ContextService } from './context-service';
 import { FeedsService } from './feeds-service';
 import { FlowsService } from './flows-service';
+import { FollowService } from './follow-service';
 import { CHECK_TEMP_PREFIX } from './import-check';
 import { ImportService } from './import-service';
 import { IncidentsService } from './incidents-service';
@@ -41,6 +42,7 @@ export interface DomainServices {
   report: ReportService;
   context: ContextService;
   site: SiteService;
+  follow: FollowService;
 }
 
 /** A class whose instances have the contract's methods (set in the constructor, composeApi). */
@@ -67,6 +69,7 @@ export class NetsiftService extends Contract {
       report: new ReportService(s),
       context: new ContextService(s),
       site: new SiteService(s),
+      follow: new FollowService(s),
     };
     Object.assign(this, composeApi(this.domains));
   }

@@ -9,10 +9,21 @@ import type { StepContext } from './job-registry';
 import { finishRerun } from './triage-ops';
 
 /** Starts the job and answers when it is done. */
-export function rerunDetection(s: CaseSession): Promise<DetectionRerun> {
+export async function rerunDetection(s: CaseSession): Promise<DetectionRerun> {
   const store = s.requireStore();
-  s.refuseWhileRunning();
+  // while following, the follower's own detection runs now (it owns the case's alerts)
   const t0 = Date.now();
+  const now = await s.following.detectNow(store);
+  if (now) {
+    s.publishCaseSoon();
+    return {
+      alerts: now.alerts,
+      incidents: now.incidents,
+      suppressed: now.suppressed,
+      seconds: (Date.now() - t0) / 1000,
+    };
+  }
+  s.refuseWhileRunning();
   let result: DetectionRerun | null = null;
   const started = s.registry.start('detect', 'Re-run detection', async (ctx) => {
     const job = s.opts.ops.runDetection(store);

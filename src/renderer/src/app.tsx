@@ -51,6 +51,9 @@ export function App() {
     const off = onServerEvent((e) => {
       if (e.type === 'job')
         setView((v) => (v.kind === 'job' && v.job.id === e.job.id ? { kind: 'job', job: e.job } : v));
+      // the open case's figures changed (following a folder adds flows and incidents)
+      if (e.type === 'case' && e.info)
+        setView((v) => (v.kind === 'case' && v.info.path === e.info!.path ? { kind: 'case', info: e.info! } : v));
     });
     return off;
   }, []);

@@ -47,6 +47,11 @@ export const chooseCase: (() => Promise<string | null>) | null = bridge
   ? () => unwrap(bridge.chooseCase())
   : null;
 
+/** Electron: native dialog for a folder to follow (granted); null in the browser. contract: follow */
+export const chooseFolder: (() => Promise<string | null>) | null = bridge
+  ? () => unwrap(bridge.chooseFolder())
+  : null;
+
 /** Browser mode: hands an exported report (by its file name) to the browser's downloads. */
 export function downloadExport(fileName: string): Promise<void> {
   return httpDownload(token, fileName);

@@ -40,6 +40,7 @@ export function flowsDatasource(p: FlowsPaging): IDatasource {
   const { api, q, firstSort } = p;
   let total: number | null = null;
   let first = true;
+  let firstTaken = false; // the first page answers the first request only (new flows: refresh)
   const firstPage = api.flows({
     ...q,
     sort: firstSort,
@@ -65,9 +66,11 @@ export function flowsDatasource(p: FlowsPaging): IDatasource {
       const sort = engineSort(r.sortModel);
       const limit = r.endRow - r.startRow;
       const reuse =
+        !firstTaken &&
         r.startRow === 0 &&
         limit === FLOWS_BLOCK &&
         JSON.stringify(sort) === JSON.stringify(firstSort);
+      if (reuse) firstTaken = true;
       (reuse ? firstPage : api.flows({ ...q, sort, offset: r.startRow, limit }))
         .then((page) => {
           const n = page.rows.length;

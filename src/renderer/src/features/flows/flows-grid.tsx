@@ -21,6 +21,7 @@ import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
 import { asText, countryName } from '../context/geo-text';
 import { ExportPacketsButton } from '../context/export-packets';
+import { useLive } from '../follow/live';
 import { flowsLoading } from '../workspace/flows-first';
 import { engineSort, flowsDatasource } from './flows-datasource';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
@@ -305,6 +306,9 @@ export function FlowsGrid() {
     [],
   );
 
+  // following: an empty grid that gets its first flows starts over with a new datasource (ag-grid's
+  // infinite model keeps no cache to refresh once it found no rows)
+  const [refill, setRefill] = useState(0);
   const datasource = useMemo<IDatasource>(() => {
     const started = performance.now();
     const update = (patch: Partial<Shown>) => {
@@ -338,7 +342,31 @@ export function FlowsGrid() {
       onError: (e) => update({ error: errorText(e) }),
     });
     // the query key carries everything q holds
-  }, [key]);
+  }, [key, refill]);
+
+  // following: new flows arrived. The count again, and the cached blocks read again in place:
+  // the rows, sort and scroll the analyst has stay where they are
+  const { flowsRev } = useLive();
+  const shownRev = useRef(flowsRev);
+  useEffect(() => {
+    if (shownRev.current === flowsRev) return;
+    shownRev.current = flowsRev;
+    const at = key;
+    const g = gridApi.current;
+    if (!g || !g.getDisplayedRowCount()) {
+      setRefill((r) => r + 1);
+      return;
+    }
+    api.countFlows({ ...q, supersede: requestTag('count') }).then(
+      (n) => {
+        if (currentKey.current !== at) return;
+        setShown((s) => (s.key === at ? { ...s, count: n } : s));
+        g.setRowCount(n, true);
+        g.refreshInfiniteCache();
+      },
+      () => undefined,
+    );
+  }, [flowsRev]);
 
   const onMenu = (e: CellContextMenuEvent<FlowRow>) => {
     const ev = e.event as MouseEvent | null;
