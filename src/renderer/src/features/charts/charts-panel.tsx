@@ -12,6 +12,7 @@ import { useAsync, type AsyncState } from '../../components/use-async';
 import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
 import { countryName } from '../context/geo-text';
+import '../context/context.css';
 import { requestTag } from '../../util/request-tag';
 import { drills, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
@@ -310,8 +311,11 @@ export function ChartsPanel() {
         </h3>
         {geo.loading && !geo.value && <Loading what="countries" />}
         {geo.error && <ErrorBox error={geo.error} retry={geo.reload} />}
+        {/* an answer, not a pane state: private-only traffic has no country or AS */}
         {!geo.error && geo.value && !geo.value.length && (
-          <Empty>No public address with a known {geoBy === 'asn' ? 'AS' : 'country'}.</Empty>
+          <p className="muted chart-note">
+            No public address with a known {geoBy === 'asn' ? 'AS' : 'country'} in these flows.
+          </p>
         )}
         <div
           className="chart-host"
