@@ -23,6 +23,9 @@ const TAGS = {
   scatter: requestTag('scatter'),
 };
 
+/** At most n characters, with an ellipsis when cut (the tooltip has the whole name). */
+const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
 function ChartBox<T>({
   title,
   state,
@@ -146,13 +149,14 @@ export function ChartsPanel() {
       xAxis: {
         type: 'value',
         splitNumber: 2,
-        axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) },
+        // the AS names leave the bars little room: labels that would overlap are left out
+        axisLabel: { fontSize: 10, hideOverlap: true, formatter: (v: number) => fmtBytes(v) },
         splitLine: { lineStyle: { color: pal.line } },
       },
       yAxis: {
         type: 'category',
         data: geoRows.map((r) =>
-          geoBy === 'asn' ? `AS${r.key} ${(r.label ?? '').slice(0, 16)}` : r.key,
+          geoBy === 'asn' ? `AS${r.key} ${short(r.label ?? '', 15)}` : r.key,
         ),
         axisLabel: { fontSize: 10 },
       },
