@@ -92,7 +92,7 @@ describe('address-context filter terms: parsing', () => {
     expect(checkFilter('proto tcp and dst country XYZ')).toEqual({
       ok: false,
       error: {
-        message: "expected a two-letter country code (CN, US, DE, ...) at 'XYZ'",
+        message: "expected a two-letter country code (CN, US, DE, ...) at 'XYZ' (column 27)",
         offset: 26,
         length: 3,
         token: 'XYZ',

@@ -228,7 +228,7 @@ describe('filter errors', () => {
     expect(checkFilter('dst port in [22 abc]')).toEqual({
       ok: false,
       error: {
-        message: "expected a port number (0-65535) at 'abc'",
+        message: "expected a port number (0-65535) at 'abc' (column 17)",
         offset: 16,
         length: 3,
         token: 'abc',

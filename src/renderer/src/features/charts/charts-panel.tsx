@@ -12,6 +12,7 @@ import { useAsync, type AsyncState } from '../../components/use-async';
 import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
 import { countryName } from '../context/geo-text';
+import '../context/context.css';
 import { requestTag } from '../../util/request-tag';
 import { drills, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
@@ -21,6 +22,9 @@ const TAGS = {
   ports: requestTag('ports'),
   scatter: requestTag('scatter'),
 };
+
+/** At most n characters, with an ellipsis when cut (the tooltip has the whole name). */
+const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function ChartBox<T>({
   title,
@@ -145,13 +149,14 @@ export function ChartsPanel() {
       xAxis: {
         type: 'value',
         splitNumber: 2,
-        axisLabel: { fontSize: 10, formatter: (v: number) => fmtBytes(v) },
+        // the AS names leave the bars little room: labels that would overlap are left out
+        axisLabel: { fontSize: 10, hideOverlap: true, formatter: (v: number) => fmtBytes(v) },
         splitLine: { lineStyle: { color: pal.line } },
       },
       yAxis: {
         type: 'category',
         data: geoRows.map((r) =>
-          geoBy === 'asn' ? `AS${r.key} ${(r.label ?? '').slice(0, 16)}` : r.key,
+          geoBy === 'asn' ? `AS${r.key} ${short(r.label ?? '', 15)}` : r.key,
         ),
         axisLabel: { fontSize: 10 },
       },
@@ -310,8 +315,11 @@ export function ChartsPanel() {
         </h3>
         {geo.loading && !geo.value && <Loading what="countries" />}
         {geo.error && <ErrorBox error={geo.error} retry={geo.reload} />}
+        {/* an answer, not a pane state: private-only traffic has no country or AS */}
         {!geo.error && geo.value && !geo.value.length && (
-          <Empty>No public address with a known {geoBy === 'asn' ? 'AS' : 'country'}.</Empty>
+          <p className="muted chart-note">
+            No public address with a known {geoBy === 'asn' ? 'AS' : 'country'} in these flows.
+          </p>
         )}
         <div
           className="chart-host"

@@ -73,32 +73,68 @@ class IpCell implements ICellRendererComp<FlowRow> {
   }
 }
 
+/**
+ * A text cell with a native title (the country's name, the AS organisation in full): plain DOM,
+ * like IpCell, and no ag-grid tooltip, whose listeners made every mouse move on the page cost more.
+ */
+class TitledCell implements ICellRendererComp<FlowRow> {
+  private readonly gui = document.createElement('span');
+
+  init(p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string }): void {
+    this.draw(p);
+  }
+
+  getGui(): HTMLElement {
+    return this.gui;
+  }
+
+  refresh(
+    p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string },
+  ): boolean {
+    this.draw(p);
+    return true;
+  }
+
+  private draw(
+    p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string },
+  ): void {
+    this.gui.textContent = String(p.valueFormatted ?? p.value ?? '');
+    const t = p.title(p);
+    if (t) this.gui.title = t;
+    else this.gui.removeAttribute('title');
+  }
+}
+
 /** Country code and AS columns of one side (address context; not sortable in the engine). */
 function geoColumns(side: 'src' | 'dst'): (ColDef<FlowRow> & { colId: string })[] {
   const label = side === 'src' ? 'Src' : 'Dst';
+  const org = (p: { data?: FlowRow }) => p.data?.[`${side}_as_org`] ?? null;
   return [
     {
       colId: `${side}_country`,
       field: `${side}_country`,
       headerName: `${label} CC`,
-      headerTooltip: `Country of the ${side === 'src' ? 'source' : 'destination'} (offline GeoIP)`,
       width: 58,
       minWidth: 50,
       sortable: false,
-      tooltipValueGetter: (p) => countryName(p.value as string | null),
+      cellRenderer: TitledCell,
+      cellRendererParams: {
+        title: (p: ICellRendererParams<FlowRow>) => countryName(p.value as string | null),
+      },
     },
     {
       colId: `${side}_asn`,
       field: `${side}_asn`,
       headerName: `${label} AS`,
-      headerTooltip: `Autonomous system of the ${side === 'src' ? 'source' : 'destination'}`,
       flex: 3,
       minWidth: 120,
       sortable: false,
       // the header says AS: the cell is the number and the organisation
-      valueFormatter: (p) =>
-        p.value == null ? '' : `${p.value} ${p.data?.[`${side}_as_org`] ?? ''}`.trim(),
-      tooltipValueGetter: (p) => asText(p.value as number | null, p.data?.[`${side}_as_org`]),
+      valueFormatter: (p) => (p.value == null ? '' : `${p.value} ${org(p) ?? ''}`.trim()),
+      cellRenderer: TitledCell,
+      cellRendererParams: {
+        title: (p: ICellRendererParams<FlowRow>) => asText(p.value as number | null, org(p)),
+      },
     },
   ];
 }
@@ -425,7 +461,6 @@ export function FlowsGrid() {
                 .sort((a, b) => a - b),
             })
           }
-          tooltipShowDelay={400}
           onCellContextMenu={onMenu}
           preventDefaultOnContextMenu
           onCellDoubleClicked={(e) => {
