@@ -29,6 +29,23 @@ export interface DetectionOptions {
   params?: Record<string, Record<string, unknown>>;
   /** The detector list (the registry by default; tests pass their own). */
   detectors?: Detector[];
+  /**
+   * Called after each detector with the incidents its alerts and those before it make (suppressed
+   * alerts left out), so a door can show incidents while the rest still run (issue 16). Nothing is
+   * written until the run ends: these are a preview; the run's result is what the case keeps. A
+   * partial run (`only`) previews its own detectors' alerts; the others' join at the end.
+   */
+  onIncidents?: (so: IncidentsSoFar) => void;
+}
+
+export interface IncidentsSoFar {
+  incidents: IncidentDraft[];
+  /** Detector ids that have finished, in run order. */
+  done: string[];
+  /** Detector ids still to run. */
+  left: string[];
+  /** Seconds since the run started. */
+  seconds: number;
 }
 
 export interface DetectorRun {
@@ -180,6 +197,19 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           alerts: out.length,
           seconds: (performance.now() - t) / 1000,
         });
+        if (opts.onIncidents && out.length) {
+          const { kept } = await suppress(store, drafts);
+          try {
+            opts.onIncidents({
+              incidents: buildIncidents(kept, plan.ensemble),
+              done: runs.map((r) => r.id),
+              left: plan.detectors.slice(i + 1).map((d) => d.det.id),
+              seconds: (performance.now() - t0) / 1000,
+            });
+          } catch {
+            // a preview that cannot be shown must not fail the run
+          }
+        }
       }
       job.checkCancelled();
       // A partial run (`only`, e.g. blacklist after a feed refresh) keeps the other detectors'
