@@ -2,7 +2,7 @@
 // and the short summary both print.
 import type { FlagSpec, ParsedArgs } from '../args';
 import type { CliIO } from '../command';
-import type { DetectionOptions } from '../../engine/analysis/runner';
+import type { DetectionOptions, IncidentsSoFar } from '../../engine/analysis/runner';
 import { NetsiftError } from '../../engine/core/errors';
 import type { AnalysisReport } from '../../shared/report';
 import { parseNetworkList } from '../../engine/site/site-model';
@@ -91,4 +91,40 @@ export async function withSigint<T>(job: { cancel(): void; result: Promise<T> })
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * The incidents found so far as detection goes (issue 16): on a terminal, one stderr line whenever
+ * the list changes, so the first incidents are in view long before the last detector ends; in
+ * any case, when the first came, for the summary (firstLine). `t0` (performance.now()) is when
+ * the command started: the figures say how long the analyst waited.
+ */
+export function incidentsSoFar(
+  io: CliIO,
+  t0: number,
+  live: boolean,
+): { onIncidents: (so: IncidentsSoFar) => void; firstLine(): string | null } {
+  let last = '';
+  let first: { seconds: number; count: number; after: string; left: number } | null = null;
+  return {
+    onIncidents: (so) => {
+      const keys = so.incidents.map((x) => x.key).join(',');
+      if (!so.incidents.length || keys === last) return;
+      last = keys;
+      const seconds = (performance.now() - t0) / 1000;
+      first ??= { seconds, count: so.incidents.length, after: so.done.at(-1) ?? '', left: so.left.length };
+      if (!live) return;
+      const top = [...so.incidents]
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 3)
+        .map((x) => `${x.type} ${x.attacker ?? x.victims[0] ?? ''} ${x.score.toFixed(2)}`);
+      const more = so.left.length ? `${so.left.length} detectors still running` : 'all detectors done';
+      io.progress('');
+      io.err(`[${seconds.toFixed(1)} s] ${n(so.incidents.length)} incidents so far (${more}): ${top.join('; ')}`);
+    },
+    firstLine: () =>
+      first &&
+      `first incidents after ${first.seconds.toFixed(1)} s: ${n(first.count)} once ${first.after} had run` +
+        (first.left ? `, ${first.left} detectors still to run` : ''),
+  };
 }

@@ -6,7 +6,7 @@ import { runDetection } from '../../engine/analysis/runner';
 import { CaseStore } from '../../engine/store/case-store';
 import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
-import { DETECT_FLAGS, detectionOptions, internalFlag, printDetectionSummary, withSigint } from './detect-options';
+import { DETECT_FLAGS, detectionOptions, incidentsSoFar, internalFlag, printDetectionSummary, withSigint } from './detect-options';
 import { writeSite } from '../../engine/site/site-model';
 
 export const detectCommand: Command = {
@@ -29,13 +29,16 @@ export const detectCommand: Command = {
     try {
       if (internal) await writeSite(store, internal, 'analyst');
       const t = performance.now();
-      const job = runDetection(store, opts);
+      const soFar = incidentsSoFar(io, t, !!process.stderr.isTTY);
+      const job = runDetection(store, { ...opts, onIncidents: soFar.onIncidents });
       job.onProgress((p) => io.progress(`detect: ${p.phase} ${p.done}/${p.total}`));
       await withSigint(job);
       io.progress('');
       const report = await buildReport(store, { stages: [{ stage: 'detect', seconds: (performance.now() - t) / 1000 }] });
       if (flags.out) fs.writeFileSync(flags.out as string, JSON.stringify(report, null, 1));
       printDetectionSummary(report, io, flags.top as number);
+      const first = soFar.firstLine();
+      if (first) io.out(first);
       if (flags.out) io.out(`report: ${flags.out}`);
       return 0;
     } finally {
