@@ -186,8 +186,44 @@ export interface ImportProgressView {
    * honest estimate (analysis, the first moments, or under two seconds: "finishing").
    */
   etaSeconds: number | null;
-  analyse: { step: string; done: number; total: number } | null;
+  analyse: {
+    step: string;
+    done: number;
+    total: number;
+    // contract: jobs
+    /** Incidents of the detectors done so far, shown while the others run (issue 16). */
+    found?: IncidentsFound | null;
+  } | null;
 }
+
+// contract: jobs
+/**
+ * The incidents a running detection has found so far: a preview (the case keeps the run's own
+ * list when it ends); more may come and scores may rise while detectors are left.
+ */
+export interface IncidentsFound {
+  incidents: IncidentPreview[];
+  /** Detectors still to run. */
+  detectorsLeft: number;
+  /** Seconds since the job started when these were found. */
+  seconds: number;
+}
+
+// contract: jobs
+export type IncidentPreview = Pick<
+  Incident,
+  | 'key'
+  | 'type'
+  | 'severity'
+  | 'score'
+  | 'attacker'
+  | 'victims'
+  | 'first_seen'
+  | 'last_seen'
+  | 'detectors'
+  | 'alert_count'
+  | 'summary'
+>;
 
 /** A long job as the UI sees it (import + analysis, feed refresh). */
 export interface JobState {
