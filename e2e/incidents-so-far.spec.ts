@@ -21,15 +21,25 @@ test.afterAll(async () => {
 test('incidents show while the remaining detectors run, then the workspace lists the same', async () => {
   // every state of the "so far" list the page showed, recorded in the page as it changes
   await page.evaluate(() => {
-    const w = window as unknown as { __soFar: { text: string; rows: number }[] };
-    w.__soFar = [];
-    new MutationObserver(() => {
-      const el = document.querySelector('[data-testid="incidents-so-far"]');
+    // runs in the page: document and MutationObserver are the browser's
+    interface El {
+      textContent: string | null;
+      querySelector(s: string): El | null;
+      querySelectorAll(s: string): { length: number };
+    }
+    const g = globalThis as unknown as {
+      __soFar: { text: string; rows: number }[];
+      document: El & { body: unknown };
+      MutationObserver: new (cb: () => void) => { observe(n: unknown, o: object): void };
+    };
+    g.__soFar = [];
+    new g.MutationObserver(() => {
+      const el = g.document.querySelector('[data-testid="incidents-so-far"]');
       if (!el) return;
       const text = el.querySelector('.so-far-title')?.textContent ?? '';
-      if (w.__soFar.at(-1)?.text !== text)
-        w.__soFar.push({ text, rows: el.querySelectorAll('tbody tr').length });
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      if (g.__soFar.at(-1)?.text !== text)
+        g.__soFar.push({ text, rows: el.querySelectorAll('tbody tr').length });
+    }).observe(g.document.body, { subtree: true, childList: true, characterData: true });
   });
   await page.getByRole('button', { name: 'Open the sample capture' }).click();
   const soFar = page.getByTestId('incidents-so-far');
@@ -37,7 +47,7 @@ test('incidents show while the remaining detectors run, then the workspace lists
   await app.shot('incidents-so-far');
   await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 110_000 });
   const seen = await page.evaluate(
-    () => (window as unknown as { __soFar: { text: string; rows: number }[] }).__soFar,
+    () => (globalThis as unknown as { __soFar: { text: string; rows: number }[] }).__soFar,
   );
   // shown while detectors were still running, each list as long as it says
   const early = seen.filter((s) => /detectors? still running/.test(s.text));

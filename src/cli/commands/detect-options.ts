@@ -13,6 +13,7 @@ export const DETECT_FLAGS: Record<string, FlagSpec> = {
   param: { type: 'string[]', description: 'detector parameter, e.g. --param scan.minTargets=30 (JSON or a,b,c lists)' },
   profile: { type: 'string', description: "'seed' runs iqr as the seed did (one alert per flow)", default: 'default' },
   internal: { type: 'string', description: "the site's internal networks, e.g. 147.32.0.0/16,10.0.0.0/8 (kept in the case; see netsift site)" },
+  'memory-limit': { type: 'string', description: 'DuckDB memory while detectors run (default 512MB); beyond it they spill to CASE.duckdb.tmp' },
 };
 
 /** --internal as canonical networks, or undefined when not given. */
@@ -43,7 +44,8 @@ export function detectionOptions(flags: ParsedArgs['flags']): DetectionOptions {
     (params[m[1]] ??= {})[m[2]] = parseValue(m[3]);
   }
   const only = typeof flags.only === 'string' ? flags.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-  return { windowSeconds: flags.window as number, only, params };
+  const memoryLimit = typeof flags['memory-limit'] === 'string' ? flags['memory-limit'] : undefined;
+  return { windowSeconds: flags.window as number, only, params, ...(memoryLimit ? { memoryLimit } : {}) };
 }
 
 const n = (x: number) => x.toLocaleString('en-US');
