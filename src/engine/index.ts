@@ -19,7 +19,7 @@ export type { MappedField } from './import/types';
 export { generateCapture, DEFAULTS as GENERATE_DEFAULTS } from './generate/index';
 
 // ---- detect and analyze ----
-export { runDetection, type DetectionOptions } from './analysis/runner';
+export { runDetection, type DetectionOptions, type IncidentsSoFar } from './analysis/runner';
 export { analyzeFiles, buildReport } from './analysis/analyze';
 export {
   evaluate,

@@ -30,6 +30,8 @@ export type {
   ImportFileCheck,
   ImportFileState,
   ImportFileStatus,
+  IncidentPreview,
+  IncidentsFound,
   ImportProgressView,
   ImportRequest,
   ImportSource,

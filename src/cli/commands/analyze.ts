@@ -7,6 +7,7 @@ import {
   DETECT_FLAGS,
   detectionOptions,
   internalFlag,
+  incidentsSoFar,
   printDetectionSummary,
 } from './detect-options';
 
@@ -41,7 +42,8 @@ export const analyzeCommand: Command = {
   async run({ positional, flags }, io) {
     if (positional.length === 0)
       throw new NetsiftError('give at least one FILE to analyze', 'usage');
-    const opts = detectionOptions(flags);
+    const soFar = incidentsSoFar(io, performance.now(), !!process.stderr.isTTY);
+    const opts = { ...detectionOptions(flags), onIncidents: soFar.onIncidents };
     const internal = internalFlag(flags);
     let current: Job<unknown> | null = null;
     // cancel on Ctrl-C or kill, so the temporary case is removed on the way out
@@ -70,6 +72,8 @@ export const analyzeCommand: Command = {
       io.progress('');
       if (flags.out) fs.writeFileSync(flags.out as string, JSON.stringify(report, null, 1));
       printDetectionSummary(report, io, flags.top as number);
+      const first = soFar.firstLine();
+      if (first) io.out(first);
       if (flags.out) io.out(`report: ${flags.out}`);
       return 0;
     } finally {

@@ -48,6 +48,17 @@ export interface RunningServer {
 /** Largest RPC body (a filter, a note, a list of paths: far below this). */
 export const MAX_RPC_BODY = 4 * 1024 * 1024;
 
+/**
+ * How long an idle keep-alive connection stays open. Whoever closes an idle connection races the
+ * other side's next request on it: when the server closes first, a call sent in that moment is
+ * reset ("read ECONNRESET", "socket hang up"), and Node's HTTP client does not retry it (issue
+ * 15's load run lost calls this way, with Node's default of 5 s). So the server outlasts the
+ * clients: browsers drop idle sockets sooner (Chromium after 5 min, Firefox 115 s) and close them
+ * themselves, which races nothing. Loopback only, a handful of sockets per page: keeping them
+ * costs nothing worth a reset call.
+ */
+export const KEEP_ALIVE_MS = 10 * 60 * 1000;
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -65,6 +76,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     handle(req, res).catch((e) => sendError(res, e));
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     checkHost(req, port);

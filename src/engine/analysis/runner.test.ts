@@ -54,6 +54,25 @@ describe('detection runner', () => {
     expect(after.alerts.map((a) => a.detector).sort()).toEqual(before.alerts.map((a) => a.detector).sort());
   });
 
+  it('previews the incidents after each detector, before the run ends, and ends on the run\'s own', async () => {
+    const only = ['basic', 'port-activity', 'ip-activity', 'iqr', 'scan'];
+    const seen: { keys: string[]; done: string[]; left: string[] }[] = [];
+    const job = runDetection(store, {
+      only,
+      onIncidents: (so) => seen.push({ keys: so.incidents.map((i) => i.key), done: so.done, left: so.left }),
+    });
+    await job.result;
+    // previews come while detectors are still to run, each naming what is done and what is left;
+    // the last (after scan, the last to alert) is the run's own list
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[0].left.length).toBeGreaterThan(0);
+    for (const s of seen) expect([...s.done, ...s.left]).toEqual(only);
+    const last = seen.at(-1)!;
+    expect(last.left).toEqual([]);
+    const report = await buildReport(store);
+    expect(last.keys).toEqual(report.incidents.map((i) => i.key));
+  });
+
   it('refuses unknown detectors and parameters before doing anything', () => {
     expect(() => runDetection(store, { only: ['nope'] })).toThrow(/unknown detector "nope"/);
     expect(() => runDetection(store, { params: { scan: { bogus: 1 } } })).toThrow(/unknown parameter "bogus"/);

@@ -57,6 +57,13 @@ describe('NetsiftService', () => {
     expect(events.some((e) => e.type === 'job' && e.job.id === started.id && e.job.status === 'done')).toBe(true);
     expect((await svc.recentCases()).map((r) => r.path)).toEqual([info.path]);
     expect(info.name).toBe('capture');
+    // the incidents were shown while detection ran, saying how many detectors were left; the
+    // last preview is the case's own list (issue 16)
+    const found = events.flatMap((e) =>
+      e.type === 'job' && e.job.id === started.id && e.job.import?.analyse?.found ? [e.job.import.analyse.found] : [],
+    );
+    expect(found.some((f) => f.detectorsLeft > 0 && f.incidents.length > 0)).toBe(true);
+    expect(found.at(-1)!.incidents.map((i) => i.key)).toEqual((await svc.incidents()).map((i) => i.key));
   });
 
   it('pages, counts and charts flows under a filter, selector and range', async () => {

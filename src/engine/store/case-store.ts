@@ -42,6 +42,8 @@ export const CASE_SETTINGS = [
 export class CaseStore implements CaseReader {
   /** Every connection made on this case (macros bake the site in: see refreshMacros). */
   private readonly conns = new Set<WeakRef<DuckDBConnection>>();
+  /** The DuckDB memory limit the case was opened with (null: DuckDB's default); see memory-cap.ts. */
+  memoryLimit: string | null = null;
 
   private constructor(
     readonly path: string,
@@ -91,6 +93,7 @@ export class CaseStore implements CaseReader {
     }
     const conn = await instance.connect();
     const store = new CaseStore(abs, instance, conn, !!opts.readOnly);
+    store.memoryLimit = opts.memoryLimit ?? null;
     try {
       for (const setting of CASE_SETTINGS) await conn.run(`SET GLOBAL ${setting}`);
       await store.migrate();

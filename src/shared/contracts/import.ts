@@ -2,7 +2,7 @@
 // analyst chose so), the check before, uploads, the bundled sample, the rejected lines.
 // Implemented by src/engine/service/import-service.ts.
 import type { RejectsPage, RejectsRequest } from '../query';
-import type { ImportRecord } from '../model';
+import type { ImportRecord, Incident } from '../model';
 import type { CaseZone } from './case';
 import type { JobState } from './jobs';
 import { methodsOf } from './method-list';
@@ -100,8 +100,41 @@ export interface ImportProgressView {
    * honest estimate (analysis, the first moments, or under two seconds: "finishing").
    */
   etaSeconds: number | null;
-  analyse: { step: string; done: number; total: number } | null;
+  analyse: {
+    step: string;
+    done: number;
+    total: number;
+    /** Incidents of the detectors done so far, shown while the others run (issue 16). */
+    found?: IncidentsFound | null;
+  } | null;
 }
+
+/**
+ * The incidents a running detection has found so far: a preview (the case keeps the run's own
+ * list when it ends); more may come and scores may rise while detectors are left.
+ */
+export interface IncidentsFound {
+  incidents: IncidentPreview[];
+  /** Detectors still to run. */
+  detectorsLeft: number;
+  /** Seconds since the job started when these were found. */
+  seconds: number;
+}
+
+export type IncidentPreview = Pick<
+  Incident,
+  | 'key'
+  | 'type'
+  | 'severity'
+  | 'score'
+  | 'attacker'
+  | 'victims'
+  | 'first_seen'
+  | 'last_seen'
+  | 'detectors'
+  | 'alert_count'
+  | 'summary'
+>;
 
 export interface ImportSummaryView {
   caseId: string;
