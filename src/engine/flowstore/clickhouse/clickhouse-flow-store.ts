@@ -40,6 +40,8 @@ import { Binder } from './sql-params';
 import { StoreError } from './store-errors';
 import { FLOWS_TABLE, IMPORTS_TABLE } from './server-schema';
 import { tableModel, type ColumnInfo, type TableModel } from './table-model';
+import type { FlowSql } from '../flow-sql';
+import { ClickHouseFlowSql } from './clickhouse-flow-sql';
 
 export interface ClickHouseStoreOptions {
   /** Where it is, without password (the executor's location when absent). */
@@ -202,6 +204,11 @@ export class ClickHouseFlowStore implements FlowStore {
       call(o),
     );
     return num(r?.n ?? 0);
+  }
+
+  async openDetection(internalNetworks: string[]): Promise<FlowSql> {
+    const model = await this.tableModel();
+    return ClickHouseFlowSql.open(this.ex, model, internalNetworks, this.dialect.name);
   }
 
   async close(): Promise<void> {
