@@ -1,6 +1,7 @@
 // The one service contract between the renderer and the engine. Implemented once in
 // src/engine/service; carried over Electron IPC (src/main + src/preload) or over the loopback HTTP
 // server (src/cli/server). Everything here must survive JSON.
+import type { CaseFlowStore, StoreConnectRequest } from './store'; // contract: store
 import type { FeedAddRequest, FeedStatus } from './feeds';
 import type { Alert, FlowSelector, ImportRecord, Incident, JobProgress, JobStatus } from './model';
 import type {
@@ -58,6 +59,8 @@ export interface CaseInfo {
   analyzed: boolean;
   /** How the imports' timestamps were placed in time (the header shows an assumed zone). */
   zones: CaseZone[];
+  /** contract: store. Where the flows live when not in the case file (null: in it). */
+  flowStore?: CaseFlowStore | null;
 }
 
 /** The zone applied to an import's timestamps, and whether the file said it or it was assumed. */
@@ -282,6 +285,8 @@ export interface NetsiftApi {
   deleteCase(ref: string): Promise<RecentCase[]>;
   /** Folders the page may name paths in (browser mode: Home shows them). */
   grantedFolders(): Promise<string[]>;
+  // contract: store. A new case whose flows are on a ClickHouse server, or the open one reconnected
+  connectStore(req: StoreConnectRequest): Promise<CaseInfo>;
   // import jobs (import is followed by analysis; the job's summary says what landed)
   checkImport(req: ImportRequest): Promise<ImportCheck>;
   importFiles(req: ImportRequest): Promise<JobState>;
@@ -363,6 +368,7 @@ export const API_METHODS = [
   'renameCase',
   'deleteCase',
   'grantedFolders',
+  'connectStore', // contract: store
   'checkImport',
   'importFiles',
   'discardUploads',

@@ -22,6 +22,7 @@ import type { FlowStore } from '../flowstore/flow-store';
 import type { FlowSql } from '../flowstore/flow-sql';
 import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import { selectorWhere } from '../flowstore/selector-sql';
+import { caseStoreLink } from '../flowstore/case-link';
 
 export interface DetectionOptions {
   windowSeconds?: number;
@@ -133,6 +134,14 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
   return new Job('detect', async (job) => {
     const t0 = performance.now();
     const started = new Date().toISOString();
+    // a case whose flows are on a server holds none itself: detecting on it would only wipe its
+    // incidents
+    const link = opts.flowStore ? null : await caseStoreLink(store);
+    if (link)
+      throw new NetsiftError(
+        `${store.path}: its flows are on ${link.url}; detection runs there (netsift detect --case CASE, which connects to it)`,
+        'usage',
+      );
     const conn = await store.connect();
     // the flows' side: the case's own connection, or a session on the server (opened below, once
     // the site's internal networks are known: they name the address classes there)

@@ -117,6 +117,8 @@ import { listAllowRules } from '../triage/allow-rules';
 import { allTriage, auditTrail, getTriage, updateTriage } from '../triage/triage-store';
 import type { SiteChange, SiteModel } from '../../shared/site';
 import { siteModel, changeSite } from './site-ops';
+import type { StoreConnectRequest } from '../../shared/store'; // contract: store
+import { StoreFlows, type ServerFlowStore } from '../flowstore/store-flows';
 
 export interface ServiceOptions {
   ops: EngineOps;
@@ -153,6 +155,8 @@ export class NetsiftService implements NetsiftApi {
   );
   /** Counts, charts and first pages a newer request of the same tag replaces (supersede.ts). */
   private readonly supersede = new Supersede();
+  /** The open case's flows on a ClickHouse server, when it names one (store-flows.ts). */
+  private server: StoreFlows | null = null;
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -238,8 +242,11 @@ export class NetsiftService implements NetsiftApi {
     this.supersede.cancelAll();
     const store = this.store;
     const lanes = this.lanes;
+    const server = this.server;
     this.store = null;
     this.lanes = null;
+    this.server = null;
+    await server?.close();
     await lanes?.close();
     await store?.closeWhenIdle();
   }
@@ -275,12 +282,16 @@ export class NetsiftService implements NetsiftApi {
   async caseInfo(): Promise<CaseInfo | null> {
     if (!this.store) return null;
     const s = this.store;
-    const imports = await s.all<ImportRecord>(
-      'SELECT * EXCLUDE (details) FROM imports ORDER BY id',
-    );
-    const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
-      'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
-    );
+    // a case whose flows are on a server: their figures from there (none while not connected)
+    const onServer = this.server ? await this.server.figures() : null;
+    const imports =
+      onServer?.imports ??
+      (await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id'));
+    const stats =
+      onServer?.stats ??
+      (await s.one<{ n: number; lo: string | null; hi: string | null }>(
+        'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
+      ));
     const inc = await s.one<{ n: number }>('SELECT count(*) AS n FROM incidents');
     const al = await s.one<{ n: number }>('SELECT count(*) AS n FROM alerts');
     const runs = await s.one<{ n: number }>('SELECT count(*) AS n FROM analysis_runs');
@@ -299,6 +310,7 @@ export class NetsiftService implements NetsiftApi {
         imports,
         await s.getSetting<Record<string, { source: CaseZone['source'] }>>(ZONES_KEY, {}),
       ),
+      flowStore: this.server?.describe() ?? null, // contract: store
     };
   }
 
@@ -335,6 +347,7 @@ export class NetsiftService implements NetsiftApi {
     }
     await this.leaveCase();
     this.store = next;
+    this.server = await StoreFlows.attach(next); // null for a case holding its own flows
     const info = (await this.caseInfo())!;
     rememberCase(info);
     this.publish({ type: 'case', info });
@@ -359,6 +372,52 @@ export class NetsiftService implements NetsiftApi {
       );
     this.refuseWhileRunning();
     return this.openFile(file);
+  }
+
+  // contract: store
+  /**
+   * A new case (named `caseName`) whose flows are on a ClickHouse server, or the open case
+   * connected to its server again (its password was not kept). A new case that cannot connect is
+   * removed again: nothing is left behind by a wrong password.
+   */
+  async connectStore(req: StoreConnectRequest): Promise<CaseInfo> {
+    if (!req || typeof req !== 'object' || typeof req.url !== 'string')
+      throw new NetsiftError('connectStore needs a url', 'usage');
+    this.refuseWhileRunning();
+    if (req.caseName === undefined) {
+      const store = this.requireStore();
+      if (!this.server)
+        throw new NetsiftError(
+          `${caseName(store.path)} keeps its own flows; connect a server as a new case`,
+          'usage',
+        );
+      await this.server.connect(req);
+    } else {
+      const file = this.caseFileFor(req.caseName);
+      if (fs.existsSync(file))
+        throw new NetsiftError(
+          `${caseName(file)}: a case of that name already exists; choose another name`,
+          'input',
+        );
+      const link = StoreFlows.check(req); // bad URL, password in it, bad variable: before any file
+      await this.openFile(file);
+      try {
+        this.server = await StoreFlows.create(this.requireStore(), req, link);
+      } catch (e) {
+        await this.deleteCase(file).catch(() => undefined);
+        throw e;
+      }
+    }
+    const info = (await this.caseInfo())!;
+    rememberCase(info);
+    this.publish({ type: 'case', info });
+    return info;
+  }
+
+  /** Detection's options for the open case: its server's flows when it has some. */
+  private flowsFor(store: CaseStore): { flowStore?: ServerFlowStore } {
+    if (!this.server || this.store !== store) return {};
+    return { flowStore: this.server.connected() };
   }
 
   /** A bare name is a case under NETSIFT_HOME/cases; a path must be granted. */
@@ -515,6 +574,12 @@ export class NetsiftService implements NetsiftApi {
     this.refuseWhileRunning();
     if (target.kind === 'open') {
       const store = this.requireStore();
+      if (this.server)
+        throw new NetsiftError(
+          `${caseName(store.path)}: its flows are on ${this.server.describe().location}; ` +
+            'import into the server with netsift import FILE --store URL',
+          'usage',
+        );
       if (store.readOnly)
         throw new NetsiftError(
           `${store.path}: the case is open read-only; cannot import into it`,
@@ -717,6 +782,7 @@ export class NetsiftService implements NetsiftApi {
   // ---- flows (the query engine does the work) ----
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.queryFlows(req, o));
     const page = await this.superseding(req.supersede, () =>
       this.lane('grid', (grid) => this.gridFirst.page(() => queryFlows(grid, req))),
     );
@@ -737,6 +803,7 @@ export class NetsiftService implements NetsiftApi {
   }
 
   async countFlows(req: CountRequest): Promise<number> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.countFlows(req, o));
     return this.superseding(req.supersede, () =>
       this.lane('count', (lane) => countFlows(lane, req)),
     );
@@ -779,31 +846,45 @@ export class NetsiftService implements NetsiftApi {
   // ---- charts ----
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.timeline(req, o));
     return this.superseding(req.supersede, () =>
       this.lane('charts', (lane) => timeline(lane, req)),
     );
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.topTalkers(req, o));
     return this.superseding(req.supersede, () =>
       this.lane('charts', (lane) => topTalkers(lane, req)),
     );
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.portDistribution(req, o));
     return this.superseding(req.supersede, () =>
       this.lane('charts', (lane) => portDistribution(lane, req)),
     );
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
+    if (this.server) return this.onServer(req.supersede, (f, o) => f.pairScatter(req, o));
     return this.superseding(req.supersede, () =>
       this.lane('scatter', (lane) => pairScatter(lane, req)),
     );
   }
 
   async host(ip: string): Promise<HostSummary> {
+    if (this.server) return this.onServer(undefined, (f, o) => f.hostSummary(ip, o));
     return this.lane('host', (lane) => hostSummary(lane, ip));
+  }
+
+  /** A flow read on the open case's server (its request and supersede signals cancel it there). */
+  private onServer<T>(
+    tag: string | undefined,
+    fn: (flows: ServerFlowStore, o: { signal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    const server = this.server!;
+    return this.superseding(tag, () => fn(server.connected(), { signal: requestSignal() }));
   }
 
   // ---- settings ----
@@ -866,7 +947,10 @@ export class NetsiftService implements NetsiftApi {
     const after = await this.feeds();
     const store = this.store;
     if (store && versions(after) !== before && !this.registry.running()) {
-      const job = this.opts.ops.runDetection(store, { only: ['blacklist'] });
+      const job = this.opts.ops.runDetection(store, {
+        only: ['blacklist'],
+        ...this.flowsFor(store),
+      });
       if (job) {
         await job.result;
         const info = await this.caseInfo();
@@ -932,7 +1016,7 @@ export class NetsiftService implements NetsiftApi {
     const t0 = Date.now();
     let result: DetectionRerun | null = null;
     const started = this.registry.start('detect', 'Re-run detection', async (ctx) => {
-      const job = this.opts.ops.runDetection(store);
+      const job = this.opts.ops.runDetection(store, this.flowsFor(store));
       if (!job) throw new NetsiftError('detection is not available in this build', 'internal');
       await this.follow(job, ctx, 'analyse');
       result = await triageOps.finishRerun(store, job, t0);
