@@ -32,6 +32,7 @@ import { SiteDialog } from '../site/site-dialog';
 import { TriagePanel } from '../triage/triage-panel';
 import { CloseCaseButton } from '../home/close-case-button';
 import { ZoneBadge } from '../import/zone-badge';
+import { StoreBadge } from './store-badge';
 import { bounds, effectivePanes } from './layout';
 import { navKey, onNav, recordNav, type NavState } from './nav-history';
 import {
@@ -48,7 +49,16 @@ const UNDO = 50;
 const NO_ALERTS: Alert[] = [];
 const SPLIT = 5; // px of a splitter
 
-export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) {
+export function Workspace({
+  info,
+  onHome,
+  onInfo,
+}: {
+  info: CaseInfo;
+  onHome(): void;
+  /** The case's figures changed (its server connected again). */
+  onInfo?(info: CaseInfo): void;
+}) {
   const incidents = useAsync(() => api.incidents(), [info.path, info.incidents]);
   const triage = useAsync(() => api.triageAll(), [info.path, info.incidents]);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
@@ -366,11 +376,15 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
           <span className="case-name" title={info.path}>
             {info.name}
           </span>
-          <span className="muted facts-line">
-            {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
-            {fmtTs(info.lastTs, false)}
-          </span>
+          {/* a case whose server is not connected knows no figures: the store badge says why */}
+          {(!info.flowStore || info.flowStore.connected) && (
+            <span className="muted facts-line">
+              {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
+              {fmtTs(info.lastTs, false)}
+            </span>
+          )}
           <ZoneBadge zones={info.zones} />
+          <StoreBadge info={info} onInfo={(next) => onInfo?.(next)} />
           <span className="nav-buttons">
             <button
               type="button"
