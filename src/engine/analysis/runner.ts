@@ -90,11 +90,7 @@ export function planDetection(opts: DetectionOptions): {
       det,
       params: resolveParams(det.id, det.params, opts.params?.[det.id]),
     })),
-    ensemble: resolveParams(
-      ENSEMBLE_ID,
-      INCIDENT_PARAMS,
-      opts.params?.[ENSEMBLE_ID],
-    ) as unknown as IncidentParams,
+    ensemble: resolveParams(ENSEMBLE_ID, INCIDENT_PARAMS, opts.params?.[ENSEMBLE_ID]),
     windowSeconds,
   };
 }

@@ -18,6 +18,7 @@
 // own, as in tests) each call rebuilds the table, so results never depend on the cache.
 import { run } from '../store/sql';
 import type { DetectContext } from './types';
+import { windowMicros } from './windows';
 
 /** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
 export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
@@ -55,7 +56,7 @@ export function failedSql(uni: boolean): string {
  * carry reply bytes or packets), decided once per run. A reply is then a flow of its own in the
  * other direction.
  */
-export async function unidirectional(ctx: DetectContext): Promise<boolean> {
+export async function unidirectional(ctx: DetectContext<object>): Promise<boolean> {
   const key = 'uni';
   if (ctx.shared?.has(key)) {
     await ctx.shared.get(key);
@@ -80,11 +81,15 @@ const uniCache = new WeakMap<object, boolean>();
 
 /**
  * A port below this is a service port; from it to an ephemeral port (this or above) is the shape
- * of an answer. Ports a host is seen serving count as its service ports too (see scan/sql.ts).
+ * of an answer. Ports a host is seen serving count as its service ports too (see probe-targets.ts).
  */
 export const EPHEMERAL_FROM = 1024;
 
-async function ensure(ctx: DetectContext, key: string, build: () => Promise<void>): Promise<void> {
+async function ensure(
+  ctx: DetectContext<object>,
+  key: string,
+  build: () => Promise<void>,
+): Promise<void> {
   if (!ctx.shared) return build();
   let p = ctx.shared.get(key);
   if (!p) {
@@ -95,7 +100,7 @@ async function ensure(ctx: DetectContext, key: string, build: () => Promise<void
 }
 
 /** Temp table det_ipname(num, ip): the text forms of every address in the flows. */
-export async function addressNames(ctx: DetectContext): Promise<string> {
+export async function addressNames(ctx: DetectContext<object>): Promise<string> {
   await ensure(ctx, 'det_ipname', () =>
     run(
       ctx.conn,
@@ -119,7 +124,7 @@ export function namesOf(nums: string): string {
  * Temp table det_addr(num, cls, internal, external): the class of every address in the flows
  * (ip_class), with the two booleans detectors filter on most.
  */
-export async function addressClasses(ctx: DetectContext): Promise<string> {
+export async function addressClasses(ctx: DetectContext<object>): Promise<string> {
   await addressNames(ctx);
   await ensure(ctx, 'det_addr', () =>
     run(
@@ -139,7 +144,7 @@ export async function addressClasses(ctx: DetectContext): Promise<string> {
  * REPLY_FLAGS); sp_lo and sp_hi are its lowest and highest source port (equal: one source port).
  * dst_port NULL (icmp and the like) is a target too.
  */
-export async function targets(ctx: DetectContext): Promise<string> {
+export async function targets(ctx: DetectContext<object>): Promise<string> {
   await ensure(ctx, 'det_target', () =>
     run(
       ctx.conn,
@@ -162,28 +167,28 @@ export async function targets(ctx: DetectContext): Promise<string> {
  * min = max settles its count, and only the few others go back to their flows for a distinct
  * count: far cheaper than hashing a (window, src, dst, port) table once more.
  */
-export async function windowPairs(ctx: DetectContext): Promise<string> {
-  const us = Math.round(ctx.windowSeconds * 1e6);
+export async function windowPairs(ctx: DetectContext<object>): Promise<string> {
+  const us = windowMicros(ctx.windowSeconds);
   await ensure(ctx, `det_wsd:${us}`, async () => {
     await run(
       ctx.conn,
       `CREATE OR REPLACE TEMP TABLE det_wsd AS
-         SELECT epoch_us(ts) // $1::BIGINT AS w, src_num, dst_num, count(*) AS n,
+         SELECT epoch_us(ts) // $us::BIGINT AS w, src_num, dst_num, count(*) AS n,
                 CASE WHEN min(dst_port) IS NULL THEN 0 WHEN min(dst_port) = max(dst_port) THEN 1 END AS ports,
                 sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down, count_if(${FAILED}) AS failed,
                 min(dst_port) AS port_lo
        FROM flows GROUP BY ALL`,
-      [us],
+      { us },
     );
     await run(
       ctx.conn,
       `CREATE OR REPLACE TEMP TABLE det_wsdm AS
          WITH multi AS (SELECT w, src_num, dst_num FROM det_wsd WHERE ports IS NULL)
-         SELECT DISTINCT epoch_us(f.ts) // $1::BIGINT AS w, f.src_num, f.dst_num, f.dst_port
+         SELECT DISTINCT epoch_us(f.ts) // $us::BIGINT AS w, f.src_num, f.dst_num, f.dst_port
          FROM flows f SEMI JOIN multi m
-           ON m.src_num = f.src_num AND m.dst_num = f.dst_num AND m.w = epoch_us(f.ts) // $1::BIGINT
+           ON m.src_num = f.src_num AND m.dst_num = f.dst_num AND m.w = epoch_us(f.ts) // $us::BIGINT
          WHERE f.dst_port IS NOT NULL`,
-      [us],
+      { us },
     );
     await run(
       ctx.conn,

@@ -1,19 +1,19 @@
-// The detector plug-in contract. A detector is a folder src/engine/detect/detectors/<id>/ whose index.ts
-// exports a Detector; the registry (registry.ts) is a plain list.
+// The detector plug-in contract. A detector is a folder src/engine/detect/detectors/<id>/ whose
+// index.ts exports a Detector made by defineDetector (define.ts, which types its parameters); the
+// registry (registry.ts) is a plain list.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Feature, FlowSelector, Severity } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
 
 export type ParamValue = number | string | boolean | number[] | string[];
 
-export interface ParamSpec {
-  type: 'number' | 'string' | 'boolean' | 'number[]' | 'string[]';
-  default: ParamValue;
-  description: string;
-  min?: number;
-  max?: number;
-  choices?: string[];
-}
+/** A parameter: its type, a default of that type, and what it means (the CLI and report list it). */
+export type ParamSpec =
+  | { type: 'number'; default: number; description: string; min?: number; max?: number }
+  | { type: 'string'; default: string; description: string; choices?: string[] }
+  | { type: 'boolean'; default: boolean; description: string }
+  | { type: 'number[]'; default: number[]; description: string }
+  | { type: 'string[]'; default: string[]; description: string; choices?: string[] };
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
@@ -40,14 +40,15 @@ export interface AlertDraft {
   entity?: string;
 }
 
-export interface DetectContext {
+/** What a detector's run gets; P is its parameters' type (see defineDetector). */
+export interface DetectContext<P extends object = Record<string, ParamValue>> {
   store: CaseStore;
   /** The job's own connection (interrupted on cancel). */
   conn: DuckDBConnection;
   /** Tumbling window length in seconds (10 by default). */
   windowSeconds: number;
   /** This detector's parameters, defaults merged with overrides and validated. */
-  params: Record<string, ParamValue>;
+  params: P;
   /** Internal networks (CIDR strings); SQL has ip_internal(num) for the same. */
   internalNetworks: string[];
   checkCancelled(): void;

@@ -2,13 +2,12 @@
 // site host, port) whose every attempt failed, at a port that host never answered anyone on (a
 // closed or filtered service: the internet's scanners knock on every door; a failed attempt at a
 // working service is congestion or a flood, the flood detector's), and that is not an answer
-// (replies and backscatter, see scan/sql.ts). A source is a prober when its probes outnumber the
+// (replies and backscatter, see ../../probe-targets.ts). A source is a prober when its probes outnumber the
 // site services it reached. Probers are gathered into actors: their /24 (IPv4) or /48 (IPv6)
 // when several probers share it, else themselves; an actor that knocked on many ports is a port
 // sweeper, else it belongs to its most probed service.
 import { V4_MAPPED_BASE } from '../../../util/ip';
-import { namesOf } from '../../shared-tables';
-import { targetCtes } from '../scan/sql';
+import { namesOf, targetCtes } from '../../kit';
 
 /**
  * Named parameters: $portSweep (distinct ports that make an actor a port sweeper).

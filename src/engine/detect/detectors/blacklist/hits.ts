@@ -3,7 +3,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { coveringRanges } from '../../../intel/cover';
 import type { MatchRange } from '../../../intel/match-set';
-import { all, one, run } from '../../../store/sql';
+import { all, one, run } from '../../kit';
 import { ipToBigInt } from '../../../util/ip';
 import { BUCKET_SPANS_SQL, V4_REACH_SQL, bucketsSql, hitsSql } from './sql';
 

@@ -7,7 +7,7 @@
 import { copyRangesToCase } from '../../../intel/case-ranges';
 import { netsiftHome } from '../../../core/home';
 import { loadMatchSet } from '../../../intel/match-set';
-import type { Detector } from '../../types';
+import { defineDetector } from '../../kit';
 import { toAlerts } from './alerts';
 import { HIT_TABLES, findHits } from './hits';
 import { readMatches } from './matches';
@@ -17,7 +17,7 @@ export { blacklistScore } from './alerts';
 /** Seconds per phase of the last run (for the benchmark's breakdown). */
 export const lastRunTimings: Record<string, number> = {};
 
-export const blacklistDetector: Detector = {
+export const blacklistDetector = defineDetector({
   id: 'blacklist',
   title: 'Listed addresses (threat-intel feeds)',
   description:
@@ -53,13 +53,13 @@ export const blacklistDetector: Detector = {
       await findHits(ctx.conn, set.ranges);
       lap('address range join');
       ctx.checkCancelled();
-      const perWindow = ctx.params.perWindow as boolean;
+      const perWindow = ctx.params.perWindow;
       const rows = await readMatches(ctx.conn, perWindow, ctx.windowSeconds);
       lap('flows join and group');
       ctx.checkCancelled();
       const out = toAlerts(rows, set.ranges, {
         perWindow,
-        inbound: ctx.params.inbound as boolean,
+        inbound: ctx.params.inbound,
         windowSeconds: ctx.windowSeconds,
         internalNetworks: ctx.internalNetworks,
       });
@@ -69,4 +69,4 @@ export const blacklistDetector: Detector = {
       await ctx.conn.run(HIT_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`).join('; '));
     }
   },
-};
+});

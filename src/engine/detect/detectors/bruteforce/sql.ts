@@ -6,36 +6,34 @@
 // horizon): the peer baseline the caller compares against.
 
 export interface BruteforceSqlArgs {
-  /** Number of authentication ports bound after the fixed parameters. */
-  ports: number;
-  /** Number of protocols bound after the ports. */
-  protos: number;
+  /** SQL list of the authentication ports' binds (listBinds). */
+  ports: string;
+  /** SQL list of the protocols' binds. */
+  protos: string;
 }
 
 /**
- * Bound parameters, in order: $1 window length (microseconds), $2 horizon in windows,
- * $3 minimum attempts within the horizon, $4 idle gap (seconds) that ends an attempt, then the
- * ports, then the protocols.
+ * Named parameters: $us window length (microseconds), $horizon in windows, $minAttempts within
+ * the horizon, $idle gap (seconds) that ends an attempt, and the binds of the port and protocol
+ * lists.
  * One row per span: key, first/last window, attempts, records, mean and CV of attempt sizes, the
  * client's peak / total / first and last window / active windows / classes, its peers and their
  * median peak, and the capture's length in windows.
  */
-export function bruteforceSql({ ports, protos }: BruteforceSqlArgs): string {
-  const portList = Array.from({ length: ports }, (_, i) => `$${5 + i}`).join(', ');
-  const protoList = Array.from({ length: protos }, (_, i) => `$${5 + ports + i}`).join(', ');
+export function bruteforceSql({ ports: portList, protos: protoList }: BruteforceSqlArgs): string {
   return `
 WITH rec AS (
   SELECT src_ip, dst_ip, dst_port, proto, coalesce(src_port::BIGINT, -id) AS sport, ts, src_num, dst_num,
-         src_bytes + dst_bytes AS bytes, epoch_us(ts) // $1::BIGINT AS w
+         src_bytes + dst_bytes AS bytes, epoch_us(ts) // $us::BIGINT AS w
   FROM flows
   WHERE dst_port IN (${portList}) AND proto IN (${protoList})
 ),
--- one attempt = the records of one source port with no idle gap longer than $4 seconds (a
+-- one attempt = the records of one source port with no idle gap longer than $idle seconds (a
 -- long-lived session recorded as many updates stays one attempt); flows without ports count
 -- one attempt per record
 gapped AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY src_ip, dst_ip, dst_port, proto, sport ORDER BY ts)
-                      <= to_seconds($4::DOUBLE) THEN 0 ELSE 1 END AS starts
+                      <= to_seconds($idle::DOUBLE) THEN 0 ELSE 1 END AS starts
   FROM rec
 ),
 att AS (
@@ -54,7 +52,7 @@ win AS (
 slide AS (
   SELECT *, sum(attempts) OVER (
            PARTITION BY src_ip, dst_ip, dst_port, proto ORDER BY w
-           RANGE BETWEEN $2::BIGINT - 1 PRECEDING AND CURRENT ROW) AS trail_attempts
+           RANGE BETWEEN $horizon::BIGINT - 1 PRECEDING AND CURRENT ROW) AS trail_attempts
   FROM win
 ),
 -- every client of a service (dst, port, proto): its busiest horizon, attempts, active windows
@@ -65,8 +63,8 @@ client AS (
 ),
 -- a hot window w makes [w - horizon + 1, w] part of the attack
 hot AS (
-  SELECT src_ip, dst_ip, dst_port, proto, w - $2::BIGINT + 1 AS lo, w AS hi
-  FROM slide WHERE trail_attempts >= $3::BIGINT
+  SELECT src_ip, dst_ip, dst_port, proto, w - $horizon::BIGINT + 1 AS lo, w AS hi
+  FROM slide WHERE trail_attempts >= $minAttempts::BIGINT
 ),
 marked AS (
   SELECT *, CASE WHEN lo <= max(hi) OVER (
@@ -101,7 +99,7 @@ peers AS (
   LEFT JOIN client b ON b.dst_ip = a.dst_ip AND b.dst_port = a.dst_port AND b.proto = a.proto AND b.src_ip <> a.src_ip
   GROUP BY ALL
 ),
-capture AS (SELECT min(epoch_us(ts)) // $1::BIGINT AS lo, max(epoch_us(ts)) // $1::BIGINT AS hi FROM flows)
+capture AS (SELECT min(epoch_us(ts)) // $us::BIGINT AS lo, max(epoch_us(ts)) // $us::BIGINT AS hi FROM flows)
 -- the evidence is every record of the key inside the span, so count exactly those
 SELECT s.*, (SELECT count(*) FROM rec r
              WHERE r.src_ip = s.src_ip AND r.dst_ip = s.dst_ip AND r.dst_port = s.dst_port

@@ -7,21 +7,18 @@
 // when it got no lasting session: unanswered or refused (FAILED), or cut off, its records ending
 // half-closed ('closing': one side closed and the other never answered, e.g. Zeek S3: the server
 // hung up on it) with nothing established or closed normally after.
-import { failedSql, namesOf } from '../../shared-tables';
+import { failedSql, namesOf } from '../../kit';
 
 /**
  * `uni`: one-way records (only the state says an attempt failed, see failedSql).
  * Named parameters: $minAttempts, $minSpan (seconds), $minFailedShare, $bucket (seconds: records
  * of one source port no further apart are one attempt), $timeline (seconds per timeline
  * bucket), $peerAttempts (records that make another internal host a client of the endpoint);
- * `ignored` services are bound as $p1, $n1, $p2, $n2, ... (proto, port).
+ * `skip` leaves out the ignored services (ignoredServices(...).skipSql(), binds $p1, $n1, ...).
  * One row per pair past the fences, with its peers (other internal clients of the endpoint).
  */
-export function callbackSql(ignored: number, uni: boolean): string {
+export function callbackSql(skip: string, uni: boolean): string {
   const failed = failedSql(uni).replace(/\b(state|dst_bytes|dst_pkts)\b/g, 'f.$1');
-  const skip = ignored
-    ? `AND NOT (${Array.from({ length: ignored }, (_, i) => `(proto = $p${i + 1} AND dst_port = $n${i + 1}::INTEGER)`).join(' OR ')})`
-    : '';
   return `
 WITH cand AS (
   SELECT src_num, dst_num, dst_port, proto, (row_number() OVER ())::INTEGER AS pid

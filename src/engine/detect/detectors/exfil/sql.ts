@@ -1,11 +1,11 @@
 // Exfiltration as SQL: bytes sent per (internal source, external destination) pair over the
 // capture, scored against all such pairs with a robust z-score on log bytes (median and MAD), so
 // one host's upload stands out from the office's usual outbound chatter.
-import { namesOf } from '../../shared-tables';
+import { namesOf } from '../../kit';
 
 /**
- * Bound parameters: $1 window length (microseconds), $2 minimum bytes up, $3 minimum robust z,
- * $4 minimum upload share, $5 MAD floor (log units).
+ * Named parameters: $us window length (microseconds), $minUp bytes up, $minZ robust z, $minShare
+ * upload share (each a minimum), $madFloor (log units).
  * Population: every (internal, external) pair (ip_class); rows: the pairs past all three fences, with
  * the text forms of their addresses and their destination ports.
  */
@@ -24,14 +24,14 @@ med AS (SELECT median(ln(1 + up)) AS m, count(*) AS population FROM pairs),
 mad AS (SELECT median(abs(ln(1 + up) - m)) AS d FROM pairs, med),
 flagged AS (
   SELECT p.src_num, p.dst_num, p.up, p.down, p.flows,
-         epoch_us(p.first_ts) // $1::BIGINT AS first_w, epoch_us(p.last_ts) // $1::BIGINT AS last_w,
+         epoch_us(p.first_ts) // $us::BIGINT AS first_w, epoch_us(p.last_ts) // $us::BIGINT AS last_w,
          med.m AS median_log, mad.d AS mad_log, med.population,
-         (ln(1 + p.up) - med.m) / (1.4826 * greatest(mad.d, $5::DOUBLE)) AS z,
+         (ln(1 + p.up) - med.m) / (1.4826 * greatest(mad.d, $madFloor::DOUBLE)) AS z,
          p.up / greatest(p.up + p.down, 1) AS up_share
   FROM pairs p, med, mad
-  WHERE p.up >= $2::DOUBLE
-    AND (ln(1 + p.up) - med.m) / (1.4826 * greatest(mad.d, $5::DOUBLE)) >= $3::DOUBLE
-    AND p.up / greatest(p.up + p.down, 1) >= $4::DOUBLE
+  WHERE p.up >= $minUp::DOUBLE
+    AND (ln(1 + p.up) - med.m) / (1.4826 * greatest(mad.d, $madFloor::DOUBLE)) >= $minZ::DOUBLE
+    AND p.up / greatest(p.up + p.down, 1) >= $minShare::DOUBLE
 ),
 -- the flagged pairs' ports (listed per pair here: a distinct list for each of the 1.3M pairs
 -- above costs seconds) and the text forms of their addresses (the evidence selects by text)

@@ -5,33 +5,32 @@
 // scanned host sends back to the scanner's one port are the scan's echo, not an attack on it. Hot windows (enough failures at a high enough
 // share) are merged into stretches, allowing short gaps, so a 90 s flood is one alert.
 
-import { REPLY_FLAGS, failedSql } from '../../shared-tables';
+import { REPLY_FLAGS, failedSql } from '../../kit';
 
 /**
- * Bound parameters: $1 window length (microseconds), $2 minimum failed flows per window,
- * $3 minimum failed share, $4 largest gap in windows inside one stretch, $5 top attackers listed,
- * $6 surge factor over the port's median failures per window (either this or the share), then the
- * protocols ($7...).
+ * Named parameters: $us window length (microseconds), $minFailed flows per window, $minShare
+ * failed share (minimums), $maxGap windows inside one stretch, $top attackers listed, $surge
+ * factor over the port's median failures per window (either this or the share); `protoList` is
+ * the SQL list of the protocols' binds (listBinds).
  * One row per stretch: victim key, first/last window, flows, failed, sources (all, and those with
  * failed flows), peak failures and flows per window, the port's median failures and flows per
  * active window, top sources by failed flows.
  */
-export function floodSql(protos: number, uni: boolean): string {
-  const protoList = Array.from({ length: protos }, (_, i) => `$${7 + i}`).join(', ');
+export function floodSql(protoList: string, uni: boolean): string {
   const FAILED = failedSql(uni);
   const f = (sql: string) => sql.replace(/\b(state_raw|state|dst_bytes|dst_pkts)\b/g, 'f.$1');
   return `
 WITH fails AS (
-  SELECT dst_num, dst_port, proto, epoch_us(ts) // $1::BIGINT AS w, count(*) AS nf
+  SELECT dst_num, dst_port, proto, epoch_us(ts) // $us::BIGINT AS w, count(*) AS nf
   FROM flows
   WHERE proto IN (${protoList}) AND dst_port IS NOT NULL AND ${FAILED} AND NOT ${REPLY_FLAGS}
   GROUP BY ALL
 ),
--- a hot window has at least $2 failures: only the victim ports with such a window (found from
+-- a hot window has at least $minFailed failures: only the victim ports with such a window (found from
 -- the failed flows alone, a fraction of the capture) have all their windows counted below
-victims AS (SELECT DISTINCT dst_num, dst_port, proto FROM fails WHERE nf >= $2::BIGINT),
+victims AS (SELECT DISTINCT dst_num, dst_port, proto FROM fails WHERE nf >= $minFailed::BIGINT),
 win AS (
-  SELECT f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w, count(*) AS n,
+  SELECT f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $us::BIGINT AS w, count(*) AS n,
          count_if(${f(FAILED)}) AS nf
   FROM flows f SEMI JOIN victims v ON f.dst_num = v.dst_num AND f.dst_port = v.dst_port AND f.proto = v.proto
   WHERE NOT ${f(REPLY_FLAGS)}
@@ -42,15 +41,15 @@ win AS (
 base AS (
   SELECT dst_num, dst_port, proto, median(nf) AS base_failed,
          -- flows per active window while nothing piles up (0 for a port used only by the flood)
-         coalesce(median(n) FILTER (WHERE nf < $2::BIGINT), 0) AS base_n
+         coalesce(median(n) FILTER (WHERE nf < $minFailed::BIGINT), 0) AS base_n
   FROM win GROUP BY ALL
 ),
 hot AS (
   SELECT win.*, base.base_failed, base.base_n,
-         CASE WHEN w - lag(w) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w) <= $4::BIGINT + 1
+         CASE WHEN w - lag(w) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w) <= $maxGap::BIGINT + 1
               THEN 0 ELSE 1 END AS starts
   FROM win JOIN base USING (dst_num, dst_port, proto)
-  WHERE nf >= $2::BIGINT AND (nf >= $3::DOUBLE * n OR nf >= $6::DOUBLE * greatest(base.base_failed, 1))
+  WHERE nf >= $minFailed::BIGINT AND (nf >= $minShare::DOUBLE * n OR nf >= $surge::DOUBLE * greatest(base.base_failed, 1))
 ),
 stretch AS (
   SELECT dst_num, dst_port, proto, min(w) AS first_w, max(w) AS last_w, count(*) AS hot_windows,
@@ -62,11 +61,11 @@ stretch AS (
 -- every flow to the victim port inside the stretch is evidence (gap windows included); narrow
 -- the scan to the stretches' victims and overall time span before the keyed join
 bounds AS (
-  SELECT make_timestamp(min(first_w) * $1::BIGINT) AS lo, make_timestamp((max(last_w) + 1) * $1::BIGINT) AS hi
+  SELECT make_timestamp(min(first_w) * $us::BIGINT) AS lo, make_timestamp((max(last_w) + 1) * $us::BIGINT) AS hi
   FROM stretch
 ),
 cand AS (
-  SELECT f.src_ip, f.dst_ip, f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $1::BIGINT AS w,
+  SELECT f.src_ip, f.dst_ip, f.dst_num, f.dst_port, f.proto, epoch_us(f.ts) // $us::BIGINT AS w,
          ${f(FAILED)} AS failed
   FROM flows f, bounds b
   WHERE f.ts >= b.lo AND f.ts < b.hi AND f.dst_num IN (SELECT dst_num FROM stretch) AND NOT ${f(REPLY_FLAGS)}
@@ -91,7 +90,7 @@ agg AS (
   SELECT dst_num, dst_port, proto, first_w, sum(n) AS flows, sum(nf) AS failed,
          count(*) AS sources, count(*) FILTER (WHERE nf > 0) AS failing_sources,
          max(nf) AS top_source_failed,
-         list(src_ip ORDER BY nf DESC, n DESC, src_ip)[1:$5::BIGINT] AS top_sources
+         list(src_ip ORDER BY nf DESC, n DESC, src_ip)[1:$top::BIGINT] AS top_sources
   FROM per_src GROUP BY ALL
 )
 SELECT s.* EXCLUDE (dst_num), n.dst_ips, a.flows, a.failed, a.sources, a.failing_sources,

@@ -1,7 +1,7 @@
 // ip-activity SQL: distinct destination ports per source against the population's quantile.
 // Read from the shared per-target table det_target (../../shared-tables.ts, 1.6M rows at 10M flows instead
 // of the flows themselves); sources are numeric addresses, their text forms from det_ipname.
-import { namesOf } from '../../shared-tables';
+import { namesOf } from '../../kit';
 
 export const IP_ACTIVITY_SQL = `
 WITH per AS (

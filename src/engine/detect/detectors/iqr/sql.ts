@@ -1,6 +1,6 @@
 // iqr SQL: per window and (src, dst) pair, four features; Tukey outer fences per window across
 // the window's pairs. Feature columns come from the allow-list below, never from input.
-import { windowEnd, windowStart } from '../../windows';
+import { windowEnd, windowStart } from '../../kit';
 
 // Read from the shared per (window, src, dst) table det_wsd (../../shared-tables.ts); its ports are the
 // pair-window's distinct destination ports.
@@ -47,12 +47,12 @@ FROM outliers o JOIN src_names s ON s.num = o.src_num JOIN dst_names d ON d.num 
 ORDER BY o.w, src_ip, dst_ip`;
 }
 
-/** The seed's output shape: one row per flow of an outlier pair-window. */
+/** The seed's output shape: one row per flow of an outlier pair-window ($us: windowMicros). */
 export function iqrFlowsSql(features: IqrFeature[]): string {
   return `
 WITH outliers AS (${iqrSql(features)})
 SELECT o.w, o.ws, o.we, fl.src_ip, fl.dst_ip, fl.src_port, fl.dst_port, fl.ts, fl.proto
 FROM flows fl JOIN outliers o ON fl.src_num = o.src_num AND fl.dst_num = o.dst_num
-  AND epoch_us(fl.ts) // ($ws * 1000000)::BIGINT = o.w
+  AND epoch_us(fl.ts) // $us::BIGINT = o.w
 ORDER BY fl.ts, fl.id`;
 }

@@ -5,12 +5,21 @@
 // host that probes the same small set on a fixed period does not look like a scanner.
 import type { FlowSelector } from '../../../../shared/model';
 import { selectorToSql } from '../../../query/selector';
-import { all, one } from '../../../store/sql';
-import { round, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  all,
+  defineDetector,
+  formatDuration,
+  isoJustAfter,
+  one,
+  round,
+  SCAN_MODE_SQL,
+  severityOf,
+  targets,
+  type AlertDraft,
+} from '../../kit';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
-import { addressClasses, targets } from '../../shared-tables';
-import { SCAN_MODE_SQL, scanSql } from './sql';
+import { scanSql } from './sql';
 
 interface Row {
   src_ip: string;
@@ -45,15 +54,9 @@ interface Row {
 /** Evidence names hosts / ports explicitly up to this many; beyond, the time span bounds it. */
 const MAX_LIST = 256;
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export const scanDetector: Detector = {
+export const scanDetector = defineDetector({
   id: 'scan',
   title: 'Scans (vertical, horizontal, slow, UDP)',
   description:
@@ -154,7 +157,7 @@ export const scanDetector: Detector = {
     },
   },
   async run(ctx) {
-    const p = ctx.params as Record<string, number>; // numbers except `replies`
+    const p = ctx.params;
     const thresholds = {
       minTargets: p.minTargets,
       minFailedShare: p.minFailedShare,
@@ -166,7 +169,7 @@ export const scanDetector: Detector = {
     const uni =
       (
         await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, {
-          replies: ctx.params.replies as string,
+          replies: p.replies,
         })
       )?.uni ?? false;
     const rows = await all<Row>(ctx.conn, scanSql(p.horizonMinutes * 60, uni), {
@@ -212,7 +215,7 @@ export const scanDetector: Detector = {
       };
       const kind = classifyScan(f, thresholds);
       const score = round(scoreScan(f, thresholds));
-      const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+      const to = isoJustAfter(r.last_ts);
       const evidence: FlowSelector = { from: r.first_ts, to, srcIps: [r.src_ip] };
       if (r.top_hosts.length <= MAX_LIST) evidence.dstIps = r.top_hosts;
       // a vertical scan's evidence keeps the probes that found open ports (all its flows to the
@@ -296,7 +299,7 @@ export const scanDetector: Detector = {
     }
     return out;
   },
-};
+});
 
 /**
  * A source whose failed "targets" are answers: from a service port to ephemeral ports, or
@@ -308,7 +311,7 @@ async function backscatterAlert(
   r: Row,
   score: number,
 ): Promise<AlertDraft> {
-  const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+  const to = isoJustAfter(r.last_ts);
   const evidence: FlowSelector = { from: r.first_ts, to, srcIps: [r.src_ip], protos: [r.proto] };
   if (r.top_sports.length && r.src_ports <= r.top_sports.length) evidence.srcPorts = r.top_sports;
   if (r.top_hosts.length <= MAX_LIST) evidence.dstIps = r.top_hosts;

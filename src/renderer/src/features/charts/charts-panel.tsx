@@ -175,7 +175,7 @@ export function ChartsPanel() {
             : `fence ${escapeHtml(value[1])}`;
         },
       },
-      xAxis: { type: 'time', axisLabel: { fontSize: 10 } },
+      xAxis: { type: 'time', axisLabel: { fontSize: 10, hideOverlap: true } },
       yAxis: {
         type: 'log',
         logBase: 10,
