@@ -23,6 +23,7 @@ import type { FlowSql } from '../flowstore/flow-sql';
 import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import { selectorWhere } from '../flowstore/selector-sql';
 import { caseStoreLink } from '../flowstore/case-link';
+import { evidenceCount } from '../detect/evidence-count';
 
 export interface DetectionOptions {
   windowSeconds?: number;
@@ -115,16 +116,6 @@ async function victimsFromEvidence(
   return rows.map((r) => r.dst_ip).sort();
 }
 
-/** The evidence's flows (an incident's flow_count). */
-async function evidenceCount(sql: FlowSql, sel: IncidentDraft['evidence']): Promise<number> {
-  const p = selectorWhere(sql.d, sel);
-  const [r] = await sql.rows<{ n: number }>(
-    `SELECT count(*) AS n FROM ${sql.flows} WHERE ${p.sql}`,
-    p.binds,
-  );
-  return r?.n ?? 0;
-}
-
 export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job<DetectionResult> {
   const plan = planDetection(opts);
   return new Job('detect', async (job) => {
@@ -157,6 +148,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       const siteCtx = {
         store,
         conn,
+        sql: sql!, // the case's own (only used when the flows are in the case)
         windowSeconds: plan.windowSeconds,
         params: {},
         internalNetworks: [],
@@ -197,6 +189,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           internalNetworks,
           checkCancelled: () => job.checkCancelled(),
           shared,
+          sql: fsql,
         });
         for (const a of out) {
           if (!(a.score >= 0 && a.score <= 1))

@@ -24,6 +24,8 @@ export interface ListAggOptions {
   distinct?: boolean;
   /** Sort keys; a DESC key must be numeric on ClickHouse (it is negated). */
   orderBy?: ListOrder[];
+  /** Only the rows where this holds (an aggregate FILTER). */
+  where?: string;
 }
 
 export interface DetectDialect extends Dialect {
@@ -108,7 +110,8 @@ export const DUCKDB_DETECT: DetectDialect = {
     const order = o.orderBy?.length
       ? ` ORDER BY ${o.orderBy.map((k) => `${k.expr}${k.desc ? ' DESC' : ''}`).join(', ')}`
       : '';
-    return `list(${o.distinct ? 'DISTINCT ' : ''}${x}${order})`;
+    const filter = o.where ? ` FILTER (WHERE ${o.where})` : '';
+    return `list(${o.distinct ? 'DISTINCT ' : ''}${x}${order})${filter}`;
   },
   listHead: (l, n) => `(${l})[1:${n}]`,
   lag: (x) => `lag(${x})`,
@@ -176,7 +179,8 @@ export function clickHouseDetect(internal: string[]): DetectDialect {
       // tuples keep NULL values (groupArray skips a bare NULL, DuckDB's list keeps it)
       const keys = o.orderBy ?? [];
       const items = [x, ...keys.map((k) => k.expr)];
-      const arr = `${o.distinct ? 'groupUniqArray' : 'groupArray'}(tuple(${items.join(', ')}))`;
+      const fn = `${o.distinct ? 'groupUniqArray' : 'groupArray'}${o.where ? 'If' : ''}`;
+      const arr = `${fn}(tuple(${items.join(', ')})${o.where ? `, ${o.where}` : ''})`;
       if (!keys.length) return `arrayMap(t -> t.1, ${arr})`;
       const sortKey = keys.map((k, i) => (k.desc ? `-t.${i + 2}` : `t.${i + 2}`)).join(', ');
       return `arrayMap(t -> t.1, arraySort(t -> (${sortKey}), ${arr}))`;

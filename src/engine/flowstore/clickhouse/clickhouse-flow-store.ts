@@ -207,7 +207,9 @@ export class ClickHouseFlowStore implements FlowStore {
   }
 
   /** Flows, first and last flow time (ISO; null when there are none). */
-  async span(o?: FlowCallOptions): Promise<{ n: number; first: string | null; last: string | null }> {
+  async span(
+    o?: FlowCallOptions,
+  ): Promise<{ n: number; first: string | null; last: string | null }> {
     const m = await this.tableModel(call(o));
     const [r] = await this.ex.rows<{ n: unknown; lo: unknown; hi: unknown }>(
       `SELECT count() AS n, min(${m.time.us}) AS lo, max(${m.time.us}) AS hi FROM ${m.table}`,
