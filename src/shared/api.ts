@@ -21,6 +21,7 @@ import { JOBS_METHODS, type JobsApi, type JobState } from './contracts/jobs';
 import { REPORT_METHODS, type ReportApi } from './contracts/report';
 import { SETTINGS_METHODS, type SettingsApi } from './contracts/settings';
 import { SITE_METHODS, type SiteApi } from './contracts/site';
+import { STORE_METHODS, type StoreApi } from './contracts/store';
 import { TRIAGE_METHODS, type TriageApi } from './contracts/triage';
 
 export type { CaseApi, CaseInfo, CaseZone, RecentCase } from './contracts/case';
@@ -50,6 +51,7 @@ export type { ReportApi } from './contracts/report';
 export type { ContextApi } from './contracts/context';
 export type { SiteApi } from './contracts/site';
 export type { FollowApi } from './contracts/follow';
+export type { StoreApi } from './contracts/store';
 export type { ApiErrorBody, ErrorCode, RpcAnswer } from './api-error';
 
 /** The contract of each domain; the engine implements each with one service. */
@@ -67,6 +69,7 @@ export interface DomainApis {
   context: ContextApi;
   site: SiteApi;
   follow: FollowApi;
+  store: StoreApi;
 }
 
 export type Domain = keyof DomainApis;
@@ -86,6 +89,7 @@ export const CONTRACTS = {
   context: CONTEXT_METHODS,
   site: SITE_METHODS,
   follow: FOLLOW_METHODS,
+  store: STORE_METHODS,
 } as const satisfies { [D in Domain]: readonly (keyof DomainApis[D])[] };
 
 /** The one API the doors carry: every domain's contract. */
@@ -103,7 +107,8 @@ export interface NetsiftApi
     ReportApi,
     ContextApi,
     SiteApi,
-    FollowApi {}
+    FollowApi,
+    StoreApi {}
 
 export type ApiMethod = keyof NetsiftApi;
 

@@ -20,6 +20,7 @@
 // The first run of a session, and the first after invalidate() (a retention drop deleted flows),
 // is a full run.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import type { IncidentNotice } from '../../shared/follow';
 import { SEVERITIES, type Severity } from '../../shared/model';
 import { Job, type JobContext } from '../core/job';
@@ -176,6 +177,7 @@ export class IncrementalDetection {
       await targets({
         store: this.store,
         conn,
+        sql: new DuckDbFlowSql(conn),
         windowSeconds: ws,
         params: {},
         internalNetworks: [],
@@ -215,6 +217,7 @@ export class IncrementalDetection {
         const out = await det.run({
           store: this.store,
           conn,
+          sql: new DuckDbFlowSql(conn),
           windowSeconds: ws,
           params,
           internalNetworks,
@@ -340,7 +343,9 @@ export class IncrementalDetection {
         let victims: string[] | null = null;
         if (x.attacker && x.victims.length === 0) {
           victims =
-            added === 0 && prev?.victims ? prev.victims : await victimsFromEvidence(conn, x, kept);
+            added === 0 && prev?.victims
+              ? prev.victims
+              : await victimsFromEvidence(new DuckDbFlowSql(conn), x, kept);
           x.victims = victims;
         }
         known.set(x.key, { evidence, flowCount: x.flow_count, victims, severity: x.severity });

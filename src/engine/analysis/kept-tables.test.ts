@@ -2,6 +2,7 @@
 // every flow: after each chunk of a real capture (Argus flows of fixtures/real-office, with ARP and
 // ICMP records that have no ports, and chunks that split windows), det_target, det_ipname,
 // det_wsd and det_wsdm hold exactly the rows a fresh build holds.
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -61,7 +62,7 @@ describe.skipIf(!fs.existsSync(OFFICE))('kept tables', () => {
 
         const fresh = await store.connect();
         try {
-          const ctx = { ...base, conn: fresh };
+          const ctx = { ...base, conn: fresh, sql: new DuckDbFlowSql(fresh) };
           await targets(ctx);
           await addressNames(ctx);
           await windowPairs(ctx);

@@ -13,6 +13,7 @@
 // from the kept det_ipname, as are the tables the detectors build themselves.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { addressNames, targets, windowPairs } from '../detect/shared-tables';
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import type { DetectContext } from '../detect/types';
 import { all, one, run } from '../store/sql';
 
@@ -56,13 +57,18 @@ export class KeptTables {
    * update) and marks them built in `shared`, so the detectors' builders leave them as they are.
    */
   async update(
-    base: Omit<DetectContext, 'shared' | 'conn'>,
+    base: Omit<DetectContext, 'shared' | 'conn' | 'sql'>,
     shared: Map<string, Promise<void>>,
     maxId: number,
     touched: number[],
   ): Promise<{ mode: 'built' | 'updated' }> {
     const us = Math.round(this.windowSeconds * 1e6);
-    const ctx = (): DetectContext => ({ ...base, conn: this.conn, shared: new Map() });
+    const ctx = (): DetectContext => ({
+      ...base,
+      conn: this.conn,
+      sql: new DuckDbFlowSql(this.conn),
+      shared: new Map(),
+    });
     const db = await this.catalog();
     const since = this.upTo;
     this.upTo = null; // until this update is through

@@ -4,6 +4,7 @@
 // unchanged, reads just those flows, and its shared tables (shared-tables.ts) are built from them.
 // The copy is a few batches' windows, so this costs what the new flows cost, not the whole case.
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
 import type { CaseStore } from '../store/case-store';
 import { run } from '../store/sql';
 import { NetsiftError } from '../core/errors';
@@ -59,6 +60,7 @@ export async function runOnWindows(
       const out = await det.run({
         store: a.store,
         conn,
+        sql: new DuckDbFlowSql(conn),
         windowSeconds: a.windowSeconds,
         params,
         internalNetworks: a.internalNetworks,

@@ -12,11 +12,17 @@ export {
   usedParams,
   windowEnd,
   windowIndex,
+  windowKey,
   windowMicros,
   windowSpan,
   windowStart,
 } from './windows';
 export { formatDuration } from './wording';
 export { serviceName } from './service-names';
-export { SCAN_MODE_SQL, targetCtes } from './probe-targets';
+export { SCAN_MODE_SQL, TARGET_COLS, targetCtes } from './probe-targets';
 export * from './shared-tables';
+export type { FlowSql, Binds } from '../flowstore/flow-sql';
+export type { DetectDialect } from '../flowstore/dialect-detect';
+export { selectorWhere } from '../flowstore/selector-sql';
+export { evidenceCount } from './evidence-count';
+export { pick } from './pick';

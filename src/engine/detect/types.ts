@@ -4,6 +4,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Feature, FlowSelector, Severity } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
+import type { FlowSql } from '../flowstore/flow-sql';
 
 export type ParamValue = number | string | boolean | number[] | string[];
 
@@ -43,8 +44,17 @@ export interface AlertDraft {
 /** What a detector's run gets; P is its parameters' type (see defineDetector). */
 export interface DetectContext<P extends object = Record<string, ParamValue>> {
   store: CaseStore;
-  /** The job's own connection (interrupted on cancel). */
+  /**
+   * The case's connection (the job's own, interrupted on cancel): the case's own tables (feed
+   * ranges, settings). Flows are never read through it: see `sql`.
+   */
   conn: DuckDBConnection;
+  /**
+   * Where every statement on the flows runs (flowstore/flow-sql.ts): the case's DuckDB or a
+   * ClickHouse session. Write it once with `sql.d`'s pieces where the engines differ, read the
+   * flows as `sql.flows`, bind values as `$name`.
+   */
+  sql: FlowSql;
   /** Tumbling window length in seconds (10 by default). */
   windowSeconds: number;
   /** This detector's parameters, defaults merged with overrides and validated. */

@@ -2,16 +2,23 @@
 // incidents and the zones its timestamps were read in.
 import type { CaseInfo, CaseZone } from '../../shared/api';
 import type { ImportRecord } from '../../shared/model';
+import type { StoreFlows } from '../flowstore/store-flows';
 import type { CaseStore } from '../store/case-store';
 import { caseId, caseName } from './case-list';
 import { ZONES_KEY } from './import-job';
 import { caseZones } from './zones';
 
-export async function caseInfoOf(s: CaseStore): Promise<CaseInfo> {
-  const imports = await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id');
-  const stats = await s.one<{ n: number; lo: string | null; hi: string | null }>(
-    'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
-  );
+/** `server`: the case's flows are on a ClickHouse server (their figures come from there). */
+export async function caseInfoOf(s: CaseStore, server?: StoreFlows | null): Promise<CaseInfo> {
+  const onServer = server ? await server.figures() : null;
+  const imports =
+    onServer?.imports ??
+    (await s.all<ImportRecord>('SELECT * EXCLUDE (details) FROM imports ORDER BY id'));
+  const stats =
+    onServer?.stats ??
+    (await s.one<{ n: number; lo: string | null; hi: string | null }>(
+      'SELECT count(*) AS n, min(ts) AS lo, max(ts) AS hi FROM flows',
+    ));
   const inc = await s.one<{ n: number }>('SELECT count(*) AS n FROM incidents');
   const al = await s.one<{ n: number }>('SELECT count(*) AS n FROM alerts');
   const runs = await s.one<{ n: number }>('SELECT count(*) AS n FROM analysis_runs');
@@ -30,5 +37,6 @@ export async function caseInfoOf(s: CaseStore): Promise<CaseInfo> {
       imports,
       await s.getSetting<Record<string, { source: CaseZone['source'] }>>(ZONES_KEY, {}),
     ),
+    flowStore: server?.describe() ?? null,
   };
 }

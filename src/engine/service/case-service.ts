@@ -132,7 +132,8 @@ export class CaseService implements CaseApi {
   }
 
   /** A bare name is a case under NETSIFT_HOME/cases; a path must be granted. */
-  private caseFileFor(nameOrPath: unknown): string {
+  /** A bare name is a case under NETSIFT_HOME/cases; a path must be granted. */
+  caseFileFor(nameOrPath: unknown): string {
     if (typeof nameOrPath !== 'string' || !nameOrPath.trim())
       throw new NetsiftError('a case needs a name', 'usage');
     if (!/[\\/]/.test(nameOrPath))

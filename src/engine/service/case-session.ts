@@ -9,6 +9,7 @@ import { forgetFlowsVersion, keepFlowsVersion } from '../query/id-segments';
 import type { CaseReader } from '../store/case-reader';
 import { CaseStore } from '../store/case-store';
 import { readAppSettings } from './app-settings';
+import { StoreFlows, type ServerFlowStore } from '../flowstore/store-flows';
 import { caseInfoOf } from './case-info';
 import { casesDir, rememberCase } from './case-list';
 import type { EngineOps } from './engine-ops';
@@ -65,6 +66,8 @@ export class CaseSession {
     detected: (store) => store === this.current && this.publishCaseSoon(),
   });
   private caseSoon: ReturnType<typeof setTimeout> | null = null;
+  /** The open case's flows on a ClickHouse server, when it names one (store-flows.ts). */
+  server: StoreFlows | null = null;
 
   constructor(readonly opts: ServiceOptions) {}
 
@@ -102,13 +105,28 @@ export class CaseSession {
   }
 
   async caseInfo(): Promise<CaseInfo | null> {
-    return this.current ? caseInfoOf(this.current) : null;
+    return this.current ? caseInfoOf(this.current, this.server) : null;
   }
 
   /** Tells the page the open case changed (flows, incidents...). */
   async publishCase(): Promise<void> {
     const info = await this.caseInfo();
     if (info) this.publish({ type: 'case', info });
+  }
+
+  /** Detection's options for the open case: its server's flows when it has some. */
+  flowsFor(store: CaseStore): { flowStore?: ServerFlowStore } {
+    if (!this.server || this.current !== store) return {};
+    return { flowStore: this.server.connected() };
+  }
+
+  /** A flow read on the open case's server (its request and supersede signals cancel it there). */
+  onServer<T>(
+    tag: string | undefined,
+    fn: (flows: ServerFlowStore, o: { signal?: AbortSignal }) => Promise<T>,
+  ): Promise<T> {
+    const server = this.server!;
+    return this.superseding(tag, () => fn(server.connected(), { signal: requestSignal() }));
   }
 
   /** The open case's figures (flows, span, incidents) to the page after following changed them, at most every 2 s. */
@@ -165,6 +183,7 @@ export class CaseSession {
     }
     await this.leaveCase();
     this.current = next;
+    this.server = await StoreFlows.attach(next); // null for a case holding its own flows
     const info = (await this.caseInfo())!;
     rememberCase(info);
     this.publish({ type: 'case', info });
@@ -199,8 +218,11 @@ export class CaseSession {
     this.supersede.cancelAll();
     const store = this.current;
     const lanes = this.lanes;
+    const server = this.server;
     this.current = null;
     this.lanes = null;
+    this.server = null;
+    await server?.close();
     await lanes?.close();
     await store?.closeWhenIdle();
   }

@@ -18,24 +18,28 @@ export class ChartsService implements ChartsApi {
   constructor(private readonly s: CaseSession) {}
 
   async timeline(req: TimelineRequest): Promise<Timeline> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.timeline(req, o));
     return this.s.superseding(req.supersede, () =>
       this.s.lane('charts', (lane) => timeline(lane, req)),
     );
   }
 
   async topTalkers(req: TopTalkersRequest): Promise<TopTalker[]> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.topTalkers(req, o));
     return this.s.superseding(req.supersede, () =>
       this.s.lane('charts', (lane) => topTalkers(lane, req)),
     );
   }
 
   async dstPorts(req: PortDistributionRequest): Promise<PortBucket[]> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.portDistribution(req, o));
     return this.s.superseding(req.supersede, () =>
       this.s.lane('charts', (lane) => portDistribution(lane, req)),
     );
   }
 
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.pairScatter(req, o));
     return this.s.superseding(req.supersede, () =>
       this.s.lane('scatter', (lane) => pairScatter(lane, req)),
     );

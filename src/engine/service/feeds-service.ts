@@ -66,7 +66,10 @@ export class FeedsService implements FeedsApi {
       // while following, the follower's own detection runs now (it owns the case's alerts)
       await this.s.following.detectNow(store).catch(() => undefined);
     } else if (store && versions(after) !== before && !this.s.registry.running()) {
-      const job = this.s.opts.ops.runDetection(store, { only: ['blacklist'] });
+      const job = this.s.opts.ops.runDetection(store, {
+        only: ['blacklist'],
+        ...this.s.flowsFor(store),
+      });
       if (job) {
         await job.result;
         await this.s.publishCase();

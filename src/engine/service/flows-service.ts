@@ -26,6 +26,7 @@ export class FlowsService implements FlowsApi {
   }
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.queryFlows(req, o));
     // each page's rows with the country, AS and names of their addresses (issue 17)
     const page = await this.s.superseding(req.supersede, () =>
       this.s.lane('grid', (grid) =>
@@ -40,6 +41,7 @@ export class FlowsService implements FlowsApi {
   }
 
   async countFlows(req: CountRequest): Promise<number> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.countFlows(req, o));
     return this.s.superseding(req.supersede, () =>
       this.s.lane('count', (lane) => countFlows(lane, req)),
     );
@@ -50,6 +52,7 @@ export class FlowsService implements FlowsApi {
   }
 
   async host(ip: string): Promise<HostSummary> {
+    if (this.s.server) return this.s.onServer(undefined, (f, o) => f.hostSummary(ip, o));
     return this.s.lane('host', (lane) => hostSummary(lane, ip));
   }
 

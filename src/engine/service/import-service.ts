@@ -71,6 +71,12 @@ export class ImportService implements ImportApi {
     this.s.refuseWhileRunning();
     if (target.kind === 'open') {
       const store = this.s.requireStore();
+      if (this.s.server)
+        throw new NetsiftError(
+          `${caseName(store.path)}: its flows are on ${this.s.server.describe().location}; ` +
+            'import into the server with netsift import FILE --store URL',
+          'usage',
+        );
       if (this.s.following.following(store))
         throw new NetsiftError(
           'the case is following a folder: drop the files into that folder, or stop following first',

@@ -23,6 +23,7 @@ import { JobsService } from './jobs-service';
 import { ReportService } from './report-service';
 import { SettingsService } from './settings-service';
 import { SiteService } from './site-service';
+import { StoreService } from './store-service';
 import { TriageService } from './triage-service';
 import type { UploadStore } from './uploads';
 
@@ -43,6 +44,7 @@ export interface DomainServices {
   context: ContextService;
   site: SiteService;
   follow: FollowService;
+  store: StoreService;
 }
 
 /** A class whose instances have the contract's methods (set in the constructor, composeApi). */
@@ -56,8 +58,9 @@ export class NetsiftService extends Contract {
   constructor(opts: ServiceOptions) {
     super();
     const s = (this.session = new CaseSession(opts));
+    const cases = new CaseService(s);
     this.domains = {
-      case: new CaseService(s),
+      case: cases,
       import: new ImportService(s),
       jobs: new JobsService(s),
       flows: new FlowsService(s),
@@ -70,6 +73,7 @@ export class NetsiftService extends Contract {
       context: new ContextService(s),
       site: new SiteService(s),
       follow: new FollowService(s),
+      store: new StoreService(s, cases),
     };
     Object.assign(this, composeApi(this.domains));
   }

@@ -26,7 +26,7 @@ export async function rerunDetection(s: CaseSession): Promise<DetectionRerun> {
   s.refuseWhileRunning();
   let result: DetectionRerun | null = null;
   const started = s.registry.start('detect', 'Re-run detection', async (ctx) => {
-    const job = s.opts.ops.runDetection(store);
+    const job = s.opts.ops.runDetection(store, s.flowsFor(store));
     if (!job) throw new NetsiftError('detection is not available in this build', 'internal');
     await followJob(job, ctx, 'analyse');
     result = await finishRerun(store, job, t0);

@@ -2,6 +2,7 @@
 // A case is named by its id from recentCases, or by a granted path (src/engine/service/path-grants.ts).
 // Implemented by src/engine/service/case-service.ts.
 import type { ImportRecord } from '../model';
+import type { CaseFlowStore } from '../store';
 import { methodsOf } from './method-list';
 
 export interface CaseInfo {
@@ -19,6 +20,8 @@ export interface CaseInfo {
   analyzed: boolean;
   /** How the imports' timestamps were placed in time (the header shows an assumed zone). */
   zones: CaseZone[];
+  /** Where the flows live when not in the case file (null: in it); see contracts/store.ts. */
+  flowStore?: CaseFlowStore | null;
 }
 
 /** The zone applied to an import's timestamps, and whether the file said it or it was assumed. */

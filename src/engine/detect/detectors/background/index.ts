@@ -5,16 +5,14 @@
 // its sources (they stay searchable in the incident's addresses, and its evidence selects their
 // probes), and scores low: what the site's own hosts do ranks above the internet's noise.
 import type { FlowSelector } from '../../../../shared/model';
-import { selectorToSql } from '../../../query/selector';
 import { bigIntToIp } from '../../../util/ip';
 import {
   addressClasses,
-  all,
   clamp01,
   defineDetector,
   formatDuration,
   isoJustAfter,
-  one,
+  evidenceCount,
   round,
   saturate,
   SCAN_MODE_SQL,
@@ -22,6 +20,7 @@ import {
   severityOf,
   targets,
   type AlertDraft,
+  type FlowSql,
 } from '../../kit';
 import { backgroundSql } from './sql';
 
@@ -115,8 +114,14 @@ export const backgroundDetector = defineDetector({
     await addressClasses(ctx);
     await targets(ctx);
     const uni =
-      (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: 'auto' }))?.uni ?? false;
-    const actors = await all<ActorRow>(ctx.conn, backgroundSql(uni), { portSweep: p.portSweep });
+      (
+        await ctx.sql.rows<{ uni: boolean }>(SCAN_MODE_SQL(ctx.sql.d, ctx.sql.flows), {
+          replies: 'auto',
+        })
+      )[0]?.uni ?? false;
+    const actors = await ctx.sql.rows<ActorRow>(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), {
+      portSweep: p.portSweep,
+    });
     ctx.checkCancelled();
     if (actors.length === 0) return [];
     // groups: port sweepers; the services with the most sources; everything else
@@ -155,17 +160,13 @@ export const backgroundDetector = defineDetector({
       const n = sources(g.actors);
       const probes = g.actors.reduce((s, a) => s + a.probes, 0);
       if (n < p.minSources && probes < p.minProbes) continue;
-      out.push(await summaryAlert(ctx.conn, g, p.baseScore));
+      out.push(await summaryAlert(ctx.sql, g, p.baseScore));
     }
     return out;
   },
 });
 
-async function summaryAlert(
-  conn: Parameters<typeof one>[0],
-  g: Group,
-  base: number,
-): Promise<AlertDraft> {
+async function summaryAlert(sql: FlowSql, g: Group, base: number): Promise<AlertDraft> {
   const srcIps = [...new Set(g.actors.flatMap((a) => a.src_ips))].sort();
   const hosts = [...new Set(g.actors.flatMap((a) => a.dst_ips))].sort();
   // in (protocol, port) order: the SQL lists them as its hash aggregate met them, differently
@@ -182,15 +183,7 @@ async function summaryAlert(
   if (hosts.length <= MAX_LIST) evidence.dstIps = hosts;
   if (g.key !== 'port-sweep' && ports.length <= MAX_LIST) evidence.dstPorts = ports;
   if (protos.length === 1) evidence.protos = protos;
-  const pred = selectorToSql(evidence);
-  const flows =
-    (
-      await one<{ n: number }>(
-        conn,
-        `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`,
-        pred.params,
-      )
-    )?.n ?? 0;
+  const flows = await evidenceCount(sql, evidence);
   const nets = g.actors
     .filter((a) => a.net)
     .sort((x, y) => y.sources - x.sources || y.probes - x.probes);

@@ -4,8 +4,8 @@
 // hints that add to other evidence, not incidents on their own.
 import type { FlowSelector } from '../../../../shared/model';
 import {
-  all,
   defineDetector,
+  listBinds,
   windowEnd,
   windowIndex,
   windowStart,
@@ -51,12 +51,13 @@ export const basicDetector = defineDetector({
   },
   async run(ctx) {
     const ports = ctx.params.ports.filter((p) => Number.isInteger(p));
-    const rows = await all<Row>(
-      ctx.conn,
-      BASIC_SQL(windowIndex(), windowStart('w'), windowEnd('w')),
+    const { d, flows } = ctx.sql;
+    const list = listBinds('port', ports);
+    const rows = await ctx.sql.rows<Row>(
+      BASIC_SQL(d, flows, list.sql, windowIndex(d), windowStart(d, 'w'), windowEnd(d, 'w')),
       {
+        ...list.binds,
         ws: ctx.windowSeconds,
-        ports: JSON.stringify(ports),
         broadcast: ctx.params.broadcast,
         zero: ctx.params.zeroBytes,
       },

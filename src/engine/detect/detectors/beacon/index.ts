@@ -5,7 +5,6 @@
 // monitoring agent), that is the service's normal clientele and none of them stands out.
 import {
   addressClasses,
-  all,
   clamp01,
   defineDetector,
   ignoredServices,
@@ -118,13 +117,16 @@ export const beaconDetector = defineDetector({
     const ignored = ignoredServices(ctx.params.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await all<PairRow>(ctx.conn, beaconSql(ignored.skipSql()), {
-      us: windowMicros(ws),
-      bucket: ctx.params.bucketSeconds,
-      minConns: Math.ceil(minConns),
-      minInterval,
-      ...ignored.binds,
-    });
+    const rows = await ctx.sql.rows<PairRow>(
+      beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()),
+      {
+        us: windowMicros(ws),
+        bucket: ctx.params.bucketSeconds,
+        minConns: Math.ceil(minConns),
+        minInterval,
+        ...ignored.binds,
+      },
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     // per service (destination, port, protocol): the site hosts that call it regularly

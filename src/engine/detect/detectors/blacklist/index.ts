@@ -51,11 +51,11 @@ export const blacklistDetector = defineDetector({
     ctx.checkCancelled();
     if (set.ranges.length === 0) return [];
     try {
-      await findHits(ctx.conn, set.ranges);
+      await findHits(ctx.sql, set.ranges);
       lap('address range join');
       ctx.checkCancelled();
       const perWindow = ctx.params.perWindow;
-      const rows = await readMatches(ctx.conn, perWindow, ctx.windowSeconds);
+      const rows = await readMatches(ctx.sql, perWindow, ctx.windowSeconds);
       lap('flows join and group');
       ctx.checkCancelled();
       const out = toAlerts(rows, set.ranges, {
@@ -67,7 +67,7 @@ export const blacklistDetector = defineDetector({
       lap('alerts');
       return out;
     } finally {
-      await ctx.conn.run(HIT_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`).join('; '));
+      await ctx.sql.dropTemp(...HIT_TABLES);
     }
   },
 });

@@ -6,7 +6,6 @@
 // peerFactor times theirs) when there are enough of them to compare, and a site host that keeps
 // the same pace towards a site service over most of the capture is polling, not guessing.
 import {
-  all,
   clamp01,
   defineDetector,
   listBinds,
@@ -136,12 +135,16 @@ export const bruteforceDetector = defineDetector({
     const maxMean = p.maxMeanBytes;
     const portList = listBinds('port', ports);
     const protoList = listBinds('proto', protos);
-    const rows = await all<SpanRow>(
-      ctx.conn,
-      bruteforceSql({ ports: portList.sql, protos: protoList.sql }),
+    const rows = await ctx.sql.rows<SpanRow>(
+      bruteforceSql({
+        d: ctx.sql.d,
+        flows: ctx.sql.flows,
+        horizon: horizonWindows,
+        ports: portList.sql,
+        protos: protoList.sql,
+      }),
       {
         us: windowMicros(ws),
-        horizon: horizonWindows,
         minAttempts,
         idle: Math.round(p.idleSeconds),
         ...portList.binds,

@@ -7,7 +7,6 @@
 // down for everyone).
 import {
   addressClasses,
-  all,
   clamp01,
   defineDetector,
   formatDuration,
@@ -125,9 +124,8 @@ export const callbackDetector = defineDetector({
     // the capture's length decides the timeline's buckets and, for a short capture, the span
     const span =
       (
-        await all<{ s: number | null }>(
-          ctx.conn,
-          'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows',
+        await ctx.sql.rows<{ s: number | null }>(
+          `SELECT ${ctx.sql.d.epoch('max(ts)')} - ${ctx.sql.d.epoch('min(ts)')} AS s FROM ${ctx.sql.flows}`,
         )
       )[0]?.s ?? 0;
     const minSpan = Math.min(p.minSpanMinutes * 60, p.minSpanShare * span);
@@ -142,11 +140,12 @@ export const callbackDetector = defineDetector({
     Object.assign(binds, ignored.binds);
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
-    const rows = await all<PairRow>(
-      ctx.conn,
-      callbackSql(ignored.skipSql(), await unidirectional(ctx)),
-      binds,
-    );
+    const rows = (
+      await ctx.sql.rows<PairRow & { tl_t: number[]; tl_n: number[] }>(
+        callbackSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql(), await unidirectional(ctx)),
+        binds,
+      )
+    ).map((r) => ({ ...r, timeline: r.tl_t.map((t, i) => ({ t, n: r.tl_n[i] })) }));
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {

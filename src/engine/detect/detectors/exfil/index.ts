@@ -3,7 +3,6 @@
 // upload share and stays silent; traffic between internal hosts is not looked at.
 import {
   addressClasses,
-  all,
   clamp01,
   defineDetector,
   round,
@@ -90,7 +89,7 @@ export const exfilDetector = defineDetector({
     const minShare = ctx.params.minUpShare;
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await all<PairRow>(ctx.conn, EXFIL_SQL, {
+    const rows = await ctx.sql.rows<PairRow>(EXFIL_SQL(ctx.sql.d), {
       us: windowMicros(ws),
       minUp,
       minZ,

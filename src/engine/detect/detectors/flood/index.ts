@@ -5,7 +5,6 @@
 // (its median flows per active window) and high in absolute terms: one client retrying a web
 // server 50-90 times in 10 s, or a handful of clients failing together, is not a flood.
 import {
-  all,
   clamp01,
   defineDetector,
   listBinds,
@@ -124,15 +123,18 @@ export const floodDetector = defineDetector({
     const minShare = p.minFailedShare;
     const uni = await unidirectional(ctx);
     const protoList = listBinds('proto', protos);
-    const rows = await all<StretchRow>(ctx.conn, floodSql(protoList.sql, uni), {
-      us: windowMicros(ws),
-      minFailed,
-      minShare,
-      maxGap: Math.round(p.maxGapWindows),
-      top: TOP_SOURCES,
-      surge: p.surgeFactor,
-      ...protoList.binds,
-    });
+    const rows = await ctx.sql.rows<StretchRow>(
+      floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
+      {
+        us: windowMicros(ws),
+        minFailed,
+        minShare,
+        maxGap: Math.round(p.maxGapWindows),
+        top: TOP_SOURCES,
+        surge: p.surgeFactor,
+        ...protoList.binds,
+      },
+    );
     ctx.checkCancelled();
     const loudShare = p.loudSourceShare;
     const surge = p.surgeFactor;

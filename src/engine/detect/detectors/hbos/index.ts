@@ -5,7 +5,6 @@
 // are left out, and the alert names the features whose bins were rarest.
 import {
   addressNames,
-  all,
   clamp01,
   defineDetector,
   round,
@@ -14,7 +13,7 @@ import {
   windowSpan,
   type AlertDraft,
 } from '../../kit';
-import { HBOS_FEATURES, HBOS_SQL, type HbosFeature } from './sql';
+import { HBOS_BINNED, HBOS_FEATURES, HBOS_SCORED, HBOS_SQL, type HbosFeature } from './sql';
 
 interface Row {
   src_ips: string[];
@@ -98,14 +97,21 @@ export const hbosDetector = defineDetector({
     await addressNames(ctx);
     await windowPairs(ctx);
     const p = ctx.params;
-    const rows = await all<Row>(ctx.conn, HBOS_SQL, {
+    const binds = {
       bins: Math.round(p.bins),
-      tailShare: p.tailShare,
       minScore: p.minScore,
       maxPerHost: Math.round(p.maxPerHost),
       recurWindows: Math.round(p.recurWindows),
       recurSpread: p.recurSpread,
-    });
+    };
+    let rows: Row[];
+    try {
+      await ctx.sql.createTemp('hbos_binned', HBOS_BINNED, binds);
+      await ctx.sql.createTemp('hbos_scored', HBOS_SCORED(ctx.sql.d), binds);
+      rows = await ctx.sql.rows<Row>(HBOS_SQL(ctx.sql.d, p.tailShare), binds);
+    } finally {
+      await ctx.sql.dropTemp('hbos_binned', 'hbos_scored');
+    }
     ctx.checkCancelled();
     const top = Math.round(p.topFeatures);
     return rows.map((r): AlertDraft => {

@@ -4,7 +4,7 @@
 // -log(share of host-windows in its bin or above), counted only above the feature's modal bin.
 // Upper-tail rather than bin density: a quiet window is not suspicious, and a sparsely filled
 // middle bin (5 ports in 10 s) must not look rarer than the extreme one (500 ports).
-import { namesOf } from '../../kit';
+import { namesOf, pick, type DetectDialect } from '../../kit';
 
 /** Feature names; each is a count per host-window, histogrammed on log1p. */
 export const HBOS_FEATURES = [
@@ -17,22 +17,36 @@ export const HBOS_FEATURES = [
 ] as const;
 export type HbosFeature = (typeof HBOS_FEATURES)[number];
 
+/** A host-window's columns (ew), and the scored rows' (ew's, each feature's bin and rarity, score). */
+const EW_COLS = ['src_num', 'w', ...HBOS_FEATURES];
+const SCORED_COLS = [
+  ...EW_COLS,
+  ...HBOS_FEATURES.map((f) => `b_${f}`),
+  ...HBOS_FEATURES.map((f) => `r_${f}`),
+  'score',
+];
+
 const bin = (f: string) =>
-  `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $bins::BIGINT), $bins::BIGINT - 1) ELSE 0 END::INT AS b_${f}`;
+  `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $bins::BIGINT), $bins::DOUBLE - 1) ELSE 0 END::INT AS b_${f}`;
 const hist = (f: string) =>
-  `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM binned GROUP BY b_${f}`;
-const join = (f: string) => `LEFT JOIN rar r_${f} ON r_${f}.f = '${f}' AND r_${f}.b = x.b_${f}`;
+  `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM hbos_binned GROUP BY b_${f}`;
+const join = (f: string) =>
+  `LEFT JOIN (SELECT b, r FROM rar WHERE f = '${f}') r_${f} ON r_${f}.b = x.b_${f}`;
 const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.map(fn).join(sep);
 
 /**
- * Named parameters: $bins per histogram, $tailShare reported (e.g. 0.001), $minScore in units of
+ * `tailShare`: the share reported (e.g. 0.001), a number from the parameters. Named parameters:
+ * $bins per histogram, $minScore in units of
  * ln(host-windows) (one feature at its most extreme possible rarity scores 1), $maxPerHost
  * windows reported per host, $recurWindows and $recurSpread: a host with at least $recurWindows
  * windows near the bar spread over at least a $recurSpread share of the capture is skipped.
- * Rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the capture's
- * score distribution (median, tail threshold, max, count).
+ * Three statements, the first two building temp tables (one statement would read each step
+ * many times over: DuckDB materialises such CTEs, ClickHouse inlines them until its planner gives
+ * up): hbos_binned (host-windows with their bins), hbos_scored (with rarities and score), then
+ * the rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the
+ * capture's score distribution (median, tail threshold, max, count).
  */
-export const HBOS_SQL = `
+export const HBOS_BINNED = `
 WITH hw AS (
   -- from the shared per pair-window table det_wsd (../../shared-tables.ts), built for the run's
   -- window: a host-window's destinations are its rows
@@ -48,8 +62,8 @@ hp AS (
   ) GROUP BY ALL
 ),
 ew AS (
-  SELECT hw.src_num, hw.w, hw.conns, hw.dst_hosts, coalesce(hp.dst_ports, 0) AS dst_ports,
-         hw.bytes_up, hw.bytes_down, hw.failed
+  SELECT ${pick('hw', ['src_num', 'w', 'conns', 'dst_hosts'])}, coalesce(hp.dst_ports, 0) AS dst_ports,
+         ${pick('hw', ['bytes_up', 'bytes_down', 'failed'])}
   FROM hw LEFT JOIN hp USING (src_num, w)
 ),
 mx AS (
@@ -57,18 +71,22 @@ mx AS (
   FROM ew
 ),
 binned AS (
-  SELECT ew.*,
+  SELECT ${pick('ew', EW_COLS)},
          ${list(bin)}
   FROM ew, mx m
-),
+)
+SELECT * FROM binned`;
+
+export const HBOS_SCORED = (d: DetectDialect): string => `
 -- per feature and bin: how many host-windows sit in it and in the bins above it; bins at or
 -- below the modal bin are the usual case and score nothing
-hist AS (
+WITH hist AS (
   ${list(hist, '\n  UNION ALL ')}
 ),
 rar AS (
   SELECT f, b,
-         CASE WHEN b > arg_max(b, c) OVER (PARTITION BY f)
+         -- the modal bin (the lowest of equally full ones)
+         CASE WHEN b > ${d.argMax('b', 'c * 1000000 - b')} OVER (PARTITION BY f)
               THEN ln(sum(c) OVER (PARTITION BY f) / sum(c) OVER (PARTITION BY f ORDER BY b DESC))
               ELSE 0 END AS r
   FROM hist
@@ -77,11 +95,15 @@ scored AS (
   SELECT x.*,
          ${list((f) => `coalesce(r_${f}.r, 0) AS r_${f}`)},
          ${list((f) => `coalesce(r_${f}.r, 0)`, ' + ')} AS score
-  FROM binned x
+  FROM hbos_binned x
   ${list(join, '\n  ')}
-),
+)
+SELECT * FROM scored`;
+
+export const HBOS_SQL = (d: DetectDialect, tailShare: number): string => `
+WITH scored AS (SELECT * FROM hbos_scored),
 dist AS (
-  SELECT median(score) AS p50, quantile_cont(score, 1 - $tailShare::DOUBLE) AS tail, max(score) AS mx, count(*) AS n
+  SELECT ${d.median('score')} AS p50, ${d.quantileCont('score', 1 - tailShare)} AS tail, max(score) AS mx, count(*) AS n
   FROM scored
 ),
 bar AS (SELECT greatest(tail, $minScore::DOUBLE * ln(n)) AS t FROM dist),
@@ -92,17 +114,17 @@ recur AS (
   FROM scored, bar WHERE score >= 0.8 * bar.t
   GROUP BY src_num
 ),
-capture AS (SELECT max(w) - min(w) + 1 AS windows FROM ew),
+capture AS (SELECT max(w) - min(w) + 1 AS windows FROM hbos_binned),
 ranked AS (
-  SELECT s.*, row_number() OVER (PARTITION BY s.src_num ORDER BY s.score DESC, s.w) AS host_rank
+  SELECT ${pick('s', SCORED_COLS)}, row_number() OVER (PARTITION BY s.src_num ORDER BY s.score DESC, s.w) AS host_rank
   FROM scored s JOIN recur USING (src_num), bar, capture
   WHERE s.score >= bar.t
     AND NOT (recur.hits >= $recurWindows::BIGINT AND recur.spread >= $recurSpread::DOUBLE * capture.windows)
 ),
 reported AS (SELECT * FROM ranked WHERE host_rank <= $maxPerHost::BIGINT),
 -- the text forms of the reported hosts (the evidence selects by text)
-names AS (${namesOf('SELECT src_num FROM reported')})
-SELECT r.* EXCLUDE (src_num), names.ips AS src_ips, d.p50, d.mx, d.n, bar.t AS bar
+names AS (${namesOf(d, 'SELECT src_num FROM reported')})
+SELECT r.* ${d.exclude(['src_num'])}, names.ips AS src_ips, d.p50 AS p50, d.mx AS mx, d.n AS n, bar.t AS bar
 FROM reported r JOIN names ON names.num = r.src_num, dist d, bar
 ORDER BY r.score DESC, r.w
 `;

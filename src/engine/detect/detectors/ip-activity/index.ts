@@ -2,7 +2,6 @@
 // and a hard limit (100), as the seed did. One alert per host over the whole capture.
 import {
   addressNames,
-  all,
   clamp01,
   defineDetector,
   isoJustAfter,
@@ -53,7 +52,9 @@ export const ipActivityDetector = defineDetector({
     const limit = ctx.params.limit;
     await addressNames(ctx);
     await targets(ctx);
-    const rows = await all<Row>(ctx.conn, IP_ACTIVITY_SQL, { q: ctx.params.quantile, limit });
+    const rows = await ctx.sql.rows<Row>(IP_ACTIVITY_SQL(ctx.sql.d, ctx.params.quantile), {
+      limit,
+    });
     return rows.map((r): AlertDraft => {
       const to = isoJustAfter(r.last_ts);
       const threshold = Math.max(limit, r.p);

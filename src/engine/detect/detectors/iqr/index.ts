@@ -7,13 +7,11 @@
 import type { Feature } from '../../../../shared/model';
 import {
   addressNames,
-  all,
   clamp01,
   defineDetector,
   isoJustAfter,
   round,
   saturate,
-  usedParams,
   windowMicros,
   windowPairs,
   type AlertDraft,
@@ -96,10 +94,9 @@ export const iqrDetector = defineDetector({
     await addressNames(ctx);
     await windowPairs(ctx);
     if (seed) {
-      const rows = await all<FlowRow>(
-        ctx.conn,
-        iqrFlowsSql(features),
-        usedParams(iqrFlowsSql(features), params),
+      const rows = await ctx.sql.rows<FlowRow>(
+        iqrFlowsSql(ctx.sql.d, ctx.sql.flows, features),
+        params,
       );
       return rows.map((r): AlertDraft => ({
         detector: 'iqr',
@@ -129,11 +126,7 @@ export const iqrDetector = defineDetector({
         summary: `flow ${r.src_ip}:${r.src_port ?? '-'} -> ${r.dst_ip}:${r.dst_port ?? '-'} in an outlier pair (seed method)`,
       }));
     }
-    const rows = await all<PairRow>(
-      ctx.conn,
-      iqrSql(features),
-      usedParams(iqrSql(features), params),
-    );
+    const rows = await ctx.sql.rows<PairRow>(iqrSql(ctx.sql.d, features), params);
     return rows.map((r): AlertDraft => {
       const fired: Feature[] = [];
       let excess = 0;

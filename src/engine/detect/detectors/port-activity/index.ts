@@ -1,14 +1,6 @@
 // port-activity: first use of a destination port by a host after a warm-up period (by default the
 // first 10% of the capture). One alert per host listing its new ports; a weak hint on its own.
-import {
-  all,
-  clamp01,
-  defineDetector,
-  isoJustAfter,
-  round,
-  saturate,
-  type AlertDraft,
-} from '../../kit';
+import { clamp01, defineDetector, isoJustAfter, round, saturate, type AlertDraft } from '../../kit';
 import { PORT_ACTIVITY_SQL } from './sql';
 
 interface Row {
@@ -68,7 +60,7 @@ export const portActivityDetector = defineDetector({
     },
   },
   async run(ctx) {
-    const rows = await all<Row>(ctx.conn, PORT_ACTIVITY_SQL, {
+    const rows = await ctx.sql.rows<Row>(PORT_ACTIVITY_SQL(ctx.sql.d, ctx.sql.flows), {
       share: ctx.params.warmupShare,
       minutes: ctx.params.warmupMinutes,
       maxPort: ctx.params.maxPort,

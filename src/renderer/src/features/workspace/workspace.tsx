@@ -33,6 +33,7 @@ import { SiteDialog } from '../site/site-dialog';
 import { TriagePanel } from '../triage/triage-panel';
 import { CloseCaseButton } from '../home/close-case-button';
 import { ZoneBadge } from '../import/zone-badge';
+import { StoreBadge } from './store-badge';
 import { FollowDialog } from '../follow/follow-dialog';
 import { FollowStatusBar } from '../follow/follow-status';
 import { LiveContext } from '../follow/live';
@@ -54,7 +55,16 @@ const UNDO = 50;
 const NO_ALERTS: Alert[] = [];
 const SPLIT = 5; // px of a splitter
 
-export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) {
+export function Workspace({
+  info,
+  onHome,
+  onInfo,
+}: {
+  info: CaseInfo;
+  onHome(): void;
+  /** The case's figures changed (its server connected again). */
+  onInfo?(info: CaseInfo): void;
+}) {
   // following a folder: incidents reload after each detection run, flows panes after batches
   const follow = useFollow(info.path);
   const live = useMemo(
@@ -425,11 +435,15 @@ export function Workspace({ info, onHome }: { info: CaseInfo; onHome(): void }) 
             <span className="case-name" title={info.path}>
               {info.name}
             </span>
-            <span className="muted facts-line">
-              {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
-              {fmtTs(info.lastTs, false)}
-            </span>
+            {/* a case whose server is not connected knows no figures: the store badge says why */}
+            {(!info.flowStore || info.flowStore.connected) && (
+              <span className="muted facts-line">
+                {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
+                {fmtTs(info.lastTs, false)}
+              </span>
+            )}
             <ZoneBadge zones={info.zones} />
+            <StoreBadge info={info} onInfo={(next) => onInfo?.(next)} />
             <span className="nav-buttons">
               <button
                 type="button"
