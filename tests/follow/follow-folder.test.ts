@@ -69,6 +69,8 @@ describe('following a folder', () => {
       writer.stdin.end(`go\n${seedLines(T0 + 2, 10)}`);
       await new Promise((r) => writer.on('exit', r));
       await until('the file to be imported', () => f.status().files!.imported === 1);
+      // its flows are counted once the batch is done, a moment after the file counts as imported
+      await until('its 30 flows to be counted', () => f.status().flows >= 30);
       expect(f.status().flows).toBe(30);
     },
   );

@@ -1,10 +1,7 @@
 // `netsift analyze FILE... [--case CASE.duckdb] [--out REPORT.json]`: import (into a temporary
 // case unless --case), detect, write the report JSON, print the top incidents.
 import fs from 'node:fs';
-import { analyzeFiles } from '../../engine/analysis/analyze';
-import type { Job } from '../../engine/core/job';
-import { parseTimeWindow } from '../../engine/import/time-window';
-import { NetsiftError } from '../../engine/core/errors';
+import { analyzeFiles, type Job, NetsiftError, parseTimeWindow } from '../../engine/index';
 import type { Command } from '../command';
 import {
   DETECT_FLAGS,

@@ -2,17 +2,18 @@
 // event stream (SSE) for job progress, report downloads and uploads. Bound to 127.0.0.1 only; who
 // may call what is request-guard.ts (the session token in the X-Netsift-Token header, same origin,
 // typed bodies); the two URLs that cannot carry a header take single-use tickets (tickets.ts).
-// Every answer carries the security headers (src/shared/web-security.ts); every error is the
-// envelope { ok: false, error: { code, message } } and never quotes SQL or internals.
+// Every answer carries the security headers (src/shared/web-security.ts); every RPC answer is the
+// envelope of src/shared/api-error.ts ({ ok: true, result } or { ok: false, error: { code,
+// message, file?, line?, offset? } }), the same Electron's IPC returns, and never quotes SQL or
+// internals.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerEvent } from '../../shared/api';
+import type { ApiErrorBody, RpcAnswer } from '../../shared/api-error';
 import { isApiMethod } from '../../shared/api';
 import { SECURITY_HEADERS } from '../../shared/web-security';
-import type { NetsiftService } from '../../engine/service/netsift-service';
-import { publicError } from '../../engine/service/public-error';
-import { withRequestSignal } from '../../engine/service/request-signal';
+import { type NetsiftService, publicError, withRequestSignal } from '../../engine/index';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 import {
@@ -167,15 +168,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const result = await withRequestSignal(gone.signal, () => fn.apply(opts.service, args));
     // how long the service took, apart from the wire and the page (DevTools and bench:ui read it)
     res.setHeader('server-timing', `${method};dur=${(performance.now() - started).toFixed(1)}`);
-    sendJson(res, 200, { ok: true, result: result ?? null });
+    sendAnswer(res, 200, { ok: true, result: result ?? null });
   }
 
   async function ticket(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const msg = await readJson(req);
     if (msg.purpose === 'events')
-      return sendJson(res, 200, { ok: true, result: { ticket: tickets.issue('events') } });
+      return sendAnswer(res, 200, { ok: true, result: { ticket: tickets.issue('events') } });
     if (msg.purpose === 'download' && typeof msg.name === 'string' && msg.name)
-      return sendJson(res, 200, {
+      return sendAnswer(res, 200, {
         ok: true,
         result: { ticket: tickets.issue('download', msg.name) },
       });
@@ -213,7 +214,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const info = await opts.service
       .uploadStore()
       .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
-    sendJson(res, 200, { ok: true, result: info });
+    sendAnswer(res, 200, { ok: true, result: info });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -237,7 +238,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   function sendError(res: http.ServerResponse, e: unknown): void {
     const method = calls.get(res);
-    const answer =
+    const answer: { status: number; error: ApiErrorBody; log: boolean } =
       e instanceof DoorError
         ? { status: e.status, error: { code: e.code, message: e.message }, log: false }
         : publicError(e, method);
@@ -251,7 +252,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     // a refused body is not read to its end: say so, and close the connection after the answer
     if (answer.status === 413) res.setHeader('connection', 'close');
-    sendJson(res, answer.status, { ok: false, error: answer.error });
+    sendAnswer(res, answer.status, { ok: false, error: answer.error });
   }
 }
 
@@ -284,7 +285,7 @@ function tooLarge(max: number): DoorError {
   return new DoorError(413, 'too-large', `request body over ${max / 1024 / 1024} MB`);
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendAnswer(res: http.ServerResponse, status: number, body: RpcAnswer): void {
   const text = JSON.stringify(body);
   res
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })

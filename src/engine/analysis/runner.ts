@@ -4,11 +4,9 @@
 // its alerts and incidents replace the previous ones, and a failed or cancelled run leaves the
 // previous results as they were (nothing is written before the final transaction).
 import { Job } from '../core/job';
-import { selectorToSql } from '../query/selector';
 import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../core/errors';
 import { all, inTransaction, one } from '../store/sql';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import { buildIncidents, type IncidentDraft } from '../incidents/build';
 import { mergeSelectors } from '../incidents/evidence';
 import { INCIDENT_PARAMS, type IncidentParams } from '../incidents/params';
@@ -29,6 +27,12 @@ import { capMemory, memoryBytes } from '../store/memory-cap';
  * cap under 1 GB; the process adds about 400 MB of its own on top).
  */
 export const DETECT_MEMORY_LIMIT = '512MB';
+import type { FlowStore } from '../flowstore/flow-store';
+import type { FlowSql } from '../flowstore/flow-sql';
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
+import { selectorWhere } from '../flowstore/selector-sql';
+import { caseStoreLink } from '../flowstore/case-link';
+import { evidenceCount } from '../detect/evidence-count';
 
 export interface DetectionOptions {
   windowSeconds?: number;
@@ -47,6 +51,12 @@ export interface DetectionOptions {
   onIncidents?: (so: IncidentsSoFar) => void;
   /** DuckDB memory limit for the run (DETECT_MEMORY_LIMIT by default; a lower case limit stays). */
   memoryLimit?: string;
+  /**
+   * Where the flows are, when not in the case: a ClickHouse store runs every flow statement on
+   * the server (the case keeps alerts, incidents and the run); only rows detectors select and
+   * evidence counts come back.
+   */
+  flowStore?: FlowStore;
 }
 
 export interface IncidentsSoFar {
@@ -114,11 +124,7 @@ export function planDetection(opts: DetectionOptions): {
       det,
       params: resolveParams(det.id, det.params, opts.params?.[det.id]),
     })),
-    ensemble: resolveParams(
-      ENSEMBLE_ID,
-      INCIDENT_PARAMS,
-      opts.params?.[ENSEMBLE_ID],
-    ) as unknown as IncidentParams,
+    ensemble: resolveParams(ENSEMBLE_ID, INCIDENT_PARAMS, opts.params?.[ENSEMBLE_ID]),
     windowSeconds,
   };
 }
@@ -127,19 +133,18 @@ export function planDetection(opts: DetectionOptions): {
  * Victims of an actor's incident whose alerts name no single destination (a horizontal scan of
  * 500 hosts): the destinations of the flows behind its typed alerts, busiest first, at most 100.
  */
-async function victimsFromEvidence(
-  conn: DuckDBConnection,
+export async function victimsFromEvidence(
+  sql: FlowSql,
   x: IncidentDraft,
   alerts: AlertDraft[],
 ): Promise<string[]> {
   const typed = x.alerts.map((i) => alerts[i]).filter((a) => a.kind === x.type);
   if (typed.length === 0) return [];
-  const p = selectorToSql(mergeSelectors(typed.map((a) => a.evidence)));
-  const rows = await all<{ dst_ip: string }>(
-    conn,
-    `SELECT dst_ip FROM flows WHERE ${p.sql} AND src_ip = $${p.params.length + 1} AND dst_ip <> src_ip
+  const p = selectorWhere(sql.d, mergeSelectors(typed.map((a) => a.evidence)));
+  const rows = await sql.rows<{ dst_ip: string }>(
+    `SELECT dst_ip FROM ${sql.flows} WHERE ${p.sql} AND src_ip = $attacker AND dst_ip <> src_ip
      GROUP BY dst_ip ORDER BY count(*) DESC, dst_ip LIMIT 100`,
-    [...p.params, x.attacker!],
+    { ...p.binds, attacker: x.attacker! },
   );
   return rows.map((r) => r.dst_ip).sort();
 }
@@ -149,12 +154,27 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
   return new Job('detect', async (job) => {
     const t0 = performance.now();
     const started = new Date().toISOString();
+    // a case whose flows are on a server holds none itself: detecting on it would only wipe its
+    // incidents
+    const link = opts.flowStore ? null : await caseStoreLink(store);
+    if (link)
+      throw new NetsiftError(
+        `${store.path}: its flows are on ${link.url}; detection runs there (netsift detect --case CASE, which connects to it)`,
+        'usage',
+      );
     const uncap = await capMemory(store, opts.memoryLimit ?? DETECT_MEMORY_LIMIT);
     const conn = await store.connect().catch(async (e: unknown) => {
       await uncap();
       throw e;
     });
-    job.onCancel(() => conn.interrupt());
+    // the flows' side: the case's own connection, or a session on the server (opened below, once
+    // the site's internal networks are known: they name the address classes there)
+    const server = opts.flowStore && opts.flowStore.info.kind !== 'duckdb' ? opts.flowStore : null;
+    let sql: FlowSql | null = server ? null : new DuckDbFlowSql(conn);
+    job.onCancel(() => {
+      conn.interrupt();
+      sql?.interrupt();
+    });
     const shared = new Map<string, Promise<void>>(); // temp tables die with the connection
     try {
       // the site first: a new import may bring a suggestion that replaces networks holding none of
@@ -165,6 +185,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       const siteCtx = {
         store,
         conn,
+        sql: sql!, // the case's own (only used when the flows are in the case)
         windowSeconds: plan.windowSeconds,
         params: {},
         internalNetworks: [],
@@ -172,23 +193,28 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         shared,
       };
       // what the flows are as the run starts: the pair rollup written at its end describes them
-      // only if nothing was added or removed meanwhile (query/rollup/pair-rollup.ts)
-      const signature = opts.only?.length ? null : await flowsSignatureOn(conn);
-      await targets(siteCtx);
-      await refreshSuggestion(store, conn);
+      // only if nothing was added or removed meanwhile (query/rollup/pair-rollup.ts); flows on a
+      // server keep none
+      const signature = opts.only?.length || server ? null : await flowsSignatureOn(conn);
+      // (a server's flows give no suggestion yet: the case's site is used as it is)
+      if (!server) {
+        await targets(siteCtx);
+        await refreshSuggestion(store, conn);
+      }
       const site = await readSite(store, { withCoverage: false });
+      if (server) sql = await server.openDetection(site.internal);
+      const fsql = sql!;
       // cases made before schema 1 gained alerts.entity (pre-release, edited in place) get it here
       await conn.run('ALTER TABLE alerts ADD COLUMN IF NOT EXISTS entity VARCHAR');
       const internalNetworks = site.internal;
       const windows =
         // integer window keys, as the detectors' own (a float division per flow costs more at 10M)
         (
-          await one<{ n: number }>(
-            conn,
-            'SELECT count(DISTINCT epoch_us(ts) // $us::BIGINT) AS n FROM flows',
+          await fsql.rows<{ n: number }>(
+            `SELECT count(DISTINCT ${fsql.d.intDiv(fsql.d.epochUs('ts'), '$us::BIGINT')}) AS n FROM ${fsql.flows}`,
             { us: plan.windowSeconds * 1_000_000 },
           )
-        )?.n ?? 0;
+        )[0]?.n ?? 0;
       const drafts: AlertDraft[] = [];
       const runs: DetectorRun[] = [];
       const total = plan.detectors.length + 2;
@@ -204,6 +230,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           internalNetworks,
           checkCancelled: () => job.checkCancelled(),
           shared,
+          sql: fsql,
         });
         for (const a of out) {
           if (!(a.score >= 0 && a.score <= 1))
@@ -254,17 +281,9 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
       }));
       for (const x of incidents) {
         job.checkCancelled();
-        const p = selectorToSql(x.evidence);
-        x.flow_count =
-          (
-            await one<{ n: number }>(
-              conn,
-              `SELECT count(*) AS n FROM flows WHERE ${p.sql}`,
-              p.params,
-            )
-          )?.n ?? 0;
+        x.flow_count = await evidenceCount(fsql, x.evidence);
         if (x.attacker && x.victims.length === 0)
-          x.victims = await victimsFromEvidence(conn, x, kept);
+          x.victims = await victimsFromEvidence(fsql, x, kept);
       }
       const incidentOf = new Array<number | null>(kept.length).fill(null);
       for (const x of incidents) for (const i of x.alerts) incidentOf[i] = x.id;
@@ -330,6 +349,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         seconds: (performance.now() - t0) / 1000,
       };
     } finally {
+      await sql?.close().catch(() => undefined);
       conn.closeSync();
       await uncap();
     }
@@ -344,7 +364,7 @@ interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind' 
 }
 
 /** The case's current alerts of detectors other than `ran`, as drafts for the ensemble. */
-async function previousAlerts(
+export async function previousAlerts(
   conn: Parameters<typeof all>[0],
   ran: string[],
 ): Promise<AlertDraft[]> {

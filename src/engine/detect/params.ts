@@ -1,19 +1,25 @@
 // Typed detector parameters: defaults merged with overrides, checked against their spec.
 import { NetsiftError } from '../core/errors';
+import type { ParamsOf } from './define';
 import type { ParamSpecs, ParamValue } from './types';
 
-export function resolveParams(
+/** The parameters' values, typed as their specs say (see defineDetector). */
+export function resolveParams<S extends ParamSpecs>(
   detectorId: string,
-  specs: ParamSpecs,
+  specs: S,
   overrides: Record<string, unknown> = {},
-): Record<string, ParamValue> {
+): ParamsOf<S> {
   const out: Record<string, ParamValue> = {};
   for (const [name, spec] of Object.entries(specs)) out[name] = spec.default;
   for (const [name, value] of Object.entries(overrides)) {
     const spec = specs[name];
-    if (!spec) throw new NetsiftError(`detector ${detectorId}: unknown parameter "${name}"`, 'usage');
+    if (!spec)
+      throw new NetsiftError(`detector ${detectorId}: unknown parameter "${name}"`, 'usage');
     const bad = (why: string) =>
-      new NetsiftError(`detector ${detectorId}: parameter ${name} ${why} (got ${JSON.stringify(value)})`, 'usage');
+      new NetsiftError(
+        `detector ${detectorId}: parameter ${name} ${why} (got ${JSON.stringify(value)})`,
+        'usage',
+      );
     switch (spec.type) {
       case 'number':
         if (typeof value !== 'number' || !Number.isFinite(value)) throw bad('must be a number');
@@ -25,18 +31,21 @@ export function resolveParams(
         break;
       case 'string':
         if (typeof value !== 'string') throw bad('must be text');
-        if (spec.choices && !spec.choices.includes(value)) throw bad(`must be one of ${spec.choices.join(', ')}`);
+        if (spec.choices && !spec.choices.includes(value))
+          throw bad(`must be one of ${spec.choices.join(', ')}`);
         break;
       case 'number[]':
-        if (!Array.isArray(value) || value.some((v) => typeof v !== 'number')) throw bad('must be a list of numbers');
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'number'))
+          throw bad('must be a list of numbers');
         break;
       case 'string[]':
-        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw bad('must be a list of text');
+        if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+          throw bad('must be a list of text');
         if (spec.choices && value.some((v) => !spec.choices!.includes(v as string)))
           throw bad(`values must be among ${spec.choices.join(', ')}`);
         break;
     }
     out[name] = value as ParamValue;
   }
-  return out;
+  return out as ParamsOf<S>;
 }

@@ -6,6 +6,8 @@ import { insertFlows } from '../../../tests/helpers/flows';
 import { at } from '../../../tests/helpers/background';
 import { addressClasses, namesOf, targets, windowPairs } from './shared-tables';
 import type { DetectContext } from './types';
+import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
+import { DUCKDB_DETECT } from '../flowstore/dialect-detect';
 
 let store: CaseStore;
 let conn: DuckDBConnection;
@@ -22,6 +24,7 @@ async function context(): Promise<DetectContext> {
   return {
     store,
     conn,
+    sql: new DuckDbFlowSql(conn),
     windowSeconds: 10,
     params: {},
     internalNetworks: [],
@@ -95,7 +98,7 @@ describe('shared detection tables', () => {
     expect(
       await all(
         conn,
-        `WITH nm AS (${namesOf('SELECT num FROM det_addr')})
+        `WITH nm AS (${namesOf(DUCKDB_DETECT, 'SELECT num FROM det_addr')})
          SELECT nm.ips, a.cls, a.internal, a.external FROM nm JOIN det_addr a USING (num) ORDER BY nm.ips[1]`,
       ),
     ).toEqual([

@@ -1,5 +1,5 @@
-// Per-run aggregates that several detectors read, built once as temp tables on the job's
-// connection instead of each detector scanning and hashing the 10M flows again:
+// Per-run aggregates that several detectors read, built once as temp tables of the run's flow
+// session (ctx.sql: the job's DuckDB connection, or a ClickHouse session) instead of each detector scanning and hashing the 10M flows again:
 //   det_ipname  every distinct (numeric address, text form) seen as src or dst; detectors group
 //               on numbers (they hash faster than text) and look the text forms up here for the
 //               few addresses they report, instead of scanning the flows again for them
@@ -16,8 +16,9 @@
 //               host-window and counts its distinct ports from det_wsd's single ports and det_wsdm
 // The runner passes one cache per run (DetectContext.shared); without it (a detector run on its
 // own, as in tests) each call rebuilds the table, so results never depend on the cache.
-import { run } from '../store/sql';
+import type { DetectDialect } from '../flowstore/dialect-detect';
 import type { DetectContext } from './types';
+import { windowMicros } from './windows';
 
 /** A flow that got nowhere: SYN without answer, refused, or nothing came back. */
 export const FAILED = `(state IN ('connecting', 'reset') OR (dst_bytes = 0 AND coalesce(dst_pkts, 0) = 0))`;
@@ -33,14 +34,19 @@ export const REFUSED = `(state IN ('reset', 'connecting'))`;
  * request or backscatter of a spoofed flood (the victim answering forged sources), never a probe
  * or a flood by their source.
  */
-export const REPLY_FLAGS = `(state_raw IS NOT NULL AND CASE
-  WHEN contains(state_raw, '_') THEN NOT contains(split_part(state_raw, '_', 2), 'S')
-    AND ((contains(split_part(state_raw, '_', 1), 'S') AND contains(split_part(state_raw, '_', 1), 'A'))
-      OR (contains(split_part(state_raw, '_', 1), 'R') AND NOT contains(split_part(state_raw, '_', 1), 'S')))
-  WHEN length(state_raw) = 8 AND regexp_full_match(state_raw, '[C.][E.][U.][A.][P.][R.][S.][F.]') THEN
-    (state_raw[4] = 'A' AND state_raw[7] = 'S' AND state_raw[5] = '.' AND state_raw[8] = '.')
-    OR (state_raw[6] = 'R' AND state_raw[7] = '.')
+export function replyFlagsSql(d: DetectDialect): string {
+  const part = (i: number) => d.splitPart('state_raw', "'_'", i);
+  const has = (s: string, c: string) => d.contains(s, `'${c}'`);
+  const at = (i: number) => d.charAt('state_raw', i);
+  return `(state_raw IS NOT NULL AND CASE
+  WHEN ${has('state_raw', '_')} THEN NOT ${has(part(2), 'S')}
+    AND ((${has(part(1), 'S')} AND ${has(part(1), 'A')})
+      OR (${has(part(1), 'R')} AND NOT ${has(part(1), 'S')}))
+  WHEN length(state_raw) = 8 AND ${d.regexFull('state_raw', "'[C.][E.][U.][A.][P.][R.][S.][F.]'")} THEN
+    (${at(4)} = 'A' AND ${at(7)} = 'S' AND ${at(5)} = '.' AND ${at(8)} = '.')
+    OR (${at(6)} = 'R' AND ${at(7)} = '.')
   ELSE false END)`;
+}
 
 /**
  * A flow that got nowhere, for `uni` (unidirectional) exports: those carry no reply bytes, so only
@@ -55,17 +61,18 @@ export function failedSql(uni: boolean): string {
  * carry reply bytes or packets), decided once per run. A reply is then a flow of its own in the
  * other direction.
  */
-export async function unidirectional(ctx: DetectContext): Promise<boolean> {
+export async function unidirectional(ctx: DetectContext<object>): Promise<boolean> {
   const key = 'uni';
   if (ctx.shared?.has(key)) {
     await ctx.shared.get(key);
     return uniCache.get(ctx.shared) ?? false;
   }
+  const { d, flows } = ctx.sql;
   const compute = (async () => {
-    const r = await ctx.conn.runAndReadAll(
-      'SELECT coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 AS uni FROM flows',
+    const [r] = await ctx.sql.rows<{ uni: boolean }>(
+      `SELECT ${d.boolOut('coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01')} AS uni FROM ${flows}`,
     );
-    const uni = r.getRowObjectsJS()[0]?.uni === true;
+    const uni = r?.uni === true;
     if (ctx.shared) uniCache.set(ctx.shared, uni);
     return uni;
   })();
@@ -80,11 +87,15 @@ const uniCache = new WeakMap<object, boolean>();
 
 /**
  * A port below this is a service port; from it to an ephemeral port (this or above) is the shape
- * of an answer. Ports a host is seen serving count as its service ports too (see scan/sql.ts).
+ * of an answer. Ports a host is seen serving count as its service ports too (see probe-targets.ts).
  */
 export const EPHEMERAL_FROM = 1024;
 
-async function ensure(ctx: DetectContext, key: string, build: () => Promise<void>): Promise<void> {
+async function ensure(
+  ctx: DetectContext<object>,
+  key: string,
+  build: () => Promise<void>,
+): Promise<void> {
   if (!ctx.shared) return build();
   let p = ctx.shared.get(key);
   if (!p) {
@@ -95,13 +106,13 @@ async function ensure(ctx: DetectContext, key: string, build: () => Promise<void
 }
 
 /** Temp table det_ipname(num, ip): the text forms of every address in the flows. */
-export async function addressNames(ctx: DetectContext): Promise<string> {
+export async function addressNames(ctx: DetectContext<object>): Promise<string> {
+  const f = ctx.sql.flows;
   await ensure(ctx, 'det_ipname', () =>
-    run(
-      ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_ipname AS
-         SELECT DISTINCT src_num AS num, src_ip AS ip FROM flows
-       UNION SELECT DISTINCT dst_num, dst_ip FROM flows`,
+    ctx.sql.createTemp(
+      'det_ipname',
+      `SELECT DISTINCT src_num AS num, src_ip AS ip FROM ${f}
+       UNION SELECT DISTINCT dst_num, dst_ip FROM ${f}`,
     ),
   );
   return 'det_ipname';
@@ -111,22 +122,22 @@ export async function addressNames(ctx: DetectContext): Promise<string> {
  * SQL for a CTE body `(num, ips)`: each address's text forms, sorted, for the numbers `nums`
  * (a subquery yielding one column) selects. Needs det_ipname (addressNames).
  */
-export function namesOf(nums: string): string {
-  return `SELECT num, list(ip ORDER BY ip) AS ips FROM det_ipname WHERE num IN (${nums}) GROUP BY num`;
+export function namesOf(d: DetectDialect, nums: string): string {
+  return `SELECT num, ${d.listAgg('ip', { orderBy: [{ expr: 'ip' }] })} AS ips FROM det_ipname WHERE num IN (${nums}) GROUP BY num`;
 }
 
 /**
  * Temp table det_addr(num, cls, internal, external): the class of every address in the flows
  * (ip_class), with the two booleans detectors filter on most.
  */
-export async function addressClasses(ctx: DetectContext): Promise<string> {
+export async function addressClasses(ctx: DetectContext<object>): Promise<string> {
   await addressNames(ctx);
+  const d = ctx.sql.d;
   await ensure(ctx, 'det_addr', () =>
-    run(
-      ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_addr AS
-         SELECT num, cls, cls = 'internal' AS internal, cls = 'external' AS external
-       FROM (SELECT num, ip_class(num) AS cls FROM (SELECT DISTINCT num FROM det_ipname))`,
+    ctx.sql.createTemp(
+      'det_addr',
+      `SELECT num, cls, cls = 'internal' AS internal, cls = 'external' AS external
+       FROM (SELECT num, ${d.ipClass('num')} AS cls FROM (SELECT DISTINCT num FROM det_ipname))`,
     ),
   );
   return 'det_addr';
@@ -136,18 +147,18 @@ export async function addressClasses(ctx: DetectContext): Promise<string> {
  * Temp table det_target(src_num, dst_num, dst_port, proto, n, up, down, first_ts, last_ts,
  * failed, refused, sp_lo, sp_hi, reply_flags): every flow of the capture in one row per target;
  * failed / refused / reply_flags say that every one of its flows did (FAILED / REFUSED /
- * REPLY_FLAGS); sp_lo and sp_hi are its lowest and highest source port (equal: one source port).
- * dst_port NULL (icmp and the like) is a target too.
+ * replyFlagsSql); sp_lo and sp_hi are its lowest and highest source port (equal: one source
+ * port). dst_port NULL (icmp and the like) is a target too.
  */
-export async function targets(ctx: DetectContext): Promise<string> {
+export async function targets(ctx: DetectContext<object>): Promise<string> {
+  const { d, flows } = ctx.sql;
   await ensure(ctx, 'det_target', () =>
-    run(
-      ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_target AS
-         SELECT src_num, dst_num, dst_port, proto, count(*) AS n, sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down,
-                min(ts) AS first_ts, max(ts) AS last_ts, bool_and(${FAILED}) AS failed, bool_and(${REFUSED}) AS refused,
-                min(src_port) AS sp_lo, max(src_port) AS sp_hi, bool_and(${REPLY_FLAGS}) AS reply_flags
-       FROM flows GROUP BY src_num, dst_num, dst_port, proto`,
+    ctx.sql.createTemp(
+      'det_target',
+      `SELECT src_num, dst_num, dst_port, proto, count(*) AS n, sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down,
+              min(ts) AS first_ts, max(ts) AS last_ts, ${d.boolAnd(FAILED)} AS failed, ${d.boolAnd(REFUSED)} AS refused,
+              min(src_port) AS sp_lo, max(src_port) AS sp_hi, ${d.boolAnd(replyFlagsSql(d))} AS reply_flags
+       FROM ${flows} GROUP BY src_num, dst_num, dst_port, proto`,
     ),
   );
   return 'det_target';
@@ -162,35 +173,48 @@ export async function targets(ctx: DetectContext): Promise<string> {
  * min = max settles its count, and only the few others go back to their flows for a distinct
  * count: far cheaper than hashing a (window, src, dst, port) table once more.
  */
-export async function windowPairs(ctx: DetectContext): Promise<string> {
-  const us = Math.round(ctx.windowSeconds * 1e6);
+export async function windowPairs(ctx: DetectContext<object>): Promise<string> {
+  const us = windowMicros(ctx.windowSeconds);
+  const { d, flows } = ctx.sql;
+  const w = (ts: string) => d.intDiv(d.epochUs(ts), '$us::BIGINT');
   await ensure(ctx, `det_wsd:${us}`, async () => {
-    await run(
-      ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_wsd AS
-         SELECT epoch_us(ts) // $1::BIGINT AS w, src_num, dst_num, count(*) AS n,
-                CASE WHEN min(dst_port) IS NULL THEN 0 WHEN min(dst_port) = max(dst_port) THEN 1 END AS ports,
-                sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down, count_if(${FAILED}) AS failed,
-                min(dst_port) AS port_lo
-       FROM flows GROUP BY ALL`,
-      [us],
+    // DuckDB fills the multi-port pair-windows' counts in place (UPDATE ... FROM); ClickHouse
+    // tables take no such update, so there the counts are joined into a second table
+    const duck = d.name === 'duckdb';
+    await ctx.sql.createTemp(
+      duck ? 'det_wsd' : 'det_wsd0',
+      `SELECT ${w('ts')} AS w, src_num, dst_num, count(*) AS n,
+              CASE WHEN min(dst_port) IS NULL THEN 0 WHEN min(dst_port) = max(dst_port) THEN 1 END AS ports,
+              sum(src_bytes)::BIGINT AS up, sum(dst_bytes)::BIGINT AS down, ${d.countIf(FAILED)} AS failed,
+              min(dst_port) AS port_lo
+       FROM ${flows} GROUP BY ALL`,
+      { us },
     );
-    await run(
-      ctx.conn,
-      `CREATE OR REPLACE TEMP TABLE det_wsdm AS
-         WITH multi AS (SELECT w, src_num, dst_num FROM det_wsd WHERE ports IS NULL)
-         SELECT DISTINCT epoch_us(f.ts) // $1::BIGINT AS w, f.src_num, f.dst_num, f.dst_port
-         FROM flows f SEMI JOIN multi m
-           ON m.src_num = f.src_num AND m.dst_num = f.dst_num AND m.w = epoch_us(f.ts) // $1::BIGINT
-         WHERE f.dst_port IS NOT NULL`,
-      [us],
+    await ctx.sql.createTemp(
+      'det_wsdm',
+      `WITH multi AS (SELECT w, src_num, dst_num FROM ${duck ? 'det_wsd' : 'det_wsd0'} WHERE ports IS NULL)
+       SELECT DISTINCT ${w('f.ts')} AS w, f.src_num, f.dst_num, f.dst_port
+       FROM ${flows} f SEMI JOIN multi m
+         ON m.src_num = f.src_num AND m.dst_num = f.dst_num AND m.w = ${w('f.ts')}
+       WHERE f.dst_port IS NOT NULL`,
+      { us },
     );
-    await run(
-      ctx.conn,
-      `UPDATE det_wsd SET ports = m.ports
-       FROM (SELECT w, src_num, dst_num, count(*) AS ports FROM det_wsdm GROUP BY ALL) m
-       WHERE det_wsd.ports IS NULL AND det_wsd.w = m.w AND det_wsd.src_num = m.src_num AND det_wsd.dst_num = m.dst_num`,
-    );
+    if (duck)
+      await ctx.sql.run(
+        `UPDATE det_wsd SET ports = m.ports
+         FROM (SELECT w, src_num, dst_num, count(*) AS ports FROM det_wsdm GROUP BY ALL) m
+         WHERE det_wsd.ports IS NULL AND det_wsd.w = m.w AND det_wsd.src_num = m.src_num AND det_wsd.dst_num = m.dst_num`,
+      );
+    else {
+      await ctx.sql.createTemp(
+        'det_wsd',
+        `SELECT a.w AS w, a.src_num AS src_num, a.dst_num AS dst_num, a.n AS n, coalesce(a.ports, m.ports) AS ports,
+                a.up AS up, a.down AS down, a.failed AS failed, a.port_lo AS port_lo
+         FROM det_wsd0 a LEFT JOIN (SELECT w, src_num, dst_num, count(*) AS ports FROM det_wsdm GROUP BY ALL) m
+           ON a.w = m.w AND a.src_num = m.src_num AND a.dst_num = m.dst_num`,
+      );
+      await ctx.sql.dropTemp('det_wsd0');
+    }
   });
   return 'det_wsd';
 }

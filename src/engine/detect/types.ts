@@ -1,19 +1,20 @@
-// The detector plug-in contract. A detector is a folder src/engine/detect/detectors/<id>/ whose index.ts
-// exports a Detector; the registry (registry.ts) is a plain list.
+// The detector plug-in contract. A detector is a folder src/engine/detect/detectors/<id>/ whose
+// index.ts exports a Detector made by defineDetector (define.ts, which types its parameters); the
+// registry (registry.ts) is a plain list.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Feature, FlowSelector, Severity } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
+import type { FlowSql } from '../flowstore/flow-sql';
 
 export type ParamValue = number | string | boolean | number[] | string[];
 
-export interface ParamSpec {
-  type: 'number' | 'string' | 'boolean' | 'number[]' | 'string[]';
-  default: ParamValue;
-  description: string;
-  min?: number;
-  max?: number;
-  choices?: string[];
-}
+/** A parameter: its type, a default of that type, and what it means (the CLI and report list it). */
+export type ParamSpec =
+  | { type: 'number'; default: number; description: string; min?: number; max?: number }
+  | { type: 'string'; default: string; description: string; choices?: string[] }
+  | { type: 'boolean'; default: boolean; description: string }
+  | { type: 'number[]'; default: number[]; description: string }
+  | { type: 'string[]'; default: string[]; description: string; choices?: string[] };
 
 export type ParamSpecs = Record<string, ParamSpec>;
 
@@ -40,14 +41,24 @@ export interface AlertDraft {
   entity?: string;
 }
 
-export interface DetectContext {
+/** What a detector's run gets; P is its parameters' type (see defineDetector). */
+export interface DetectContext<P extends object = Record<string, ParamValue>> {
   store: CaseStore;
-  /** The job's own connection (interrupted on cancel). */
+  /**
+   * The case's connection (the job's own, interrupted on cancel): the case's own tables (feed
+   * ranges, settings). Flows are never read through it: see `sql`.
+   */
   conn: DuckDBConnection;
+  /**
+   * Where every statement on the flows runs (flowstore/flow-sql.ts): the case's DuckDB or a
+   * ClickHouse session. Write it once with `sql.d`'s pieces where the engines differ, read the
+   * flows as `sql.flows`, bind values as `$name`.
+   */
+  sql: FlowSql;
   /** Tumbling window length in seconds (10 by default). */
   windowSeconds: number;
   /** This detector's parameters, defaults merged with overrides and validated. */
-  params: Record<string, ParamValue>;
+  params: P;
   /** Internal networks (CIDR strings); SQL has ip_internal(num) for the same. */
   internalNetworks: string[];
   checkCancelled(): void;
@@ -63,5 +74,14 @@ export interface Detector {
   title: string;
   description: string;
   params: ParamSpecs;
+  /**
+   * The history an alert needs, for incremental detection while following
+   * (src/engine/analysis/incremental.ts). A number L: an alert of window v (its window_start is
+   * v's start) depends only on the flows of windows v-L..v, and run() returns its alerts in window
+   * order; new flows then re-evaluate only the windows they touch and the L after them. 'all'
+   * (the default): its figures are over the whole case (baselines, populations, capture-wide
+   * horizons), so it runs on the whole case again.
+   */
+  lookback?: number | 'all';
   run(ctx: DetectContext): Promise<AlertDraft[]>;
 }

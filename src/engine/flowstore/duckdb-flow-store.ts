@@ -26,6 +26,8 @@ import { timeline } from '../query/timeline';
 import { topTalkers } from '../query/top-talkers';
 import type { CaseStore } from '../store/case-store';
 import type { FlowStore, FlowStoreInfo } from './flow-store';
+import { DuckDbFlowSql } from './duckdb-flow-sql';
+import type { FlowSql } from './flow-sql';
 
 export class DuckDbFlowStore implements FlowStore {
   readonly info: FlowStoreInfo;
@@ -71,6 +73,10 @@ export class DuckDbFlowStore implements FlowStore {
   }
   flowCount(): Promise<number> {
     return this.store.flowCount();
+  }
+  /** A connection of its own (the case's macros hold the internal networks already). */
+  async openDetection(): Promise<FlowSql> {
+    return new DuckDbFlowSql(await this.store.connect(), { ownsConnection: true });
   }
   async close(): Promise<void> {
     // the case belongs to whoever opened it

@@ -5,6 +5,7 @@
 import type { ImportRecord, ImportSummary } from '../../shared/model';
 import type { ImportJobOptions } from '../import/pipeline';
 import type { Job } from '../core/job';
+import type { FlowSql } from './flow-sql';
 import type {
   CountRequest,
   FlowsPage,
@@ -60,5 +61,10 @@ export interface FlowStore {
   imports(opts?: FlowCallOptions): Promise<ImportRecord[]>;
   /** Every flow (the fast path of an unfiltered count). */
   flowCount(opts?: FlowCallOptions): Promise<number>;
+  /**
+   * Where a detection run's statements go (analysis/runner.ts): a session of its own whose
+   * temporary tables live until close(). `internalNetworks`: the analyst's site (address classes).
+   */
+  openDetection(internalNetworks: string[]): Promise<FlowSql>;
   close(): Promise<void>;
 }

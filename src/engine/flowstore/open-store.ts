@@ -47,4 +47,6 @@ export const FLOW_STORE_SETTING = 'flow_store';
 export interface FlowStoreSetting {
   url: string;
   mapping: string | null;
+  /** The environment variable the password is read from (its name only), when one was named. */
+  passwordEnv?: string;
 }

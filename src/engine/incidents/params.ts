@@ -1,7 +1,8 @@
 // Ensemble parameters, addressable like a detector's: --param incidents.minScore=0.6
+import type { ParamsOf } from '../detect/define';
 import type { ParamSpecs } from '../detect/types';
 
-export const INCIDENT_PARAMS: ParamSpecs = {
+export const INCIDENT_PARAMS = {
   minScore: {
     type: 'number',
     default: 0.4,
@@ -15,9 +16,6 @@ export const INCIDENT_PARAMS: ParamSpecs = {
     min: 0,
     description: 'alerts of one entity further apart than this start a new incident',
   },
-};
+} satisfies ParamSpecs;
 
-export interface IncidentParams {
-  minScore: number;
-  gapMinutes: number;
-}
+export type IncidentParams = ParamsOf<typeof INCIDENT_PARAMS>;

@@ -1,6 +1,6 @@
 // Small per-store result cache for aggregate queries the workspace repeats (counts, timeline,
 // charts). Entries are keyed by the request and dropped when the flows table changes.
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { isCancellation } from './cancel';
 import { flowsVersion } from './id-segments';
 
@@ -18,7 +18,7 @@ const MAX_ENTRIES = 300;
  * unless this one was cancelled too (`signal`).
  */
 export async function memo<T>(
-  store: CaseStore,
+  store: CaseReader,
   key: string,
   compute: (version: string) => Promise<T>,
   signal?: AbortSignal,
@@ -34,7 +34,7 @@ export async function memo<T>(
 }
 
 async function memoOnce<T>(
-  store: CaseStore,
+  store: CaseReader,
   key: string,
   compute: (version: string) => Promise<T>,
 ): Promise<T> {
@@ -59,12 +59,12 @@ async function memoOnce<T>(
 }
 
 /** Whether a result is cached (or being computed) for this version of the flows. */
-export async function memoHas(store: CaseStore, key: string): Promise<boolean> {
+export async function memoHas(store: CaseReader, key: string): Promise<boolean> {
   const c = caches.get(store.cacheScope);
   return !!c && c.version === (await flowsVersion(store)) && c.values.has(key);
 }
 
 /** Forgets every cached result of the case (its internal networks changed: marks and filters too). */
-export function dropMemo(store: CaseStore): void {
+export function dropMemo(store: CaseReader): void {
   caches.delete(store.cacheScope);
 }

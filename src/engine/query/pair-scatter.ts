@@ -9,7 +9,7 @@ import {
   type PairScatter,
   type PairScatterRequest,
 } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
@@ -27,7 +27,7 @@ const FEATURE_SQL: Record<PairScatter['feature'], string> = {
 /** Outliers kept beyond `limit` at most, so one wild capture cannot flood the chart. */
 export const MAX_OUTLIER_POINTS = 20_000;
 
-export async function pairScatter(store: CaseStore, req: PairScatterRequest): Promise<PairScatter> {
+export async function pairScatter(store: CaseReader, req: PairScatterRequest): Promise<PairScatter> {
   if (!(PAIR_FEATURES as readonly string[]).includes(req.feature))
     throw new NetsiftError(
       `unknown pair feature '${String(req.feature)}' (one of ${PAIR_FEATURES.join(', ')})`,

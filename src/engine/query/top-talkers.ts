@@ -1,6 +1,6 @@
 // Hosts that sent and received the most (bytes or flows), counting both sides of each flow.
 import type { TopTalker, TopTalkersRequest } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { hostKinder } from './host-kind';
 import { memo } from './memo';
@@ -17,7 +17,7 @@ export function chartLimit(limit: number | undefined, fallback = 20, max = 1000)
 }
 
 export async function topTalkers(
-  store: CaseStore,
+  store: CaseReader,
   req: TopTalkersRequest,
   opts: QueryOptions = {},
 ): Promise<TopTalker[]> {

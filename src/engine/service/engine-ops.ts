@@ -4,6 +4,7 @@ import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
 import type { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import type { IncidentsSoFar } from '../analysis/runner';
+import type { FlowStore } from '../flowstore/flow-store';
 
 /** What the service passes on to the import pipeline (src/engine/import/pipeline.ts). */
 export interface ImportOpts {
@@ -19,9 +20,14 @@ export interface EngineOps {
   /** Imports the files; the job's result is an ImportSummary (src/shared/model.ts). */
   importFiles(store: CaseStore, paths: string[], opts?: ImportOpts): Job<unknown>;
   /** Null when detection should not run after an import. */
+  /** `flowStore`: the case's flows are on a server (contract: store); detection runs there. */
   runDetection(
     store: CaseStore,
-    opts?: { only?: string[]; onIncidents?: (so: IncidentsSoFar) => void },
+    opts?: {
+      only?: string[];
+      onIncidents?: (so: IncidentsSoFar) => void;
+      flowStore?: FlowStore;
+    },
   ): Job<unknown> | null;
   /** Country and AS of the case's addresses (src/engine/geo), once after a job's files. */
   enrichGeo?(store: CaseStore): Promise<void>;

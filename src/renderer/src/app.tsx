@@ -10,7 +10,11 @@ import { ImportView } from './features/import/import-view';
 import { DropOverlay, useFileDrop } from './features/import/use-file-drop';
 import { Workspace } from './features/workspace/workspace';
 
-type View = { kind: 'loading' } | { kind: 'home' } | { kind: 'job'; job: JobState } | { kind: 'case'; info: CaseInfo };
+type View =
+  | { kind: 'loading' }
+  | { kind: 'home' }
+  | { kind: 'job'; job: JobState }
+  | { kind: 'case'; info: CaseInfo };
 
 export function App() {
   const [view, setView] = useState<View>({ kind: 'loading' });
@@ -50,7 +54,17 @@ export function App() {
   useEffect(() => {
     const off = onServerEvent((e) => {
       if (e.type === 'job')
-        setView((v) => (v.kind === 'job' && v.job.id === e.job.id ? { kind: 'job', job: e.job } : v));
+        setView((v) =>
+          v.kind === 'job' && v.job.id === e.job.id ? { kind: 'job', job: e.job } : v,
+        );
+      // the open case's figures changed (following a folder adds flows and incidents; detection on its
+      // server finished, it connected again)
+      if (e.type === 'case' && e.info)
+        setView((v) =>
+          v.kind === 'case' && e.info && v.info.path === e.info.path
+            ? { kind: 'case', info: e.info }
+            : v,
+        );
     });
     return off;
   }, []);
@@ -59,7 +73,8 @@ export function App() {
     if (!jobId) return;
     const t = setInterval(() => {
       api.job(jobId).then(
-        (j) => setView((v) => (v.kind === 'job' && v.job.id === j.id ? { kind: 'job', job: j } : v)),
+        (j) =>
+          setView((v) => (v.kind === 'job' && v.job.id === j.id ? { kind: 'job', job: j } : v)),
         () => undefined,
       );
     }, 1000);
@@ -96,7 +111,11 @@ export function App() {
     return (
       <>
         {overlays}
-        <HomeView onImport={startImport} onJob={(job) => setView({ kind: 'job', job })} onOpened={() => void showCase()} />
+        <HomeView
+          onImport={startImport}
+          onJob={(job) => setView({ kind: 'job', job })}
+          onOpened={() => void showCase()}
+        />
       </>
     );
   if (view.kind === 'job')
@@ -109,7 +128,13 @@ export function App() {
   return (
     <>
       {overlays}
-      <Workspace key={view.info.path} info={view.info} onHome={() => setView({ kind: 'home' })} />
+      <Workspace
+        // a case whose server connects (again) is read afresh: its panes failed while it was not
+        key={`${view.info.path}${view.info.flowStore?.connected ? ' (connected)' : ''}`}
+        info={view.info}
+        onHome={() => setView({ kind: 'home' })}
+        onInfo={(info) => setView({ kind: 'case', info })}
+      />
     </>
   );
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CancelledError } from '../../core/errors';
-import type { ChExecutor, ExecOptions, InsertFormat } from './executor';
+import type { ChExecutor, ExecOptions, InsertFormat, TypedResult } from './executor';
 import { Binder, stringLiteral, type Params } from './sql-params';
 import { translateError } from './store-errors';
 
@@ -42,13 +42,21 @@ export function loadChdb(dir: string): { mod: ChdbModule | null; why: string } {
   }
 }
 
+const settingName = (k: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(k)) throw new Error(`internal: setting ${k}`);
+  return k;
+};
+
 export class ChdbExecutor implements ChExecutor {
   readonly queryParams = true;
+  readonly settingsAllowed = true;
   private constructor(
-    private readonly session: ChdbSession,
+    private readonly session_: ChdbSession,
     readonly version: string,
     readonly location: string,
     private readonly tmp: string,
+    /** False for a session() view: its close() leaves the session open. */
+    private readonly owner = true,
   ) {}
 
   /** A session on `dataDir` (a temp folder when absent; removed on close then). */
@@ -69,12 +77,16 @@ export class ChdbExecutor implements ChExecutor {
     format: string,
   ): Promise<string> {
     if (opts?.signal?.aborted) throw new CancelledError('query');
+    // settings for this statement only (the HTTP executor sends them with the request)
+    const settings = Object.entries(opts?.settings ?? {});
+    if (settings.length)
+      sql += `\nSETTINGS ${settings.map(([k, v]) => `${settingName(k)} = ${typeof v === 'number' ? v : stringLiteral(v)}`).join(', ')}`;
     try {
       const o = { format, signal: opts?.signal };
       const r =
         params && Object.keys(params).length
-          ? await this.session.queryBindAsync(sql, params, o)
-          : await this.session.queryAsync(sql, o);
+          ? await this.session_.queryBindAsync(sql, params, o)
+          : await this.session_.queryAsync(sql, o);
       return r.text();
     } catch (e) {
       throw translateError(this.location, e, !!opts?.signal?.aborted);
@@ -87,6 +99,18 @@ export class ChdbExecutor implements ChExecutor {
       .split('\n')
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as T);
+  }
+
+  async typed<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<TypedResult<T>> {
+    const text = await this.run(sql, params, opts, 'JSON');
+    if (!text.trim()) return { meta: [], data: [] };
+    const r = JSON.parse(text) as TypedResult<T>;
+    return { meta: r.meta, data: r.data };
+  }
+
+  /** chdb has one session per process: temporary tables already live in it. */
+  async session(): Promise<ChExecutor> {
+    return new ChdbExecutor(this.session_, this.version, this.location, this.tmp, false);
   }
 
   async command(sql: string, params?: Params, opts?: ExecOptions): Promise<void> {
@@ -124,7 +148,8 @@ export class ChdbExecutor implements ChExecutor {
   }
 
   async close(): Promise<void> {
-    this.session.close();
+    if (!this.owner) return;
+    this.session_.close();
     fs.rmSync(this.tmp, { recursive: true, force: true });
   }
 }

@@ -40,6 +40,8 @@ import { Binder } from './sql-params';
 import { StoreError } from './store-errors';
 import { FLOWS_TABLE, IMPORTS_TABLE } from './server-schema';
 import { tableModel, type ColumnInfo, type TableModel } from './table-model';
+import type { FlowSql } from '../flow-sql';
+import { ClickHouseFlowSql } from './clickhouse-flow-sql';
 
 export interface ClickHouseStoreOptions {
   /** Where it is, without password (the executor's location when absent). */
@@ -202,6 +204,26 @@ export class ClickHouseFlowStore implements FlowStore {
       call(o),
     );
     return num(r?.n ?? 0);
+  }
+
+  /** Flows, first and last flow time (ISO; null when there are none). */
+  async span(
+    o?: FlowCallOptions,
+  ): Promise<{ n: number; first: string | null; last: string | null }> {
+    const m = await this.tableModel(call(o));
+    const [r] = await this.ex.rows<{ n: unknown; lo: unknown; hi: unknown }>(
+      `SELECT count() AS n, min(${m.time.us}) AS lo, max(${m.time.us}) AS hi FROM ${m.table}`,
+      undefined,
+      call(o),
+    );
+    const n = num(r?.n ?? 0);
+    const iso = (us: unknown) => (n ? new Date(Math.floor(num(us) / 1000)).toISOString() : null);
+    return { n, first: iso(r?.lo), last: iso(r?.hi) };
+  }
+
+  async openDetection(internalNetworks: string[]): Promise<FlowSql> {
+    const model = await this.tableModel();
+    return ClickHouseFlowSql.open(this.ex, model, internalNetworks, this.dialect.name);
   }
 
   async close(): Promise<void> {

@@ -35,7 +35,11 @@ export interface ChExecutor {
   readonly version: string;
   /** Whether the server takes query parameters (else sql-params inlines typed literals). */
   readonly queryParams: boolean;
+  /** Whether the user may set settings per query (not with readonly=1). */
+  readonly settingsAllowed: boolean;
   rows<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<T[]>;
+  /** A SELECT's rows with each column's type (JSON format), for rows read by type (typed-rows.ts). */
+  typed<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<TypedResult<T>>;
   command(sql: string, params?: Params, opts?: ExecOptions): Promise<void>;
   /** INSERT INTO table (columns) FORMAT format, the body streamed from `body`. */
   insert(
@@ -45,5 +49,15 @@ export interface ChExecutor {
     body: Readable,
     opts?: ExecOptions,
   ): Promise<void>;
+  /**
+   * An executor on the same connection whose statements share one server session (temporary
+   * tables live there until it is closed). Its close() ends the session, not the connection.
+   */
+  session(): Promise<ChExecutor>;
   close(): Promise<void>;
+}
+
+export interface TypedResult<T> {
+  meta: { name: string; type: string }[];
+  data: T[];
 }

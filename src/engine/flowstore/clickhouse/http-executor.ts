@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client';
 import { CancelledError, NetsiftError } from '../../core/errors';
-import type { ChExecutor, ExecOptions, InsertFormat } from './executor';
+import type { ChExecutor, ExecOptions, InsertFormat, TypedResult } from './executor';
 import { Binder, inlineParams, type Params } from './sql-params';
 import { StoreError, translateError } from './store-errors';
 import type { StoreTarget } from './store-url';
@@ -29,7 +29,9 @@ export class HttpExecutor implements ChExecutor {
     readonly version: string,
     readonly queryParams: boolean,
     /** readonly=1 users may not set any setting (not even max_execution_time). */
-    private readonly settingsAllowed: boolean,
+    readonly settingsAllowed: boolean,
+    /** Set on a session() view: every request of it carries this session id. */
+    private readonly sessionId?: string,
   ) {}
 
   get location(): string {
@@ -152,11 +154,44 @@ export class HttpExecutor implements ChExecutor {
         query_params: p.params,
         format: 'JSONEachRow',
         query_id: queryId,
+        session_id: this.sessionId,
         abort_signal: signal,
         clickhouse_settings: this.settings(opts),
       });
       return rs.json<T>();
     });
+  }
+
+  /**
+   * A SELECT's rows with their column types. Not retried: a detection session's temporary
+   * tables do not survive a dropped connection anyway.
+   */
+  async typed<T>(sql: string, params?: Params, opts?: ExecOptions): Promise<TypedResult<T>> {
+    const p = this.prepare(sql, params);
+    return this.request(opts, async (queryId, signal) => {
+      const rs = await this.client.query({
+        query: p.sql,
+        query_params: p.params,
+        format: 'JSON',
+        query_id: queryId,
+        session_id: this.sessionId,
+        abort_signal: signal,
+        clickhouse_settings: this.settings(opts),
+      });
+      const r = await rs.json<T>();
+      return { meta: (r.meta ?? []) as TypedResult<T>['meta'], data: r.data };
+    });
+  }
+
+  async session(): Promise<ChExecutor> {
+    return new HttpExecutor(
+      this.client,
+      this.target,
+      this.version,
+      this.queryParams,
+      this.settingsAllowed,
+      `netsift-${randomUUID()}`,
+    );
   }
 
   async command(sql: string, params?: Params, opts?: ExecOptions): Promise<void> {
@@ -166,6 +201,7 @@ export class HttpExecutor implements ChExecutor {
         query: p.sql,
         query_params: p.params,
         query_id: queryId,
+        session_id: this.sessionId,
         abort_signal: signal,
         clickhouse_settings: this.settings(opts),
       }),
@@ -184,6 +220,7 @@ export class HttpExecutor implements ChExecutor {
         query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
         values: body,
         query_id: queryId,
+        session_id: this.sessionId,
         abort_signal: signal,
         // a field starting with ' is text, not a quoted string (18.x reads it as quoted)
         clickhouse_settings: { ...this.settings(opts), format_csv_allow_single_quotes: 0 },
@@ -228,6 +265,8 @@ export class HttpExecutor implements ChExecutor {
   }
 
   async close(): Promise<void> {
+    // a session view leaves the connection to its owner (the server ends the session itself)
+    if (this.sessionId) return;
     await this.client.close();
   }
 }

@@ -76,7 +76,7 @@ const HINT: Record<StoreFailure, string> = {
   unreachable: 'cannot reach the server: is it running, and are the host and port right?',
   'connection-lost': 'the connection dropped before the server answered',
   tls: 'check the TLS settings (clickhouses:// and ?ca=FILE for a private CA)',
-  auth: 'wrong user name or password (the password comes from NETSIFT_CLICKHOUSE_PASSWORD or the prompt)',
+  auth: 'wrong user name or password (on the command line it comes from NETSIFT_CLICKHOUSE_PASSWORD or the prompt; in the workspace from the Connect dialog)',
   denied:
     'the user lacks the right for this; see the README (ClickHouse store: what the server must allow)',
   database: 'check the database name in the URL (clickhouse://user@host:port/DATABASE)',

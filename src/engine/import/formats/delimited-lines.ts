@@ -1,10 +1,10 @@
 // Shared loader for the text formats of issue 5 (Zeek, Argus, nfdump CSV, CICFlowMeter): DuckDB
-// reads the file as whole lines or delimited columns, every row keeping its exact file line number
-// (its rowid in the staging table when the plan keeps file order, else WITH ORDINALITY: see
-// stageQuery), splits each line into a list `f` (string_split for delimited
-// text, json_extract_string for JSON lines), and one SQL pass types the fields, works out why a line
-// is bad (wrong field count, a number or time that does not parse) and stages good rows in
-// stage_flows and bad ones in stage_rejects with their line and text.
+// reads the file as delimited columns (or whole lines split into a list `f`, for JSON lines),
+// every row keeping its exact file line number (its rowid in the staging table when the plan keeps
+// file order, else WITH ORDINALITY: see stageQuery), and one SQL pass types the fields, works out
+// why a line is bad (wrong field count, a number or time that does not parse) and stages good rows
+// in stage_flows and bad ones in stage_rejects with their line and text. A format writes that SQL
+// with the field accessors loadLines gives it (Fields), so it never depends on how fields are read.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { NetsiftError } from '../../core/errors';
 import { literal } from '../../store/sql';
@@ -37,25 +37,43 @@ export interface FieldCheck {
   what: string;
 }
 
-export interface LinesSpec {
-  /**
-   * How a line becomes fields `f[1..]`:
-   * - `{ delim, count }`: DuckDB's CSV reader with `count + 1` VARCHAR columns (no quoting), the
-   *   fast path; `f[i]` is column i, a line with more or fewer fields is caught by the spare and
-   *   last columns. DuckDB skips blank lines, so ordinals are mapped back to lines (see loadLines).
-   * - `{ split }`: SQL turning the whole line `l` into a list (JSON lines).
-   */
-  fields: { delim: string; count: number } | { split: string };
-  /** SQL condition for lines that are not data (may use `f[i]`, `line`; `l` only with split) */
+/**
+ * How a format's SQL names a field of a line (1-based). loadLines hands these to the format's
+ * `sql`, built for the way it reads the file: the CSV reader's columns (each field cleaned once,
+ * in a column of its own) or a list `f` split from the whole line (JSON lines).
+ */
+export interface Fields {
+  /** The field trimmed, with '', '-' and a missing field as NULL (see unset). */
+  value(i: number): string;
+  /** The field exactly as read, where the text itself matters (a repeated header's cells). */
+  raw(i: number): string;
+}
+
+/** A format's SQL over one line's fields: which lines to skip, typed values, checks, stage columns. */
+export interface LinesSql {
+  /** SQL condition for lines that are not data (may use fields and `line`; `l` only with split) */
   skip: string;
-  /** the first non-blank line is a header */
-  header?: boolean;
   /** SQL condition on `l` that makes a line unreadable as a whole (e.g. not JSON), with its reason */
   unreadable?: { when: string; reason: string };
-  /** typed values computed once from `f`, referred to by name in `stage` and `checks` */
+  /** typed values computed once from the fields, referred to by name in `stage` and `checks` */
   typed: Record<string, string>;
   stage: StageExprs;
   checks: FieldCheck[];
+}
+
+export interface LinesSpec {
+  /**
+   * How a line becomes fields:
+   * - `{ delim, count }`: DuckDB's CSV reader with `count + 1` VARCHAR columns c1.. (no quoting),
+   *   the fast path; a line with more or fewer fields is caught by the spare and last columns.
+   *   DuckDB skips blank lines, so ordinals are mapped back to lines (see loadLines).
+   * - `{ split }`: SQL turning the whole line `l` into a list `f` (JSON lines).
+   */
+  fields: { delim: string; count: number } | { split: string };
+  /** the first non-blank line is a header */
+  header?: boolean;
+  /** The line's SQL, written with the field accessors loadLines gives (never f[i] text). */
+  sql(f: Fields): LinesSql;
 }
 
 /** The read_csv call that yields one VARCHAR column `l` per physical line, numbered by ordinality. */
@@ -70,9 +88,9 @@ export function unset(x: string): string {
   return `nullif(nullif(trim(${x}, E' \r'), ''), '-')`;
 }
 
-/** Field of `f` by 1-based index, with unset values as NULL. */
-export function fld(i: number): string {
-  return unset(`f[${i}]`);
+/** Fields by header name: `idx` maps a name to its position; a name the file lacks is NULL. */
+export function byName(f: Fields, idx: Record<string, number>): (key: string) => string {
+  return (k) => (idx[k] ? f.value(idx[k]) : 'NULL');
 }
 
 /** Converts a zone-less TIMESTAMP expression in the import's zone to UTC. */
@@ -101,18 +119,20 @@ export function columnsSource(
     compression = '${gzip ? 'gzip' : 'none'}', ${csvBufferOption(bytes)}max_line_size = 16777216)${ordinals ? ' WITH ORDINALITY' : ''}`;
 }
 
-/** Rewrites f[i] references to the reader's columns, and unset(f[i]) to the cleaned column u<i>. */
-function toColumns(sql: string, used: Set<number>): string {
-  const u = unset('f[#]');
-  const [pre, post] = u.split('f[#]');
-  let out = sql;
-  for (let i = out.indexOf(pre); i >= 0; i = out.indexOf(pre, i + 1)) {
-    const m = /^f\[(\d+)\]/.exec(out.slice(i + pre.length));
-    if (!m || !out.startsWith(post, i + pre.length + m[0].length)) continue;
-    used.add(Number(m[1]));
-    out = `${out.slice(0, i)}u${m[1]}${out.slice(i + pre.length + m[0].length + post.length)}`;
-  }
-  return out.replace(/\bf\[(\d+)\]/g, 'c$1');
+/**
+ * The field accessors for a read: the reader's columns, recording in `used` the fields whose
+ * cleaned column u<i> the statement needs; or the list `f` of a split line.
+ */
+function fieldsOf(columns: boolean, used: Set<number>): Fields {
+  return columns
+    ? {
+        value: (i) => {
+          used.add(i);
+          return `u${i}`;
+        },
+        raw: (i) => `c${i}`,
+      }
+    : { value: (i) => unset(`f[${i}]`), raw: (i) => `f[${i}]` };
 }
 
 /**
@@ -130,22 +150,22 @@ export async function loadLines(
   const cols = 'delim' in spec.fields ? spec.fields : null;
   // each field is cleaned once (trim, unset -> NULL) in its own column u<i>, not at every use
   const used = new Set<number>();
-  const fx = (sql: string) => (cols ? toColumns(sql, used) : sql);
+  const sql = spec.sql(fieldsOf(!!cols, used));
   const n = cols?.count ?? 0;
   const countCheck = cols
     ? `WHEN c${n + 1} IS NOT NULL THEN 'more than ${n} fields' WHEN c${n} IS NULL THEN 'fewer than ${n} fields'`
     : '';
-  const unreadable = spec.unreadable
-    ? `WHEN ${spec.unreadable.when} THEN ${literal(spec.unreadable.reason)}`
+  const unreadable = sql.unreadable
+    ? `WHEN ${sql.unreadable.when} THEN ${literal(sql.unreadable.reason)}`
     : '';
-  const checks = spec.checks
+  const checks = sql.checks
     .map(
       (c) =>
-        `WHEN (${fx(c.raw)}) IS NOT NULL AND (${c.typed}) IS NULL THEN ${literal(`${c.name}: "`)} || left(${fx(c.raw)}, 80) || ${literal(`" is not ${c.what}`)}`,
+        `WHEN (${c.raw}) IS NOT NULL AND (${c.typed}) IS NULL THEN ${literal(`${c.name}: "`)} || left(${c.raw}, 80) || ${literal(`" is not ${c.what}`)}`,
     )
     .join('\n      ');
-  const st = spec.stage;
-  const col = (e: string | undefined) => (e ? fx(e) : 'NULL');
+  const st = sql.stage;
+  const col = (e: string | undefined) => e ?? 'NULL';
   const reason = `CASE ${unreadable} ${countCheck} ${checks} END`;
   // the raw text only for lines that fail here (a reject needs it; good rows do not)
   const rawText = cols
@@ -195,10 +215,10 @@ export async function loadLines(
         ? columnsSource(ctx.path, ctx.sample.gzip, cols.delim, cols.count, ctx.size, !byRowid)
         : linesSource(ctx.path, ctx.sample.gzip, ctx.size, !byRowid));
     const onlyKept = (e: string) => (byRowid ? `CASE WHEN keep THEN ${e} END` : e);
-    const typed = Object.entries(spec.typed)
-      .map(([k, v]) => `${onlyKept(fx(v))} AS ${k}`)
+    const typed = Object.entries(sql.typed)
+      .map(([k, v]) => `${onlyKept(v)} AS ${k}`)
       .join(', ');
-    const skip = `(${fx(spec.skip)})${spec.header && !byRowid ? ` OR line = ${firstOrd}` : ''}`;
+    const skip = `(${sql.skip})${spec.header && !byRowid ? ` OR line = ${firstOrd}` : ''}`;
     const cleaned = [...used].sort((a, b) => a - b).map((i) => `${unset(`c${i}`)} AS u${i}`);
     const clean = cleaned.length ? `, ${cleaned.join(', ')}` : '';
     return byRowid
@@ -228,7 +248,7 @@ export async function loadLines(
   // byRowid needs a plan that keeps file order: no expression may use `line`, and DuckDB must not
   // have turned anything into a join (it rewrites an IN list of a few constants into one, and a
   // join in the pipeline put a row of a 1M-line Zeek log out of order)
-  const byRowid = !source && !usesLine(spec) && !(await planHasJoin(conn, stageQuery(true)));
+  const byRowid = !source && !usesLine(spec, sql) && !(await planHasJoin(conn, stageQuery(true)));
   ctx.job.onCancel(() => conn.interrupt());
   await conn.run(`CREATE OR REPLACE TEMP TABLE stage_lines AS ${stageQuery(byRowid)}`);
   // the rows that count, with their line (ordinal): the same shape on both paths
@@ -290,16 +310,16 @@ export async function planHasJoin(conn: DuckDBConnection, sql: string): Promise<
 }
 
 /** Whether any SQL of the spec refers to the line number (then the read keeps WITH ORDINALITY). */
-function usesLine(spec: LinesSpec): boolean {
-  const sql = [
-    spec.skip,
-    spec.unreadable?.when ?? '',
+function usesLine(spec: LinesSpec, sql: LinesSql): boolean {
+  const texts = [
+    sql.skip,
+    sql.unreadable?.when ?? '',
     'split' in spec.fields ? spec.fields.split : '',
-    ...Object.values(spec.typed),
-    ...Object.values(spec.stage).filter((x): x is string => typeof x === 'string'),
-    ...spec.checks.flatMap((c) => [c.raw, c.typed]),
+    ...Object.values(sql.typed),
+    ...Object.values(sql.stage).filter((x): x is string => typeof x === 'string'),
+    ...sql.checks.flatMap((c) => [c.raw, c.typed]),
   ];
-  return sql.some((x) => /\bline\b/.test(x));
+  return texts.some((x) => /\bline\b/.test(x));
 }
 
 /** Index (1-based) of each wanted column in a header, by any of its aliases (case- and space-insensitive). */
@@ -343,10 +363,4 @@ export function firstLine(lines: string[]): string {
 /** Epoch seconds (float text) to TIMESTAMP, exact to the microsecond. */
 export function epochSeconds(x: string): string {
   return `make_timestamp(CAST(round(TRY_CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
-}
-
-/** Protocol number or name to netsift's lower-case name. */
-export function protoSql(x: string): string {
-  return `CASE lower(trim(${x})) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'icmp6'
-    WHEN 'ipv6-icmp' THEN 'icmp6' WHEN 'icmpv6' THEN 'icmp6' WHEN 'ipv6_icmp' THEN 'icmp6' ELSE lower(trim(${x})) END`;
 }

@@ -7,16 +7,18 @@
 import { NetsiftError } from '../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import {
+  byName,
   firstLine,
   headerIndex,
   columnsSource,
   loadLines,
-  protoSql,
   requireColumns,
   toUtc,
-  unset,
+  type Fields,
   type LinesSpec,
+  type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 
 const ALIASES: Record<string, string[]> = {
   ts: ['ts', 'firstSeen', 'first', 'tstart'],
@@ -75,57 +77,58 @@ export async function loadNfdumpCsv(
     if ((none.getRowObjectsJS()[0] as { n: bigint }).n > 0n) summaryAt -= 1n;
   }
   const has = (k: string) => !!idx[k];
-  const v = (k: string) => (has(k) ? unset(`f[${idx[k]}]`) : 'NULL');
-  const time = (x: string) =>
-    `CASE WHEN regexp_full_match(${x}, '[0-9]{12,}') THEN make_timestamp(TRY_CAST(${x} AS BIGINT) * 1000)
+  const sql = (f: Fields): LinesSql => {
+    const v = byName(f, idx);
+    const time = (x: string) =>
+      `CASE WHEN regexp_full_match(${x}, '[0-9]{12,}') THEN make_timestamp(TRY_CAST(${x} AS BIGINT) * 1000)
       ELSE ${toUtc(`try_strptime(${x}, ${TIME_FORMATS})`, ctx.tz)} END`;
-  const spec: LinesSpec = {
-    fields: { delim: ',', count: cols.length },
-    skip: summaryAt !== null ? `line >= ${summaryAt}` : 'false',
-    header: true,
-    typed: {
-      t_ts: time(v('ts')),
-      t_te: has('te') ? time(v('te')) : 'NULL',
-      t_proto: protoSql(v('pr')),
-      t_sp: `TRY_CAST(${v('sp')} AS BIGINT)`,
-      t_dp: `TRY_CAST(${v('dp')} AS BIGINT)`,
-      t_flg: `upper(${v('flg')})`,
-      t_ipkt: `TRY_CAST(${v('ipkt')} AS BIGINT)`,
-      t_ibyt: `TRY_CAST(${v('ibyt')} AS BIGINT)`,
-      t_opkt: `TRY_CAST(${v('opkt')} AS BIGINT)`,
-      t_obyt: `TRY_CAST(${v('obyt')} AS BIGINT)`,
-    },
-    checks: [
-      { name: 'ts', raw: v('ts'), typed: 't_ts', what: 'a time (YYYY-MM-DD HH:MM:SS)' },
-      { name: 'te', raw: v('te'), typed: 't_te', what: 'a time (YYYY-MM-DD HH:MM:SS)' },
-      { name: 'sp', raw: v('sp'), typed: 't_sp', what: 'a port number' },
-      { name: 'dp', raw: v('dp'), typed: 't_dp', what: 'a port number' },
-      { name: 'ipkt', raw: v('ipkt'), typed: 't_ipkt', what: 'a packet count' },
-      { name: 'ibyt', raw: v('ibyt'), typed: 't_ibyt', what: 'a byte count' },
-      { name: 'opkt', raw: v('opkt'), typed: 't_opkt', what: 'a packet count' },
-      { name: 'obyt', raw: v('obyt'), typed: 't_obyt', what: 'a byte count' },
-    ],
-    stage: {
-      ts: 't_ts',
-      ts_end: 't_te',
-      proto: 't_proto',
-      // flags as nfdump prints them: "...AP.SF" (one letter per flag, dots for unset)
-      state: `CASE WHEN t_proto = 'tcp' THEN (CASE WHEN contains(t_flg, 'R') THEN 'reset' WHEN contains(t_flg, 'F') THEN 'closed'
+    return {
+      skip: summaryAt !== null ? `line >= ${summaryAt}` : 'false',
+      typed: {
+        t_ts: time(v('ts')),
+        t_te: has('te') ? time(v('te')) : 'NULL',
+        t_proto: protoSql(v('pr')),
+        t_sp: `TRY_CAST(${v('sp')} AS BIGINT)`,
+        t_dp: `TRY_CAST(${v('dp')} AS BIGINT)`,
+        t_flg: `upper(${v('flg')})`,
+        t_ipkt: `TRY_CAST(${v('ipkt')} AS BIGINT)`,
+        t_ibyt: `TRY_CAST(${v('ibyt')} AS BIGINT)`,
+        t_opkt: `TRY_CAST(${v('opkt')} AS BIGINT)`,
+        t_obyt: `TRY_CAST(${v('obyt')} AS BIGINT)`,
+      },
+      checks: [
+        { name: 'ts', raw: v('ts'), typed: 't_ts', what: 'a time (YYYY-MM-DD HH:MM:SS)' },
+        { name: 'te', raw: v('te'), typed: 't_te', what: 'a time (YYYY-MM-DD HH:MM:SS)' },
+        { name: 'sp', raw: v('sp'), typed: 't_sp', what: 'a port number' },
+        { name: 'dp', raw: v('dp'), typed: 't_dp', what: 'a port number' },
+        { name: 'ipkt', raw: v('ipkt'), typed: 't_ipkt', what: 'a packet count' },
+        { name: 'ibyt', raw: v('ibyt'), typed: 't_ibyt', what: 'a byte count' },
+        { name: 'opkt', raw: v('opkt'), typed: 't_opkt', what: 'a packet count' },
+        { name: 'obyt', raw: v('obyt'), typed: 't_obyt', what: 'a byte count' },
+      ],
+      stage: {
+        ts: 't_ts',
+        ts_end: 't_te',
+        proto: 't_proto',
+        // flags as nfdump prints them: "...AP.SF" (one letter per flag, dots for unset)
+        state: `CASE WHEN t_proto = 'tcp' THEN (CASE WHEN contains(t_flg, 'R') THEN 'reset' WHEN contains(t_flg, 'F') THEN 'closed'
           WHEN contains(t_flg, 'S') AND NOT contains(t_flg, 'A') THEN 'connecting' WHEN contains(t_flg, 'A') THEN 'established'
           ELSE 'other' END)
         WHEN coalesce(t_opkt, 0) > 0 THEN 'established' ELSE 'new' END`,
-      state_raw: 't_flg',
-      src_ip: v('sa'),
-      // nfdump shows ICMP type and code as dst port type*256+code: split them like Zeek does
-      src_port: `CASE WHEN t_proto IN ('icmp', 'icmp6') THEN t_dp // 256 ELSE t_sp END`,
-      dst_ip: v('da'),
-      dst_port: `CASE WHEN t_proto IN ('icmp', 'icmp6') THEN t_dp % 256 ELSE t_dp END`,
-      src_bytes: 't_ibyt',
-      dst_bytes: 'coalesce(t_obyt, 0)',
-      src_pkts: 't_ipkt',
-      dst_pkts: has('opkt') ? 't_opkt' : 'NULL',
-    },
+        state_raw: 't_flg',
+        src_ip: v('sa'),
+        // nfdump shows ICMP type and code as dst port type*256+code: split them like Zeek does
+        src_port: `CASE WHEN t_proto IN ('icmp', 'icmp6') THEN t_dp // 256 ELSE t_sp END`,
+        dst_ip: v('da'),
+        dst_port: `CASE WHEN t_proto IN ('icmp', 'icmp6') THEN t_dp % 256 ELSE t_dp END`,
+        src_bytes: 't_ibyt',
+        dst_bytes: 'coalesce(t_obyt, 0)',
+        src_pkts: 't_ipkt',
+        dst_pkts: has('opkt') ? 't_opkt' : 'NULL',
+      },
+    };
   };
+  const spec: LinesSpec = { fields: { delim: ',', count: cols.length }, header: true, sql };
   const res = await loadLines(ctx, spec, src, opts.blankLines);
   let summaryLines = 0;
   if (summaryAt !== null) {

@@ -6,16 +6,17 @@
 import { NetsiftError } from '../../core/errors';
 import type { FileSample, FormatImporter, LoadContext, LoadResult } from '../types';
 import {
+  byName,
   epochSeconds,
   firstLine,
   headerIndex,
   loadLines,
-  protoSql,
   requireColumns,
-  unset,
   type FieldCheck,
   type LinesSpec,
+  type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 import { zeekStateSql } from './zeek-states';
 
 const ALIASES: Record<string, string[]> = {
@@ -44,7 +45,7 @@ function zeekSpec(
   idx: Record<string, number>,
   v: (key: string) => string,
   tsTyped: string,
-): Omit<LinesSpec, 'fields' | 'skip'> {
+): Omit<LinesSql, 'skip'> {
   const has = (k: string) => !!idx[k];
   const num = (k: string) => (has(k) ? `TRY_CAST(${v(k)} AS BIGINT)` : 'NULL');
   const ipBytes = has('orig_ip_bytes') && has('resp_ip_bytes');
@@ -184,12 +185,16 @@ export const zeekTsvFormat: FormatImporter = {
       );
     const idx = headerIndex(h.fields, ALIASES);
     requireColumns(ctx.path, 'Zeek #fields', idx, REQUIRED);
-    const v = (k: string) => unset(`f[${idx[k]}]`);
     const spec: LinesSpec = {
       fields: { delim: h.sep, count: h.fields.length },
-      // header lines of every #open/#close section
-      skip: `starts_with(f[1], '#')`,
-      ...zeekSpec(idx, v, epochSeconds(v('ts'))),
+      sql: (f) => {
+        const v = byName(f, idx);
+        // header lines of every #open/#close section
+        return {
+          skip: `starts_with(${f.raw(1)}, '#')`,
+          ...zeekSpec(idx, v, epochSeconds(v('ts'))),
+        };
+      },
     };
     const r = await loadLines(ctx, spec);
     return {
@@ -204,7 +209,7 @@ export const zeekTsvFormat: FormatImporter = {
   },
 };
 
-/** JSON keys in one fixed order: f[i] is the i-th key. */
+/** JSON keys in one fixed order: field i is the i-th key. */
 const JSON_KEYS = [
   'ts',
   'id.orig_h',
@@ -237,28 +242,32 @@ export const zeekJsonFormat: FormatImporter = {
   },
   async load(ctx: LoadContext): Promise<LoadResult> {
     const idx = headerIndex(JSON_KEYS, ALIASES);
-    // both spellings of the detailed label: take whichever the line has
-    const v = (k: string) =>
-      k === 'detailed' ? `coalesce(${unset('f[16]')}, ${unset('f[17]')})` : unset(`f[${idx[k]}]`);
     const paths = JSON_KEYS.map((k) => (/^[a-z_]+$/.test(k) ? `'$.${k}'` : `'$."${k}"'`)).join(
       ', ',
     );
-    const ts = v('ts');
     const spec: LinesSpec = {
       // a broken line must not reach the JSON functions (they throw): split only valid ones
       fields: {
         split: `CASE WHEN coalesce(json_valid(l), false) THEN json_extract_string(l, [${paths}]) END`,
       },
-      skip: 'false',
-      unreadable: {
-        when: `NOT coalesce(json_valid(l), false) OR NOT starts_with(ltrim(l), '{')`,
-        reason: 'not a JSON object',
+      sql: (f) => {
+        // both spellings of the detailed label: take whichever the line has
+        const v = (k: string) =>
+          k === 'detailed' ? `coalesce(${f.value(16)}, ${f.value(17)})` : f.value(idx[k]);
+        const ts = v('ts');
+        return {
+          skip: 'false',
+          unreadable: {
+            when: `NOT coalesce(json_valid(l), false) OR NOT starts_with(ltrim(l), '{')`,
+            reason: 'not a JSON object',
+          },
+          ...zeekSpec(
+            { ...idx, detailed: 16 },
+            v,
+            `coalesce(${epochSeconds(ts)}, TRY_CAST(TRY_CAST(${ts} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP))`,
+          ),
+        };
       },
-      ...zeekSpec(
-        { ...idx, detailed: 16 },
-        v,
-        `coalesce(${epochSeconds(ts)}, TRY_CAST(TRY_CAST(${ts} AS TIMESTAMPTZ) AT TIME ZONE 'UTC' AS TIMESTAMP))`,
-      ),
     };
     const r = await loadLines(ctx, spec);
     return {
@@ -283,12 +292,13 @@ export const zeekCsvFormat: FormatImporter = {
     const header = firstLine(ctx.sample.lines).split(',');
     const idx = headerIndex(header, ALIASES);
     requireColumns(ctx.path, 'Zeek CSV', idx, REQUIRED);
-    const v = (k: string) => unset(`f[${idx[k]}]`);
     const spec: LinesSpec = {
       fields: { delim: ',', count: header.length },
-      skip: 'false',
       header: true,
-      ...zeekSpec(idx, v, epochSeconds(v('ts'))),
+      sql: (f) => {
+        const v = byName(f, idx);
+        return { skip: 'false', ...zeekSpec(idx, v, epochSeconds(v('ts'))) };
+      },
     };
     const r = await loadLines(ctx, spec);
     return {

@@ -12,7 +12,7 @@
 // added or removed they are not used until the next run, and readers fall back to the flows.
 // One address written in several text forms (IPv6) is one address here, named by its first form.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CaseStore } from '../../store/case-store';
+import type { CaseReader } from '../../store/case-reader';
 import { one, run } from '../../store/sql';
 import { flowsVersion } from '../id-segments';
 
@@ -29,7 +29,7 @@ const IMPORTS_SIGNATURE = `SELECT coalesce(string_agg(id || ':' || sha256 || ':'
  * What the flows are: their count and highest id (flowsVersion) and every import they came from
  * (a removed import replaced by another of the same size changes the file hash and start).
  */
-export async function flowsSignature(store: CaseStore): Promise<string> {
+export async function flowsSignature(store: CaseReader): Promise<string> {
   const imports = await store.one<{ s: string }>(IMPORTS_SIGNATURE);
   return `${await flowsVersion(store)}|${imports?.s ?? ''}`;
 }
@@ -87,14 +87,14 @@ export async function writePairRollup(
 }
 
 /** Whether the rollup describes the flows as they are now, for windows of `windowSeconds`. */
-export async function pairRollupUsable(store: CaseStore, windowSeconds: number): Promise<boolean> {
+export async function pairRollupUsable(store: CaseReader, windowSeconds: number): Promise<boolean> {
   const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
   if (!meta || meta.windowUs !== Math.round(windowSeconds * 1e6)) return false;
   return meta.signature === (await flowsSignature(store));
 }
 
 /** The rollup's window length in seconds when it is current, else null. */
-export async function currentRollupWindow(store: CaseStore): Promise<number | null> {
+export async function currentRollupWindow(store: CaseReader): Promise<number | null> {
   const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
   if (!meta) return null;
   return meta.signature === (await flowsSignature(store)) ? meta.windowUs / 1e6 : null;

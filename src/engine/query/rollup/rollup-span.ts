@@ -2,7 +2,7 @@
 // time range; the partial windows at its two ends are read from the flows, as before, so the
 // answer is the same as from the flows alone.
 import type { FlowQuery } from '../../../shared/query';
-import type { CaseStore } from '../../store/case-store';
+import type { CaseReader } from '../../store/case-reader';
 import { currentRollupWindow } from './pair-rollup';
 
 export interface RollupSpan {
@@ -19,7 +19,7 @@ export interface RollupSpan {
  * flows changed since the last detection run, or a range without one whole window.
  */
 export async function rollupSpan(
-  store: CaseStore,
+  store: CaseReader,
   q: FlowQuery,
   windowSeconds?: number,
 ): Promise<RollupSpan | null> {

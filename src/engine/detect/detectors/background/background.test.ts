@@ -112,6 +112,12 @@ describe('background detector', () => {
       '79.124.62.34',
       '79.124.62.86',
     ]);
+    // services listed in (protocol, port) order, the same on every run
+    const ports = Array.from({ length: 10 }, (_, i) => `tcp/${7 * (i + 1)}`).join(', ');
+    expect(sweep.features.find((f: { name: string }) => f.name === 'ports')?.note).toBe(
+      `${ports}, ...`,
+    );
+    expect(sweep.evidence.protos).toEqual(['tcp']);
     expect(by['background:other'].evidence.srcIps).toHaveLength(8);
     // the evidence selects the probes exactly: never the web server's clients or the SYN burst
     const ids = async (label: string) =>

@@ -5,15 +5,23 @@
 // its sources (they stay searchable in the incident's addresses, and its evidence selects their
 // probes), and scores low: what the site's own hosts do ranks above the internet's noise.
 import type { FlowSelector } from '../../../../shared/model';
-import { selectorToSql } from '../../../query/selector';
-import { all, one } from '../../../store/sql';
 import { bigIntToIp } from '../../../util/ip';
-import { SCAN_MODE_SQL } from '../scan/sql';
-import { formatDuration } from '../scan/index';
-import { serviceName } from '../../service-names';
-import { addressClasses, targets } from '../../shared-tables';
-import { clamp01, round, saturate, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  clamp01,
+  defineDetector,
+  formatDuration,
+  isoJustAfter,
+  evidenceCount,
+  round,
+  saturate,
+  SCAN_MODE_SQL,
+  serviceName,
+  severityOf,
+  targets,
+  type AlertDraft,
+  type FlowSql,
+} from '../../kit';
 import { backgroundSql } from './sql';
 
 interface ActorRow {
@@ -51,9 +59,13 @@ interface Group {
   actors: ActorRow[];
 }
 
-export const backgroundDetector: Detector = {
+/** Score: the baseScore parameter plus up to `sources` with many sources (half at 20). */
+export const WEIGHTS = { sources: 0.06, sourcesHalfAt: 20 } as const;
+
+export const backgroundDetector = defineDetector({
   id: 'background',
   title: 'Background scanning of the site',
+  lookback: 'all', // probes and served ports over the whole capture
   description:
     'Outside sources probing closed services of site hosts, summarised per probed service (and port sweepers, and the rest), listing their sources and networks; low score.',
   params: {
@@ -98,12 +110,18 @@ export const backgroundDetector: Detector = {
     },
   },
   async run(ctx) {
-    const p = ctx.params as Record<string, number>;
+    const p = ctx.params;
     await addressClasses(ctx);
     await targets(ctx);
     const uni =
-      (await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, { replies: 'auto' }))?.uni ?? false;
-    const actors = await all<ActorRow>(ctx.conn, backgroundSql(uni), { portSweep: p.portSweep });
+      (
+        await ctx.sql.rows<{ uni: boolean }>(SCAN_MODE_SQL(ctx.sql.d, ctx.sql.flows), {
+          replies: 'auto',
+        })
+      )[0]?.uni ?? false;
+    const actors = await ctx.sql.rows<ActorRow>(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), {
+      portSweep: p.portSweep,
+    });
     ctx.checkCancelled();
     if (actors.length === 0) return [];
     // groups: port sweepers; the services with the most sources; everything else
@@ -142,24 +160,22 @@ export const backgroundDetector: Detector = {
       const n = sources(g.actors);
       const probes = g.actors.reduce((s, a) => s + a.probes, 0);
       if (n < p.minSources && probes < p.minProbes) continue;
-      out.push(await summaryAlert(ctx.conn, g, p.baseScore));
+      out.push(await summaryAlert(ctx.sql, g, p.baseScore));
     }
     return out;
   },
-};
+});
 
-async function summaryAlert(
-  conn: Parameters<typeof one>[0],
-  g: Group,
-  base: number,
-): Promise<AlertDraft> {
+async function summaryAlert(sql: FlowSql, g: Group, base: number): Promise<AlertDraft> {
   const srcIps = [...new Set(g.actors.flatMap((a) => a.src_ips))].sort();
   const hosts = [...new Set(g.actors.flatMap((a) => a.dst_ips))].sort();
-  const services = [...new Set(g.actors.flatMap((a) => a.services))];
+  // in (protocol, port) order: the SQL lists them as its hash aggregate met them, differently
+  // from one run to the next
+  const services = [...new Set(g.actors.flatMap((a) => a.services))].sort(byService);
   const probes = g.actors.reduce((s, a) => s + a.probes, 0);
   const from = g.actors.reduce((m, a) => (a.first_ts < m ? a.first_ts : m), g.actors[0].first_ts);
   const last = g.actors.reduce((m, a) => (a.last_ts > m ? a.last_ts : m), g.actors[0].last_ts);
-  const to = new Date(Date.parse(last) + 1).toISOString();
+  const to = isoJustAfter(last);
   const protos = [...new Set(services.map((s) => s.split('/')[0]))];
   const ports = [...new Set(services.map((s) => Number(s.split('/')[1])))].sort((a, b) => a - b);
   const evidence: FlowSelector = { from, to };
@@ -167,15 +183,7 @@ async function summaryAlert(
   if (hosts.length <= MAX_LIST) evidence.dstIps = hosts;
   if (g.key !== 'port-sweep' && ports.length <= MAX_LIST) evidence.dstPorts = ports;
   if (protos.length === 1) evidence.protos = protos;
-  const pred = selectorToSql(evidence);
-  const flows =
-    (
-      await one<{ n: number }>(
-        conn,
-        `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`,
-        pred.params,
-      )
-    )?.n ?? 0;
+  const flows = await evidenceCount(sql, evidence);
   const nets = g.actors
     .filter((a) => a.net)
     .sort((x, y) => y.sources - x.sources || y.probes - x.probes);
@@ -183,7 +191,7 @@ async function summaryAlert(
     .sort((x, y) => y.probes - x.probes || x.actor.localeCompare(y.actor))
     .slice(0, 3);
   const name = (a: ActorRow) => (a.net ? `${netText(a.net)} (${a.sources} sources)` : a.src_ips[0]);
-  const score = clamp01(base + 0.06 * saturate(srcIps.length, 20));
+  const score = clamp01(base + WEIGHTS.sources * saturate(srcIps.length, WEIGHTS.sourcesHalfAt));
   const seconds = (Date.parse(last) - Date.parse(from)) / 1000;
   const what =
     g.key === 'port-sweep' || g.key === 'other'
@@ -235,4 +243,11 @@ async function summaryAlert(
       `loudest ${loud.map(name).join(', ')}` +
       (nets.length ? `; networks: ${nets.slice(0, 3).map(name).join(', ')}` : ''),
   };
+}
+
+/** 'proto/port' texts by protocol, then port as a number (tcp/7 before tcp/14). */
+function byService(a: string, b: string): number {
+  const [pa, na] = a.split('/');
+  const [pb, nb] = b.split('/');
+  return pa.localeCompare(pb) || Number(na) - Number(nb);
 }

@@ -4,7 +4,6 @@ import { insertFlows, type FlowRow } from '../../../../../tests/helpers/flows';
 import { runDetector } from '../../../../../tests/helpers/detect';
 import { labelledIds, selectedIds } from '../../../../../tests/helpers/evidence';
 import { beaconDetector } from './index';
-import { ignoredServiceParams } from './sql';
 import { bowley, scoreBeacon } from './score';
 
 const T0 = Date.UTC(2024, 2, 1, 9, 0, 0);
@@ -254,13 +253,5 @@ describe('beacon detector', () => {
     const alerts = await runDetector(store, beaconDetector, { ignoreServices: [] });
     expect(alerts.map((a) => a.src_ip)).toEqual(['10.0.0.5']);
     expect(await selectedIds(store, alerts[0].evidence)).toEqual(await labelledIds(store, 'ntp'));
-  });
-});
-
-describe('ignoredServiceParams', () => {
-  it('binds proto/port services as pairs and drops text that can name no port', () => {
-    expect(
-      ignoredServiceParams(['udp/123', 'tcp/0', 'udp/0123', 'icmp', 'tcp/999999', 'udp/5353']),
-    ).toEqual(['udp', 123, 'tcp', 0, 'udp', 5353]);
   });
 });

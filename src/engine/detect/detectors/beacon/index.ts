@@ -3,12 +3,20 @@
 // intervals and sizes plus how much of the capture the calls cover. Peer baseline: when several
 // other site hosts call the same service just as regularly (software updates, telemetry, a
 // monitoring agent), that is the service's normal clientele and none of them stands out.
-import { addressClasses, targets } from '../../shared-tables';
-import { all } from '../../../store/sql';
-import { clamp01, round, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  clamp01,
+  defineDetector,
+  ignoredServices,
+  round,
+  severityOf,
+  targets,
+  windowMicros,
+  windowSpan,
+  type AlertDraft,
+} from '../../kit';
 import { scoreBeacon } from './score';
-import { beaconSql, ignoredServiceParams } from './sql';
+import { beaconSql } from './sql';
 
 interface PairRow {
   src_ips: string[];
@@ -36,9 +44,13 @@ function formatInterval(s: number): string {
   return s < 120 ? `${round(s, 1)} s` : `${round(s / 60, 1)} min`;
 }
 
-export const beaconDetector: Detector = {
+/** Alert score: `atMinimum` at the minimum beacon score, rising by up to `range` to a perfect one. */
+export const WEIGHTS = { atMinimum: 0.5, range: 0.5 } as const;
+
+export const beaconDetector = defineDetector({
   id: 'beacon',
   title: 'Beaconing',
+  lookback: 'all', // intervals and sizes over the whole capture, peers
   description:
     'Internal-to-external pairs (same port) whose connections come at regular intervals with regular sizes (RITA-style Bowley skew, MAD and coverage scores).',
   params: {
@@ -97,21 +109,24 @@ export const beaconDetector: Detector = {
   },
   async run(ctx) {
     const ws = ctx.windowSeconds;
-    const minConns = ctx.params.minConns as number;
-    const minScore = ctx.params.minScore as number;
-    const minInterval = ctx.params.minIntervalSeconds as number;
-    const maxMad = ctx.params.maxIntervalMad as number;
-    const maxSizeMad = ctx.params.maxSizeMad as number;
-    const ignored = ignoredServiceParams(ctx.params.ignoreServices as string[]);
+    const minConns = ctx.params.minConns;
+    const minScore = ctx.params.minScore;
+    const minInterval = ctx.params.minIntervalSeconds;
+    const maxMad = ctx.params.maxIntervalMad;
+    const maxSizeMad = ctx.params.maxSizeMad;
+    const ignored = ignoredServices(ctx.params.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await all<PairRow>(ctx.conn, beaconSql(ignored.length / 2), [
-      Math.round(ws * 1e6),
-      ctx.params.bucketSeconds as number,
-      Math.ceil(minConns),
-      minInterval,
-      ...ignored,
-    ]);
+    const rows = await ctx.sql.rows<PairRow>(
+      beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()),
+      {
+        us: windowMicros(ws),
+        bucket: ctx.params.bucketSeconds,
+        minConns: Math.ceil(minConns),
+        minInterval,
+        ...ignored.binds,
+      },
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     // per service (destination, port, protocol): the site hosts that call it regularly
@@ -121,7 +136,7 @@ export const beaconDetector: Detector = {
     const regulars = new Map<string, number>();
     for (const r of rows)
       if (regular(r)) regulars.set(service(r), (regulars.get(service(r)) ?? 0) + 1);
-    const maxPeers = ctx.params.maxPeers as number;
+    const maxPeers = ctx.params.maxPeers;
     for (const r of rows) {
       if (r.d2 < minInterval) continue;
       if (r.dmad > maxMad * r.d2) continue;
@@ -134,9 +149,10 @@ export const beaconDetector: Detector = {
       if (r.ports * 2 < r.conns) continue;
       const s = scoreBeacon({ ...r, captureSeconds: r.capture_seconds });
       if (s.score < minScore) continue;
-      const from = new Date(r.first_w * ws * 1000).toISOString();
-      const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
-      const score = clamp01(0.5 + 0.5 * ((s.score - minScore) / Math.max(1e-9, 1 - minScore)));
+      const { from, to } = windowSpan(r.first_w, r.last_w, ws);
+      const score = clamp01(
+        WEIGHTS.atMinimum + WEIGHTS.range * ((s.score - minScore) / Math.max(1e-9, 1 - minScore)),
+      );
       const src = r.src_ips[0];
       const dst = r.dst_ips[0];
       out.push({
@@ -210,4 +226,4 @@ export const beaconDetector: Detector = {
     }
     return out.sort((a, b) => b.score - a.score);
   },
-};
+});

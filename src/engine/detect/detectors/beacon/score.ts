@@ -1,7 +1,7 @@
 // RITA-style beacon score from quartiles and MADs. Intervals: symmetric (Bowley skew near 0),
 // tight (MAD small against the median) and present over the capture (count score). Sizes:
 // symmetric, tight and small. Each part is in [0,1]; the score is the mean of the two means.
-import { clamp01 } from '../../stats';
+import { clamp01 } from '../../kit';
 
 export interface BeaconStats {
   conns: number;
@@ -39,7 +39,7 @@ export function bowley(q1: number, q2: number, q3: number): number {
 }
 
 /** Sizes above this do not look like a beacon's check-in (RITA uses the same bound). */
-const SMALL_BYTES = 65535;
+export const SMALL_BYTES = 65535;
 
 export function scoreBeacon(s: BeaconStats): BeaconScore {
   const tsSkew = 1 - Math.min(1, Math.abs(bowley(s.d1, s.d2, s.d3)));

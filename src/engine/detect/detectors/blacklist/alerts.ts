@@ -3,12 +3,26 @@
 import { coveringRanges } from '../../../intel/cover';
 import type { MatchRange } from '../../../intel/match-set';
 import { ipToBigInt, parseCidr } from '../../../util/ip';
-import { clamp01, round, saturate, severityOf } from '../../stats';
 import type { Feature } from '../../../../shared/model';
-import type { AlertDraft } from '../../types';
+import { clamp01, round, saturate, severityOf, windowSpan, type AlertDraft } from '../../kit';
 import type { MatchRow } from './matches';
 
-/** Base score: outbound from an internal host > inbound to an internal host > anything else. */
+/**
+ * Base score by direction (outbound from an internal host > inbound to an internal host >
+ * anything else), plus `perFeed` for each further feed listing it (at most `maxExtraFeeds`), up
+ * to `flows` with many flows (half at `flowsHalfAt`), and `answered` when the other side replied.
+ */
+export const WEIGHTS = {
+  outbound: 0.8,
+  inbound: 0.55,
+  notInternal: 0.3,
+  perFeed: 0.02,
+  maxExtraFeeds: 2,
+  flows: 0.05,
+  flowsHalfAt: 10,
+  answered: 0.03,
+} as const;
+
 export function blacklistScore(
   r: Pick<MatchRow, 'direction' | 'flows' | 'bytes_from_listed' | 'bytes_to_listed'>,
   hostInternal: boolean,
@@ -16,9 +30,15 @@ export function blacklistScore(
 ): number {
   const answered = r.direction === 'outbound' ? r.bytes_from_listed > 0 : r.bytes_to_listed > 0;
   const extra =
-    0.02 * Math.min(2, feeds - 1) + 0.05 * saturate(r.flows, 10) + (answered ? 0.03 : 0);
+    WEIGHTS.perFeed * Math.min(WEIGHTS.maxExtraFeeds, feeds - 1) +
+    WEIGHTS.flows * saturate(r.flows, WEIGHTS.flowsHalfAt) +
+    (answered ? WEIGHTS.answered : 0);
   // outbound internal: 0.80..0.92; inbound internal: 0.55..0.67; host not internal: 0.30..0.42
-  const base = !hostInternal ? 0.3 : r.direction === 'outbound' ? 0.8 : 0.55;
+  const base = !hostInternal
+    ? WEIGHTS.notInternal
+    : r.direction === 'outbound'
+      ? WEIGHTS.outbound
+      : WEIGHTS.inbound;
   return clamp01(base + extra);
 }
 
@@ -79,12 +99,9 @@ export function toAlerts(
     if (r.direction === 'inbound' && !opts.inbound) continue;
     const { hits, listedBy, feedFeatures } = listedInfo(r.listed);
     const score = blacklistScore(r, isInternal(r.host), hits.length);
-    const from = opts.perWindow
-      ? new Date(r.w * opts.windowSeconds * 1000).toISOString()
-      : r.first_ts;
-    const to = opts.perWindow
-      ? new Date((r.w + 1) * opts.windowSeconds * 1000).toISOString()
-      : r.end_ts;
+    const { from, to } = opts.perWindow
+      ? windowSpan(r.w, r.w, opts.windowSeconds)
+      : { from: r.first_ts, to: r.end_ts };
     const [src, dst] = r.direction === 'outbound' ? [r.host, r.listed] : [r.listed, r.host];
     const features: Feature[] = [
       {

@@ -8,7 +8,10 @@ import { FeedService } from '../../../intel/service';
 import { startTestServer, type TestServer } from '../../../intel/test-server';
 import { CaseStore } from '../../../store/case-store';
 import { runDetection } from '../../../analysis/runner';
-import { V4_REACH_SQL, bucketsSql, hitsSql } from './sql';
+import { V4_REACH_SELECT, bucketsSelect, foundSelect } from './sql';
+import { v4Parts } from './hits';
+import { DuckDbFlowSql } from '../../../flowstore/duckdb-flow-sql';
+import type { MatchRange } from '../../../intel/match-set';
 import { blacklistDetector } from './index';
 
 const tmp = makeTmpDir();
@@ -214,7 +217,19 @@ describe('blacklist detector', () => {
       SELECT 't', 'v', 'e', lo, lo + 255 FROM (SELECT DISTINCT (dst_num // 256) * 256 AS lo FROM flows)
       WHERE hash(lo) % 3 = 0
       UNION ALL SELECT 't', 'v', 'big', ip4_num('45.7.0.0'), ip4_num('45.7.255.255')`);
-    await conn.run(V4_REACH_SQL);
+    const sql = new DuckDbFlowSql(conn);
+    const ranges = (
+      await sql.rows<{ lo: number; hi: number }>('SELECT lo, hi FROM intel_ranges')
+    ).map((r) => ({ lo: BigInt(r.lo), hi: BigInt(r.hi) }) as MatchRange);
+    await sql.loadTemp(
+      'bl_v4src',
+      [
+        ['lo', 'bigint'],
+        ['hi', 'bigint'],
+      ],
+      v4Parts(ranges),
+    );
+    await sql.createTemp('bl_v4', V4_REACH_SELECT);
     const truth = (
       await conn.runAndReadAll(
         `SELECT DISTINCT dst_ip FROM flows f JOIN intel_ranges r ON f.dst_num BETWEEN r.lo AND r.hi ORDER BY 1`,
@@ -222,18 +237,16 @@ describe('blacklist detector', () => {
     ).getRows();
     expect(truth.length).toBeGreaterThan(100);
     for (const shift of [8, 16, null] as const) {
-      if (shift) await conn.run(bucketsSql(shift));
-      const plan = (
-        await conn.runAndReadAll(`EXPLAIN ${hitsSql(shift).replace(/CREATE .* AS/, '')}`)
-      )
+      if (shift) await sql.createTemp('bl_bucket', bucketsSelect(sql.d, shift));
+      const plan = (await conn.runAndReadAll(`EXPLAIN ${foundSelect(sql.d, 'flows', shift)}`))
         .getRows()
         .map((r) => String(r[1]))
         .join('\n');
       expect(plan).toMatch(/ASOF_JOIN|IE_JOIN|PIECEWISE_MERGE_JOIN/);
       expect(plan).not.toMatch(/NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|CROSS_PRODUCT/);
-      await conn.run(hitsSql(shift));
+      await sql.createTemp('bl_found', foundSelect(sql.d, 'flows', shift));
       const hits = (
-        await conn.runAndReadAll(`SELECT ip FROM bl_hits WHERE NOT other ORDER BY 1`)
+        await conn.runAndReadAll(`SELECT ip FROM bl_found WHERE NOT other ORDER BY 1`)
       ).getRows();
       expect(hits).toEqual(truth);
     }

@@ -7,7 +7,7 @@
 import { copyRangesToCase } from '../../../intel/case-ranges';
 import { netsiftHome } from '../../../core/home';
 import { loadMatchSet } from '../../../intel/match-set';
-import type { Detector } from '../../types';
+import { defineDetector } from '../../kit';
 import { toAlerts } from './alerts';
 import { HIT_TABLES, findHits } from './hits';
 import { readMatches } from './matches';
@@ -17,9 +17,10 @@ export { blacklistScore } from './alerts';
 /** Seconds per phase of the last run (for the benchmark's breakdown). */
 export const lastRunTimings: Record<string, number> = {};
 
-export const blacklistDetector: Detector = {
+export const blacklistDetector = defineDetector({
   id: 'blacklist',
   title: 'Listed addresses (threat-intel feeds)',
+  lookback: 'all', // one alert per host and listed address over the whole span
   description:
     'Flows to or from an address on an enabled feed (guarded entries and the allow-list excluded); names feed, entry, version and direction.',
   params: {
@@ -50,23 +51,23 @@ export const blacklistDetector: Detector = {
     ctx.checkCancelled();
     if (set.ranges.length === 0) return [];
     try {
-      await findHits(ctx.conn, set.ranges);
+      await findHits(ctx.sql, set.ranges);
       lap('address range join');
       ctx.checkCancelled();
-      const perWindow = ctx.params.perWindow as boolean;
-      const rows = await readMatches(ctx.conn, perWindow, ctx.windowSeconds);
+      const perWindow = ctx.params.perWindow;
+      const rows = await readMatches(ctx.sql, perWindow, ctx.windowSeconds);
       lap('flows join and group');
       ctx.checkCancelled();
       const out = toAlerts(rows, set.ranges, {
         perWindow,
-        inbound: ctx.params.inbound as boolean,
+        inbound: ctx.params.inbound,
         windowSeconds: ctx.windowSeconds,
         internalNetworks: ctx.internalNetworks,
       });
       lap('alerts');
       return out;
     } finally {
-      await ctx.conn.run(HIT_TABLES.map((t) => `DROP TABLE IF EXISTS ${t}`).join('; '));
+      await ctx.sql.dropTemp(...HIT_TABLES);
     }
   },
-};
+});

@@ -5,9 +5,16 @@
 // not brute force. A client must stand out from the service's other clients (its busiest horizon
 // peerFactor times theirs) when there are enough of them to compare, and a site host that keeps
 // the same pace towards a site service over most of the capture is polling, not guessing.
-import { all } from '../../../store/sql';
-import { clamp01, round, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  clamp01,
+  defineDetector,
+  listBinds,
+  round,
+  severityOf,
+  windowMicros,
+  windowSpan,
+  type AlertDraft,
+} from '../../kit';
 import { bruteforceSql } from './sql';
 
 export const AUTH_PORTS = [
@@ -37,9 +44,21 @@ interface SpanRow {
   capture_windows: number;
 }
 
-export const bruteforceDetector: Detector = {
+/**
+ * Score: `atThreshold` at the minimum attempts, plus up to `attempts` as they grow (full at
+ * `attemptsDecades` decades over the minimum: x100) and up to `sameness` as the attempt sizes are alike.
+ */
+export const WEIGHTS = {
+  atThreshold: 0.6,
+  attempts: 0.25,
+  attemptsDecades: 2,
+  sameness: 0.15,
+} as const;
+
+export const bruteforceDetector = defineDetector({
   id: 'bruteforce',
   title: 'Brute force',
+  lookback: 'all', // the service's clientele and the client's pace over the capture
   description:
     'Many short connections of similar size from one source to one destination on an authentication port within a horizon.',
   params: {
@@ -105,29 +124,35 @@ export const bruteforceDetector: Detector = {
     },
   },
   async run(ctx) {
-    const ports = ctx.params.ports as number[];
-    const protos = ctx.params.protos as string[];
+    const p = ctx.params;
+    const ports = p.ports;
+    const protos = p.protos;
     if (ports.length === 0 || protos.length === 0) return [];
     const ws = ctx.windowSeconds;
-    const horizonWindows = Math.max(1, Math.ceil((ctx.params.horizonSeconds as number) / ws));
-    const minAttempts = ctx.params.minAttempts as number;
-    const maxCv = ctx.params.maxSizeCv as number;
-    const maxMean = ctx.params.maxMeanBytes as number;
-    const rows = await all<SpanRow>(
-      ctx.conn,
-      bruteforceSql({ ports: ports.length, protos: protos.length }),
-      [
-        Math.round(ws * 1e6),
-        horizonWindows,
+    const horizonWindows = Math.max(1, Math.ceil(p.horizonSeconds / ws));
+    const minAttempts = p.minAttempts;
+    const maxCv = p.maxSizeCv;
+    const maxMean = p.maxMeanBytes;
+    const portList = listBinds('port', ports);
+    const protoList = listBinds('proto', protos);
+    const rows = await ctx.sql.rows<SpanRow>(
+      bruteforceSql({
+        d: ctx.sql.d,
+        flows: ctx.sql.flows,
+        horizon: horizonWindows,
+        ports: portList.sql,
+        protos: protoList.sql,
+      }),
+      {
+        us: windowMicros(ws),
         minAttempts,
-        Math.round(ctx.params.idleSeconds as number),
-        ...ports,
-        ...protos,
-      ],
+        idle: Math.round(p.idleSeconds),
+        ...portList.binds,
+        ...protoList.binds,
+      },
     );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
-    const p = ctx.params as Record<string, number>;
     for (const r of rows) {
       const cv = r.size_cv ?? 0;
       if (cv > maxCv || r.mean_bytes > maxMean) continue;
@@ -144,13 +169,16 @@ export const bruteforceDetector: Detector = {
         spanWindows >= p.steadyShare * r.capture_windows &&
         r.peak < p.burstFactor * perHorizon;
       if (steady) continue;
-      const from = new Date(r.first_w * ws * 1000).toISOString();
-      const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
+      const { from, to } = windowSpan(r.first_w, r.last_w, ws);
       const minutes = ((r.last_w - r.first_w + 1) * ws) / 60;
       const rate = r.attempts / minutes;
       // 0.6 at the thresholds, rising with the attempt count (x100 saturates) and with sameness
-      const strength = clamp01(Math.log10(r.attempts / minAttempts) / 2);
-      const score = clamp01(0.6 + 0.25 * strength + 0.15 * (maxCv > 0 ? 1 - cv / maxCv : 1));
+      const strength = clamp01(Math.log10(r.attempts / minAttempts) / WEIGHTS.attemptsDecades);
+      const score = clamp01(
+        WEIGHTS.atThreshold +
+          WEIGHTS.attempts * strength +
+          WEIGHTS.sameness * (maxCv > 0 ? 1 - cv / maxCv : 1),
+      );
       out.push({
         detector: 'bruteforce',
         kind: 'brute-force',
@@ -213,4 +241,4 @@ export const bruteforceDetector: Detector = {
     }
     return out;
   },
-};
+});

@@ -5,12 +5,20 @@
 // whose calls succeed (most attempts answered), NTP and DNS retries (ignored services), and an
 // endpoint that several site hosts use (a service's clientele, e.g. an update server that is
 // down for everyone).
-import { all } from '../../../store/sql';
-import { ignoredServiceParams } from '../beacon/sql';
-import { formatDuration } from '../scan/index';
-import { addressClasses, targets, unidirectional } from '../../shared-tables';
-import { clamp01, round, saturate, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  clamp01,
+  defineDetector,
+  formatDuration,
+  ignoredServices,
+  isoJustAfter,
+  round,
+  saturate,
+  severityOf,
+  targets,
+  unidirectional,
+  type AlertDraft,
+} from '../../kit';
 import { callbackSql } from './sql';
 
 interface PairRow {
@@ -34,9 +42,21 @@ interface PairRow {
 const fmt = (n: number) => n.toLocaleString('en-US');
 const hhmm = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().slice(11, 16);
 
-export const callbackDetector: Detector = {
+/**
+ * Score: `atFences` when every fence is just met, plus up to `attempts` with many attempts
+ * (10x the minimum: +0.2) and up to `failedShare` as the failures dominate.
+ */
+export const WEIGHTS = {
+  atFences: 0.6,
+  attempts: 0.2,
+  attemptsHalfAt: 3,
+  failedShare: 0.2,
+} as const;
+
+export const callbackDetector = defineDetector({
   id: 'callback',
   title: 'Failed callbacks',
+  lookback: 'all', // attempts over a long span, peers over the capture
   description:
     'A site host that keeps trying one outside endpoint (hundreds of attempts over a long span), most attempts unanswered or refused: C2 that is gone or blocked, or a dead implant.',
   params: {
@@ -97,16 +117,15 @@ export const callbackDetector: Detector = {
     },
   },
   async run(ctx) {
-    const p = ctx.params as Record<string, number>;
-    const ignored = ignoredServiceParams(ctx.params.ignoreServices as string[]);
+    const p = ctx.params;
+    const ignored = ignoredServices(p.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
     // the capture's length decides the timeline's buckets and, for a short capture, the span
     const span =
       (
-        await all<{ s: number | null }>(
-          ctx.conn,
-          'SELECT epoch(max(ts)) - epoch(min(ts)) AS s FROM flows',
+        await ctx.sql.rows<{ s: number | null }>(
+          `SELECT ${ctx.sql.d.epoch('max(ts)')} - ${ctx.sql.d.epoch('min(ts)')} AS s FROM ${ctx.sql.flows}`,
         )
       )[0]?.s ?? 0;
     const minSpan = Math.min(p.minSpanMinutes * 60, p.minSpanShare * span);
@@ -118,30 +137,28 @@ export const callbackDetector: Detector = {
       timeline: 0,
       peerAttempts: p.peerAttempts,
     };
-    for (let i = 0; i < ignored.length / 2; i++) {
-      binds[`p${i + 1}`] = ignored[2 * i];
-      binds[`n${i + 1}`] = ignored[2 * i + 1];
-    }
+    Object.assign(binds, ignored.binds);
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
-    const rows = await all<PairRow>(
-      ctx.conn,
-      callbackSql(ignored.length / 2, await unidirectional(ctx)),
-      binds,
-    );
+    const rows = (
+      await ctx.sql.rows<PairRow & { tl_t: number[]; tl_n: number[] }>(
+        callbackSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql(), await unidirectional(ctx)),
+        binds,
+      )
+    ).map((r) => ({ ...r, timeline: r.tl_t.map((t, i) => ({ t, n: r.tl_n[i] })) }));
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {
       if (r.peers > p.maxPeers) continue;
       const share = r.failed / r.attempts;
       const seconds = (Date.parse(r.last_ts) - Date.parse(r.first_ts)) / 1000;
-      const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+      const to = isoJustAfter(r.last_ts);
       const [src, dst] = [r.src_ips[0], r.dst_ips[0]];
       // 0.6 at the fences, more with many attempts (10x the minimum: +0.2) and a high failure share
       const score = clamp01(
-        0.6 +
-          0.2 * saturate(r.attempts / p.minAttempts - 1, 3) +
-          0.2 * ((share - p.minFailedShare) / Math.max(1e-9, 1 - p.minFailedShare)),
+        WEIGHTS.atFences +
+          WEIGHTS.attempts * saturate(r.attempts / p.minAttempts - 1, WEIGHTS.attemptsHalfAt) +
+          WEIGHTS.failedShare * ((share - p.minFailedShare) / Math.max(1e-9, 1 - p.minFailedShare)),
       );
       const cut = r.failed - r.unanswered - r.refused;
       const how = `${fmt(r.unanswered)} unanswered, ${fmt(r.refused)} refused, ${fmt(cut)} cut off`;
@@ -211,4 +228,4 @@ export const callbackDetector: Detector = {
     }
     return out;
   },
-};
+});

@@ -1,10 +1,18 @@
 // exfil: an internal host sending far more to one external host than internal hosts usually send
 // to any external host. Upload only: a backup server pulling data in, or a download, has a low
 // upload share and stays silent; traffic between internal hosts is not looked at.
-import { addressClasses, targets } from '../../shared-tables';
-import { all } from '../../../store/sql';
-import { clamp01, round, saturate, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  clamp01,
+  defineDetector,
+  round,
+  saturate,
+  severityOf,
+  targets,
+  windowMicros,
+  windowSpan,
+  type AlertDraft,
+} from '../../kit';
 import { EXFIL_SQL } from './sql';
 
 interface PairRow {
@@ -32,58 +40,75 @@ export function formatBytes(b: number): string {
   return `${b} B`;
 }
 
-export const exfilDetector: Detector = {
+/**
+ * Score: `atFences` when every fence is just met, plus up to `volume` as the upload grows past
+ * the minimum (half at `volumeHalfAt` decades, ~0.8 at x10) and up to `z` as the z-score does.
+ */
+export const WEIGHTS = { atFences: 0.6, volume: 0.25, volumeHalfAt: 0.5, z: 0.15 } as const;
+
+export const exfilDetector = defineDetector({
   id: 'exfil',
   title: 'Exfiltration',
+  lookback: 'all', // robust z against all the capture's outbound pairs
   description:
     'Unusually large upload from an internal host to one external host: robust z-score of log bytes up against all internal-to-external pairs, an absolute minimum and a high upload share.',
   params: {
-    minBytesUp: { type: 'number', default: 50 * MB, min: 0, description: 'Bytes sent to the one external host, at least' },
+    minBytesUp: {
+      type: 'number',
+      default: 50 * MB,
+      min: 0,
+      description: 'Bytes sent to the one external host, at least',
+    },
     minZ: {
       type: 'number',
       default: 3.5,
       min: 0,
-      description: 'Robust z-score (median/MAD of log bytes up across internal-to-external pairs), at least',
+      description:
+        'Robust z-score (median/MAD of log bytes up across internal-to-external pairs), at least',
     },
     minUpShare: {
       type: 'number',
       default: 0.6,
       min: 0,
       max: 1,
-      description: 'Share of the pair\'s bytes that went out, at least (downloads and pulls stay silent)',
+      description:
+        "Share of the pair's bytes that went out, at least (downloads and pulls stay silent)",
     },
     madFloor: {
       type: 'number',
       default: 0.25,
       min: 0.001,
-      description: 'Smallest MAD of log bytes used, so a very uniform population does not inflate z',
+      description:
+        'Smallest MAD of log bytes used, so a very uniform population does not inflate z',
     },
   },
   async run(ctx) {
     const ws = ctx.windowSeconds;
-    const minUp = ctx.params.minBytesUp as number;
-    const minZ = ctx.params.minZ as number;
-    const minShare = ctx.params.minUpShare as number;
+    const minUp = ctx.params.minBytesUp;
+    const minZ = ctx.params.minZ;
+    const minShare = ctx.params.minUpShare;
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await all<PairRow>(ctx.conn, EXFIL_SQL, [
-      Math.round(ws * 1e6),
+    const rows = await ctx.sql.rows<PairRow>(EXFIL_SQL(ctx.sql.d), {
+      us: windowMicros(ws),
       minUp,
       minZ,
       minShare,
-      ctx.params.madFloor as number,
-    ]);
+      madFloor: ctx.params.madFloor,
+    });
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {
       const known = r.dst_ports ?? [];
       const [src, dst] = [r.src_ips[0], r.dst_ips[0]];
-      const from = new Date(r.first_w * ws * 1000).toISOString();
-      const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
+      const { from, to } = windowSpan(r.first_w, r.last_w, ws);
       const minutes = ((r.last_w - r.first_w + 1) * ws) / 60;
       // 0.6 at the fences, rising with volume (x10 the minimum gives ~0.8) and with z
       const score = clamp01(
-        0.6 + 0.25 * saturate(Math.log10(Math.max(1, r.up / Math.max(minUp, 1))), 0.5) + 0.15 * saturate(r.z - minZ, minZ),
+        WEIGHTS.atFences +
+          WEIGHTS.volume *
+            saturate(Math.log10(Math.max(1, r.up / Math.max(minUp, 1))), WEIGHTS.volumeHalfAt) +
+          WEIGHTS.z * saturate(r.z - minZ, minZ),
       );
       const ports = known.slice(0, 5).join(', ') + (known.length > 5 ? ', ...' : '') || 'none';
       out.push({
@@ -96,7 +121,13 @@ export const exfilDetector: Detector = {
         window_start: from,
         window_end: to,
         features: [
-          { name: 'bytes_up', value: r.up, threshold: minUp, direction: 'above', note: formatBytes(r.up) },
+          {
+            name: 'bytes_up',
+            value: r.up,
+            threshold: minUp,
+            direction: 'above',
+            note: formatBytes(r.up),
+          },
           {
             name: 'robust_z',
             value: round(r.z, 2),
@@ -115,4 +146,4 @@ export const exfilDetector: Detector = {
     }
     return out;
   },
-};
+});

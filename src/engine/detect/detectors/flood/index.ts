@@ -4,11 +4,19 @@
 // Peer baseline: a flood needs many failing sources, or a rate far above the service's normal
 // (its median flows per active window) and high in absolute terms: one client retrying a web
 // server 50-90 times in 10 s, or a handful of clients failing together, is not a flood.
-import { all } from '../../../store/sql';
-import { clamp01, round, saturate, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  clamp01,
+  defineDetector,
+  listBinds,
+  round,
+  saturate,
+  severityOf,
+  unidirectional,
+  windowMicros,
+  windowSpan,
+  type AlertDraft,
+} from '../../kit';
 import { floodSql } from './sql';
-import { unidirectional } from '../../shared-tables';
 
 interface StretchRow {
   dst_ips: string[];
@@ -31,9 +39,14 @@ interface StretchRow {
 
 const TOP_SOURCES = 5;
 
-export const floodDetector: Detector = {
+/** Score: `atThreshold` at the minimum rate, plus up to `rate` as the peak passes it (half at
+ * 2x over) and up to `failedShare` as the failures dominate. */
+export const WEIGHTS = { atThreshold: 0.6, rate: 0.3, rateHalfAt: 2, failedShare: 0.1 } as const;
+
+export const floodDetector = defineDetector({
   id: 'flood',
   title: 'Flood (SYN flood and the like)',
+  lookback: 'all', // the port's median failures per window over the capture
   description:
     'Fan-in of many failed flows (half-open, reset, unanswered) to one destination port within a few windows.',
   params: {
@@ -102,25 +115,29 @@ export const floodDetector: Detector = {
     },
   },
   async run(ctx) {
-    const protos = ctx.params.protos as string[];
+    const p = ctx.params;
+    const protos = p.protos;
     if (protos.length === 0) return [];
     const ws = ctx.windowSeconds;
-    const minFailed = Math.max(1, Math.ceil((ctx.params.minFailedPerSecond as number) * ws));
-    const minShare = ctx.params.minFailedShare as number;
+    const minFailed = Math.max(1, Math.ceil(p.minFailedPerSecond * ws));
+    const minShare = p.minFailedShare;
     const uni = await unidirectional(ctx);
-    const rows = await all<StretchRow>(ctx.conn, floodSql(protos.length, uni), [
-      Math.round(ws * 1e6),
-      minFailed,
-      minShare,
-      Math.round(ctx.params.maxGapWindows as number),
-      TOP_SOURCES,
-      ctx.params.surgeFactor as number,
-      ...protos,
-    ]);
+    const protoList = listBinds('proto', protos);
+    const rows = await ctx.sql.rows<StretchRow>(
+      floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
+      {
+        us: windowMicros(ws),
+        minFailed,
+        minShare,
+        maxGap: Math.round(p.maxGapWindows),
+        top: TOP_SOURCES,
+        surge: p.surgeFactor,
+        ...protoList.binds,
+      },
+    );
     ctx.checkCancelled();
-    const loudShare = ctx.params.loudSourceShare as number;
-    const surge = ctx.params.surgeFactor as number;
-    const p = ctx.params as Record<string, number>;
+    const loudShare = p.loudSourceShare;
+    const surge = p.surgeFactor;
     const many = (r: StretchRow) =>
       r.failing_sources >= p.minSources && r.top_source_failed < p.maxTopShare * r.failed;
     return rows
@@ -132,8 +149,7 @@ export const floodDetector: Detector = {
         );
       })
       .map((r): AlertDraft => {
-        const from = new Date(r.first_w * ws * 1000).toISOString();
-        const to = new Date((r.last_w + 1) * ws * 1000).toISOString();
+        const { from, to } = windowSpan(r.first_w, r.last_w, ws);
         const seconds = (r.last_w - r.first_w + 1) * ws;
         const failedShare = r.failed / r.flows;
         const peakRate = r.peak_failed / ws;
@@ -142,7 +158,9 @@ export const floodDetector: Detector = {
         const victim = r.dst_ips[0];
         // 0.6 at the threshold, towards 1 as the peak rate grows past it and the failures dominate
         const score = clamp01(
-          0.6 + 0.3 * saturate(peakRate / (minFailed / ws) - 1, 2) + 0.1 * failedShare,
+          WEIGHTS.atThreshold +
+            WEIGHTS.rate * saturate(peakRate / (minFailed / ws) - 1, WEIGHTS.rateHalfAt) +
+            WEIGHTS.failedShare * failedShare,
         );
         const who = loud
           ? loud
@@ -209,4 +227,4 @@ export const floodDetector: Detector = {
         };
       });
   },
-};
+});

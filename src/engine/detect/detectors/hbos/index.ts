@@ -3,11 +3,17 @@
 // the whole capture (see sql.ts for the upper-tail rarity). Only the extreme tail is reported, a
 // few windows per host at most, hosts whose outlying windows recur all capture long (monitoring)
 // are left out, and the alert names the features whose bins were rarest.
-import { addressNames, windowPairs } from '../../shared-tables';
-import { all } from '../../../store/sql';
-import { clamp01, round, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
-import { HBOS_FEATURES, HBOS_SQL, type HbosFeature } from './sql';
+import {
+  addressNames,
+  clamp01,
+  defineDetector,
+  round,
+  severityOf,
+  windowPairs,
+  windowSpan,
+  type AlertDraft,
+} from '../../kit';
+import { HBOS_BINNED, HBOS_FEATURES, HBOS_SCORED, HBOS_SQL, type HbosFeature } from './sql';
 
 interface Row {
   src_ips: string[];
@@ -25,19 +31,30 @@ interface Row {
   n: number;
 }
 
-export const hbosDetector: Detector = {
+/** Score: `atBar` at the reporting threshold, rising by up to `range` to the capture's top. */
+export const WEIGHTS = { atBar: 0.3, range: 0.5 } as const;
+
+export const hbosDetector = defineDetector({
   id: 'hbos',
   title: 'Outlier hosts (HBOS)',
+  lookback: 'all', // histograms and recurrence over the whole capture
   description:
     'Histogram-based outlier score of per-window source host features (log-scaled), against the whole capture; reports the extreme tail.',
   params: {
-    bins: { type: 'number', default: 20, min: 2, max: 1000, description: 'Bins per feature histogram (fixed width on log1p)' },
+    bins: {
+      type: 'number',
+      default: 20,
+      min: 2,
+      max: 1000,
+      description: 'Bins per feature histogram (fixed width on log1p)',
+    },
     tailShare: {
       type: 'number',
       default: 0.0005,
       min: 0,
       max: 1,
-      description: 'Share of host-windows at the top of the score distribution that may be reported',
+      description:
+        'Share of host-windows at the top of the score distribution that may be reported',
     },
     minScore: {
       type: 'number',
@@ -58,35 +75,56 @@ export const hbosDetector: Detector = {
       default: 0.5,
       min: 0,
       max: 1,
-      description: '... spread over this share of the capture is doing what it always does (skipped)',
+      description:
+        '... spread over this share of the capture is doing what it always does (skipped)',
     },
-    maxPerHost: { type: 'number', default: 3, min: 1, description: 'Windows reported per host at most' },
-    topFeatures: { type: 'number', default: 3, min: 1, max: 6, description: 'Contributing features listed per alert' },
+    maxPerHost: {
+      type: 'number',
+      default: 3,
+      min: 1,
+      description: 'Windows reported per host at most',
+    },
+    topFeatures: {
+      type: 'number',
+      default: 3,
+      min: 1,
+      max: 6,
+      description: 'Contributing features listed per alert',
+    },
   },
   async run(ctx) {
     const ws = ctx.windowSeconds;
     await addressNames(ctx);
     await windowPairs(ctx);
-    const rows = await all<Row>(ctx.conn, HBOS_SQL, [
-      Math.round(ws * 1e6),
-      Math.round(ctx.params.bins as number),
-      ctx.params.tailShare as number,
-      ctx.params.minScore as number,
-      Math.round(ctx.params.maxPerHost as number),
-      Math.round(ctx.params.recurWindows as number),
-      ctx.params.recurSpread as number,
-    ]);
+    const p = ctx.params;
+    const binds = {
+      bins: Math.round(p.bins),
+      minScore: p.minScore,
+      maxPerHost: Math.round(p.maxPerHost),
+      recurWindows: Math.round(p.recurWindows),
+      recurSpread: p.recurSpread,
+    };
+    let rows: Row[];
+    try {
+      await ctx.sql.createTemp('hbos_binned', HBOS_BINNED, binds);
+      await ctx.sql.createTemp('hbos_scored', HBOS_SCORED(ctx.sql.d), binds);
+      rows = await ctx.sql.rows<Row>(HBOS_SQL(ctx.sql.d, p.tailShare), binds);
+    } finally {
+      await ctx.sql.dropTemp('hbos_binned', 'hbos_scored');
+    }
     ctx.checkCancelled();
-    const top = Math.round(ctx.params.topFeatures as number);
+    const top = Math.round(p.topFeatures);
     return rows.map((r): AlertDraft => {
-      const from = new Date(r.w * ws * 1000).toISOString();
-      const to = new Date((r.w + 1) * ws * 1000).toISOString();
+      const { from, to } = windowSpan(r.w, r.w, ws);
       const threshold = r.bar;
       // normalised against the capture: 0.3 at the reporting threshold, 0.8 at the capture's top
       const rel = r.mx > threshold ? (r.score - threshold) / (r.mx - threshold) : 1;
-      const score = clamp01(0.3 + 0.5 * rel);
+      const score = clamp01(WEIGHTS.atBar + WEIGHTS.range * rel);
       const rec = r as unknown as Record<string, number>;
-      const parts: [HbosFeature, number][] = HBOS_FEATURES.map((f): [HbosFeature, number] => [f, rec[`r_${f}`]])
+      const parts: [HbosFeature, number][] = HBOS_FEATURES.map((f): [HbosFeature, number] => [
+        f,
+        rec[`r_${f}`],
+      ])
         .filter(([, c]) => c > 0)
         .sort((a, b) => b[1] - a[1])
         .slice(0, top);
@@ -123,6 +161,6 @@ export const hbosDetector: Detector = {
       };
     });
   },
-};
+});
 
 export { HBOS_FEATURES };

@@ -4,34 +4,55 @@
 // -log(share of host-windows in its bin or above), counted only above the feature's modal bin.
 // Upper-tail rather than bin density: a quiet window is not suspicious, and a sparsely filled
 // middle bin (5 ports in 10 s) must not look rarer than the extreme one (500 ports).
-import { namesOf } from '../../shared-tables';
+import { namesOf, pick, type DetectDialect } from '../../kit';
 
 /** Feature names; each is a count per host-window, histogrammed on log1p. */
-export const HBOS_FEATURES = ['conns', 'dst_hosts', 'dst_ports', 'bytes_up', 'bytes_down', 'failed'] as const;
+export const HBOS_FEATURES = [
+  'conns',
+  'dst_hosts',
+  'dst_ports',
+  'bytes_up',
+  'bytes_down',
+  'failed',
+] as const;
 export type HbosFeature = (typeof HBOS_FEATURES)[number];
 
+/** A host-window's columns (ew), and the scored rows' (ew's, each feature's bin and rarity, score). */
+const EW_COLS = ['src_num', 'w', ...HBOS_FEATURES];
+const SCORED_COLS = [
+  ...EW_COLS,
+  ...HBOS_FEATURES.map((f) => `b_${f}`),
+  ...HBOS_FEATURES.map((f) => `r_${f}`),
+  'score',
+];
+
 const bin = (f: string) =>
-  `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $2::BIGINT), $2::BIGINT - 1) ELSE 0 END::INT AS b_${f}`;
-const hist = (f: string) => `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM binned GROUP BY b_${f}`;
-const join = (f: string) => `LEFT JOIN rar r_${f} ON r_${f}.f = '${f}' AND r_${f}.b = x.b_${f}`;
+  `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $bins::BIGINT), $bins::DOUBLE - 1) ELSE 0 END::INT AS b_${f}`;
+const hist = (f: string) =>
+  `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM hbos_binned GROUP BY b_${f}`;
+const join = (f: string) =>
+  `LEFT JOIN (SELECT b, r FROM rar WHERE f = '${f}') r_${f} ON r_${f}.b = x.b_${f}`;
 const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.map(fn).join(sep);
 
 /**
- * Bound parameters: $1 window length (microseconds), $2 bins per histogram, $3 tail share
- * reported (e.g. 0.001), $4 minimum score in units of ln(host-windows) (one feature at its most
- * extreme possible rarity scores 1), $5 most windows reported per host, $6 and $7: a host
- * with at least $6 windows near the bar spread over at least a $7 share of the capture is skipped.
- * Rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the capture's
- * score distribution (median, tail threshold, max, count).
+ * `tailShare`: the share reported (e.g. 0.001), a number from the parameters. Named parameters:
+ * $bins per histogram, $minScore in units of
+ * ln(host-windows) (one feature at its most extreme possible rarity scores 1), $maxPerHost
+ * windows reported per host, $recurWindows and $recurSpread: a host with at least $recurWindows
+ * windows near the bar spread over at least a $recurSpread share of the capture is skipped.
+ * Three statements, the first two building temp tables (one statement would read each step
+ * many times over: DuckDB materialises such CTEs, ClickHouse inlines them until its planner gives
+ * up): hbos_binned (host-windows with their bins), hbos_scored (with rarities and score), then
+ * the rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the
+ * capture's score distribution (median, tail threshold, max, count).
  */
-export const HBOS_SQL = `
+export const HBOS_BINNED = `
 WITH hw AS (
-  -- from the shared per pair-window table det_wsd (../../shared-tables.ts), built for window $1: a
-  -- host-window's destinations are its rows; the filter only keeps $1 bound, so the parameter
-  -- list stays as documented
+  -- from the shared per pair-window table det_wsd (../../shared-tables.ts), built for the run's
+  -- window: a host-window's destinations are its rows
   SELECT src_num, w, sum(n)::BIGINT AS conns, count(*) AS dst_hosts,
          sum(up) AS bytes_up, sum(down) AS bytes_down, sum(failed)::BIGINT AS failed
-  FROM det_wsd WHERE $1::BIGINT > 0 GROUP BY ALL
+  FROM det_wsd GROUP BY ALL
 ),
 -- its ports: the single port of most pairs, the listed ports (det_wsdm) of the others
 hp AS (
@@ -41,8 +62,8 @@ hp AS (
   ) GROUP BY ALL
 ),
 ew AS (
-  SELECT hw.src_num, hw.w, hw.conns, hw.dst_hosts, coalesce(hp.dst_ports, 0) AS dst_ports,
-         hw.bytes_up, hw.bytes_down, hw.failed
+  SELECT ${pick('hw', ['src_num', 'w', 'conns', 'dst_hosts'])}, coalesce(hp.dst_ports, 0) AS dst_ports,
+         ${pick('hw', ['bytes_up', 'bytes_down', 'failed'])}
   FROM hw LEFT JOIN hp USING (src_num, w)
 ),
 mx AS (
@@ -50,18 +71,22 @@ mx AS (
   FROM ew
 ),
 binned AS (
-  SELECT ew.*,
+  SELECT ${pick('ew', EW_COLS)},
          ${list(bin)}
   FROM ew, mx m
-),
+)
+SELECT * FROM binned`;
+
+export const HBOS_SCORED = (d: DetectDialect): string => `
 -- per feature and bin: how many host-windows sit in it and in the bins above it; bins at or
 -- below the modal bin are the usual case and score nothing
-hist AS (
+WITH hist AS (
   ${list(hist, '\n  UNION ALL ')}
 ),
 rar AS (
   SELECT f, b,
-         CASE WHEN b > arg_max(b, c) OVER (PARTITION BY f)
+         -- the modal bin (the lowest of equally full ones)
+         CASE WHEN b > ${d.argMax('b', 'c * 1000000 - b')} OVER (PARTITION BY f)
               THEN ln(sum(c) OVER (PARTITION BY f) / sum(c) OVER (PARTITION BY f ORDER BY b DESC))
               ELSE 0 END AS r
   FROM hist
@@ -70,14 +95,18 @@ scored AS (
   SELECT x.*,
          ${list((f) => `coalesce(r_${f}.r, 0) AS r_${f}`)},
          ${list((f) => `coalesce(r_${f}.r, 0)`, ' + ')} AS score
-  FROM binned x
+  FROM hbos_binned x
   ${list(join, '\n  ')}
-),
+)
+SELECT * FROM scored`;
+
+export const HBOS_SQL = (d: DetectDialect, tailShare: number): string => `
+WITH scored AS (SELECT * FROM hbos_scored),
 dist AS (
-  SELECT median(score) AS p50, quantile_cont(score, 1 - $3::DOUBLE) AS tail, max(score) AS mx, count(*) AS n
+  SELECT ${d.median('score')} AS p50, ${d.quantileCont('score', 1 - tailShare)} AS tail, max(score) AS mx, count(*) AS n
   FROM scored
 ),
-bar AS (SELECT greatest(tail, $4::DOUBLE * ln(n)) AS t FROM dist),
+bar AS (SELECT greatest(tail, $minScore::DOUBLE * ln(n)) AS t FROM dist),
 -- a host whose near-threshold windows recur across most of the capture (a monitoring sweep
 -- every minute) is behaving as it always does: that is its normal, not an outlier
 recur AS (
@@ -85,17 +114,17 @@ recur AS (
   FROM scored, bar WHERE score >= 0.8 * bar.t
   GROUP BY src_num
 ),
-capture AS (SELECT max(w) - min(w) + 1 AS windows FROM ew),
+capture AS (SELECT max(w) - min(w) + 1 AS windows FROM hbos_binned),
 ranked AS (
-  SELECT s.*, row_number() OVER (PARTITION BY s.src_num ORDER BY s.score DESC, s.w) AS host_rank
+  SELECT ${pick('s', SCORED_COLS)}, row_number() OVER (PARTITION BY s.src_num ORDER BY s.score DESC, s.w) AS host_rank
   FROM scored s JOIN recur USING (src_num), bar, capture
   WHERE s.score >= bar.t
-    AND NOT (recur.hits >= $6::BIGINT AND recur.spread >= $7::DOUBLE * capture.windows)
+    AND NOT (recur.hits >= $recurWindows::BIGINT AND recur.spread >= $recurSpread::DOUBLE * capture.windows)
 ),
-reported AS (SELECT * FROM ranked WHERE host_rank <= $5::BIGINT),
+reported AS (SELECT * FROM ranked WHERE host_rank <= $maxPerHost::BIGINT),
 -- the text forms of the reported hosts (the evidence selects by text)
-names AS (${namesOf('SELECT src_num FROM reported')})
-SELECT r.* EXCLUDE (src_num), names.ips AS src_ips, d.p50, d.mx, d.n, bar.t AS bar
+names AS (${namesOf(d, 'SELECT src_num FROM reported')})
+SELECT r.* ${d.exclude(['src_num'])}, names.ips AS src_ips, d.p50 AS p50, d.mx AS mx, d.n AS n, bar.t AS bar
 FROM reported r JOIN names ON names.num = r.src_num, dist d, bar
 ORDER BY r.score DESC, r.w
 `;

@@ -1,9 +1,15 @@
 // ip-activity: hosts whose distinct destination ports exceed both the population's 90th percentile
 // and a hard limit (100), as the seed did. One alert per host over the whole capture.
-import { all } from '../../../store/sql';
-import { clamp01, round, saturate } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
-import { addressNames, targets } from '../../shared-tables';
+import {
+  addressNames,
+  clamp01,
+  defineDetector,
+  isoJustAfter,
+  round,
+  saturate,
+  targets,
+  type AlertDraft,
+} from '../../kit';
 import { IP_ACTIVITY_SQL } from './sql';
 
 interface Row {
@@ -18,32 +24,60 @@ interface Row {
   hosts_total: number;
 }
 
-export const ipActivityDetector: Detector = {
+/** Score: a floor past the threshold, plus up to `excess` as the ports pass it (half at 2x). */
+export const WEIGHTS = { floor: 0.25, excess: 0.4, halfAt: 2 } as const;
+
+export const ipActivityDetector = defineDetector({
   id: 'ip-activity',
   title: 'Many destination ports',
-  description: 'Hosts whose distinct destination ports exceed the population quantile and a hard limit.',
+  lookback: 'all', // distinct ports over the capture against the population's quantile
+  description:
+    'Hosts whose distinct destination ports exceed the population quantile and a hard limit.',
   params: {
-    quantile: { type: 'number', default: 0.9, min: 0, max: 1, description: 'population quantile a host must exceed' },
-    limit: { type: 'number', default: 100, min: 0, description: 'hard limit of distinct destination ports' },
+    quantile: {
+      type: 'number',
+      default: 0.9,
+      min: 0,
+      max: 1,
+      description: 'population quantile a host must exceed',
+    },
+    limit: {
+      type: 'number',
+      default: 100,
+      min: 0,
+      description: 'hard limit of distinct destination ports',
+    },
   },
   async run(ctx) {
-    const limit = ctx.params.limit as number;
+    const limit = ctx.params.limit;
     await addressNames(ctx);
     await targets(ctx);
-    const rows = await all<Row>(ctx.conn, IP_ACTIVITY_SQL, { q: ctx.params.quantile as number, limit });
+    const rows = await ctx.sql.rows<Row>(IP_ACTIVITY_SQL(ctx.sql.d, ctx.params.quantile), {
+      limit,
+    });
     return rows.map((r): AlertDraft => {
-      const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+      const to = isoJustAfter(r.last_ts);
       const threshold = Math.max(limit, r.p);
       return {
         detector: 'ip-activity',
         severity: 'low',
-        score: round(clamp01(0.25 + 0.4 * saturate(r.ports / threshold - 1, 2))),
+        score: round(
+          clamp01(
+            WEIGHTS.floor + WEIGHTS.excess * saturate(r.ports / threshold - 1, WEIGHTS.halfAt),
+          ),
+        ),
         src_ip: r.src_ip,
         dst_ip: null,
         window_start: r.first_ts,
         window_end: to,
         features: [
-          { name: 'distinct_dst_ports', value: r.ports, threshold, direction: 'above', note: `p${Math.round((ctx.params.quantile as number) * 100)} across ${r.hosts_total} sources = ${round(r.p, 1)}, hard limit ${limit}` },
+          {
+            name: 'distinct_dst_ports',
+            value: r.ports,
+            threshold,
+            direction: 'above',
+            note: `p${Math.round(ctx.params.quantile * 100)} across ${r.hosts_total} sources = ${round(r.p, 1)}, hard limit ${limit}`,
+          },
           { name: 'distinct_dst_hosts', value: r.hosts },
         ],
         flow_count: r.n,
@@ -52,4 +86,4 @@ export const ipActivityDetector: Detector = {
       };
     });
   },
-};
+});

@@ -5,14 +5,28 @@
 // seed's method exactly ([num_dst_ports, num_conns], both fences, one alert per flow) so an
 // analyst can compare with its 65,752 alerts.
 import type { Feature } from '../../../../shared/model';
-import { all } from '../../../store/sql';
-import { clamp01, round, saturate } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
-import { addressNames, windowPairs } from '../../shared-tables';
-import { usedParams } from '../../windows';
+import {
+  addressNames,
+  clamp01,
+  defineDetector,
+  isoJustAfter,
+  round,
+  saturate,
+  windowMicros,
+  windowPairs,
+  type AlertDraft,
+} from '../../kit';
 import { IQR_FEATURES, iqrFlowsSql, iqrSql, type IqrFeature } from './sql';
 
-type PairRow = Record<string, number> & { w: number; src_ip: string; dst_ip: string; n: number; npairs: number; ws: string; we: string };
+type PairRow = Record<string, number> & {
+  w: number;
+  src_ip: string;
+  dst_ip: string;
+  n: number;
+  npairs: number;
+  ws: string;
+  we: string;
+};
 interface FlowRow {
   ws: string;
   we: string;
@@ -26,44 +40,83 @@ interface FlowRow {
 
 const K = 3;
 
-export const iqrDetector: Detector = {
+/**
+ * Scores: `seed` for each flow of the seed method; else `floor` plus up to `excess` past the fence
+ * (half at `halfAt` times the fence), medium severity from `mediumFrom` (never higher: an outlier
+ * alone is no incident).
+ */
+export const WEIGHTS = { seed: 0.2, floor: 0.2, excess: 0.4, halfAt: 3, mediumFrom: 0.5 } as const;
+
+export const iqrDetector = defineDetector({
   id: 'iqr',
   title: 'IQR outliers per window',
-  description: "Pairs outside Tukey's outer fences of per-window pair features (the seed's method).",
+  lookback: 0, // fences per window across that window's pairs
+  description:
+    "Pairs outside Tukey's outer fences of per-window pair features (the seed's method).",
   params: {
-    profile: { type: 'string', default: 'default', choices: ['default', 'seed'], description: "'seed' reproduces the seed exactly (one alert per flow)" },
-    features: { type: 'string[]', default: ['num_dst_ports'], choices: Object.keys(IQR_FEATURES), description: 'pair features tested' },
-    minCount: { type: 'number', default: 10, min: 0, description: 'minimum connections / ports for an alert (default profile)' },
-    minBytes: { type: 'number', default: 1_000_000, min: 0, description: 'minimum bytes for a byte-feature alert (default profile)' },
+    profile: {
+      type: 'string',
+      default: 'default',
+      choices: ['default', 'seed'],
+      description: "'seed' reproduces the seed exactly (one alert per flow)",
+    },
+    features: {
+      type: 'string[]',
+      default: ['num_dst_ports'],
+      choices: Object.keys(IQR_FEATURES),
+      description: 'pair features tested',
+    },
+    minCount: {
+      type: 'number',
+      default: 10,
+      min: 0,
+      description: 'minimum connections / ports for an alert (default profile)',
+    },
+    minBytes: {
+      type: 'number',
+      default: 1_000_000,
+      min: 0,
+      description: 'minimum bytes for a byte-feature alert (default profile)',
+    },
   },
   async run(ctx) {
     const seed = ctx.params.profile === 'seed';
-    const features = (seed ? ['num_dst_ports', 'num_conns'] : (ctx.params.features as string[])) as IqrFeature[];
+    const features = (seed ? ['num_dst_ports', 'num_conns'] : ctx.params.features) as IqrFeature[];
     if (features.length === 0) return [];
     const params = {
       ws: ctx.windowSeconds,
+      us: windowMicros(ctx.windowSeconds),
       k: K,
       lower: seed,
-      minCount: seed ? 0 : (ctx.params.minCount as number),
-      minBytes: seed ? 0 : (ctx.params.minBytes as number),
+      minCount: seed ? 0 : ctx.params.minCount,
+      minBytes: seed ? 0 : ctx.params.minBytes,
     };
     await addressNames(ctx);
     await windowPairs(ctx);
     if (seed) {
-      const rows = await all<FlowRow>(ctx.conn, iqrFlowsSql(features), usedParams(iqrFlowsSql(features), params) as Record<string, number | boolean>);
+      const rows = await ctx.sql.rows<FlowRow>(
+        iqrFlowsSql(ctx.sql.d, ctx.sql.flows, features),
+        params,
+      );
       return rows.map((r): AlertDraft => ({
         detector: 'iqr',
         severity: 'low',
-        score: 0.2,
+        score: WEIGHTS.seed,
         src_ip: r.src_ip,
         dst_ip: r.dst_ip,
         window_start: r.ws,
         window_end: r.we,
-        features: [{ name: 'seed_outlier_pair', value: 1, note: `pair outside the outer fences of ${features.join(' or ')} in its window` }],
+        features: [
+          {
+            name: 'seed_outlier_pair',
+            value: 1,
+            note: `pair outside the outer fences of ${features.join(' or ')} in its window`,
+          },
+        ],
         flow_count: 1,
         evidence: {
           from: r.ts,
-          to: new Date(Date.parse(r.ts) + 1).toISOString(),
+          to: isoJustAfter(r.ts),
           srcIps: [r.src_ip],
           dstIps: [r.dst_ip],
           ...(r.src_port != null ? { srcPorts: [r.src_port] } : {}),
@@ -73,7 +126,7 @@ export const iqrDetector: Detector = {
         summary: `flow ${r.src_ip}:${r.src_port ?? '-'} -> ${r.dst_ip}:${r.dst_port ?? '-'} in an outlier pair (seed method)`,
       }));
     }
-    const rows = await all<PairRow>(ctx.conn, iqrSql(features), usedParams(iqrSql(features), params) as Record<string, number | boolean>);
+    const rows = await ctx.sql.rows<PairRow>(iqrSql(ctx.sql.d, features), params);
     return rows.map((r): AlertDraft => {
       const fired: Feature[] = [];
       let excess = 0;
@@ -83,15 +136,25 @@ export const iqrDetector: Detector = {
         const upper = q3 + K * (q3 - q1);
         const floor = f.startsWith('bytes') ? params.minBytes : params.minCount;
         if (r[f] > upper && r[f] >= floor) {
-          fired.push({ name: f, value: r[f], threshold: round(upper, 2), direction: 'above', note: `Q3 + 3*IQR across ${r.npairs} pairs of the window` });
+          fired.push({
+            name: f,
+            value: r[f],
+            threshold: round(upper, 2),
+            direction: 'above',
+            note: `Q3 + 3*IQR across ${r.npairs} pairs of the window`,
+          });
           excess = Math.max(excess, (r[f] - upper) / Math.max(upper, 1));
         }
       }
-      const score = round(clamp01(0.2 + 0.4 * saturate(excess, 3)));
-      const what = fired.map((f) => `${f.name} ${f.value.toLocaleString('en-US')} > ${f.threshold}`).join(', ');
+      const score = round(
+        clamp01(WEIGHTS.floor + WEIGHTS.excess * saturate(excess, WEIGHTS.halfAt)),
+      );
+      const what = fired
+        .map((f) => `${f.name} ${f.value.toLocaleString('en-US')} > ${f.threshold}`)
+        .join(', ');
       return {
         detector: 'iqr',
-        severity: score >= 0.5 ? 'medium' : 'low',
+        severity: score >= WEIGHTS.mediumFrom ? 'medium' : 'low',
         score,
         src_ip: r.src_ip,
         dst_ip: r.dst_ip,
@@ -104,4 +167,4 @@ export const iqrDetector: Detector = {
       };
     });
   },
-};
+});

@@ -1,8 +1,6 @@
 // port-activity: first use of a destination port by a host after a warm-up period (by default the
 // first 10% of the capture). One alert per host listing its new ports; a weak hint on its own.
-import { all } from '../../../store/sql';
-import { clamp01, round, saturate } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import { clamp01, defineDetector, isoJustAfter, round, saturate, type AlertDraft } from '../../kit';
 import { PORT_ACTIVITY_SQL } from './sql';
 
 interface Row {
@@ -19,48 +17,89 @@ interface Row {
 /** Evidence lists at most this many ports (beyond, the time span alone would be too wide). */
 const MAX_LIST = 200;
 
-export const portActivityDetector: Detector = {
+/** Score: a floor for any new port, plus up to `ports` as the new ports add up (half at 10). */
+export const WEIGHTS = { floor: 0.1, ports: 0.25, halfAt: 10 } as const;
+
+export const portActivityDetector = defineDetector({
   id: 'port-activity',
   title: 'New destination ports',
-  description: 'First use of a destination port by a host after a warm-up period; one alert per host.',
+  lookback: 'all', // the warm-up is the first share of the whole capture
+  description:
+    'First use of a destination port by a host after a warm-up period; one alert per host.',
   params: {
-    warmupShare: { type: 'number', default: 0.1, min: 0, max: 1, description: 'share of the capture used as warm-up' },
-    warmupMinutes: { type: 'number', default: 0, min: 0, description: 'minimum warm-up in minutes (the longer of the two wins)' },
-    minNewPorts: { type: 'number', default: 1, min: 1, description: 'new ports a host needs for an alert' },
-    maxPort: { type: 'number', default: 49151, min: 0, max: 65535, description: 'ignore ephemeral destination ports above this' },
-    requireKnown: { type: 'boolean', default: true, description: 'only hosts active during the warm-up' },
+    warmupShare: {
+      type: 'number',
+      default: 0.1,
+      min: 0,
+      max: 1,
+      description: 'share of the capture used as warm-up',
+    },
+    warmupMinutes: {
+      type: 'number',
+      default: 0,
+      min: 0,
+      description: 'minimum warm-up in minutes (the longer of the two wins)',
+    },
+    minNewPorts: {
+      type: 'number',
+      default: 1,
+      min: 1,
+      description: 'new ports a host needs for an alert',
+    },
+    maxPort: {
+      type: 'number',
+      default: 49151,
+      min: 0,
+      max: 65535,
+      description: 'ignore ephemeral destination ports above this',
+    },
+    requireKnown: {
+      type: 'boolean',
+      default: true,
+      description: 'only hosts active during the warm-up',
+    },
   },
   async run(ctx) {
-    const rows = await all<Row>(ctx.conn, PORT_ACTIVITY_SQL, {
-      share: ctx.params.warmupShare as number,
-      minutes: ctx.params.warmupMinutes as number,
-      maxPort: ctx.params.maxPort as number,
-      requireKnown: ctx.params.requireKnown as boolean,
-      minNew: ctx.params.minNewPorts as number,
+    const rows = await ctx.sql.rows<Row>(PORT_ACTIVITY_SQL(ctx.sql.d, ctx.sql.flows), {
+      share: ctx.params.warmupShare,
+      minutes: ctx.params.warmupMinutes,
+      maxPort: ctx.params.maxPort,
+      requireKnown: ctx.params.requireKnown,
+      minNew: ctx.params.minNewPorts,
       maxList: MAX_LIST,
     });
     const out: AlertDraft[] = [];
     for (const r of rows) {
       ctx.checkCancelled();
-      const to = new Date(Date.parse(r.last_ts) + 1).toISOString(); // exclusive end, ms precision
+      const to = isoJustAfter(r.last_ts);
       const complete = r.new_ports <= MAX_LIST;
       out.push({
         detector: 'port-activity',
         severity: 'low',
-        score: round(clamp01(0.1 + 0.25 * saturate(r.new_ports, 10))),
+        score: round(
+          clamp01(WEIGHTS.floor + WEIGHTS.ports * saturate(r.new_ports, WEIGHTS.halfAt)),
+        ),
         src_ip: r.src_ip,
         dst_ip: null,
         window_start: r.first_ts,
         window_end: to,
         features: [
-          { name: 'new_dst_ports', value: r.new_ports, threshold: ctx.params.minNewPorts as number, direction: 'above', note: `first used after warm-up ending ${r.warm}` },
+          {
+            name: 'new_dst_ports',
+            value: r.new_ports,
+            threshold: ctx.params.minNewPorts,
+            direction: 'above',
+            note: `first used after warm-up ending ${r.warm}`,
+          },
           { name: 'known_dst_ports', value: r.known_ports, note: 'ports used during warm-up' },
         ],
         flow_count: r.n,
-        evidence: complete ? { from: r.first_ts, to, srcIps: [r.src_ip], dstPorts: r.ports } : { from: r.first_ts, to, srcIps: [r.src_ip] },
+        evidence: complete
+          ? { from: r.first_ts, to, srcIps: [r.src_ip], dstPorts: r.ports }
+          : { from: r.first_ts, to, srcIps: [r.src_ip] },
         summary: `${r.src_ip} used ${r.new_ports} new destination port${r.new_ports > 1 ? 's' : ''} (${r.ports.slice(0, 5).join(', ')}${r.new_ports > 5 ? ', ...' : ''}) after warm-up`,
       });
     }
     return out;
   },
-};
+});

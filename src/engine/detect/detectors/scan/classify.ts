@@ -1,6 +1,6 @@
 // Scan classification and scoring from a source's aggregate features (pure, unit-testable).
 import type { IncidentType } from '../../../../shared/incident-types';
-import { clamp01, saturate } from '../../stats';
+import { clamp01, saturate } from '../../kit';
 
 export interface ScanFeatures {
   targets: number; // failed new (dst, port) targets over the capture
@@ -40,9 +40,13 @@ export function classifyScan(f: ScanFeatures, t: ScanThresholds): IncidentType {
  * scan with 95% failures ~0.9, and a busy client (many targets, few failures) stays under 0.5
  * (and is not reported at all below minFailedShare).
  */
+export const WEIGHTS = { breadth: 0.35, failedShare: 0.5, trw: 0.15, trwUndecided: 0.3 } as const;
+
 export function scoreScan(f: ScanFeatures, t: ScanThresholds): number {
   const breadth = saturate(f.targets / t.minTargets, 1); // 0.5 at the minimum
   return clamp01(
-    0.35 * breadth + 0.5 * f.failedShare + 0.15 * (f.trw === 1 ? 1 : f.trw === 0.5 ? 0.3 : 0),
+    WEIGHTS.breadth * breadth +
+      WEIGHTS.failedShare * f.failedShare +
+      WEIGHTS.trw * (f.trw === 1 ? 1 : f.trw === 0.5 ? WEIGHTS.trwUndecided : 0),
   );
 }

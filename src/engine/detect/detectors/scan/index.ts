@@ -4,13 +4,21 @@
 // keeps contacting in many windows (monitoring, polling) are recurring and do not count, so a
 // host that probes the same small set on a fixed period does not look like a scanner.
 import type { FlowSelector } from '../../../../shared/model';
-import { selectorToSql } from '../../../query/selector';
-import { all, one } from '../../../store/sql';
-import { round, severityOf } from '../../stats';
-import type { AlertDraft, Detector } from '../../types';
+import {
+  addressClasses,
+  defineDetector,
+  formatDuration,
+  isoJustAfter,
+  evidenceCount,
+  round,
+  SCAN_MODE_SQL,
+  severityOf,
+  targets,
+  type AlertDraft,
+  type FlowSql,
+} from '../../kit';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
-import { addressClasses, targets } from '../../shared-tables';
-import { SCAN_MODE_SQL, scanSql } from './sql';
+import { scanSql } from './sql';
 
 interface Row {
   src_ip: string;
@@ -45,17 +53,12 @@ interface Row {
 /** Evidence names hosts / ports explicitly up to this many; beyond, the time span bounds it. */
 const MAX_LIST = 256;
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-export const scanDetector: Detector = {
+export const scanDetector = defineDetector({
   id: 'scan',
   title: 'Scans (vertical, horizontal, slow, UDP)',
+  lookback: 'all', // new targets and recurrence over the whole capture
   description:
     'New (host, port) targets per source across windows, failure share, TRW; classifies vertical, horizontal, slow and UDP scans.',
   params: {
@@ -154,7 +157,7 @@ export const scanDetector: Detector = {
     },
   },
   async run(ctx) {
-    const p = ctx.params as Record<string, number>; // numbers except `replies`
+    const p = ctx.params;
     const thresholds = {
       minTargets: p.minTargets,
       minFailedShare: p.minFailedShare,
@@ -165,28 +168,31 @@ export const scanDetector: Detector = {
     await targets(ctx);
     const uni =
       (
-        await one<{ uni: boolean }>(ctx.conn, SCAN_MODE_SQL, {
-          replies: ctx.params.replies as string,
+        await ctx.sql.rows<{ uni: boolean }>(SCAN_MODE_SQL(ctx.sql.d, ctx.sql.flows), {
+          replies: p.replies,
         })
-      )?.uni ?? false;
-    const rows = await all<Row>(ctx.conn, scanSql(p.horizonMinutes * 60, uni), {
-      ws: ctx.windowSeconds,
-      recurContacts: p.recurContacts,
-      recurSeconds: p.recurSeconds,
-      minTargets: p.minTargets,
-      minFailedShare: p.minFailedShare,
-      maxList: MAX_LIST + 1,
-      theta0: p.theta0,
-      theta1: p.theta1,
-      alpha: p.alpha,
-      beta: p.beta,
-    });
+      )[0]?.uni ?? false;
+    const rows = await ctx.sql.rows<Row>(
+      scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni),
+      {
+        ws: ctx.windowSeconds,
+        recurContacts: p.recurContacts,
+        recurSeconds: p.recurSeconds,
+        minTargets: p.minTargets,
+        minFailedShare: p.minFailedShare,
+        maxList: MAX_LIST + 1,
+        theta0: p.theta0,
+        theta1: p.theta1,
+        alpha: p.alpha,
+        beta: p.beta,
+      },
+    );
     const out: AlertDraft[] = [];
     for (const r of rows) {
       ctx.checkCancelled();
       if (r.failed_share < p.minFailedShare) continue;
       if (r.reply) {
-        out.push(await backscatterAlert(ctx.conn, r, p.backscatterScore));
+        out.push(await backscatterAlert(ctx.sql, r, p.backscatterScore));
         continue;
       }
       if (r.max_hosts_per_port < p.minSpread && r.max_ports_per_host < p.minSpread) continue;
@@ -212,7 +218,7 @@ export const scanDetector: Detector = {
       };
       const kind = classifyScan(f, thresholds);
       const score = round(scoreScan(f, thresholds));
-      const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+      const to = isoJustAfter(r.last_ts);
       const evidence: FlowSelector = { from: r.first_ts, to, srcIps: [r.src_ip] };
       if (r.top_hosts.length <= MAX_LIST) evidence.dstIps = r.top_hosts;
       // a vertical scan's evidence keeps the probes that found open ports (all its flows to the
@@ -223,15 +229,7 @@ export const scanDetector: Detector = {
       )
         evidence.dstPorts = r.top_ports;
       if (r.protos.length === 1) evidence.protos = r.protos;
-      const pred = selectorToSql(evidence);
-      const n =
-        (
-          await one<{ n: number }>(
-            ctx.conn,
-            `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`,
-            pred.params,
-          )
-        )?.n ?? 0;
+      const n = await evidenceCount(ctx.sql, evidence);
       const pct = Math.round(r.failed_share * 100);
       const what =
         kind === 'horizontal-scan'
@@ -296,31 +294,19 @@ export const scanDetector: Detector = {
     }
     return out;
   },
-};
+});
 
 /**
  * A source whose failed "targets" are answers: from a service port to ephemeral ports, or
  * SYN-ACKs and resets without requests. Those are responses whose requests the capture did not
  * see, or backscatter (a server answering the forged sources of a flood elsewhere): not a scan.
  */
-async function backscatterAlert(
-  conn: Parameters<typeof one>[0],
-  r: Row,
-  score: number,
-): Promise<AlertDraft> {
-  const to = new Date(Date.parse(r.last_ts) + 1).toISOString();
+async function backscatterAlert(sql: FlowSql, r: Row, score: number): Promise<AlertDraft> {
+  const to = isoJustAfter(r.last_ts);
   const evidence: FlowSelector = { from: r.first_ts, to, srcIps: [r.src_ip], protos: [r.proto] };
   if (r.top_sports.length && r.src_ports <= r.top_sports.length) evidence.srcPorts = r.top_sports;
   if (r.top_hosts.length <= MAX_LIST) evidence.dstIps = r.top_hosts;
-  const pred = selectorToSql(evidence);
-  const n =
-    (
-      await one<{ n: number }>(
-        conn,
-        `SELECT count(*) AS n FROM flows WHERE ${pred.sql}`,
-        pred.params,
-      )
-    )?.n ?? 0;
+  const n = await evidenceCount(sql, evidence);
   const durationSeconds = (Date.parse(r.last_ts) - Date.parse(r.first_ts)) / 1000;
   const from = r.top_sports.length
     ? `from ${r.proto}/${r.top_sports.slice(0, 3).join(', ')}${r.src_ports > 3 ? ', ...' : ''} `

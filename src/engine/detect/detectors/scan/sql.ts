@@ -1,4 +1,4 @@
-import { EPHEMERAL_FROM } from '../../shared-tables';
+import { pick, TARGET_COLS, targetCtes, windowIndex, type DetectDialect } from '../../kit';
 
 // scan SQL, one statement. Steps:
 //  mode     whether replies are read from bytes (bidirectional flows) or from reverse flows
@@ -20,84 +20,25 @@ import { EPHEMERAL_FROM } from '../../shared-tables';
 //           (Jung et al. 2004, as SiLK rwscan): failure adds ln((1-t1)/(1-t0)), success
 //           ln(t1/t0); the first crossing of ln(beta/alpha) says scanner, of
 //           ln((1-beta)/(1-alpha)) benign.
-// The horizon (seconds) is inlined as a number literal: window frames cannot bind parameters.
-/**
- * Whether replies are read from reverse flows (a unidirectional export). Unidirectional exports
- * (NetFlow v5, plain nfdump) carry no reply bytes: a reply is then a flow in the other direction,
- * and a target failed when none came back. Named parameter $replies.
- */
-export const SCAN_MODE_SQL = `
-SELECT CASE $replies WHEN 'reverse' THEN true WHEN 'bytes' THEN false
-       ELSE coalesce(avg((dst_bytes > 0 OR coalesce(dst_pkts, 0) > 0)::INTEGER), 0) < 0.01 END AS uni
-FROM flows`;
-
-/**
- * The CTEs scan and background share (a WITH list without the WITH, ending in a comma), for the
- * sources with at least `minFailed` (SQL: a number or a parameter) failed targets:
- * targets1 (tcp/udp targets with ports, `failed` read from bytes or, for a unidirectional export,
- * from the reverse flow), served (num, port: a host's ports that some flow got an answer from)
- * and targets (targets1 with the classes of both ends, non-host destinations dropped, and
- * `reply`: the target's records answered rather than asked, see REPLY below).
- */
-export function targetCtes(uni: boolean, minFailed = '1'): string {
-  const rev = uni
-    ? `rev AS (
-  SELECT DISTINCT dst_num AS src_num, src_num AS dst_num, src_port AS dst_port, proto FROM flows
-  WHERE src_port IS NOT NULL
-),`
-    : '';
-  const targets1 = uni
-    ? `SELECT t.* EXCLUDE (failed_bytes, refused), t.refused OR r.src_num IS NULL AS failed, r.src_num IS NOT NULL AS has_rev
-  FROM targets0 t LEFT JOIN rev r USING (src_num, dst_num, dst_port, proto)`
-    : `SELECT t.* EXCLUDE (failed_bytes, refused), t.failed_bytes AS failed, false AS has_rev FROM targets0 t`;
-  return `${rev}
--- sources and destinations are numeric addresses (the shared tables of ../../shared-tables.ts: det_target
--- has one row per (src, dst, port, proto) target, det_addr the classes, det_ipname the text
--- forms), turned into text only for the candidates' lists and the output
-targets0 AS NOT MATERIALIZED (
-  SELECT src_num, dst_num, dst_port, proto, first_ts, last_ts, failed AS failed_bytes, refused, n, sp_lo, sp_hi, reply_flags
-  FROM det_target WHERE dst_port IS NOT NULL AND proto IN ('tcp', 'udp')
-),
-targets1 AS NOT MATERIALIZED (
-  ${targets1}
-),
--- ports each host is seen serving: some flow to it on that port was answered (a flow that is
--- itself an answer, a reset or SYN-ACK sent back, serves nothing)
-served AS (SELECT DISTINCT dst_num AS num, dst_port AS port FROM targets1 WHERE NOT failed AND NOT reply_flags),
--- the sources that can matter: enough failed targets (the only ones any caller reports on), so
--- the joins below run for a few sources' targets, not the whole table
-active AS (SELECT src_num FROM targets1 GROUP BY src_num HAVING count_if(failed) >= ${minFailed}),
--- targets* and marked are views, not copies (DuckDB materialises a CTE read twice): the 1.6M
--- rows cost more to copy than to read again for the few candidate sources. Destinations that are
--- no one's service (multicast, broadcast, unspecified: ip_class 'non-host') are left out. REPLY:
--- a target is a reply when its records answered rather than asked: a SYN-ACK or a reset without
--- a request (REPLY_FLAGS), or one source port that is a service port (below ${EPHEMERAL_FROM}, or one the
--- source serves) towards an ephemeral port the destination does not serve. In a one-way export a
--- reply whose request is in the capture (the flow back, has_rev) is an ordinary answer: left out
-targets AS NOT MATERIALIZED (
-  SELECT t.*, d.internal, s.internal AS src_internal, s.cls AS src_cls,
-         coalesce(t.reply_flags OR (t.sp_lo = t.sp_hi AND t.dst_port >= ${EPHEMERAL_FROM}
-                           AND (t.sp_lo < ${EPHEMERAL_FROM} OR ss.num IS NOT NULL) AND ds.num IS NULL), false) AS reply
-  FROM targets1 t SEMI JOIN active USING (src_num)
-  JOIN det_addr d ON d.num = t.dst_num JOIN det_addr s ON s.num = t.src_num
-  LEFT JOIN served ss ON ss.num = t.src_num AND ss.port = t.sp_lo
-  LEFT JOIN served ds ON ds.num = t.dst_num AND ds.port = t.dst_port
-  WHERE d.cls <> 'non-host'
-    AND NOT (t.has_rev AND coalesce(t.reply_flags OR (t.sp_lo = t.sp_hi AND t.dst_port >= ${EPHEMERAL_FROM}
-                                    AND (t.sp_lo < ${EPHEMERAL_FROM} OR ss.num IS NOT NULL) AND ds.num IS NULL), false))
-),
-`;
-}
-
+// The horizon is inlined as a number literal (microseconds: ClickHouse's range frames take whole
+// numbers): window frames cannot bind parameters.
 /**
  * The scan statement; uni is SCAN_MODE_SQL's answer, decided before so that bidirectional
  * data (the usual case) skips the reverse-flow join altogether.
  */
-export function scanSql(horizonSeconds: number, uni: boolean): string {
+export function scanSql(
+  d: DetectDialect,
+  flows: string,
+  horizonSeconds: number,
+  uni: boolean,
+): string {
   if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
+  const horizonUs = Math.round(horizonSeconds * 1e6);
+  const top = (x: string, keys: { expr: string; desc?: boolean }[], n: string) =>
+    d.listHead(d.listAgg(x, { orderBy: keys }), n);
   return `
-WITH ${targetCtes(uni, '$minTargets')}marked AS NOT MATERIALIZED (
-  SELECT *, (n >= $recurContacts AND epoch(last_ts) - epoch(first_ts) >= $recurSeconds) AS recurring
+WITH ${targetCtes(d, flows, uni, '$minTargets')}marked AS ${d.notMaterialized} (
+  SELECT *, (n >= $recurContacts AND ${d.epoch('last_ts')} - ${d.epoch('first_ts')} >= $recurSeconds) AS recurring
   FROM targets
 ),
 -- per source, scope (internal destinations or not), protocol and kind (probes or replies):
@@ -116,7 +57,7 @@ per AS (
 cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets AND failed_share >= $minFailedShare),
 names AS (SELECT num, min(ip) AS ip FROM det_ipname GROUP BY num),
 nt AS (
-  SELECT m.*, nm.ip AS dst_ip FROM marked m
+  SELECT ${pick('m', [...TARGET_COLS, 'recurring'])}, nm.ip AS dst_ip FROM marked m
   JOIN cand c ON m.src_num = c.src_num AND m.internal = c.internal AND m.proto = c.proto AND m.reply = c.reply
   JOIN names nm ON nm.num = m.dst_num
   WHERE NOT m.recurring AND m.failed
@@ -124,45 +65,46 @@ nt AS (
 shape AS (
   SELECT src_num, internal, proto, reply, count(DISTINCT dst_num) AS hosts, count(DISTINCT dst_port) AS ports,
          avg((proto = 'udp')::INTEGER) AS udp_share, min(first_ts) AS first_ts, max(first_ts) AS last_ts,
-         list_distinct(list(proto)) AS protos, min(sp_lo) AS sp_lo, max(sp_hi) AS sp_hi,
+         ${d.listAgg('proto', { distinct: true, orderBy: [{ expr: 'proto' }] })} AS protos, min(sp_lo) AS sp_lo, max(sp_hi) AS sp_hi,
          count(DISTINCT sp_lo) FILTER (WHERE sp_lo = sp_hi) AS src_ports
   FROM nt GROUP BY ALL
 ),
 peaks AS (
   SELECT src_num, internal, proto, reply, max(in_horizon) AS peak_horizon FROM (
-    SELECT src_num, internal, proto, reply, count(*) OVER (PARTITION BY src_num, internal, proto, reply ORDER BY epoch(first_ts)
-             RANGE BETWEEN CURRENT ROW AND ${horizonSeconds} FOLLOWING) AS in_horizon
+    SELECT src_num, internal, proto, reply, count(*) OVER (PARTITION BY src_num, internal, proto, reply ORDER BY ${d.epochUs('first_ts')}
+             RANGE BETWEEN CURRENT ROW AND ${horizonUs} FOLLOWING) AS in_horizon
     FROM nt) GROUP BY ALL
 ),
 per_window AS (
   SELECT src_num, internal, proto, reply, max(n) AS peak_window, count(*) AS active_windows FROM (
-    SELECT src_num, internal, proto, reply, floor(epoch(first_ts) / $ws)::BIGINT AS w, count(*) AS n FROM nt GROUP BY ALL)
+    SELECT src_num, internal, proto, reply, ${windowIndex(d, 'first_ts')} AS w, count(*) AS n FROM nt GROUP BY ALL)
   GROUP BY ALL
 ),
 per_host AS (
   SELECT src_num, internal, proto, reply, max(n) AS max_ports_per_host,
-         list(dst_ip ORDER BY n DESC, dst_ip)[1:$maxList] AS top_hosts FROM (
+         ${top('dst_ip', [{ expr: 'n', desc: true }, { expr: 'dst_ip' }], '$maxList')} AS top_hosts FROM (
     SELECT src_num, internal, proto, reply, dst_ip, count(DISTINCT dst_port) AS n FROM nt GROUP BY ALL) GROUP BY ALL
 ),
 per_port AS (
   SELECT src_num, internal, proto, reply, max(n) AS max_hosts_per_port,
-         list(dst_port ORDER BY n DESC, dst_port)[1:$maxList] AS top_ports FROM (
+         ${top('dst_port', [{ expr: 'n', desc: true }, { expr: 'dst_port' }], '$maxList')} AS top_ports FROM (
     SELECT src_num, internal, proto, reply, dst_port, count(DISTINCT dst_num) AS n FROM nt GROUP BY ALL) GROUP BY ALL
 ),
 -- the source ports of reply records (the service that answered), most used first
 per_sport AS (
-  SELECT src_num, internal, proto, reply, list(sp_lo ORDER BY n DESC, sp_lo)[1:5] AS top_sports FROM (
+  SELECT src_num, internal, proto, reply, ${top('sp_lo', [{ expr: 'n', desc: true }, { expr: 'sp_lo' }], '5')} AS top_sports FROM (
     SELECT src_num, internal, proto, reply, sp_lo, count(*) AS n FROM nt WHERE sp_lo = sp_hi GROUP BY ALL) GROUP BY ALL
 ),
 -- TRW walks the destinations first contacted from the start of the probing on
 dests AS (
-  SELECT d.*, nm.ip AS dst_ip FROM (
-    SELECT t.src_num, t.internal, t.proto, t.reply, t.dst_num, min(t.first_ts) AS first_ts, bool_and(t.failed) AS failed
+  SELECT ${pick('d', ['src_num', 'internal', 'proto', 'reply', 'dst_num', 'first_ts', 'failed'])}, nm.ip AS dst_ip FROM (
+    SELECT ${pick('t', ['src_num', 'internal', 'proto', 'reply', 'dst_num'])}, min(t.first_ts) AS first_ts, ${d.boolAnd('t.failed')} AS failed
     FROM marked t JOIN cand c ON t.src_num = c.src_num AND t.internal = c.internal AND t.proto = c.proto AND t.reply = c.reply
     GROUP BY ALL
-  ) d SEMI JOIN shape s ON d.src_num = s.src_num AND d.internal = s.internal AND d.proto = s.proto AND d.reply = s.reply
-                       AND d.first_ts >= s.first_ts
+  ) d JOIN shape s ON d.src_num = s.src_num AND d.internal = s.internal AND d.proto = s.proto AND d.reply = s.reply
   JOIN names nm ON nm.num = d.dst_num
+  -- (shape has one row per key: the inner join keeps each destination once, as a semi join)
+  WHERE d.first_ts >= s.first_ts
 ),
 walk AS (
   SELECT src_num, internal, proto, reply,
@@ -177,10 +119,12 @@ trw AS (
          min(k) FILTER (WHERE llr <= ln((1 - $beta) / (1 - $alpha))) AS k_benign
   FROM walk GROUP BY ALL
 )
-SELECT nm.ip AS src_ip, c.* EXCLUDE (src_num), s.hosts, s.ports, s.udp_share, s.first_ts, s.last_ts, s.protos,
-       s.src_ports, p.peak_horizon, pw.peak_window, pw.active_windows, ph.max_ports_per_host, ph.top_hosts,
-       pp.max_hosts_per_port, pp.top_ports, coalesce(ps.top_sports, []) AS top_sports,
-       coalesce(t.trw_dests, 0) AS trw_dests, t.k_scan, t.k_benign
+SELECT nm.ip AS src_ip, ${pick('c', ['internal', 'proto', 'reply', 'targets', 'recurring', 'failed_targets', 'failed_share'])},
+       ${pick('s', ['hosts', 'ports', 'udp_share', 'first_ts', 'last_ts', 'protos', 'src_ports'])},
+       p.peak_horizon AS peak_horizon, ${pick('pw', ['peak_window', 'active_windows'])},
+       ${pick('ph', ['max_ports_per_host', 'top_hosts'])}, ${pick('pp', ['max_hosts_per_port', 'top_ports'])},
+       coalesce(ps.top_sports, []) AS top_sports,
+       coalesce(t.trw_dests, 0) AS trw_dests, t.k_scan AS k_scan, t.k_benign AS k_benign
 FROM cand c JOIN names nm ON nm.num = c.src_num
 JOIN shape s USING (src_num, internal, proto, reply) JOIN peaks p USING (src_num, internal, proto, reply)
 JOIN per_window pw USING (src_num, internal, proto, reply) JOIN per_host ph USING (src_num, internal, proto, reply)

@@ -9,6 +9,7 @@ import { useAsync } from '../../components/use-async';
 import type { ImportDraft } from '../import/import-draft';
 import { CaseTable } from './case-table';
 import { OpenCaseDialog } from './open-case-dialog';
+import { ConnectStoreDialog } from './connect-store-dialog';
 import './home.css';
 
 export function HomeView({
@@ -25,6 +26,7 @@ export function HomeView({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
+  const [connecting, setConnecting] = useState(false);
   const [serverPath, setServerPath] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => setCases(recent.value ?? null), [recent.value]);
@@ -91,6 +93,9 @@ export function HomeView({
         >
           Open the sample capture
         </button>
+        <button type="button" disabled={busy} onClick={() => setConnecting(true)}>
+          Connect to ClickHouse…
+        </button>
         <input
           ref={fileInput}
           type="file"
@@ -146,6 +151,9 @@ export function HomeView({
             })
           }
         />
+      )}
+      {connecting && (
+        <ConnectStoreDialog onConnected={onOpened} onClose={() => setConnecting(false)} />
       )}
       {picking && cases && (
         <OpenCaseDialog cases={cases} onOpened={onOpened} onClose={() => setPicking(false)} />
