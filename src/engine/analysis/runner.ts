@@ -17,7 +17,8 @@ import { suppress } from './suppress';
 import type { AlertDraft, Detector, ParamValue } from '../detect/types';
 import { writeAlerts, writeIncidents } from './write';
 import { readSite, refreshSuggestion } from '../site/site-model';
-import { targets } from '../detect/shared-tables';
+import { addressNames, targets, windowPairs } from '../detect/shared-tables';
+import { flowsSignatureOn, writePairRollup } from '../query/rollup/pair-rollup';
 import { capMemory, memoryBytes } from '../store/memory-cap';
 
 /**
@@ -191,6 +192,10 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         checkCancelled: () => job.checkCancelled(),
         shared,
       };
+      // what the flows are as the run starts: the pair rollup written at its end describes them
+      // only if nothing was added or removed meanwhile (query/rollup/pair-rollup.ts); flows on a
+      // server keep none
+      const signature = opts.only?.length || server ? null : await flowsSignatureOn(conn);
       // (a server's flows give no suggestion yet: the case's site is used as it is)
       if (!server) {
         await targets(siteCtx);
@@ -295,6 +300,11 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
               'SELECT coalesce(max(id), 0) + 1 AS id FROM analysis_runs',
             )
           )?.id ?? 1;
+        if (signature && signature === (await flowsSignatureOn(conn))) {
+          await windowPairs(siteCtx);
+          await addressNames(siteCtx);
+          await writePairRollup(conn, Math.round(plan.windowSeconds * 1e6), signature);
+        }
         await conn.run('DELETE FROM alerts');
         await conn.run('DELETE FROM incidents');
         await writeAlerts(conn, id, kept, (i) => incidentOf[i]);
