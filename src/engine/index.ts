@@ -80,6 +80,9 @@ export type { SessionStats } from './import/netflow/types';
 
 // ---- flow stores (ClickHouse) ----
 export { ClickHouseFlowStore } from './flowstore/clickhouse/clickhouse-flow-store';
+export { caseStoreLink } from './flowstore/case-link';
+export type { FlowStore } from './flowstore/flow-store';
+export { flowFigures } from './analysis/report';
 export { parseStoreUrl } from './flowstore/clickhouse/store-url';
 export {
   FLOW_STORE_SETTING,

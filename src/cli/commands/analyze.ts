@@ -1,8 +1,11 @@
 // `netsift analyze FILE... [--case CASE.duckdb] [--out REPORT.json]`: import (into a temporary
-// case unless --case), detect, write the report JSON, print the top incidents.
+// case unless --case), detect, write the report JSON, print the top incidents. With --store URL
+// the files go into a ClickHouse server and detection runs there; the case (temporary unless
+// --case) keeps the alerts and incidents.
 import fs from 'node:fs';
 import { analyzeFiles, type Job, NetsiftError, parseTimeWindow } from '../../engine/index';
 import type { Command } from '../command';
+import { openStoreFromFlags } from '../open-store';
 import {
   DETECT_FLAGS,
   detectionOptions,
@@ -17,10 +20,15 @@ const timeWindow = (flags: Record<string, unknown>) =>
 export const analyzeCommand: Command = {
   name: 'analyze',
   synopsis:
-    'FILE... [--case CASE.duckdb] [--out REPORT.json] [--window S] [--profile default|seed] [--format F] [--tz ZONE]',
+    'FILE... [--case CASE.duckdb] [--store clickhouse://USER@HOST:8123/DB] [--out REPORT.json] [--window S] [--profile default|seed] [--format F] [--tz ZONE]',
   summary: 'import flow files, run the detectors, write a report of scored incidents',
   flags: {
     case: { type: 'string', description: 'case file to import into and keep (default: temporary)' },
+    store: {
+      type: 'string',
+      description:
+        'import into a ClickHouse server and detect there (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt)',
+    },
     out: { type: 'string', description: 'report JSON path' },
     format: {
       type: 'string',
@@ -55,6 +63,9 @@ export const analyzeCommand: Command = {
         ...opts,
         casePath: flags.case as string | undefined,
         internal,
+        openStore: flags.store
+          ? (caseStore) => openStoreFromFlags(flags.store as string, { caseStore })
+          : undefined,
         import: {
           format: flags.format as string,
           tz: flags.tz as string,

@@ -7,6 +7,7 @@ import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../core/errors';
 import type { FeedVersion } from './feed-versions';
 import type { DetectorRun } from './runner';
+import type { FlowStore } from '../flowstore/flow-store';
 
 interface RunRow {
   id: number;
@@ -22,6 +23,31 @@ export interface BuildReportOptions {
   stages?: StageTiming[];
   /** Leave the alert list out (summary and incidents only). */
   withoutAlerts?: boolean;
+  /**
+   * The flows' figures when they are not in the case (a ClickHouse store, contract: store): its
+   * flow count and span, imports and rejected lines.
+   */
+  flows?: FlowFigures;
+}
+
+export interface FlowFigures {
+  n: number;
+  first: string | null;
+  last: string | null;
+  imports: ImportRecord[];
+  rejects: number;
+}
+
+/** A flow store's figures for the report (analyze/detect --store). */
+export async function flowFigures(store: FlowStore): Promise<FlowFigures> {
+  const [span, imports] = await Promise.all([store.span(), store.imports()]);
+  return {
+    n: span.n,
+    first: span.first,
+    last: span.last,
+    imports,
+    rejects: imports.reduce((s, i) => s + (i.rows_rejected ?? 0), 0),
+  };
 }
 
 export async function buildReport(
@@ -40,13 +66,20 @@ export async function buildReport(
     seconds?: number;
   };
   const feeds = JSON.parse(run.feed_versions ?? '[]') as FeedVersion[];
-  const flows = await store.one<{ n: number; first: string | null; last: string | null }>(
-    'SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM flows',
-  );
-  const rejects = (await store.one<{ n: number }>('SELECT count(*) AS n FROM rejects'))?.n ?? 0;
-  const imports = await store.all<ImportRecord>(
-    'SELECT id, path, size, sha256, format, data_lines, rows_read, rows_rejected, started, finished, tz, first_ts, last_ts FROM imports ORDER BY id',
-  );
+  const flows =
+    opts.flows ??
+    (await store.one<{ n: number; first: string | null; last: string | null }>(
+      'SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM flows',
+    ));
+  const rejects =
+    opts.flows?.rejects ??
+    (await store.one<{ n: number }>('SELECT count(*) AS n FROM rejects'))?.n ??
+    0;
+  const imports =
+    opts.flows?.imports ??
+    (await store.all<ImportRecord>(
+      'SELECT id, path, size, sha256, format, data_lines, rows_read, rows_rejected, started, finished, tz, first_ts, last_ts FROM imports ORDER BY id',
+    ));
   const incidents = (
     await store.all<Incident & { evidence: string }>(
       `SELECT id, key, type, severity, score, attacker, victims, ips, first_seen, last_seen, detectors, alert_count,

@@ -74,6 +74,12 @@ export class DuckDbFlowStore implements FlowStore {
   flowCount(): Promise<number> {
     return this.store.flowCount();
   }
+  async span(): Promise<{ n: number; first: string | null; last: string | null }> {
+    const r = await this.store.one<{ n: number; first: string | null; last: string | null }>(
+      'SELECT count(*) AS n, min(ts) AS first, max(ts) AS last FROM flows',
+    );
+    return r ?? { n: 0, first: null, last: null };
+  }
   /** A connection of its own (the case's macros hold the internal networks already). */
   async openDetection(): Promise<FlowSql> {
     return new DuckDbFlowSql(await this.store.connect(), { ownsConnection: true });

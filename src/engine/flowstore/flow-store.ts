@@ -61,6 +61,8 @@ export interface FlowStore {
   imports(opts?: FlowCallOptions): Promise<ImportRecord[]>;
   /** Every flow (the fast path of an unfiltered count). */
   flowCount(opts?: FlowCallOptions): Promise<number>;
+  /** Flows, first and last flow time (ISO; null when there are none). */
+  span(opts?: FlowCallOptions): Promise<{ n: number; first: string | null; last: string | null }>;
   /**
    * Where a detection run's statements go (analysis/runner.ts): a session of its own whose
    * temporary tables live until close(). `internalNetworks`: the analyst's site (address classes).

@@ -63,6 +63,18 @@ function literal(v: string | number | boolean | null, t: TempColumnType): string
   return String(v);
 }
 
+/** Why detection cannot run on this store's server, or null when it can. */
+export function detectionRefusal(info: {
+  location: string;
+  serverVersion: string;
+  dialect: string;
+}): string | null {
+  return info.dialect === 'clickhouse'
+    ? null
+    : `${info.location}: detection on the server needs ClickHouse 22.3 or later (window functions); ` +
+        `this server is ${info.serverVersion}. Its flows can be browsed, not analysed, there`;
+}
+
 export class ClickHouseFlowSql implements FlowSql {
   readonly d: DetectDialect;
   readonly flows: string;
@@ -93,12 +105,12 @@ export class ClickHouseFlowSql implements FlowSql {
     internal: string[],
     dialectName: string,
   ): Promise<ClickHouseFlowSql> {
-    if (dialectName !== 'clickhouse')
-      throw new NetsiftError(
-        `${ex.location}: detection on the server needs ClickHouse 22.3 or later (window functions); ` +
-          `this server is ${ex.version}. Its flows can be browsed, not analysed, there`,
-        'store',
-      );
+    const refusal = detectionRefusal({
+      location: ex.location,
+      serverVersion: ex.version,
+      dialect: dialectName,
+    });
+    if (refusal) throw new NetsiftError(refusal, 'store');
     if (!ex.settingsAllowed)
       throw new NetsiftError(
         `${ex.location}: detection on the server needs a user that may change settings per query ` +
