@@ -1,7 +1,9 @@
 // Flow stores side by side (issue 19): the same seed file imported into a DuckDB case, a local
 // clickhouse-server (Debian's 18.16, started here on loopback) and chdb (the current ClickHouse
 // engine in process, when tests/chdb is installed), then the same workspace questions asked of
-// each. Prints figures, asserts nothing.
+// each, then detection on each (all detectors, the case's default site): on the DuckDB case, and
+// on ClickHouse with a local case for alerts and incidents (18.16 cannot run the detectors' SQL:
+// it says so). Prints figures, asserts nothing.
 //   node --import tsx bench/clickhouse.mjs FILE [--label 1M]
 // Pair scatter is left out: the DuckDB side took 250-360 s at 1M flows here (its window-function
 // sampling), ClickHouse 3-7 s. Each query is timed on its first run (the DuckDB case caches repeated answers per flows version,
@@ -26,6 +28,7 @@ const { ChdbExecutor, loadChdb } =
   await import('../src/engine/flowstore/clickhouse/chdb-executor.ts');
 const { openClickHouseStore } = await import('../src/engine/flowstore/open-store.ts');
 const { importFiles } = await import('../src/engine/import/pipeline.ts');
+const { runDetection } = await import('../src/engine/analysis/runner.ts');
 const { CLICKHOUSE_MISSING, PASSWORDS, startClickHouse } =
   await import('../tests/helpers/clickhouse-server.ts');
 
@@ -55,6 +58,21 @@ const QUERIES = [
 
 const secs = (t) => (performance.now() - t) / 1000;
 const results = {}; // engine -> { name: seconds }
+const detectors = {}; // engine -> 'basic 0.1, scan 2.3, ...'
+
+/** Detection on `caseStore` (the flows in it, or in `flowStore`), timed; its incidents counted. */
+async function detect(engine, caseStore, flowStore) {
+  const t = performance.now();
+  try {
+    const r = await runDetection(caseStore, { flowStore }).result;
+    results[engine].detect = secs(t);
+    results[engine].incidents = r.incidents;
+    detectors[engine] = r.detectors.map((d) => `${d.id} ${d.seconds.toFixed(1)}`).join(', ');
+  } catch (e) {
+    results[engine].detect = 'refused';
+    detectors[engine] = String(e.message).split('. ')[0];
+  }
+}
 
 async function measure(engine, store, importTimes) {
   const r = { ...importTimes };
@@ -93,6 +111,7 @@ try {
     await importFiles(c, [file], { noGeo: true }).result;
     const imp = { import: secs(t), 'import: send + attach': null, flows: await c.flowCount() };
     await measure('duckdb', new DuckDbFlowStore(c), imp);
+    await detect('duckdb', c);
     c.close();
   }
   // ClickHouse 18.16, a real server on loopback
@@ -109,6 +128,9 @@ try {
           s.ex.rows("SELECT sum(bytes) AS b FROM system.parts WHERE active AND table = 'flows'"),
         );
       results[`clickhouse ${s.info.serverVersion}`]['on disk MB'] = Number(size.b) / 1e6;
+      const local = await CaseStore.open(path.join(work, 'local-18.duckdb'));
+      await detect(`clickhouse ${s.info.serverVersion}`, local, s);
+      local.close();
       await s.close();
     } finally {
       await server.stop();
@@ -118,19 +140,30 @@ try {
   const chdb = loadChdb(path.join(import.meta.dirname, '../tests/chdb'));
   if (!chdb.mod) console.log(`chdb: skipped (${chdb.why})`);
   else {
+    const local = await CaseStore.open(path.join(work, 'local-chdb.duckdb'));
     const s = await ClickHouseFlowStore.create(
       await ChdbExecutor.open(chdb.mod, path.join(work, 'chdb')),
+      { caseStore: local },
     );
     const imp = await importTimed(s);
     await measure(`chdb ${s.info.serverVersion}`, s, imp);
+    await detect(`chdb ${s.info.serverVersion}`, local, s);
     await s.close();
+    local.close();
   }
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }
 
 const engines = Object.keys(results);
-const rows = ['import', 'import: send + attach', ...QUERIES.map(([n]) => n), 'on disk MB'];
+const rows = [
+  'import',
+  'import: send + attach',
+  ...QUERIES.map(([n]) => n),
+  'on disk MB',
+  'detect',
+  'incidents',
+];
 const fmt = (v) =>
   v === null || v === undefined
     ? '-'
@@ -143,4 +176,5 @@ console.log(
 console.log(`  ${''.padEnd(26)}${engines.map((e) => e.padStart(20)).join('')}`);
 for (const r of rows)
   console.log(`  ${r.padEnd(26)}${engines.map((e) => fmt(results[e][r]).padStart(20)).join('')}`);
+for (const e of engines) if (detectors[e]) console.log(`  detection on ${e}: ${detectors[e]}`);
 console.log(`JSON ${JSON.stringify(results)}`);

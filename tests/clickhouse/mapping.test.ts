@@ -9,6 +9,8 @@ import { ChdbExecutor, loadChdb } from '../../src/engine/flowstore/clickhouse/ch
 import { ClickHouseFlowStore } from '../../src/engine/flowstore/clickhouse/clickhouse-flow-store';
 import { readMapping } from '../../src/engine/flowstore/clickhouse/mapping-file';
 import { openClickHouseStore } from '../../src/engine/flowstore/open-store';
+import { runDetection } from '../../src/engine/analysis/runner';
+import { CaseStore } from '../../src/engine/store/case-store';
 import {
   CLICKHOUSE_MISSING,
   PASSWORDS,
@@ -198,6 +200,72 @@ describe('mapping an existing table', () => {
           await own.close();
         }
       });
+
+      it(
+        "detects through the mapping what it detects on netsift's own table",
+        { timeout: 600_000 },
+        async () => {
+          const ex = await ChdbExecutor.open(chdb.mod!);
+          const ownCase = await CaseStore.open(tmp.file('own.duckdb'));
+          const mappedCase = await CaseStore.open(tmp.file('mapped.duckdb'));
+          const own = await ClickHouseFlowStore.create(ex, { caseStore: ownCase });
+          try {
+            await own.importFiles([SAMPLE]).result;
+            // every field under a name and type of its own: times DateTime64, addresses IPv6,
+            // protocols numbered, ports Nullable as netsift's
+            await own.ex.command(
+              `CREATE TABLE full_flows (FlowId Int64, Imp UInt32, Start DateTime64(6, 'UTC'), Stop Nullable(DateTime64(6, 'UTC')),
+               P UInt8, St String, Src IPv6, Dst IPv6, Sp Nullable(UInt16), Dp Nullable(UInt16),
+               BytesOut Int64, BytesIn Int64, PktsOut Nullable(Int64), PktsIn Nullable(Int64))
+             ENGINE = MergeTree ORDER BY Start`,
+            );
+            await own.ex.command(
+              `INSERT INTO full_flows SELECT id, import_id, ts, ts_end,
+               multiIf(proto = 'tcp', 6, proto = 'udp', 17, proto = 'icmp', 1, 0), state,
+               toIPv6(IPv6NumToString(src_num)), toIPv6(IPv6NumToString(dst_num)), src_port, dst_port,
+               src_bytes, dst_bytes, src_pkts, dst_pkts FROM flows`,
+            );
+            const file = tmp.file('full.json');
+            fs.writeFileSync(
+              file,
+              JSON.stringify({
+                table: 'full_flows',
+                fields: {
+                  id: 'FlowId',
+                  import_id: 'Imp',
+                  ts: 'Start',
+                  ts_end: 'Stop',
+                  proto: 'P',
+                  state: 'St',
+                  src_ip: 'Src',
+                  dst_ip: 'Dst',
+                  src_port: 'Sp',
+                  dst_port: 'Dp',
+                  src_bytes: 'BytesOut',
+                  dst_bytes: 'BytesIn',
+                  src_pkts: 'PktsOut',
+                  dst_pkts: 'PktsIn',
+                },
+              }),
+            );
+            const mapped = await ClickHouseFlowStore.create(ex, {
+              mapping: readMapping(file),
+              caseStore: mappedCase,
+            });
+            await runDetection(ownCase, { flowStore: own }).result;
+            await runDetection(mappedCase, { flowStore: mapped }).result;
+            const read = (c: CaseStore) =>
+              c.all('SELECT key, type, attacker, flow_count, score FROM incidents ORDER BY key');
+            const want = await read(ownCase);
+            expect(want.length).toBeGreaterThan(5);
+            expect(await read(mappedCase)).toEqual(want);
+          } finally {
+            await own.close();
+            ownCase.close();
+            mappedCase.close();
+          }
+        },
+      );
     },
   );
 });

@@ -82,13 +82,17 @@ export class ClickHouseFlowSql implements FlowSql {
   private running: AbortController | null = null;
   private interrupted = false;
 
+  private readonly settings: Record<string, string | number>;
+
   private constructor(
     private readonly ex: ChExecutor,
     model: TableModel,
     internal: string[],
+    extra: Record<string, string | number> = {},
   ) {
     this.d = clickHouseDetect(internal);
     this.flows = flowsRelation(model, this.d);
+    this.settings = { ...DETECT_SETTINGS, ...extra };
   }
 
   get where(): string {
@@ -104,6 +108,8 @@ export class ClickHouseFlowSql implements FlowSql {
     model: TableModel,
     internal: string[],
     dialectName: string,
+    /** More settings (tests: small blocks on many threads, so row order varies as on a server). */
+    extra?: Record<string, string | number>,
   ): Promise<ClickHouseFlowSql> {
     const refusal = detectionRefusal({
       location: ex.location,
@@ -123,14 +129,14 @@ export class ClickHouseFlowSql implements FlowSql {
           'detection needs its times as DateTime64 (re-import into a new table)',
         'store',
       );
-    return new ClickHouseFlowSql(await ex.session(), model, internal);
+    return new ClickHouseFlowSql(await ex.session(), model, internal, extra);
   }
 
   /** `settings`: false for INSERT ... VALUES (a SETTINGS clause after the data is data). */
   private opts(settings = true): ExecOptions {
     if (this.interrupted) throw new CancelledError('detection');
     this.running = new AbortController();
-    return { signal: this.running.signal, ...(settings ? { settings: DETECT_SETTINGS } : {}) };
+    return { signal: this.running.signal, ...(settings ? { settings: this.settings } : {}) };
   }
 
   private done(): void {

@@ -56,6 +56,8 @@ export interface ClickHouseStoreOptions {
   caseStore?: CaseStore;
   /** Internal networks when there is no case (default: the private ranges). */
   internalNetworks?: string[];
+  /** Extra settings for detection statements (tests vary row order with them). */
+  detectSettings?: Record<string, string | number>;
 }
 
 const call = (o?: FlowCallOptions): ExecOptions | undefined =>
@@ -223,7 +225,13 @@ export class ClickHouseFlowStore implements FlowStore {
 
   async openDetection(internalNetworks: string[]): Promise<FlowSql> {
     const model = await this.tableModel();
-    return ClickHouseFlowSql.open(this.ex, model, internalNetworks, this.dialect.name);
+    return ClickHouseFlowSql.open(
+      this.ex,
+      model,
+      internalNetworks,
+      this.dialect.name,
+      this.opts.detectSettings,
+    );
   }
 
   async close(): Promise<void> {

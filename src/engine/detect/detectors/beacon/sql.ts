@@ -24,8 +24,9 @@ WITH cand AS (
   -- records' span, which must leave room for the median interval (see busy below): only
   -- internal -> external pairs (ip_class: outside the site, whatever range) that pass both (from the per-target table, not the flows)
   -- go on, each under a small integer id that the grouping and sorting below hash instead of
-  -- the addresses
-  SELECT src_num, dst_num, dst_port, proto, (row_number() OVER ())::INTEGER AS pid
+  -- the addresses; numbered in key order, as ClickHouse evaluates a CTE once per use (rows in
+  -- whatever order its threads read them)
+  SELECT src_num, dst_num, dst_port, proto, (row_number() OVER (ORDER BY src_num, dst_num, dst_port, proto))::INTEGER AS pid
   FROM det_target
   WHERE dst_port IS NOT NULL AND n >= $minConns::BIGINT ${skip}
     AND ${d.epoch('last_ts')} - ${d.epoch('first_ts')} >= ($minConns::BIGINT - 1) / 2.0 * $minInterval::DOUBLE - 0.001

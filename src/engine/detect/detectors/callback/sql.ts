@@ -24,7 +24,8 @@ export function callbackSql(d: DetectDialect, flows: string, skip: string, uni: 
   const gap = (over: string) => `${d.epoch('ts')} - ${d.lag(d.epoch('ts'))} OVER (${over})`;
   return `
 WITH cand AS (
-  SELECT src_num, dst_num, dst_port, proto, (row_number() OVER ())::INTEGER AS pid
+  -- numbered in key order: ClickHouse evaluates a CTE once per use, rows in any order
+  SELECT src_num, dst_num, dst_port, proto, (row_number() OVER (ORDER BY src_num, dst_num, dst_port, proto))::INTEGER AS pid
   FROM det_target
   WHERE proto IN ('tcp', 'udp') AND dst_port IS NOT NULL AND n >= $minAttempts ${skip}
     AND ${d.epoch('last_ts')} - ${d.epoch('first_ts')} >= $minSpan
