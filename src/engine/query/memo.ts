@@ -10,7 +10,13 @@ interface Entry {
 }
 // keyed by the case, not the connection: the service's lanes share what any of them computed
 const caches = new WeakMap<object, Entry>();
-const MAX_ENTRIES = 300;
+/**
+ * Entries kept per case, the least recently asked for going first: a busy workspace asks for
+ * many one-off answers (every brushed range is new) between repeats of the same filter's charts,
+ * and those repeats are what the cache is for (issue 15's load run: first in, first out dropped
+ * them after a few hundred one-off ranges).
+ */
+export const MAX_ENTRIES = 300;
 
 /**
  * The cached result of `compute` for this key and version of the flows. A result another request
@@ -45,7 +51,12 @@ async function memoOnce<T>(
     caches.set(store.cacheScope, c);
   }
   const known = c.values.get(key);
-  if (known) return known as Promise<T>;
+  if (known) {
+    // most recently used last (a Map keeps insertion order)
+    c.values.delete(key);
+    c.values.set(key, known);
+    return known as Promise<T>;
+  }
   // kept while it runs, so a second asker (a click on what a prefetch is reading) waits for it
   // instead of running it again; a failure is not kept
   const v = compute(version);
