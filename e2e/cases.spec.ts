@@ -281,6 +281,19 @@ test('the time zone chosen at import shows in the grid and the header', async ()
   await app.shot('workspace-zone-assumed');
 });
 
+test('a filter typed just before Close is the filter the case reopens with', async () => {
+  const { name } = await caseInfo();
+  const input = page.getByLabel('Filter', { exact: true });
+  await input.fill('proto tcp');
+  await input.press('Enter');
+  // no wait: the view is saved a moment after a change, and leaving must not lose it
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('button', { name, exact: true }).click();
+  await expect(page.getByLabel('Filter', { exact: true })).toHaveValue('proto tcp');
+  await input.fill('');
+  await input.press('Enter');
+});
+
 test('cases are renamed and deleted from Home, deletion after a confirmation', async () => {
   await page.getByRole('button', { name: 'Close', exact: true }).click();
   const row = page.locator('tr[data-case="branches"]');

@@ -169,10 +169,16 @@ export function Workspace({
     if (restored.statuses?.every((s) => (TRIAGE_STATUSES as readonly string[]).includes(s)))
       setStatuses(restored.statuses);
   }, [restored, incidents.value]);
+  // The view is saved 400 ms after the last change; a save still waiting when the workspace goes
+  // (Home, another case) is made then, so a reopened case never shows a view the analyst left.
+  const unsavedView = useRef<(() => Promise<void>) | null>(null);
+  useEffect(() => () => void unsavedView.current?.(), []);
+  const saveViewNow = useCallback(async () => unsavedView.current?.(), []);
   useEffect(() => {
     if (!restoredOnce.current) return;
-    const t = setTimeout(() => {
-      void api
+    const save = () => {
+      unsavedView.current = null;
+      return api
         .saveUiState({
           selectedIncidentId: selection.incident?.id ?? null,
           selectedIncidentKey: selection.incident?.key ?? null,
@@ -187,7 +193,9 @@ export function Workspace({
           statuses,
         })
         .catch(() => undefined);
-    }, 400);
+    };
+    unsavedView.current = save;
+    const t = setTimeout(() => void save(), 400);
     return () => clearTimeout(t);
   }, [selection, filterHistory, side, panes, hiddenCols, statuses, pendingAlert]);
 
@@ -506,7 +514,7 @@ export function Workspace({
             >
               About
             </button>
-            <CloseCaseButton onClosed={onHome} />
+            <CloseCaseButton onClosed={onHome} beforeClose={saveViewNow} />
           </header>
           {follow.view && (following || followShown) && (
             <FollowStatusBar
