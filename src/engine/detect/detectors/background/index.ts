@@ -18,6 +18,8 @@ import {
   SCAN_MODE_SQL,
   serviceName,
   severityOf,
+  stageCtes,
+  stagedRows,
   targets,
   type AlertDraft,
   type FlowSql,
@@ -118,7 +120,9 @@ export const backgroundDetector = defineDetector({
           replies: 'auto',
         })
       )[0]?.uni ?? false;
-    const actors = await ctx.sql.rows<ActorRow>(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), {
+    // the site's targets and probes are read several times: stages of their own
+    const q = stageCtes(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), ['site', 'probes'], 'bg');
+    const actors = await stagedRows<ActorRow>(ctx.sql, q.stages, q.final, {
       portSweep: p.portSweep,
     });
     ctx.checkCancelled();

@@ -11,6 +11,7 @@ import {
   round,
   severityOf,
   targets,
+  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
@@ -116,16 +117,14 @@ export const beaconDetector = defineDetector({
     const ignored = ignoredServices(ctx.params.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await ctx.sql.rows<PairRow>(
-      beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()),
-      {
-        us: windowMicros(ws),
-        bucket: ctx.params.bucketSeconds,
-        minConns: Math.ceil(minConns),
-        minInterval,
-        ...ignored.binds,
-      },
-    );
+    const q = beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql());
+    const rows = await stagedRows<PairRow>(ctx.sql, q.stages, q.final, {
+      us: windowMicros(ws),
+      bucket: ctx.params.bucketSeconds,
+      minConns: Math.ceil(minConns),
+      minInterval,
+      ...ignored.binds,
+    });
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     // per service (destination, port, protocol): the site hosts that call it regularly

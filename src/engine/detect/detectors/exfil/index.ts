@@ -9,11 +9,12 @@ import {
   saturate,
   severityOf,
   targets,
+  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
 } from '../../kit';
-import { EXFIL_SQL } from './sql';
+import { EXFIL_PAIRS, EXFIL_SQL } from './sql';
 
 interface PairRow {
   src_ips: string[];
@@ -88,13 +89,18 @@ export const exfilDetector = defineDetector({
     const minShare = ctx.params.minUpShare;
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await ctx.sql.rows<PairRow>(EXFIL_SQL(ctx.sql.d), {
-      us: windowMicros(ws),
-      minUp,
-      minZ,
-      minShare,
-      madFloor: ctx.params.madFloor,
-    });
+    const rows = await stagedRows<PairRow>(
+      ctx.sql,
+      [['ex_pairs', EXFIL_PAIRS]],
+      EXFIL_SQL(ctx.sql.d),
+      {
+        us: windowMicros(ws),
+        minUp,
+        minZ,
+        minShare,
+        madFloor: ctx.params.madFloor,
+      },
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {

@@ -12,6 +12,7 @@ import {
   saturate,
   severityOf,
   unidirectional,
+  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
@@ -122,18 +123,16 @@ export const floodDetector = defineDetector({
     const minShare = p.minFailedShare;
     const uni = await unidirectional(ctx);
     const protoList = listBinds('proto', protos);
-    const rows = await ctx.sql.rows<StretchRow>(
-      floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
-      {
-        us: windowMicros(ws),
-        minFailed,
-        minShare,
-        maxGap: Math.round(p.maxGapWindows),
-        top: TOP_SOURCES,
-        surge: p.surgeFactor,
-        ...protoList.binds,
-      },
-    );
+    const q = floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni);
+    const rows = await stagedRows<StretchRow>(ctx.sql, q.stages, q.final, {
+      us: windowMicros(ws),
+      minFailed,
+      minShare,
+      maxGap: Math.round(p.maxGapWindows),
+      top: TOP_SOURCES,
+      surge: p.surgeFactor,
+      ...protoList.binds,
+    });
     ctx.checkCancelled();
     const loudShare = p.loudSourceShare;
     const surge = p.surgeFactor;

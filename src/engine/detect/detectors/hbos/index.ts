@@ -12,6 +12,7 @@ import {
   windowPairs,
   windowSpan,
   type AlertDraft,
+  stageCtes,
 } from '../../kit';
 import { HBOS_BINNED, HBOS_FEATURES, HBOS_SCORED, HBOS_SQL, type HbosFeature } from './sql';
 
@@ -104,12 +105,15 @@ export const hbosDetector = defineDetector({
       recurSpread: p.recurSpread,
     };
     let rows: Row[];
+    // a host-window's figures are read twice on the way to its bins: a stage of their own
+    const binned = stageCtes(HBOS_BINNED, ['ew'], 'hbos');
     try {
-      await ctx.sql.createTemp('hbos_binned', HBOS_BINNED, binds);
+      for (const [name, select] of binned.stages) await ctx.sql.createTemp(name, select, binds);
+      await ctx.sql.createTemp('hbos_binned', binned.final, binds);
       await ctx.sql.createTemp('hbos_scored', HBOS_SCORED(ctx.sql.d), binds);
       rows = await ctx.sql.rows<Row>(HBOS_SQL(ctx.sql.d, p.tailShare), binds);
     } finally {
-      await ctx.sql.dropTemp('hbos_binned', 'hbos_scored');
+      await ctx.sql.dropTemp('hbos_ew', 'hbos_binned', 'hbos_scored');
     }
     ctx.checkCancelled();
     const top = Math.round(p.topFeatures);

@@ -13,6 +13,7 @@ import {
   round,
   SCAN_MODE_SQL,
   severityOf,
+  stagedRows,
   targets,
   type AlertDraft,
   type FlowSql,
@@ -171,21 +172,19 @@ export const scanDetector = defineDetector({
           replies: p.replies,
         })
       )[0]?.uni ?? false;
-    const rows = await ctx.sql.rows<Row>(
-      scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni),
-      {
-        ws: ctx.windowSeconds,
-        recurContacts: p.recurContacts,
-        recurSeconds: p.recurSeconds,
-        minTargets: p.minTargets,
-        minFailedShare: p.minFailedShare,
-        maxList: MAX_LIST + 1,
-        theta0: p.theta0,
-        theta1: p.theta1,
-        alpha: p.alpha,
-        beta: p.beta,
-      },
-    );
+    const q = scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni);
+    const rows = await stagedRows<Row>(ctx.sql, q.stages, q.final, {
+      ws: ctx.windowSeconds,
+      recurContacts: p.recurContacts,
+      recurSeconds: p.recurSeconds,
+      minTargets: p.minTargets,
+      minFailedShare: p.minFailedShare,
+      maxList: MAX_LIST + 1,
+      theta0: p.theta0,
+      theta1: p.theta1,
+      alpha: p.alpha,
+      beta: p.beta,
+    });
     const out: AlertDraft[] = [];
     for (const r of rows) {
       ctx.checkCancelled();
