@@ -64,6 +64,11 @@ export interface DetectDialect extends Dialect {
   exclude(cols: string[]): string;
   /** A CTE's hint that it is a view, not a copy (DuckDB); nothing on ClickHouse. */
   readonly notMaterialized: string;
+  /**
+   * Whether the engine keeps a CTE read twice instead of evaluating it again (DuckDB does;
+   * ClickHouse inlines it: detect/staged.ts then runs such steps as temp tables).
+   */
+  readonly materializesCtes: boolean;
   contains(s: string, needle: string): string;
   /** The i-th (1-based) field of `s` split at `sep`; '' past the end. */
   splitPart(s: string, sep: string, i: number): string;
@@ -117,6 +122,7 @@ export const DUCKDB_DETECT: DetectDialect = {
   lag: (x) => `lag(${x})`,
   exclude: (cols) => `EXCLUDE (${cols.join(', ')})`,
   notMaterialized: 'NOT MATERIALIZED',
+  materializesCtes: true,
   contains: (s, n) => `contains(${s}, ${n})`,
   splitPart: (s, sep, i) => `split_part(${s}, ${sep}, ${i})`,
   charAt: (s, i) => `substring(${s}, ${i}, 1)`,
@@ -190,6 +196,7 @@ export function clickHouseDetect(internal: string[]): DetectDialect {
     lag: (x) => `lagInFrame(toNullable(${x}))`,
     exclude: (cols) => `EXCEPT (${cols.join(', ')})`,
     notMaterialized: '',
+    materializesCtes: false,
     contains: (s, n) => `(position(${s}, ${n}) > 0)`,
     splitPart: (s, sep, i) => `splitByString(${sep}, ${s})[${i}]`,
     charAt: (s, i) => `substring(${s}, ${i}, 1)`,

@@ -122,7 +122,7 @@ export const backgroundDetector = defineDetector({
       )[0]?.uni ?? false;
     // the site's targets and probes are read several times: stages of their own
     const q = stageCtes(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), ['site', 'probes'], 'bg');
-    const actors = await stagedRows<ActorRow>(ctx.sql, q.stages, q.final, {
+    const actors = await stagedRows<ActorRow>(ctx.sql, q, {
       portSweep: p.portSweep,
     });
     ctx.checkCancelled();

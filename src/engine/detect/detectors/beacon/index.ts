@@ -11,10 +11,11 @@ import {
   round,
   severityOf,
   targets,
-  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { scoreBeacon } from './score';
 import { beaconSql } from './sql';
@@ -117,14 +118,18 @@ export const beaconDetector = defineDetector({
     const ignored = ignoredServices(ctx.params.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
-    const q = beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql());
-    const rows = await stagedRows<PairRow>(ctx.sql, q.stages, q.final, {
-      us: windowMicros(ws),
-      bucket: ctx.params.bucketSeconds,
-      minConns: Math.ceil(minConns),
-      minInterval,
-      ...ignored.binds,
-    });
+    // on ClickHouse the candidates and their connections are stages of their own (read many times)
+    const rows = await stagedRows<PairRow>(
+      ctx.sql,
+      stageCtes(beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()), ['cand', 'conns'], 'bc'),
+      {
+        us: windowMicros(ws),
+        bucket: ctx.params.bucketSeconds,
+        minConns: Math.ceil(minConns),
+        minInterval,
+        ...ignored.binds,
+      },
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     // per service (destination, port, protocol): the site hosts that call it regularly

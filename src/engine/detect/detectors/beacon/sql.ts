@@ -17,16 +17,9 @@ import { namesOf, pick, windowKey, type DetectDialect } from '../../kit';
  * smallest of equally frequent ones.
  * Needs the shared tables det_target, det_addr and det_ipname (../../shared-tables.ts).
  */
-/**
- * The statement in stages (stagedRows): bc_cand (the candidate pairs, numbered), bc_conns (their
- * connections, from the flows), then the rest over those two.
- */
-export function beaconSql(
-  d: DetectDialect,
-  flows: string,
-  skip: string,
-): { stages: [string, string][]; final: string } {
-  const cand = `
+export function beaconSql(d: DetectDialect, flows: string, skip: string): string {
+  return `
+WITH cand AS (
   -- a pair has at most as many connections as records, and its connections span at most its
   -- records' span, which must leave room for the median interval (see busy below): only
   -- internal -> external pairs (ip_class: outside the site, whatever range) that pass both (from the per-target table, not the flows)
@@ -38,9 +31,8 @@ export function beaconSql(
   WHERE dst_port IS NOT NULL AND n >= $minConns::BIGINT ${skip}
     AND ${d.epoch('last_ts')} - ${d.epoch('first_ts')} >= ($minConns::BIGINT - 1) / 2.0 * $minInterval::DOUBLE - 0.001
     AND src_num IN (SELECT num FROM det_addr WHERE internal)
-    AND dst_num IN (SELECT num FROM det_addr WHERE external)`;
-  const conns = `
-WITH cand AS (SELECT * FROM bc_cand),
+    AND dst_num IN (SELECT num FROM det_addr WHERE external)
+),
 rec AS (
   SELECT c.pid AS pid, coalesce(f.src_port::BIGINT, -f.id) AS sport, f.ts AS ts, f.src_bytes + f.dst_bytes AS bytes
   FROM ${flows} f JOIN cand c
@@ -53,11 +45,7 @@ conns AS (
          count(*) AS recs, min(ts) AS first_ts, max(ts) AS last_ts
   FROM rec
   GROUP BY pid, sport, ${d.intDiv(d.epochUs('ts'), 'floor($bucket::DOUBLE * 1000000 + 0.5)::BIGINT')}
-)
-SELECT * FROM conns`;
-  const final = `
-WITH cand AS (SELECT * FROM bc_cand),
-conns AS (SELECT * FROM bc_conns),
+),
 -- only pairs that can still be reported go on to the (costlier) interval statistics: enough
 -- connections, at least half as many source ports as connections (else a long connection seen
 -- through its update records, which the caller drops), and a span that leaves room for a median
@@ -105,11 +93,4 @@ SELECT s.ips AS src_ips, d.ips AS dst_ips, p.dst_port, p.proto, p.conns, p.ports
        (SELECT ${d.epoch('max(ts)')} - ${d.epoch('min(ts)')} FROM ${flows}) AS capture_seconds
 FROM pairs p JOIN src_names s ON s.num = p.src_num JOIN dst_names d ON d.num = p.dst_num
 `;
-  return {
-    stages: [
-      ['bc_cand', cand],
-      ['bc_conns', conns],
-    ],
-    final,
-  };
 }

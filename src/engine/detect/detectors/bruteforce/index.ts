@@ -148,7 +148,7 @@ export const bruteforceDetector = defineDetector({
       ['rec', 'win'],
       'bf',
     );
-    const rows = await stagedRows<SpanRow>(ctx.sql, q.stages, q.final, {
+    const rows = await stagedRows<SpanRow>(ctx.sql, q, {
       us: windowMicros(ws),
       minAttempts,
       idle: Math.round(p.idleSeconds),

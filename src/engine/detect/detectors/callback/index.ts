@@ -148,12 +148,7 @@ export const callbackDetector = defineDetector({
       'cb',
     );
     const rows = (
-      await stagedRows<PairRow & { tl_t: number[]; tl_n: number[] }>(
-        ctx.sql,
-        staged.stages,
-        staged.final,
-        binds,
-      )
+      await stagedRows<PairRow & { tl_t: number[]; tl_n: number[] }>(ctx.sql, staged, binds)
     ).map((r) => ({ ...r, timeline: r.tl_t.map((t, i) => ({ t, n: r.tl_n[i] })) }));
     ctx.checkCancelled();
     const out: AlertDraft[] = [];

@@ -9,12 +9,13 @@ import {
   saturate,
   severityOf,
   targets,
-  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
-import { EXFIL_PAIRS, EXFIL_SQL } from './sql';
+import { EXFIL_SQL } from './sql';
 
 interface PairRow {
   src_ips: string[];
@@ -89,10 +90,10 @@ export const exfilDetector = defineDetector({
     const minShare = ctx.params.minUpShare;
     await addressClasses(ctx);
     await targets(ctx);
+    // on ClickHouse the pairs are a stage of their own (the rest reads them four times)
     const rows = await stagedRows<PairRow>(
       ctx.sql,
-      [['ex_pairs', EXFIL_PAIRS]],
-      EXFIL_SQL(ctx.sql.d),
+      stageCtes(EXFIL_SQL(ctx.sql.d), ['pairs'], 'ex'),
       {
         us: windowMicros(ws),
         minUp,

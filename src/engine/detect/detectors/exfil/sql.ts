@@ -9,8 +9,8 @@ import { namesOf, windowKey, type DetectDialect } from '../../kit';
  * Population: every (internal, external) pair (ip_class); rows: the pairs past all three fences, with
  * the text forms of their addresses and their destination ports.
  */
-/** The (internal, external) pairs (a stage of their own: the rest reads them four times). */
-export const EXFIL_PAIRS = `
+export const EXFIL_SQL = (d: DetectDialect): string => `
+WITH pairs AS (
   -- from the shared per-target table det_target and the address classes det_addr (../../shared-tables.ts):
   -- 1.6M targets instead of 10M flows; only internal -> external pairs (ip_class: outside the site, whatever range) are aggregated
   SELECT src_num, dst_num, sum(up) AS up, sum(down) AS down, sum(n) AS flows,
@@ -18,10 +18,8 @@ export const EXFIL_PAIRS = `
   FROM det_target
   WHERE src_num IN (SELECT num FROM det_addr WHERE internal)
     AND dst_num IN (SELECT num FROM det_addr WHERE external)
-  GROUP BY src_num, dst_num`;
-
-export const EXFIL_SQL = (d: DetectDialect): string => `
-WITH pairs AS (SELECT * FROM ex_pairs),
+  GROUP BY src_num, dst_num
+),
 med AS (SELECT ${d.median('ln(1 + up)')} AS m, count(*) AS population FROM pairs),
 mad AS (SELECT ${d.median('abs(ln(1 + up) - m)')} AS d FROM pairs, med),
 flagged AS (

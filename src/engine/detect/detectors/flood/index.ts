@@ -12,10 +12,11 @@ import {
   saturate,
   severityOf,
   unidirectional,
-  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { floodSql } from './sql';
 
@@ -123,16 +124,24 @@ export const floodDetector = defineDetector({
     const minShare = p.minFailedShare;
     const uni = await unidirectional(ctx);
     const protoList = listBinds('proto', protos);
-    const q = floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni);
-    const rows = await stagedRows<StretchRow>(ctx.sql, q.stages, q.final, {
-      us: windowMicros(ws),
-      minFailed,
-      minShare,
-      maxGap: Math.round(p.maxGapWindows),
-      top: TOP_SOURCES,
-      surge: p.surgeFactor,
-      ...protoList.binds,
-    });
+    // on ClickHouse the victims' windows, stretches and their flows are stages of their own
+    const rows = await stagedRows<StretchRow>(
+      ctx.sql,
+      stageCtes(
+        floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
+        ['win', 'stretch', 'member'],
+        'fl',
+      ),
+      {
+        us: windowMicros(ws),
+        minFailed,
+        minShare,
+        maxGap: Math.round(p.maxGapWindows),
+        top: TOP_SOURCES,
+        surge: p.surgeFactor,
+        ...protoList.binds,
+      },
+    );
     ctx.checkCancelled();
     const loudShare = p.loudSourceShare;
     const surge = p.surgeFactor;

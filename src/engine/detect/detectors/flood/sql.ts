@@ -16,18 +16,11 @@ import { failedSql, pick, replyFlagsSql, windowKey, type DetectDialect } from '.
  * failed flows), peak failures and flows per window, the port's median failures and flows per
  * active window, top sources by failed flows.
  */
-export function floodSql(
-  d: DetectDialect,
-  flows: string,
-  protoList: string,
-  uni: boolean,
-): { stages: [string, string][]; final: string } {
+export function floodSql(d: DetectDialect, flows: string, protoList: string, uni: boolean): string {
   const FAILED = failedSql(uni);
   const REPLY_FLAGS = replyFlagsSql(d);
   const f = (sql: string) => sql.replace(/\b(state_raw|state|dst_bytes|dst_pkts)\b/g, 'f.$1');
-  // in stages (stagedRows): fl_win (windows of the victim ports), fl_stretch, fl_member (their
-  // flows), then the figures
-  const win = `
+  return `
 WITH fails AS (
   SELECT dst_num, dst_port, proto, ${windowKey(d)} AS w, count(*) AS nf
   FROM ${flows}
@@ -43,10 +36,7 @@ win AS (
   FROM ${flows} f SEMI JOIN victims v ON f.dst_num = v.dst_num AND f.dst_port = v.dst_port AND f.proto = v.proto
   WHERE NOT ${f(REPLY_FLAGS)}
   GROUP BY ALL
-)
-SELECT * FROM win`;
-  const stretch = `
-WITH win AS (SELECT * FROM fl_win),
+),
 -- the port's usual failures per window (median over its active windows): a busy server refuses
 -- a few percent all day; a flood multiplies that even when answered traffic stays high
 base AS (
@@ -68,10 +58,7 @@ stretch AS (
   FROM (SELECT *, sum(starts) OVER (PARTITION BY dst_num, dst_port, proto ORDER BY w
                                     ROWS UNBOUNDED PRECEDING) AS k FROM hot)
   GROUP BY dst_num, dst_port, proto, k
-)
-SELECT * FROM stretch`;
-  const member = `
-WITH stretch AS (SELECT * FROM fl_stretch),
+),
 -- every flow to the victim port inside the stretch is evidence (gap windows included); narrow
 -- the scan to the stretches' victims and overall time span before the keyed join
 bounds AS (
@@ -89,11 +76,7 @@ member AS (
   FROM stretch s
   JOIN cand c ON c.dst_num = s.dst_num AND c.dst_port = s.dst_port AND c.proto = s.proto
   WHERE c.w BETWEEN s.first_w AND s.last_w
-)
-SELECT * FROM member`;
-  const final = `
-WITH stretch AS (SELECT * FROM fl_stretch),
-member AS (SELECT * FROM fl_member),
+),
 names AS (
   SELECT dst_num, dst_port, proto, first_w, ${d.listAgg('dst_ip', { distinct: true, orderBy: [{ expr: 'dst_ip' }] })} AS dst_ips
   FROM member GROUP BY ALL
@@ -118,12 +101,4 @@ FROM stretch s JOIN agg a USING (dst_num, dst_port, proto, first_w)
 JOIN names n USING (dst_num, dst_port, proto, first_w)
 ORDER BY failed DESC
 `;
-  return {
-    stages: [
-      ['fl_win', win],
-      ['fl_stretch', stretch],
-      ['fl_member', member],
-    ],
-    final,
-  };
 }

@@ -74,7 +74,7 @@ export const portActivityDetector = defineDetector({
       ['firsts', 'fresh', 'hosts'],
       'pa',
     );
-    const rows = await stagedRows<Row>(ctx.sql, q.stages, q.final, {
+    const rows = await stagedRows<Row>(ctx.sql, q, {
       share: ctx.params.warmupShare,
       minutes: ctx.params.warmupMinutes,
       maxPort: ctx.params.maxPort,

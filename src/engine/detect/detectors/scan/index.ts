@@ -13,10 +13,11 @@ import {
   round,
   SCAN_MODE_SQL,
   severityOf,
-  stagedRows,
   targets,
   type AlertDraft,
   type FlowSql,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
 import { scanSql } from './sql';
@@ -172,19 +173,28 @@ export const scanDetector = defineDetector({
           replies: p.replies,
         })
       )[0]?.uni ?? false;
-    const q = scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni);
-    const rows = await stagedRows<Row>(ctx.sql, q.stages, q.final, {
-      ws: ctx.windowSeconds,
-      recurContacts: p.recurContacts,
-      recurSeconds: p.recurSeconds,
-      minTargets: p.minTargets,
-      minFailedShare: p.minFailedShare,
-      maxList: MAX_LIST + 1,
-      theta0: p.theta0,
-      theta1: p.theta1,
-      alpha: p.alpha,
-      beta: p.beta,
-    });
+    // on ClickHouse the active sources' targets, the candidates, the names and the new targets
+    // are stages of their own (each read many times)
+    const rows = await stagedRows<Row>(
+      ctx.sql,
+      stageCtes(
+        scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni),
+        ['marked', 'cand', 'names', 'nt'],
+        'sc',
+      ),
+      {
+        ws: ctx.windowSeconds,
+        recurContacts: p.recurContacts,
+        recurSeconds: p.recurSeconds,
+        minTargets: p.minTargets,
+        minFailedShare: p.minFailedShare,
+        maxList: MAX_LIST + 1,
+        theta0: p.theta0,
+        theta1: p.theta1,
+        alpha: p.alpha,
+        beta: p.beta,
+      },
+    );
     const out: AlertDraft[] = [];
     for (const r of rows) {
       ctx.checkCancelled();

@@ -24,27 +24,23 @@ import { pick, TARGET_COLS, targetCtes, windowIndex, type DetectDialect } from '
 // numbers): window frames cannot bind parameters.
 /**
  * The scan statement; uni is SCAN_MODE_SQL's answer, decided before so that bidirectional
- * data (the usual case) skips the reverse-flow join altogether. In stages (stagedRows):
- * sc_marked (the active sources' targets), sc_cand, sc_names, sc_nt, then the figures.
+ * data (the usual case) skips the reverse-flow join altogether.
  */
 export function scanSql(
   d: DetectDialect,
   flows: string,
   horizonSeconds: number,
   uni: boolean,
-): { stages: [string, string][]; final: string } {
+): string {
   if (!Number.isFinite(horizonSeconds) || horizonSeconds <= 0) throw new Error('bad horizon');
   const horizonUs = Math.round(horizonSeconds * 1e6);
   const top = (x: string, keys: { expr: string; desc?: boolean }[], n: string) =>
     d.listHead(d.listAgg(x, { orderBy: keys }), n);
-  const marked = `
-WITH ${targetCtes(d, flows, uni, '$minTargets')}marked AS (
+  return `
+WITH ${targetCtes(d, flows, uni, '$minTargets')}marked AS ${d.notMaterialized} (
   SELECT *, (n >= $recurContacts AND ${d.epoch('last_ts')} - ${d.epoch('first_ts')} >= $recurSeconds) AS recurring
   FROM targets
-)
-SELECT * FROM marked`;
-  const cand = `
-WITH marked AS (SELECT * FROM sc_marked),
+),
 -- per source, scope (internal destinations or not), protocol and kind (probes or replies):
 -- probes count for internal sources only (outside sources probing the site are the background
 -- detector's), replies for any source (backscatter)
@@ -58,24 +54,14 @@ per AS (
 ),
 -- a source below the failure share is never reported (the caller drops it): leaving it out here
 -- spares the per-destination walk over busy servers' thousands of contacts
-cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets AND failed_share >= $minFailedShare)
-SELECT * FROM cand`;
-  const names = `SELECT num, min(ip) AS ip FROM det_ipname GROUP BY num`;
-  const reuse = `marked AS (SELECT * FROM sc_marked),
-cand AS (SELECT * FROM sc_cand),
-names AS (SELECT * FROM sc_names)`;
-  const nt = `
-WITH ${reuse},
+cand AS (SELECT * FROM per WHERE failed_targets >= $minTargets AND failed_share >= $minFailedShare),
+names AS (SELECT num, min(ip) AS ip FROM det_ipname GROUP BY num),
 nt AS (
   SELECT ${pick('m', [...TARGET_COLS, 'recurring'])}, nm.ip AS dst_ip FROM marked m
   JOIN cand c ON m.src_num = c.src_num AND m.internal = c.internal AND m.proto = c.proto AND m.reply = c.reply
   JOIN names nm ON nm.num = m.dst_num
   WHERE NOT m.recurring AND m.failed
-)
-SELECT * FROM nt`;
-  const final = `
-WITH ${reuse},
-nt AS (SELECT * FROM sc_nt),
+),
 shape AS (
   SELECT src_num, internal, proto, reply, count(DISTINCT dst_num) AS hosts, count(DISTINCT dst_port) AS ports,
          avg((proto = 'udp')::INTEGER) AS udp_share, min(first_ts) AS first_ts, max(first_ts) AS last_ts,
@@ -145,13 +131,4 @@ JOIN per_window pw USING (src_num, internal, proto, reply) JOIN per_host ph USIN
 JOIN per_port pp USING (src_num, internal, proto, reply) LEFT JOIN per_sport ps USING (src_num, internal, proto, reply)
 LEFT JOIN trw t USING (src_num, internal, proto, reply)
 ORDER BY src_ip, c.internal, c.proto, c.reply`;
-  return {
-    stages: [
-      ['sc_marked', marked],
-      ['sc_cand', cand],
-      ['sc_names', names],
-      ['sc_nt', nt],
-    ],
-    final,
-  };
 }
