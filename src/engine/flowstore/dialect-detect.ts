@@ -11,7 +11,7 @@
 // reads the column, as SQL does), union_default_mode DISTINCT.
 //
 // Not for ClickHouse 18.x: it has no window functions; detection on such a server is refused.
-import { NON_HOST_RANGES, SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
+import { NON_HOST_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
 import { CLICKHOUSE, DUCKDB, type Dialect } from './dialect';
 
 /** A sort key of an ordered list: an expression and its direction. */
@@ -165,7 +165,6 @@ export function clickHouseDetect(internal: string[]): DetectDialect {
   // the last octet of an IPv4 address is 255: a /24's broadcast (util/ip.ts isNonHost)
   const v4Broadcast = (n: string) =>
     `(${n} BETWEEN ${v4lo} AND ${v4hi} AND substring(${n}, 16, 1) = unhex('ff'))`;
-  void SPECIAL_RANGES; // special ranges name a kind for the grids; classes need only these two
   return {
     ...CLICKHOUSE,
     epoch: (ts) => `(toUnixTimestamp64Micro(${ts}) / 1000000)`,
