@@ -9,7 +9,8 @@ import { writeSeedFile } from './gen-seed.mjs';
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const CACHE = path.join(ROOT, 'bench/.cache');
 
-export const SIZES = { '1M': 1_000_000, '10M': 10_000_000 };
+// 50M only when asked for (bench/run.mjs gives it to suites marked `large`)
+export const SIZES = { '1M': 1_000_000, '10M': 10_000_000, '50M': 50_000_000 };
 
 /** Path of the cached seed-format file of about `label` flows, generating it when missing. */
 export async function seedFile(label, log) {

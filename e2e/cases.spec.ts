@@ -64,8 +64,13 @@ async function dropFiles(files: string[]): Promise<void> {
 
 const dialog = () => page.getByRole('dialog', { name: 'Import files' });
 
-async function waitSummary(): Promise<void> {
-  await expect(page.getByTestId('import-summary')).toBeVisible({ timeout: 110_000 });
+/**
+ * Waits for THIS import's summary: the one of the import before may still be on screen for a
+ * moment after the click (a loaded machine showed it), so the target line is what is waited for.
+ */
+async function waitSummary(target: string): Promise<void> {
+  await expect(page.getByTestId('import-target')).toHaveText(target, { timeout: 110_000 });
+  await expect(page.getByTestId('import-summary')).toBeVisible();
 }
 
 test.beforeAll(async () => {
@@ -84,8 +89,7 @@ test('Home offers New case, Open case and the sample; the sample opens as a case
   await expect(page.getByRole('button', { name: 'Open case…' })).toBeVisible();
   await app.shot('home-empty');
   await page.getByRole('button', { name: 'Open the sample capture' }).click();
-  await waitSummary();
-  await expect(page.getByTestId('import-target')).toHaveText('New case netsift-sample');
+  await waitSummary('New case netsift-sample');
   await page.getByRole('button', { name: 'Open workspace' }).click();
   await expect(page.getByRole('region', { name: 'Incidents' })).toBeVisible();
   expect((await caseInfo()).flows).toBe(147537);
@@ -114,8 +118,7 @@ test('an upload while a case is open makes a new case and leaves the open one un
   await expect(dialog().getByRole('radio').first()).toBeChecked();
   await app.shot('import-dialog-new');
   await dialog().getByRole('button', { name: 'Import 1 file into a new case' }).click();
-  await waitSummary();
-  await expect(page.getByTestId('import-target')).toHaveText('New case office-capture');
+  await waitSummary('New case office-capture');
   await page.getByRole('button', { name: 'Open workspace' }).click();
   await expect(page.locator('.case-name')).toHaveText('office-capture');
   const now = await caseInfo();
@@ -155,8 +158,7 @@ test('adds to the open case only on the explicit choice, with a warning when far
     .check();
   await expect(page.getByTestId('import-warnings')).toHaveCount(0);
   await dialog().getByRole('button', { name: 'Add 1 file to office-capture' }).click();
-  await waitSummary();
-  await expect(page.getByTestId('import-target')).toHaveText('Added to office-capture');
+  await waitSummary('Added to office-capture');
   await page.getByRole('button', { name: 'Open workspace' }).click();
   const after = await caseInfo();
   expect(after.id).toBe(before.id);
@@ -176,8 +178,7 @@ test('adds to the open case only on the explicit choice, with a warning when far
     .getByLabel(/New case named/)
     .check();
   await dialog().getByRole('button', { name: 'Import 1 file into a new case' }).click();
-  await waitSummary();
-  await expect(page.getByTestId('import-target')).toHaveText('New case old-capture');
+  await waitSummary('New case old-capture');
   expect((await cases()).find((c) => c.id === before.id)?.flows).toBe(before.flows + 30);
 });
 
@@ -192,9 +193,8 @@ test('several files dropped at once are one import job with a row per file', asy
   await dialog().getByLabel('New case name', { exact: true }).fill('branches');
   await app.shot('import-dialog-three');
   await dialog().getByRole('button', { name: 'Import 3 files into a new case' }).click();
-  await waitSummary();
+  await waitSummary('New case branches');
   await expect(page.getByRole('heading', { name: 'Import 3 files' })).toBeVisible();
-  await expect(page.getByTestId('import-target')).toHaveText('New case branches');
   const jobs =
     await app.call<
       { title: string; import?: { files: { name: string; status: string; flows: number }[] } }[]
@@ -228,8 +228,7 @@ test('a folder is imported file by file, hidden files left out', async () => {
     await expect(dialog().locator(`tr[data-file="${path.basename(f)}"]`)).toContainText('seed');
   await expect(dialog().locator('tr[data-file=".hidden.csv"]')).toHaveCount(0);
   await dialog().getByRole('button', { name: 'Import 3 files into a new case' }).click();
-  await waitSummary();
-  await expect(page.getByTestId('import-target')).toHaveText('New case lone');
+  await waitSummary('New case lone');
   await page.getByRole('button', { name: 'Open workspace' }).click();
   const info = await caseInfo();
   expect(info.imports.map((i) => path.basename(i.path))).toEqual([
@@ -256,9 +255,9 @@ test('the time zone chosen at import shows in the grid and the header', async ()
   );
   await app.shot('import-dialog-zone');
   await dialog().getByRole('button', { name: 'Import 1 file into a new case' }).click();
-  await waitSummary();
   await expect(page.getByTestId('import-zones')).toContainText(
     'Europe/Berlin (chosen at import): local-times.binetflow',
+    { timeout: 110_000 },
   );
   await page.getByRole('button', { name: 'Open workspace' }).click();
   await expect(page.getByTestId('case-zone')).toHaveText('local times read as Europe/Berlin');
@@ -270,9 +269,9 @@ test('the time zone chosen at import shows in the grid and the header', async ()
   await dropFiles([again]);
   await expect(page.getByTestId('zone-note')).toContainText('read as UTC (assumed)');
   await dialog().getByRole('button', { name: 'Import 1 file into a new case' }).click();
-  await waitSummary();
   await expect(page.getByTestId('import-zones')).toContainText(
     'UTC (assumed: the files carry no zone): local-times-utc.binetflow',
+    { timeout: 110_000 },
   );
   await page.getByRole('button', { name: 'Open workspace' }).click();
   await expect(page.getByTestId('case-zone')).toHaveText('local times read as UTC (assumed)');

@@ -122,6 +122,8 @@ test.afterAll(async () => {
 });
 
 test('an address carrying markup shows as text in every chart tooltip and adds no element', async () => {
+  // three charts swept pixel row by pixel row: half a minute on a quiet machine, minutes on a busy one
+  test.setTimeout(300_000);
   const row0 = page.locator('.incidents-pane .ag-row[row-index="0"]');
   await expect(row0.locator('[col-id="attacker"]')).toHaveText(MARKUP, { timeout: 60_000 });
   await row0.locator('[col-id="type"]').click();

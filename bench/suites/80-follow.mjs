@@ -1,6 +1,7 @@
 // Following live captures (issue 20): the sustained follow rate of appended Zeek lines and of
-// nfcapd files dropped into a folder, and the lag at 2x that rate (bench/follow-rate.mjs, run from
-// source through tsx in a child process). Figures only; the machine's load average is printed
+// nfcapd files dropped into a folder, and the lag at 2x that rate; then the same with incremental
+// detection after every batch: flows/s imported and detected, and both lags at 2x that rate
+// (bench/follow-rate.mjs, run from source through tsx in a child process). Figures only; the machine's load average is printed
 // with them because the figures move with it.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -28,6 +29,22 @@ export default {
       'nfcapd import at once flows/s': num(lines, 'nfcapd import at once', /: ([\d,]+) flows\/s/),
       'nfcapd 2x: behind s': num(lines, 'nfcapd lag at 2x', /: ([\d.]+) s behind/),
       'nfcapd 2x: catch-up s': num(lines, 'nfcapd lag at 2x', /caught up ([\d.]+) s later/),
+      'zeek+detect flows/s': num(lines, 'zeek follow rate with detection', /: ([\d,]+) flows\/s/),
+      'zeek+detect 2x: import behind s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /import was ([\d.]+) s behind/,
+      ),
+      'zeek+detect 2x: detection behind s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /and detection ([\d.]+) s behind/,
+      ),
+      'zeek+detect 2x: detected after s': num(
+        lines,
+        'zeek lag at 2x with detection',
+        /detected ([\d.]+) s later/,
+      ),
       'load average': /load ([\d. ]+)\)?$/.exec(lines.at(-1) ?? '')?.[1] ?? '',
     });
   },

@@ -1,7 +1,6 @@
 // A small, strict argument parser: unknown flags are usage errors (exit 2), never ignored.
 // Messages carry no "netsift <command>:" prefix: main.ts adds it once.
-import { NetsiftError } from '../engine/core/errors';
-import { nearest } from '../engine/util/nearest';
+import { nearest, NetsiftError } from '../engine/index';
 
 export interface FlagSpec {
   type: 'string' | 'boolean' | 'number' | 'string[]';

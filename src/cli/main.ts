@@ -3,8 +3,7 @@
 import { parseArgs, usageText } from './args';
 import type { CliIO } from './command';
 import { COMMANDS } from './commands/index';
-import { NetsiftError } from '../engine/core/errors';
-import { nearest } from '../engine/util/nearest';
+import { nearest, NetsiftError } from '../engine/index';
 import { NETSIFT_VERSION } from '../shared/version';
 
 const io: CliIO = {

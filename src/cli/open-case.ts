@@ -3,8 +3,7 @@
 // open it read-only, so a case the user may not write (a colleague's file, a write-protected
 // share) still reports; commands that change it say plainly that they cannot.
 import fs from 'node:fs';
-import { CaseStore, type OpenOptions } from '../engine/store/case-store';
-import { NetsiftError } from '../engine/core/errors';
+import { CaseStore, NetsiftError, type OpenOptions } from '../engine/index';
 
 function checkExists(file: unknown): string {
   if (typeof file !== 'string' || !file)

@@ -1,13 +1,13 @@
 // Opens `--store URL` for a command: the password from the environment or a prompt, an optional
 // mapping file, and the analyst's case when one is named (it records where its flows live).
-import { ClickHouseFlowStore } from '../engine/flowstore/clickhouse/clickhouse-flow-store';
-import { parseStoreUrl } from '../engine/flowstore/clickhouse/store-url';
 import {
+  type CaseStore,
+  ClickHouseFlowStore,
   FLOW_STORE_SETTING,
-  openClickHouseStore,
   type FlowStoreSetting,
-} from '../engine/flowstore/open-store';
-import type { CaseStore } from '../engine/store/case-store';
+  openClickHouseStore,
+  parseStoreUrl,
+} from '../engine/index';
 import { storePassword } from './store-password';
 
 export async function openStoreFromFlags(

@@ -1,7 +1,7 @@
 // The ClickHouse password: NETSIFT_CLICKHOUSE_PASSWORD, else a prompt on a terminal (not echoed),
 // else none (a server's default user often has no password). Never from the URL, never written
 // anywhere.
-import { NetsiftError } from '../engine/core/errors';
+import { NetsiftError } from '../engine/index';
 
 export const PASSWORD_ENV = 'NETSIFT_CLICKHOUSE_PASSWORD';
 

@@ -4,10 +4,10 @@ import { BrowserWindow } from 'electron';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { NetsiftService } from '../engine/service/netsift-service';
+import { type NetsiftService } from '../engine/index';
 
 export async function exportPdf(service: NetsiftService, out: string): Promise<string> {
-  const html = await service.reportHtml({});
+  const html = await service.domains.report.html({});
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-pdf-'));
   const page = path.join(dir, 'report.html');
   fs.writeFileSync(page, html);

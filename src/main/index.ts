@@ -3,8 +3,7 @@
 import { app, BrowserWindow, session } from 'electron';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { defaultOps } from '../engine/service/default-ops';
-import { NetsiftService } from '../engine/service/netsift-service';
+import { defaultOps, NetsiftService } from '../engine/index';
 import { APP_URL, registerAppScheme, securityHeadersOnHttp, serveRenderer } from './app-protocol';
 import { registerIpc } from './ipc';
 import { buildMenu } from './menu';
@@ -91,7 +90,7 @@ if (!app.requestSingleInstanceLock()) {
     await createWindow();
     // threat-intel feeds: refresh what is due now and then every 15 minutes (each feed keeps its
     // own interval, Spamhaus at least an hour); a changed list is matched again on the open case
-    const refreshDue = () => void service.refreshDueFeeds().catch(() => undefined);
+    const refreshDue = () => void service.domains.feeds.refreshDue().catch(() => undefined);
     refreshDue();
     setInterval(refreshDue, 15 * 60 * 1000).unref();
   });

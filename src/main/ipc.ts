@@ -7,62 +7,114 @@ import {
   API_METHODS,
   IPC_CHOOSE,
   IPC_CHOOSE_CASE,
+  IPC_CHOOSE_FOLDER,
   IPC_EVENT,
   IPC_GRANT_DROPPED,
   IPC_RPC,
   isApiMethod,
 } from '../shared/api';
-import type { NetsiftService } from '../engine/service/netsift-service';
-import { publicError } from '../engine/service/public-error';
+import type { RpcAnswer } from '../shared/api-error';
+import { answerCall, type NetsiftService } from '../engine/index';
 import { CAPTURE_FILTERS, CASE_FILTERS } from './menu';
+import { notifyIncidents } from './notify';
 
 function trusted(e: IpcMainInvokeEvent, win: () => BrowserWindow | null): boolean {
   const w = win();
   return !!w && e.sender === w.webContents && e.senderFrame === w.webContents.mainFrame;
 }
 
+/** Errors the page is not shown in full (internal faults) go to main's log. */
+function logFailure(method: string, e: unknown): void {
+  console.error(`netsift: ${method} failed:`, e);
+}
+
+/**
+ * Every channel answers the error envelope as a value (src/shared/api-error.ts), never a thrown
+ * error: Electron passes only a thrown error's message to the page, so its code would be lost.
+ * The renderer's client unwraps it (resultOf) and throws a typed ApiError, as over HTTP.
+ */
+function handle(
+  channel: string,
+  win: () => BrowserWindow | null,
+  answer: (...args: unknown[]) => Promise<RpcAnswer>,
+): void {
+  ipcMain.handle(channel, async (e, ...args: unknown[]): Promise<RpcAnswer> => {
+    if (!trusted(e, win))
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'netsift: request from an untrusted frame' },
+      };
+    return answer(...args);
+  });
+}
+
 export function registerIpc(service: NetsiftService, win: () => BrowserWindow | null): void {
-  const check = (e: IpcMainInvokeEvent) => {
-    if (!trusted(e, win)) throw new Error('netsift: request from an untrusted frame');
-  };
-  ipcMain.handle(IPC_RPC, async (e, method: unknown, args: unknown) => {
-    check(e);
+  handle(IPC_RPC, win, async (method: unknown, args: unknown) => {
     if (!isApiMethod(method))
-      throw new Error(`netsift: unknown method ${String(method)} (known: ${API_METHODS.length})`);
+      return {
+        ok: false,
+        error: {
+          code: 'usage',
+          message: `netsift: unknown method ${String(method).slice(0, 60)} (known: ${API_METHODS.length})`,
+        },
+      };
+    // the renderer gets what the loopback server would answer: never SQL or internals
     const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
-    try {
-      return await fn.apply(service, Array.isArray(args) ? args : []);
-    } catch (err) {
-      // the renderer gets what the loopback server would answer: never SQL or internals
-      const p = publicError(err, method);
-      if (p.log) console.error(`netsift: ${method} failed:`, err);
-      throw new Error(p.error.message);
-    }
+    return answerCall(method, () => fn.apply(service, Array.isArray(args) ? args : []), logFailure);
   });
-  ipcMain.handle(IPC_CHOOSE, async (e) => {
-    check(e);
-    const r = await dialog.showOpenDialog(win()!, {
-      properties: ['openFile', 'multiSelections'],
-      filters: CAPTURE_FILTERS,
-    });
-    return r.canceled ? [] : r.filePaths.map((p) => service.grant(p));
-  });
-  ipcMain.handle(IPC_CHOOSE_CASE, async (e) => {
-    check(e);
-    const r = await dialog.showOpenDialog(win()!, {
-      properties: ['openFile'],
-      filters: CASE_FILTERS,
-    });
-    return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
-  });
+  handle(IPC_CHOOSE, win, () =>
+    answerCall(
+      'chooseFiles',
+      async () => {
+        const r = await dialog.showOpenDialog(win()!, {
+          properties: ['openFile', 'multiSelections'],
+          filters: CAPTURE_FILTERS,
+        });
+        return r.canceled ? [] : r.filePaths.map((p) => service.grant(p));
+      },
+      logFailure,
+    ),
+  );
+  handle(IPC_CHOOSE_CASE, win, () =>
+    answerCall(
+      'chooseCase',
+      async () => {
+        const r = await dialog.showOpenDialog(win()!, {
+          properties: ['openFile'],
+          filters: CASE_FILTERS,
+        });
+        return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
+      },
+      logFailure,
+    ),
+  );
+  // a folder to follow, chosen in the native dialog (granted like the others)
+  handle(IPC_CHOOSE_FOLDER, win, () =>
+    answerCall(
+      'chooseFolder',
+      async () => {
+        const r = await dialog.showOpenDialog(win()!, { properties: ['openDirectory'] });
+        return r.canceled || !r.filePaths[0] ? null : service.grant(r.filePaths[0]);
+      },
+      logFailure,
+    ),
+  );
   // the preload sends only paths it read from dropped File objects (webUtils.getPathForFile); the
   // page itself cannot reach this channel (no ipcRenderer in the main world)
-  ipcMain.handle(IPC_GRANT_DROPPED, async (e, paths: unknown) => {
-    check(e);
-    if (!Array.isArray(paths)) return [];
-    return paths
-      .filter((p): p is string => typeof p === 'string' && p !== '')
-      .map((p) => service.grant(p));
+  handle(IPC_GRANT_DROPPED, win, (paths: unknown) =>
+    answerCall(
+      'grantDropped',
+      async () => {
+        if (!Array.isArray(paths)) return [];
+        return paths
+          .filter((p): p is string => typeof p === 'string' && p !== '')
+          .map((p) => service.grant(p));
+      },
+      logFailure,
+    ),
+  );
+  service.onEvent((ev) => {
+    win()?.webContents.send(IPC_EVENT, ev);
+    notifyIncidents(ev, win); // following: new incidents as desktop notifications
   });
-  service.onEvent((ev) => win()?.webContents.send(IPC_EVENT, ev));
 }

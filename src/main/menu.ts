@@ -1,6 +1,6 @@
 // The application menu: File (open capture, open case, recent, export), Edit, View, Help.
 import { app, dialog, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions } from 'electron';
-import type { NetsiftService } from '../engine/service/netsift-service';
+import { type NetsiftService } from '../engine/index';
 import type { ExportFormat } from '../shared/triage-api';
 import { exportPdf } from './export-pdf';
 
@@ -59,7 +59,7 @@ export async function buildMenu(service: NetsiftService, win: () => BrowserWindo
           });
           if (r.canceled || !r.filePath) return;
           const format = (r.filePath.split('.').pop() ?? 'html').toLowerCase() as ExportFormat; // checked by the engine
-          const written = format === 'pdf' ? exportPdf(service, r.filePath) : service.exportReportTo(r.filePath, { format }).then((x) => x.path);
+          const written = format === 'pdf' ? exportPdf(service, r.filePath) : service.domains.report.exportTo(r.filePath, { format }).then((x) => x.path);
           await written.then((p) => shell.showItemInFolder(p), fail);
         },
       },

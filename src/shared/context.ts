@@ -1,7 +1,7 @@
 // Address context (issue 17): country and AS of public addresses (offline data), names from the
 // capture's own DNS, Zeek http/ssl/dns logs of a host, and exporting the packets of flows. The
 // shapes the service contract (src/shared/api.ts) carries; plain JSON, times ISO 8601 UTC.
-import type { FlowQuery } from './query';
+import type { FlowQuery, Supersedable } from './query';
 import type { FlowSelector } from './model';
 
 /** One packaged data set (npm package) the GeoIP/ASN lookups come from. */
@@ -177,6 +177,8 @@ export interface ImportContextSummary {
 export interface ReportContext {
   /** One line per GeoIP/ASN data set: package@version, data date, licence. */
   geo_sources: string;
+  /** The same data sets in full (the HTML appendix's table). */
+  datasets?: GeoDataset[];
   /** Attribution the data licences ask for. */
   attribution: string[];
   /** What the case's enrichment was built with (null: not enriched). */
@@ -187,8 +189,8 @@ export interface ReportContext {
   context_imports: ContextStatus['contextImports'];
 }
 
-/** Top countries or AS of a selection of flows (a chart). */
-export interface TopGeoRequest extends FlowQuery {
+/** Top countries or AS of a selection of flows (a chart; a newer request of its tag cancels it). */
+export interface TopGeoRequest extends FlowQuery, Supersedable {
   by: 'country' | 'asn';
   /** Which address of each flow counts; 'any' (default) counts both sides. */
   side?: 'src' | 'dst' | 'any';

@@ -109,6 +109,26 @@ export const FILTER_TERMS: FilterTerm[] = [
     meaning: "address kind (the case's internal networks)",
     example: 'src internal and dst public',
   },
+  {
+    words: ['country'],
+    syntax: '[src|dst] country CC',
+    meaning:
+      'country of the address (ISO code: CN, US, GB), offline GeoIP data; private and unknown addresses never match',
+    example: 'dst country in [CN RU]',
+  },
+  {
+    words: ['as'],
+    syntax: '[src|dst] as N',
+    meaning: 'autonomous system of the address (15169 or AS15169), offline ASN data',
+    example: 'src as 15169',
+  },
+  {
+    words: ['name'],
+    syntax: '[src|dst] host name NAME | *.DOMAIN',
+    meaning:
+      "the address was named so by a DNS answer in the case's own data; *.example.com: example.com and every name under it",
+    example: 'host name *.example.com',
+  },
   { words: ['any'], syntax: 'any', meaning: 'every flow', example: 'any' },
 ];
 
@@ -134,6 +154,10 @@ export const FILTER_EXAMPLES: { text: string; meaning: string }[] = [
   { text: 'proto udp and dst port 53 and bytes > 10k', meaning: 'large DNS exchanges' },
   { text: 'duration > 1h and src internal and dst public', meaning: 'long outbound connections' },
   { text: 'bpp < 60 and pps > 100', meaning: 'floods of small packets' },
+  {
+    text: 'src internal and dst country in [CN RU KP] and not dst host name *.example.com',
+    meaning: 'outbound to some countries, except to names of your own domain',
+  },
 ];
 
 /** Values completion offers after a keyword. */

@@ -1,7 +1,8 @@
 // Following a live capture (a folder of rotated files, a growing text file, a NetFlow/IPFIX
 // listener) into the open case: the request, the status with its lag, and what each batch added.
 // Contract types only: the engine's follower (src/engine/follow/follower.ts) implements them, the
-// CLI (`netsift follow`) prints them; the workspace's "Follow a folder" will carry them as a job.
+// CLI (`netsift follow`) prints them; the workspace's "Follow a folder" carries them as events.
+import type { Severity } from './model';
 
 export type FollowSource =
   /** new complete files in a folder (and below it) */
@@ -44,7 +45,11 @@ export interface FollowRequest {
   /** leave the files a folder holds when following starts */
   newOnly?: boolean;
   retain?: RetentionRequest;
-  /** run detection (the full run, for now) this often while following; off when absent */
+  /**
+   * run detection this often while following; off when absent. Runs are incremental
+   * (src/engine/analysis/incremental.ts): the first is a full run, each later one covers the
+   * flows that arrived since; a run never waits in a queue (the next starts when one is done).
+   */
   detectEverySeconds?: number;
   /** ... or after this many batches */
   detectEveryBatches?: number;
@@ -126,6 +131,14 @@ export interface FollowStatus {
     incidents: number | null;
     alerts: number | null;
     error: string | null;
+    /** the last run: 'full' (the first of the session, or after a retention drop) or 'incremental' */
+    lastMode: 'full' | 'incremental' | null;
+    lastSeconds: number | null;
+    /** flows the last run found new, and the windows it evaluated again (finite-lookback detectors) */
+    lastNewFlows: number | null;
+    lastWindows: number | null;
+    /** how long the oldest batch no finished run covers has waited (0: incidents are current) */
+    behindSeconds: number;
   } | null;
   retention: {
     droppedFlows: number;
@@ -147,4 +160,42 @@ export interface FollowStatus {
   /** following stopped at a limit (retention in stop mode) */
   limitReached: boolean;
   error: string | null;
+}
+
+/**
+ * An incident that appeared, or whose severity rose, in a detection run while following: what
+ * notifications are made of (the workspace's toast, Electron's desktop notification, the CLI's
+ * `--notify` line).
+ */
+export interface IncidentNotice {
+  change: 'new' | 'raised';
+  id: number;
+  key: string;
+  type: string;
+  severity: Severity;
+  previousSeverity: Severity | null;
+  score: number;
+  attacker: string | null;
+  summary: string;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** "Follow a folder" in the workspace: a granted folder followed into the open case. */
+export interface FollowFolderRequest {
+  /** a folder the user granted (serve --grant, a dialog, a drop), or one below it */
+  path: string;
+  /** leave the files the folder holds now; follow only those that appear */
+  newOnly?: boolean;
+  /** tell about incidents that appear at or above this severity (toast, desktop); null: none */
+  notify?: Severity | null;
+  /** 'auto' (default) or a format id */
+  format?: string;
+}
+
+/** The workspace's view of following: what, how it stands, what it tells about. */
+export interface FollowView {
+  folder: string;
+  notify: Severity | null;
+  status: FollowStatus;
 }

@@ -90,6 +90,17 @@ export interface FlowRow extends Flow {
   dst_internal: boolean;
   src_kind: HostKind;
   dst_kind: HostKind;
+  // Address context (issue 17; absent where the store has none, null where the data has nothing):
+  // country (ISO code), AS number and organisation of each side, and the names the address had
+  // at the flow's start from the case's own DNS answers (newest first, at most 3).
+  src_country?: string | null;
+  src_asn?: number | null;
+  src_as_org?: string | null;
+  src_names?: string[] | null;
+  dst_country?: string | null;
+  dst_asn?: number | null;
+  dst_as_org?: string | null;
+  dst_names?: string[] | null;
 }
 
 export interface FlowsPage {

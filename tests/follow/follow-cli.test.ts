@@ -151,6 +151,60 @@ describe('netsift follow DIR|FILE', () => {
     },
   );
 
+  it(
+    'prints a line on stdout for each incident that appears at or above --notify',
+    { timeout: 120_000 },
+    async () => {
+      const dir = tmp.file('notify');
+      fs.mkdirSync(dir);
+      const f = follow([
+        '--case',
+        tmp.file('notify.duckdb'),
+        dir,
+        '--poll',
+        '0.1',
+        '--settle',
+        '0.2',
+        '--notify',
+        'medium',
+        '--no-geo',
+      ]);
+      await until('the follower to start', () => /Ctrl-C to stop/.test(f.err()));
+      // quiet office traffic first: detection runs (--notify turns it on), nothing to tell
+      fs.writeFileSync(path.join(dir, 'a.csv'), seedLines(T0, 200));
+      await until('detection of a.csv', () => /detection run 1: /.test(f.err()));
+      expect(f.out()).toBe('');
+      // a host probing closed ports of a server: one notice, however many runs follow
+      fs.writeFileSync(path.join(dir, 'b.csv'), seedLines(T0 + 100, 400, { scan: true }));
+      await until('the notice', () => /New \w+ incident/.test(f.out()));
+      fs.writeFileSync(path.join(dir, 'c.csv'), seedLines(T0 + 200, 100));
+      await until('detection of c.csv', () => /detection run 3: /.test(f.err()));
+      f.child.kill('SIGINT');
+      expect(await f.exit).toBe(0);
+      const notices = f
+        .out()
+        .split('\n')
+        .filter((l) => / incident: /.test(l));
+      expect(notices).toEqual([
+        expect.stringMatching(
+          /^20\d\d-\S+Z New (medium|high|critical) incident: \S*scan by 192\.168\.100\.66: #\d+ \(score 0\.\d\d\): 192\.168\.100\.66 probed /,
+        ),
+      ]);
+      const bad = await runCli([
+        'follow',
+        '--case',
+        tmp.file('n2.duckdb'),
+        dir,
+        '--notify',
+        'loud',
+      ]);
+      expect([bad.code, bad.stderr]).toEqual([
+        2,
+        expect.stringMatching(/--notify loud: expected one of low, medium, high, critical/),
+      ]);
+    },
+  );
+
   it('stops at --max-flows with --on-limit stop and says so', { timeout: 60_000 }, async () => {
     const dir = tmp.file('limit');
     fs.mkdirSync(dir);

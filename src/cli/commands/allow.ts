@@ -1,5 +1,4 @@
-import { addAllowRule, listAllowRules, removeAllowRule } from '../../engine/triage/allow-rules';
-import { NetsiftError } from '../../engine/core/errors';
+import { addAllowRule, listAllowRules, NetsiftError, removeAllowRule } from '../../engine/index';
 import type { AllowRuleInput } from '../../shared/triage';
 import type { Command } from '../command';
 import { openCaseToRead, openExistingCase } from '../open-case';

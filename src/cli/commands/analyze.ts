@@ -3,16 +3,14 @@
 // the files go into a ClickHouse server and detection runs there; the case (temporary unless
 // --case) keeps the alerts and incidents.
 import fs from 'node:fs';
-import { analyzeFiles } from '../../engine/analysis/analyze';
-import type { Job } from '../../engine/core/job';
-import { parseTimeWindow } from '../../engine/import/time-window';
-import { NetsiftError } from '../../engine/core/errors';
+import { analyzeFiles, type Job, NetsiftError, parseTimeWindow } from '../../engine/index';
 import type { Command } from '../command';
 import { openStoreFromFlags } from '../open-store';
 import {
   DETECT_FLAGS,
   detectionOptions,
   internalFlag,
+  incidentsSoFar,
   printDetectionSummary,
 } from './detect-options';
 
@@ -52,7 +50,8 @@ export const analyzeCommand: Command = {
   async run({ positional, flags }, io) {
     if (positional.length === 0)
       throw new NetsiftError('give at least one FILE to analyze', 'usage');
-    const opts = detectionOptions(flags);
+    const soFar = incidentsSoFar(io, performance.now(), !!process.stderr.isTTY);
+    const opts = { ...detectionOptions(flags), onIncidents: soFar.onIncidents };
     const internal = internalFlag(flags);
     let current: Job<unknown> | null = null;
     // cancel on Ctrl-C or kill, so the temporary case is removed on the way out
@@ -84,6 +83,8 @@ export const analyzeCommand: Command = {
       io.progress('');
       if (flags.out) fs.writeFileSync(flags.out as string, JSON.stringify(report, null, 1));
       printDetectionSummary(report, io, flags.top as number);
+      const first = soFar.firstLine();
+      if (first) io.out(first);
       if (flags.out) io.out(`report: ${flags.out}`);
       return 0;
     } finally {

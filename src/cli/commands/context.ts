@@ -1,11 +1,14 @@
 // `netsift context`: address context of a case. Country/AS and names of an address with its Zeek
 // http/tls/dns lines (--host), the addresses of a name (--name, --suffix), what the case holds
 // (default), the data sources (--about), and a new GeoIP/ASN pass after a data update (--refresh-geo).
-import { contextStatus } from '../../engine/context/context-status';
-import { addressesOf, hostContext } from '../../engine/context/host-context';
-import { enrichGeo } from '../../engine/geo/geo-enrich';
-import { geoSourceInfo } from '../../engine/geo/geo-source';
-import { NetsiftError } from '../../engine/core/errors';
+import {
+  addressesOf,
+  contextStatus,
+  enrichGeo,
+  geoSourceInfo,
+  hostContext,
+  NetsiftError,
+} from '../../engine/index';
 import type { HostContext } from '../../shared/context';
 import type { CliIO, Command } from '../command';
 import { openExistingCase } from '../open-case';

@@ -2,23 +2,26 @@
 // after a parameter change; the case then shows this run's alerts and incidents. A case whose
 // flows are on a ClickHouse server (it records the URL; or --store URL) detects there.
 import fs from 'node:fs';
-import { buildReport } from '../../engine/analysis/analyze';
-import { flowFigures } from '../../engine/analysis/report';
-import { caseStoreLink } from '../../engine/flowstore/case-link';
-import type { FlowStore } from '../../engine/flowstore/flow-store';
+import {
+  buildReport,
+  caseStoreLink,
+  CaseStore,
+  flowFigures,
+  type FlowStore,
+  NetsiftError,
+  runDetection,
+  writeSite,
+} from '../../engine/index';
 import { openStoreFromFlags } from '../open-store';
-import { runDetection } from '../../engine/analysis/runner';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
 import type { Command } from '../command';
 import {
   DETECT_FLAGS,
   detectionOptions,
+  incidentsSoFar,
   internalFlag,
   printDetectionSummary,
   withSigint,
 } from './detect-options';
-import { writeSite } from '../../engine/site/site-model';
 
 export const detectCommand: Command = {
   name: 'detect',
@@ -65,7 +68,12 @@ export const detectCommand: Command = {
         io.err(`detecting on ${flows.info.location} (ClickHouse ${flows.info.serverVersion})`);
       }
       const t = performance.now();
-      const job = runDetection(store, { ...opts, flowStore: flows ?? undefined });
+      const soFar = incidentsSoFar(io, t, !!process.stderr.isTTY);
+      const job = runDetection(store, {
+        ...opts,
+        onIncidents: soFar.onIncidents,
+        flowStore: flows ?? undefined,
+      });
       job.onProgress((p) => io.progress(`detect: ${p.phase} ${p.done}/${p.total}`));
       await withSigint(job);
       io.progress('');
@@ -75,6 +83,8 @@ export const detectCommand: Command = {
       });
       if (flags.out) fs.writeFileSync(flags.out as string, JSON.stringify(report, null, 1));
       printDetectionSummary(report, io, flags.top as number);
+      const first = soFar.firstLine();
+      if (first) io.out(first);
       if (flags.out) io.out(`report: ${flags.out}`);
       return 0;
     } finally {

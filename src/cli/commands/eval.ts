@@ -2,9 +2,16 @@
 import fs from 'node:fs';
 import type { AnalysisReport } from '../../shared/report';
 import {
-  evaluate, flowsFileFor, formatEval, readBenignFile, readCaseLabels, readFlowLabels, readIncidentsFile, type Truth,
-} from '../../engine/eval/index';
-import { NetsiftError } from '../../engine/core/errors';
+  evaluate,
+  flowsFileFor,
+  formatEval,
+  NetsiftError,
+  readBenignFile,
+  readCaseLabels,
+  readFlowLabels,
+  readIncidentsFile,
+  type Truth,
+} from '../../engine/index';
 import type { Command } from '../command';
 import { openCaseToRead } from '../open-case';
 

@@ -1,8 +1,5 @@
 // netsift feeds: the app-wide threat-intel catalogue (under NETSIFT_HOME or the app-data folder).
-import { netsiftHome } from '../../engine/core/home';
-import { FeedService } from '../../engine/intel/service';
-import { NetsiftError } from '../../engine/core/errors';
-import { nearest } from '../../engine/util/nearest';
+import { FeedService, nearest, NetsiftError, netsiftHome } from '../../engine/index';
 import type { FeedFormat, FeedStatus } from '../../shared/feeds';
 import type { CliIO, Command } from '../command';
 

@@ -1,7 +1,7 @@
 // `netsift follow` options into a FollowRequest: durations (90s, 15m, 24h, 7d), --detect-every
 // as a time or a number of batches, the retention and its answer at the limit.
 import type { FollowRequest, RetentionRequest } from '../../shared/follow';
-import { NetsiftError } from '../../engine/core/errors';
+import { NetsiftError } from '../../engine/index';
 import type { ParsedArgs } from '../args';
 
 const UNITS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400 };

@@ -1,8 +1,6 @@
 // What `netsift follow` prints: the progress line (datagrams, flows, templates, drops) and the
 // summary when it stops, with every exporter's sampling and where every record went.
-import type { ListenerStats } from '../../engine/follow/netflow-listener';
-import { describeSampling } from '../../engine/import/netflow/sampling';
-import type { SessionStats } from '../../engine/import/netflow/types';
+import { describeSampling, type ListenerStats, type SessionStats } from '../../engine/index';
 import type { ImportRecord, RejectRecord } from '../../shared/model';
 
 const n = (x: number) => x.toLocaleString('en-US');

@@ -5,12 +5,22 @@
 // is complete and prints the summary (a second Ctrl-C stops at once, without the last batch).
 import fs from 'node:fs';
 import net from 'node:net';
-import { startFollow } from '../../engine/follow/follow-job';
-import { listenText, parseListen } from '../../engine/follow/listen-address';
-import { ListenerSource } from '../../engine/follow/listener-source';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
+import {
+  CaseStore,
+  ListenerSource,
+  listenText,
+  NetsiftError,
+  parseListen,
+  startFollow,
+} from '../../engine/index';
 import type { FollowSource, FollowStatus } from '../../shared/follow';
+import {
+  NOTIFY_SEVERITIES,
+  isSeverity,
+  noticeBody,
+  noticeTitle,
+  worthTelling,
+} from '../../shared/follow-notice';
 import type { ImportRecord, RejectRecord } from '../../shared/model';
 import type { Command } from '../command';
 import { DETECT_FLAGS, detectionOptions } from './detect-options';
@@ -21,7 +31,7 @@ import { progressLine, summaryLines } from './follow-report';
 export const followCommand: Command = {
   name: 'follow',
   synopsis:
-    '--case CASE.duckdb (DIR | FILE | --listen udp:127.0.0.1:2055) [--format auto] [--retain 24h | --max-flows N] [--on-limit drop|stop] [--detect-every 60s] [--duration S] [--json]',
+    '--case CASE.duckdb (DIR | FILE | --listen udp:127.0.0.1:2055) [--format auto] [--retain 24h | --max-flows N] [--on-limit drop|stop] [--detect-every 60s] [--notify high] [--duration S] [--json]',
   summary:
     'follow a live capture into a case: new files in a folder, lines appended to a file, or NetFlow/IPFIX on UDP',
   flags: {
@@ -48,6 +58,11 @@ export const followCommand: Command = {
     'detect-every': {
       type: 'string',
       description: 'run detection while following: every 60s / 5m, or every 10b (batches)',
+    },
+    notify: {
+      type: 'string',
+      description:
+        'a line on stdout for each incident that appears at or above this severity (low, medium, high, critical); detects after every batch unless --detect-every says otherwise',
     },
     window: DETECT_FLAGS.window,
     param: DETECT_FLAGS.param,
@@ -120,6 +135,15 @@ export const followCommand: Command = {
         'usage',
       );
     const req = { ...followRequest(flags), source };
+    const notify = flags.notify as string | undefined;
+    if (notify !== undefined && (!isSeverity(notify) || !NOTIFY_SEVERITIES.includes(notify)))
+      throw new NetsiftError(
+        `--notify ${notify}: expected one of ${NOTIFY_SEVERITIES.join(', ')}`,
+        'usage',
+      );
+    // notifications need detection: after every batch unless the analyst chose a pace
+    if (notify && req.detectEverySeconds === undefined && req.detectEveryBatches === undefined)
+      req.detectEveryBatches = 1;
     const detection = detectionOptions({ ...flags, profile: 'default' });
     const duration = positive(flags, 'duration');
 
@@ -159,6 +183,13 @@ export const followCommand: Command = {
         io.progress('');
         io.err(`  ${e}`);
       });
+      if (notify && isSeverity(notify))
+        follower.onDetection((r) => {
+          for (const x of worthTelling(r.changes, notify)) {
+            io.progress('');
+            io.out(`${new Date().toISOString()} ${noticeTitle(x)}: ${noticeBody(x)}`);
+          }
+        });
       const progress = setInterval(
         () =>
           io.progress(

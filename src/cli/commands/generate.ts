@@ -1,6 +1,5 @@
 // netsift generate: a deterministic labelled office capture (see src/engine/generate).
-import { NetsiftError } from '../../engine/core/errors';
-import { DEFAULTS, generateCapture } from '../../engine/generate/index';
+import { GENERATE_DEFAULTS as DEFAULTS, generateCapture, NetsiftError } from '../../engine/index';
 import type { Command } from '../command';
 
 export const generateCommand: Command = {

@@ -3,7 +3,7 @@
 // (never a password).
 import type { ImportSummary } from '../../shared/model';
 import { parseMap, describeFile } from './import';
-import { CaseStore } from '../../engine/store/case-store';
+import { CaseStore } from '../../engine/index';
 import type { ParsedArgs } from '../args';
 import type { CliIO } from '../command';
 import { openStoreFromFlags } from '../open-store';

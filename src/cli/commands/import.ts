@@ -1,19 +1,19 @@
 // `netsift import FILE... --case CASE.duckdb`: imports flow files into a case (created when
 // missing), with progress on stderr and a per-file summary that shows where every line went.
-import { importFiles } from '../../engine/import/pipeline';
-import { parseTimeWindow } from '../../engine/import/time-window';
-import type { MappedField } from '../../engine/import/types';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
-import type { ImportFileSummary, ImportSummary } from '../../shared/model';
-import type { CliIO, Command } from '../command';
-import { describeContext } from '../context-summary';
 import {
+  CaseStore,
+  importFiles,
+  type MappedField,
+  NetsiftError,
   parseNetworkList,
+  parseTimeWindow,
   readSite,
   refreshSuggestion,
   writeSite,
-} from '../../engine/site/site-model';
+} from '../../engine/index';
+import type { ImportFileSummary, ImportSummary } from '../../shared/model';
+import type { CliIO, Command } from '../command';
+import { describeContext } from '../context-summary';
 import { describeSite } from './site-describe';
 import { importIntoStore } from './import-store';
 

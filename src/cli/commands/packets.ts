@@ -1,7 +1,6 @@
 // `netsift packets --case C (--incident ID | --filter EXPR | --flow ID...) --out x.pcap`: writes the
 // packets of the selected flows, read again from the pcap/pcapng they were imported from.
-import { exportPackets } from '../../engine/packets/export-packets';
-import { NetsiftError } from '../../engine/core/errors';
+import { exportPackets, NetsiftError } from '../../engine/index';
 import type { PacketExportRequest } from '../../shared/context';
 import type { Command } from '../command';
 import { openExistingCase } from '../open-case';

@@ -1,5 +1,4 @@
-import { formatOf } from '../../engine/report/format';
-import { NetsiftError } from '../../engine/core/errors';
+import { exportReport, formatOf, NetsiftError } from '../../engine/index';
 import type { Command } from '../command';
 import { openCaseToRead } from '../open-case';
 
@@ -20,8 +19,6 @@ export const reportCommand: Command = {
     formatOf(flags.out as string);
     const incidents = (flags.incident as string[] | undefined) ?? [];
     if (incidents.length && flags.all) throw new NetsiftError('give --incident or --all, not both', 'usage');
-    // loaded on demand: the report code pulls in echarts, which other commands do not need
-    const { exportReport } = await import('../../engine/report/export');
     const store = await openCaseToRead(flags.case);
     try {
       const r = await exportReport(store, flags.out as string, {

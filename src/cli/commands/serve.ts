@@ -3,9 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from '../command';
-import { defaultOps } from '../../engine/service/default-ops';
-import { NetsiftService } from '../../engine/service/netsift-service';
-import { NetsiftError } from '../../engine/core/errors';
+import { defaultOps, NetsiftError, NetsiftService } from '../../engine/index';
 import { startServer } from '../server/http-server';
 import { packageRoot } from '../server/package-root';
 

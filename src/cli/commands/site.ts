@@ -1,16 +1,16 @@
 // `netsift site --case CASE [--internal CIDR,... | --adopt | --reset] [--suggest] [--json]`: shows
 // the case's site model (internal networks, who set them, the suggestion from the data with its
 // evidence) and changes it; a change re-runs detection on an analysed case (--no-detect skips it).
-import { runDetection } from '../../engine/analysis/runner';
-import { buildReport } from '../../engine/analysis/analyze';
 import {
+  buildReport,
+  NetsiftError,
   parseNetworkList,
   readSite,
   refreshSuggestion,
   resetSite,
+  runDetection,
   writeSite,
-} from '../../engine/site/site-model';
-import { NetsiftError } from '../../engine/core/errors';
+} from '../../engine/index';
 import type { Command } from '../command';
 import { openExistingCase } from '../open-case';
 import { printDetectionSummary, withSigint } from './detect-options';

@@ -1,8 +1,7 @@
 // `netsift store ACTION --store clickhouse://...`: asks a ClickHouse flow store what the workspace
 // asks (counts, flow pages, timeline, top talkers, ports, a host), from the command line.
 import { FLOW_SORT_COLUMNS, type FlowSort, type FlowSortColumn } from '../../shared/query';
-import { CaseStore } from '../../engine/store/case-store';
-import { NetsiftError } from '../../engine/core/errors';
+import { CaseStore, NetsiftError } from '../../engine/index';
 import type { Command } from '../command';
 import { openStoreFromFlags } from '../open-store';
 

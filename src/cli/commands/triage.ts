@@ -1,7 +1,5 @@
 import { TRIAGE_STATUSES, type TriageStatus } from '../../shared/triage';
-import { findIncident } from '../../engine/triage/incident-lookup';
-import { auditTrail, updateTriage } from '../../engine/triage/triage-store';
-import { NetsiftError } from '../../engine/core/errors';
+import { auditTrail, findIncident, NetsiftError, updateTriage } from '../../engine/index';
 import type { Command } from '../command';
 import { openCaseToRead, openExistingCase } from '../open-case';
 

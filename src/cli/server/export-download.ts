@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { exportedFile } from '../../engine/service/triage-ops';
-import { NetsiftError } from '../../engine/core/errors';
+import { exportedFile, NetsiftError } from '../../engine/index';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

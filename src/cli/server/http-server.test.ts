@@ -4,6 +4,7 @@
 // limited to the contract, the error envelope for every refusal, uploads imported, SSE events.
 import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobState, ServerEvent } from '../../shared/api';
 import { writeCapture } from '../../engine/service/capture-fixture.test-helper';
@@ -267,6 +268,39 @@ describe('netsift serve (loopback server)', () => {
     const noCase = await rpc('flows', [{ offset: 0, limit: 1 }]);
     expect(JSON.parse(noCase.body)).toMatchObject({ ok: false, error: { code: 'usage' } });
   });
+
+  // issue 15 under load: calls reset ("read ECONNRESET", "socket hang up") when the server closed
+  // an idle keep-alive connection (Node's default: 5 s, plus 1 s) just as the client sent its next
+  // call on it; Node's client does not retry such a call. The server now outlasts the clients.
+  it("keeps an idle keep-alive connection open well past Node's default, so a reused one is never reset", async () => {
+    const sock = net.connect(server.port, '127.0.0.1');
+    let text = '';
+    let closed = false;
+    sock.on('data', (d) => (text += d));
+    sock.on('close', () => (closed = true));
+    const body = JSON.stringify({ method: 'caseInfo', args: [] });
+    const call = () =>
+      sock.write(
+        `POST /api/rpc HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n` +
+          `Content-Type: application/json\r\nX-Netsift-Token: ${server.token}\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    const answers = () => text.split('HTTP/1.1 200 OK').length - 1;
+    const until = async (ok: () => boolean) => {
+      while (!ok() && !closed) await new Promise((r) => setTimeout(r, 20));
+    };
+    call();
+    await until(() => answers() === 1 && text.includes('"result":null'));
+    // the hint a client may rely on: longer than a browser keeps an idle socket (Chromium 5 min)
+    const hint = Number(/keep-alive: timeout=(\d+)/i.exec(text)?.[1]);
+    expect(hint).toBeGreaterThanOrEqual(300);
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect(closed).toBe(false);
+    call();
+    await until(() => answers() === 2);
+    expect(answers()).toBe(2);
+    sock.destroy();
+  }, 20_000);
 
   it('imports an uploaded capture and streams its progress as events', async () => {
     const events: ServerEvent[] = [];

@@ -2,17 +2,18 @@
 // event stream (SSE) for job progress, report downloads and uploads. Bound to 127.0.0.1 only; who
 // may call what is request-guard.ts (the session token in the X-Netsift-Token header, same origin,
 // typed bodies); the two URLs that cannot carry a header take single-use tickets (tickets.ts).
-// Every answer carries the security headers (src/shared/web-security.ts); every error is the
-// envelope { ok: false, error: { code, message } } and never quotes SQL or internals.
+// Every answer carries the security headers (src/shared/web-security.ts); every RPC answer is the
+// envelope of src/shared/api-error.ts ({ ok: true, result } or { ok: false, error: { code,
+// message, file?, line?, offset? } }), the same Electron's IPC returns, and never quotes SQL or
+// internals.
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerEvent } from '../../shared/api';
+import type { ApiErrorBody, RpcAnswer } from '../../shared/api-error';
 import { isApiMethod } from '../../shared/api';
 import { SECURITY_HEADERS } from '../../shared/web-security';
-import type { NetsiftService } from '../../engine/service/netsift-service';
-import { publicError } from '../../engine/service/public-error';
-import { withRequestSignal } from '../../engine/service/request-signal';
+import { type NetsiftService, publicError, withRequestSignal } from '../../engine/index';
 import { serveStatic } from './static-files';
 import { sendExport } from './export-download';
 import {
@@ -47,6 +48,17 @@ export interface RunningServer {
 /** Largest RPC body (a filter, a note, a list of paths: far below this). */
 export const MAX_RPC_BODY = 4 * 1024 * 1024;
 
+/**
+ * How long an idle keep-alive connection stays open. Whoever closes an idle connection races the
+ * other side's next request on it: when the server closes first, a call sent in that moment is
+ * reset ("read ECONNRESET", "socket hang up"), and Node's HTTP client does not retry it (issue
+ * 15's load run lost calls this way, with Node's default of 5 s). So the server outlasts the
+ * clients: browsers drop idle sockets sooner (Chromium after 5 min, Firefox 115 s) and close them
+ * themselves, which races nothing. Loopback only, a handful of sockets per page: keeping them
+ * costs nothing worth a reset call.
+ */
+export const KEEP_ALIVE_MS = 10 * 60 * 1000;
+
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -64,6 +76,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
     handle(req, res).catch((e) => sendError(res, e));
   });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     checkHost(req, port);
@@ -155,15 +168,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const result = await withRequestSignal(gone.signal, () => fn.apply(opts.service, args));
     // how long the service took, apart from the wire and the page (DevTools and bench:ui read it)
     res.setHeader('server-timing', `${method};dur=${(performance.now() - started).toFixed(1)}`);
-    sendJson(res, 200, { ok: true, result: result ?? null });
+    sendAnswer(res, 200, { ok: true, result: result ?? null });
   }
 
   async function ticket(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const msg = await readJson(req);
     if (msg.purpose === 'events')
-      return sendJson(res, 200, { ok: true, result: { ticket: tickets.issue('events') } });
+      return sendAnswer(res, 200, { ok: true, result: { ticket: tickets.issue('events') } });
     if (msg.purpose === 'download' && typeof msg.name === 'string' && msg.name)
-      return sendJson(res, 200, {
+      return sendAnswer(res, 200, {
         ok: true,
         result: { ticket: tickets.issue('download', msg.name) },
       });
@@ -201,7 +214,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     const info = await opts.service
       .uploadStore()
       .receive(url.searchParams.get('name') ?? '', req, declared, opts.maxUpload ?? 8 * 1024 ** 3);
-    sendJson(res, 200, { ok: true, result: info });
+    sendAnswer(res, 200, { ok: true, result: info });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -225,7 +238,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
 
   function sendError(res: http.ServerResponse, e: unknown): void {
     const method = calls.get(res);
-    const answer =
+    const answer: { status: number; error: ApiErrorBody; log: boolean } =
       e instanceof DoorError
         ? { status: e.status, error: { code: e.code, message: e.message }, log: false }
         : publicError(e, method);
@@ -239,7 +252,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     // a refused body is not read to its end: say so, and close the connection after the answer
     if (answer.status === 413) res.setHeader('connection', 'close');
-    sendJson(res, answer.status, { ok: false, error: answer.error });
+    sendAnswer(res, answer.status, { ok: false, error: answer.error });
   }
 }
 
@@ -272,7 +285,7 @@ function tooLarge(max: number): DoorError {
   return new DoorError(413, 'too-large', `request body over ${max / 1024 / 1024} MB`);
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+function sendAnswer(res: http.ServerResponse, status: number, body: RpcAnswer): void {
   const text = JSON.stringify(body);
   res
     .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })

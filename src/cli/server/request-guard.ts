@@ -12,12 +12,13 @@
 //   urlencoded, multipart or text/plain), application/octet-stream for uploads.
 // Static files (the renderer's public bundle) need no token: they hold no data.
 import type http from 'node:http';
+import type { ErrorCode } from '../../shared/api-error';
 import { same } from './tickets';
 
 export class DoorError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -17,7 +17,16 @@ import { suppress } from './suppress';
 import type { AlertDraft, Detector, ParamValue } from '../detect/types';
 import { writeAlerts, writeIncidents } from './write';
 import { readSite, refreshSuggestion } from '../site/site-model';
-import { targets } from '../detect/shared-tables';
+import { addressNames, targets, windowPairs } from '../detect/shared-tables';
+import { flowsSignatureOn, writePairRollup } from '../query/rollup/pair-rollup';
+import { capMemory, memoryBytes } from '../store/memory-cap';
+
+/**
+ * DuckDB's memory while detectors run: their aggregates spill to the case's temp folder beyond
+ * it instead of growing the process (issue 16: at 10M flows detection peaked at 1.9 GB; with this
+ * cap under 1 GB; the process adds about 400 MB of its own on top).
+ */
+export const DETECT_MEMORY_LIMIT = '512MB';
 import type { FlowStore } from '../flowstore/flow-store';
 import type { FlowSql } from '../flowstore/flow-sql';
 import { DuckDbFlowSql } from '../flowstore/duckdb-flow-sql';
@@ -34,11 +43,30 @@ export interface DetectionOptions {
   /** The detector list (the registry by default; tests pass their own). */
   detectors?: Detector[];
   /**
+   * Called after each detector with the incidents its alerts and those before it make (suppressed
+   * alerts left out), so a door can show incidents while the rest still run (issue 16). Nothing is
+   * written until the run ends: these are a preview; the run's result is what the case keeps. A
+   * partial run (`only`) previews its own detectors' alerts; the others' join at the end.
+   */
+  onIncidents?: (so: IncidentsSoFar) => void;
+  /** DuckDB memory limit for the run (DETECT_MEMORY_LIMIT by default; a lower case limit stays). */
+  memoryLimit?: string;
+  /**
    * Where the flows are, when not in the case: a ClickHouse store runs every flow statement on
    * the server (the case keeps alerts, incidents and the run); only rows detectors select and
    * evidence counts come back.
    */
   flowStore?: FlowStore;
+}
+
+export interface IncidentsSoFar {
+  incidents: IncidentDraft[];
+  /** Detector ids that have finished, in run order. */
+  done: string[];
+  /** Detector ids still to run. */
+  left: string[];
+  /** Seconds since the run started. */
+  seconds: number;
 }
 
 export interface DetectorRun {
@@ -79,6 +107,11 @@ export function planDetection(opts: DetectionOptions): {
         `parameters for unknown detector "${id}" (known: ${[...ids].join(', ')}, ${ENSEMBLE_ID})`,
         'usage',
       );
+  if (opts.memoryLimit !== undefined && !(memoryBytes(opts.memoryLimit) >= 2 ** 20))
+    throw new NetsiftError(
+      `memory limit must be a size such as 512MB or 2GB (got "${opts.memoryLimit}")`,
+      'usage',
+    );
   const windowSeconds = opts.windowSeconds ?? 10;
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 86_400)
     throw new NetsiftError(
@@ -100,7 +133,7 @@ export function planDetection(opts: DetectionOptions): {
  * Victims of an actor's incident whose alerts name no single destination (a horizontal scan of
  * 500 hosts): the destinations of the flows behind its typed alerts, busiest first, at most 100.
  */
-async function victimsFromEvidence(
+export async function victimsFromEvidence(
   sql: FlowSql,
   x: IncidentDraft,
   alerts: AlertDraft[],
@@ -129,7 +162,11 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         `${store.path}: its flows are on ${link.url}; detection runs there (netsift detect --case CASE, which connects to it)`,
         'usage',
       );
-    const conn = await store.connect();
+    const uncap = await capMemory(store, opts.memoryLimit ?? DETECT_MEMORY_LIMIT);
+    const conn = await store.connect().catch(async (e: unknown) => {
+      await uncap();
+      throw e;
+    });
     // the flows' side: the case's own connection, or a session on the server (opened below, once
     // the site's internal networks are known: they name the address classes there)
     const server = opts.flowStore && opts.flowStore.info.kind !== 'duckdb' ? opts.flowStore : null;
@@ -155,6 +192,10 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         checkCancelled: () => job.checkCancelled(),
         shared,
       };
+      // what the flows are as the run starts: the pair rollup written at its end describes them
+      // only if nothing was added or removed meanwhile (query/rollup/pair-rollup.ts); flows on a
+      // server keep none
+      const signature = opts.only?.length || server ? null : await flowsSignatureOn(conn);
       // (a server's flows give no suggestion yet: the case's site is used as it is)
       if (!server) {
         await targets(siteCtx);
@@ -206,6 +247,19 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
           alerts: out.length,
           seconds: (performance.now() - t) / 1000,
         });
+        if (opts.onIncidents && out.length) {
+          const { kept } = await suppress(store, drafts);
+          try {
+            opts.onIncidents({
+              incidents: buildIncidents(kept, plan.ensemble),
+              done: runs.map((r) => r.id),
+              left: plan.detectors.slice(i + 1).map((d) => d.det.id),
+              seconds: (performance.now() - t0) / 1000,
+            });
+          } catch {
+            // a preview that cannot be shown must not fail the run
+          }
+        }
       }
       job.checkCancelled();
       // A partial run (`only`, e.g. blacklist after a feed refresh) keeps the other detectors'
@@ -246,6 +300,11 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
               'SELECT coalesce(max(id), 0) + 1 AS id FROM analysis_runs',
             )
           )?.id ?? 1;
+        if (signature && signature === (await flowsSignatureOn(conn))) {
+          await windowPairs(siteCtx);
+          await addressNames(siteCtx);
+          await writePairRollup(conn, Math.round(plan.windowSeconds * 1e6), signature);
+        }
         await conn.run('DELETE FROM alerts');
         await conn.run('DELETE FROM incidents');
         await writeAlerts(conn, id, kept, (i) => incidentOf[i]);
@@ -292,6 +351,7 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
     } finally {
       await sql?.close().catch(() => undefined);
       conn.closeSync();
+      await uncap();
     }
   });
 }
@@ -304,7 +364,7 @@ interface StoredAlert extends Omit<AlertDraft, 'features' | 'evidence' | 'kind' 
 }
 
 /** The case's current alerts of detectors other than `ran`, as drafts for the ensemble. */
-async function previousAlerts(
+export async function previousAlerts(
   conn: Parameters<typeof all>[0],
   ran: string[],
 ): Promise<AlertDraft[]> {

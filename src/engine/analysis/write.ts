@@ -8,10 +8,12 @@ export async function writeAlerts(
   runId: number,
   alerts: AlertDraft[],
   incidentOf: (i: number) => number | null,
+  /** the alert's id (its position + 1 when absent; incremental runs keep ids, stable-ids.ts) */
+  idOf?: (i: number) => number,
 ): Promise<void> {
   const ap = await conn.createAppender('alerts');
   alerts.forEach((a, i) => {
-    ap.appendBigInt(BigInt(i + 1));
+    ap.appendBigInt(BigInt(idOf ? idOf(i) : i + 1));
     ap.appendInteger(runId);
     ap.appendVarchar(a.detector);
     ap.appendVarchar(a.severity);

@@ -1,7 +1,8 @@
-// Flow predicates over address context, for the filter language (`src as 15169`, `dst country CN`,
-// `as in [..]`, `country in [..]`, `host name example.com` and its suffix form) to call when it is
-// wired up: each returns a bound predicate in the shape the filter compiler returns (SqlPredicate,
-// parameters numbered from offset + 1, optional column alias). Values are checked here.
+// Flow predicates over address context, called by the filter compiler (src/engine/query/filter:
+// `src as 15169`, `dst country CN`, `as in [..]`, `country in [..]`, `host name example.com` and
+// its suffix form `*.example.com`): each returns a bound predicate in the shape the compiler
+// returns (SqlPredicate, parameters numbered from offset + 1, optional column alias). Values are
+// checked here too (the parser checks them first, with the position of the bad token).
 import type { SqlPredicate } from '../query/selector';
 import { NetsiftError } from '../core/errors';
 import { normName } from '../pdns/name-collector';

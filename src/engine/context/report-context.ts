@@ -22,6 +22,7 @@ export async function loadReportContext(
   const geo = await caseGeo(store.conn, ips);
   return {
     geo_sources: geoSourceLine(info),
+    datasets: info.datasets,
     attribution: info.datasets.map((d) => d.attribution),
     geo: status.geo,
     hosts: Object.fromEntries(geo.filter((g) => g.country || g.asn).map((g) => [g.ip, g])),
@@ -46,8 +47,17 @@ export function reportContextHtml(c: ReportContext | undefined): string {
         )
         .join('')}</tbody></table>`
     : '';
+  const sources = c.datasets?.length
+    ? `<table><thead><tr><th>data</th><th>source (npm package)</th><th>version</th><th>data date</th><th>licence</th></tr></thead><tbody>${c.datasets
+        .map(
+          (d) =>
+            `<tr><td>${d.kind === 'asn' ? 'AS' : 'country'}</td><td>${esc(d.title)}<br><code>${esc(d.package)}</code></td><td><code>${esc(d.version)}</code></td><td>${esc(d.date ?? '—')}</td><td>${esc(d.licence)}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : '';
   return `<h3>Address context</h3>
 <p>${used} Data sources: ${esc(c.geo_sources)}.</p>
+${sources}
 <p class="muted">${c.attribution.map(esc).join(' ')}</p>
 <p>Names from DNS answers seen in the case: ${c.dns_names.toLocaleString('en-US')}.</p>
 ${logs}`;
@@ -58,4 +68,13 @@ export function hostGeoSuffix(c: ReportContext | undefined, ip: string | null): 
   const g = ip ? c?.hosts[ip] : undefined;
   if (!g) return '';
   return ` · ${[g.country, g.asn ? `AS${g.asn}` : null].filter(Boolean).join(' ')}`;
+}
+
+/** "US · AS15169 GOOGLE" for a host's own line in the report, or '' when nothing is known. */
+export function hostGeoText(c: ReportContext | undefined, ip: string | null): string {
+  const g = ip ? c?.hosts[ip] : undefined;
+  if (!g) return '';
+  return [g.country, g.asn ? `AS${g.asn}${g.asOrg ? ` ${g.asOrg}` : ''}` : null]
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -3,11 +3,11 @@
 import type { TopGeoRequest, TopGeoRow } from '../../shared/context';
 import { chartLimit } from '../query/top-talkers';
 import { flowWhere } from '../query/where';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { storeHasContextTables } from '../store/context-tables';
 
-export async function topGeo(store: CaseStore, req: TopGeoRequest): Promise<TopGeoRow[]> {
+export async function topGeo(store: CaseReader, req: TopGeoRequest): Promise<TopGeoRow[]> {
   if (req.by !== 'country' && req.by !== 'asn')
     throw new NetsiftError(`top by country or asn, not '${String(req.by)}'`, 'usage');
   const side = req.side ?? 'any';

@@ -18,13 +18,11 @@ export type ParamValueOf<S extends ParamSpec> = S['type'] extends 'number'
 /** The parameters a set of specs describes, by name. */
 export type ParamsOf<S extends ParamSpecs> = { [K in keyof S]: ParamValueOf<S[K]> };
 
-export interface DetectorDefinition<S extends ParamSpecs> {
-  id: string;
-  title: string;
-  description: string;
+/** A Detector whose run() gets its parameters typed (every other field is Detector's own). */
+export type DetectorDefinition<S extends ParamSpecs> = Omit<Detector, 'params' | 'run'> & {
   params: S;
   run(ctx: DetectContext<ParamsOf<S>>): Promise<AlertDraft[]>;
-}
+};
 
 export function defineDetector<S extends ParamSpecs>(def: DetectorDefinition<S>): Detector {
   return def as unknown as Detector;

@@ -14,13 +14,16 @@ import { floodDetector } from './detectors/flood/index';
 import { backgroundDetector } from './detectors/background/index';
 import { callbackDetector } from './detectors/callback/index';
 
+// Scan and blacklist first: their incidents are the ones an analyst reads first, and the case
+// shows incidents as detectors finish (issue 16: time to the first incident); scan reads the
+// per-target table the run's site step has already built, blacklist only the feed ranges.
 export const DETECTORS: Detector[] = [
+  scanDetector,
+  blacklistDetector,
   basicDetector,
   portActivityDetector,
   ipActivityDetector,
   iqrDetector,
-  scanDetector,
-  blacklistDetector,
   hbosDetector,
   beaconDetector,
   exfilDetector,

@@ -74,5 +74,14 @@ export interface Detector {
   title: string;
   description: string;
   params: ParamSpecs;
+  /**
+   * The history an alert needs, for incremental detection while following
+   * (src/engine/analysis/incremental.ts). A number L: an alert of window v (its window_start is
+   * v's start) depends only on the flows of windows v-L..v, and run() returns its alerts in window
+   * order; new flows then re-evaluate only the windows they touch and the L after them. 'all'
+   * (the default): its figures are over the whole case (baselines, populations, capture-wide
+   * horizons), so it runs on the whole case again.
+   */
+  lookback?: number | 'all';
   run(ctx: DetectContext): Promise<AlertDraft[]>;
 }

@@ -1,15 +1,18 @@
 // The follower: one source (a folder of rotated files, a growing text file, the NetFlow/IPFIX
 // listener) imported into an open case batch by batch until it is stopped, with what each batch
-// sets off: the batch hook (onBatch: where incremental detection will hang), the retention limits,
-// country and AS of new addresses, and detection every N batches or M seconds (the full run for
-// now). The same object runs under `netsift follow` and, later, as a job of `netsift serve` on the
-// open case (follow-job.ts): every write goes through the case's write gate, so the service's own
-// imports wait for a batch instead of numbering flows alike.
+// sets off: the batch hook (onBatch), the retention limits, country and AS of new addresses, and
+// detection every N batches or M seconds: incremental runs (src/engine/analysis/incremental.ts)
+// that each cover what arrived since the previous one, never queued (the next starts when one is
+// done), whose results (with the incidents they made appear or raised: notifications) go to onDetection. The same object runs
+// under `netsift follow` and as a job of `netsift serve` on the open case (follow-job.ts): every
+// write goes through the case's write gate, so the service's own imports wait for a batch
+// instead of numbering flows alike.
 import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { FollowBatch, FollowRequest, FollowStatus } from '../../shared/follow';
-import { runDetection, type DetectionOptions, type DetectionResult } from '../analysis/runner';
+import { IncrementalDetection, type IncrementalResult } from '../analysis/incremental';
+import type { DetectionOptions } from '../analysis/runner';
 import { enrichGeo } from '../geo/geo-enrich';
 import { DEFAULT_TIME_WINDOW } from '../import/time-window';
 import type { Job, JobContext } from '../core/job';
@@ -63,6 +66,7 @@ export class Follower {
   private wake: (() => void) | null = null;
   private readonly batchListeners = new Set<(b: FollowBatch) => void>();
   private readonly eventListeners = new Set<(e: string) => void>();
+  private readonly detectionListeners = new Set<(r: IncrementalResult) => void>();
   private readonly events: string[] = [];
   private readonly startedAt = new Date().toISOString();
   private batches = 0;
@@ -80,7 +84,11 @@ export class Follower {
   };
   private sinceDetect = 0;
   private lastDetect = Date.now();
-  private detectJob: Job<DetectionResult> | null = null;
+  private detectJob: Job<IncrementalResult> | null = null;
+  private incremental: IncrementalDetection | null = null;
+  /** wall time of the oldest batch no run has started on; of the oldest the running run covers */
+  private uncoveredSince: number | null = null;
+  private runningSince: number | null = null;
   private readonly detect = {
     runs: 0,
     running: false,
@@ -88,6 +96,10 @@ export class Follower {
     incidents: null as number | null,
     alerts: null as number | null,
     error: null as string | null,
+    lastMode: null as 'full' | 'incremental' | null,
+    lastSeconds: null as number | null,
+    lastNewFlows: null as number | null,
+    lastWindows: null as number | null,
   };
   private readonly retention = {
     droppedFlows: 0,
@@ -249,6 +261,31 @@ export class Follower {
     return () => this.eventListeners.delete(fn);
   }
 
+  /** After each detection run that was written; r.changes: the incidents it made appear or raised. */
+  onDetection(fn: (r: IncrementalResult) => void): () => void {
+    this.detectionListeners.add(fn);
+    return () => this.detectionListeners.delete(fn);
+  }
+
+  /**
+   * A detection run now (the analyst changed allow rules or the site, a feed list changed): after
+   * the one running, if any. Resolves with its result; rejects when it failed or detection is off.
+   */
+  async detectNow(): Promise<IncrementalResult> {
+    if (!this.detectionOn()) throw new NetsiftError('detection is off while following', 'usage');
+    while (this.detect.running) await new Promise((r) => setTimeout(r, 20));
+    let result: IncrementalResult | null = null;
+    const off = this.onDetection((r) => (result = r));
+    try {
+      await this.runDetect();
+    } finally {
+      off();
+    }
+    if (!result)
+      throw new NetsiftError(`detection failed: ${this.detect.error ?? 'cancelled'}`, 'internal');
+    return result;
+  }
+
   /** Stops after writing what is read and complete; resolves with the final status. */
   stop(reason = 'stopped'): Promise<FollowStatus> {
     if (!this.stopRequested) {
@@ -308,7 +345,7 @@ export class Follower {
         this.newest,
         now,
       ),
-      detection: detecting ? { ...this.detect } : null,
+      detection: detecting ? { ...this.detect, behindSeconds: this.detectBehind(now) } : null,
       retention: this.req.retain ? { ...this.retention } : null,
       geo: this.req.noGeo ? null : { ...this.geo },
       events: this.events.slice(-20),
@@ -338,6 +375,16 @@ export class Follower {
   }
 
   private async loop(): Promise<FollowStatus> {
+    try {
+      return await this.follow();
+    } finally {
+      // the detection session's connection (and the tables it keeps) closes with following
+      await this.detectJob?.result.catch(() => undefined);
+      this.incremental?.close();
+    }
+  }
+
+  private async follow(): Promise<FollowStatus> {
     const poll = (this.req.pollSeconds ?? 0.5) * 1000;
     try {
       while (!this.stopRequested) {
@@ -390,7 +437,10 @@ export class Follower {
     if (!this.imports.includes(b.importId)) this.imports.push(b.importId);
     if (b.toTs && (!this.newest || b.toTs > this.newest)) this.newest = b.toTs;
     this.geoDirty = this.geoDirty || b.flows > 0;
-    if (b.flows > 0) this.sinceDetect++;
+    if (b.flows > 0) {
+      this.sinceDetect++;
+      this.uncoveredSince ??= Date.now();
+    }
     for (const l of this.batchListeners) {
       try {
         l(b);
@@ -404,6 +454,8 @@ export class Follower {
         this.withConn((c) => dropOldWindows(c, r, this.windowSeconds())),
       );
       if (d) {
+        // flows were deleted: the next detection run starts from the whole case again
+        this.incremental?.invalidate();
         this.retention.drops++;
         this.retention.droppedFlows += d.flows;
         this.retention.cutoff = d.cutoff;
@@ -467,22 +519,52 @@ export class Follower {
     if (byBatches || bySeconds) void this.runDetect();
   }
 
+  /** How long the oldest batch that no finished run covers has waited (s). */
+  private detectBehind(now: number): number {
+    const since = [this.runningSince, this.uncoveredSince].filter((x): x is number => x !== null);
+    return since.length ? Math.max(0, (now - Math.min(...since)) / 1000) : 0;
+  }
+
   private async runDetect(): Promise<void> {
     this.detect.running = true;
     this.sinceDetect = 0;
     this.lastDetect = Date.now();
+    // the run covers every batch committed before it starts
+    this.runningSince = this.uncoveredSince;
+    this.uncoveredSince = null;
     try {
-      this.detectJob = runDetection(this.store, this.opts.detection ?? {});
+      this.incremental ??= new IncrementalDetection(this.store, this.opts.detection ?? {});
+      this.detectJob = this.incremental.run();
       const r = await this.detectJob.result;
+      this.runningSince = null;
       this.detect.runs++;
       this.detect.lastRunAt = new Date().toISOString();
       this.detect.incidents = r.incidents;
       this.detect.alerts = r.alerts;
       this.detect.error = null;
+      this.detect.lastMode = r.mode;
+      this.detect.lastSeconds = r.seconds;
+      this.detect.lastNewFlows = r.newFlows;
+      this.detect.lastWindows = r.windowsRechecked;
+      const how =
+        r.mode === 'full'
+          ? 'full'
+          : `incremental: ${r.newFlows.toLocaleString('en-US')} new flows, ${r.windowsRechecked} windows again`;
       this.note(
-        `detection run ${r.runId}: ${r.alerts} alerts, ${r.incidents} incidents (${r.seconds.toFixed(1)} s)`,
+        `detection run ${this.detect.runs}: ${r.alerts} alerts, ${r.incidents} incidents (${how}; ${r.seconds.toFixed(1)} s)`,
       );
+      for (const l of this.detectionListeners) {
+        try {
+          l(r);
+        } catch (e) {
+          this.note(`a detection listener failed: ${(e as Error).message}`);
+        }
+      }
     } catch (e) {
+      // what the failed run would have covered waits for the next one
+      if (this.runningSince !== null)
+        this.uncoveredSince = Math.min(this.runningSince, this.uncoveredSince ?? Infinity);
+      this.runningSince = null;
       if (!(e instanceof CancelledError)) {
         this.detect.error = (e as Error).message.split('\n')[0];
         this.note(`detection failed: ${this.detect.error}`);

@@ -12,7 +12,9 @@
 // file order and tripled the time.)
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary } from '../../shared/model';
-import { ensureRoom } from '../store/disk-full';
+import type { CaseStore } from '../store/case-store';
+import { diskFullError, ensureRoom, isDiskFull } from '../store/disk-full';
+import { assignFlowIds } from '../store/flow-ids';
 import { NetsiftError } from '../core/errors';
 import { IPV4_REGEX } from '../store/macros';
 import { all, one } from '../store/sql';
@@ -29,6 +31,7 @@ import {
   numberBadLines,
   refuseDuplicate,
   type Step,
+  type WriteStrategy,
 } from './write-step';
 
 const FLOW_COLUMNS = `id, import_id, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
@@ -43,7 +46,10 @@ const numbered = (
 /** SQL true when the address in column c is one the import's check found bad (stage_badaddr). */
 const listedBad = (c: 'src_ip' | 'dst_ip') => `s.${c} IN (SELECT ip FROM stage_badaddr)`;
 
-export async function directWrite(
+/** Written with id 0 in the import's transaction; numbered after the commit (numberCommittedFlows). */
+export const directWrite: WriteStrategy = { write, afterCommit: numberCommittedFlows };
+
+async function write(
   conn: DuckDBConnection,
   step: Step,
 ): Promise<Omit<ImportFileSummary, 'seconds'>> {
@@ -188,4 +194,57 @@ async function explainFailed(
       'internal',
     );
   if (lineOf) await numberBadLines(conn, lineOf);
+}
+
+/**
+ * The direct path commits its flows with id 0 and they are numbered here, on a connection of
+ * their own: the import is in the case already, so a cancel must not interrupt this half second.
+ * When the numbering fails (a full disk: the update needs room in the WAL), the import is taken
+ * out again so the case is as it was; only if that fails too is it left for the next read-write
+ * open to finish.
+ */
+async function numberCommittedFlows(
+  store: CaseStore,
+  abs: string,
+  importId: number,
+): Promise<void> {
+  const conn = await store.connect();
+  try {
+    await assignFlowIds(conn, importId);
+  } catch (e) {
+    const undone = await undoImport(conn, importId);
+    if (isDiskFull(e))
+      throw diskFullError(
+        store.path,
+        e,
+        undone
+          ? `${abs} was not imported and the case is as it was; free some space and import it again`
+          : `${abs} is in the case but its flows are not numbered yet; free some space, then open the ` +
+              `case read-write once to finish it`,
+      );
+    throw new NetsiftError(
+      undone
+        ? `${abs}: numbering its flows failed (${(e as Error).message.split('\n')[0]}); nothing imported`
+        : `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
+            `the case finishes it when next opened read-write`,
+      'case',
+    );
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** Removes an import that was committed but could not be finished; false when that fails too. */
+async function undoImport(conn: DuckDBConnection, importId: number): Promise<boolean> {
+  try {
+    await conn.run('BEGIN TRANSACTION');
+    for (const table of ['flows', 'rejects'])
+      await conn.run(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
+    await conn.run('DELETE FROM imports WHERE id = $1', [importId]);
+    await conn.run('COMMIT');
+    return true;
+  } catch {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    return false;
+  }
 }

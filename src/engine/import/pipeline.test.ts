@@ -211,7 +211,7 @@ describe('importFiles: seed format', () => {
       { line: 700_001, reason: expect.stringMatching(/src_ip: 01\.2\.3\.4 is not an IP address/) },
     ]);
     store.close();
-  });
+  }, 180_000); // a 64 MB file: minutes on a busy machine
 
   it('keeps file order and dense ids when a bad IPv6 row is dropped from a large plain file', async () => {
     // The direct path deletes rows whose ':' address does not parse and renumbers the survivors;

@@ -1,15 +1,15 @@
-// The shared import pipeline: per file, sniff the format, let it fill the staging tables, validate
-// in SQL, and write flows, rejects and the imports row in ONE transaction on the job's own
-// connection. Any error, a cancel, or the file changing under us rolls back: the case is exactly
-// as before for that file. Every data line ends up as a flow or a reject, and this is checked.
+// The shared import pipeline: per file, sniff the format and write it with one of two strategies
+// side by side, stage-write.ts (the format fills staging tables, validated in SQL) or
+// direct-write.ts (the format's one SELECT straight into flows), each writing flows, rejects and
+// the imports row in ONE transaction on the job's own connection. Any error, a cancel, or the
+// file changing under us rolls back: the case is exactly as before for that file. Every data line
+// ends up as a flow or a reject, and this is checked.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary, ImportSummary } from '../../shared/model';
 import { Job, type JobContext } from '../core/job';
 import type { CaseStore } from '../store/case-store';
 import { CancelledError, NetsiftError } from '../core/errors';
-import { one } from '../store/sql';
 import { FORMATS } from './formats/index';
 import { expandInputs } from './expand-inputs';
 import { explainUnknown, readSample } from './sample';
@@ -18,20 +18,10 @@ import { scanFile } from './scan-file';
 import { DEFAULT_TIME_WINDOW, checkTimeWindow } from './time-window';
 import { directWrite } from './direct-write';
 import { diskFullError, isDiskFull } from '../store/disk-full';
-import { assignFlowIds } from '../store/flow-ids';
 import { importContext, splitContextLogs } from '../context/import-context';
-import { insertStagedFlowsSql, validateStage } from './stage-validate';
-import {
-  checkUnchanged,
-  finishImport,
-  lapTimer,
-  loadContext,
-  nextIds,
-  refuseDuplicate,
-  sqlTime,
-  type Step,
-} from './write-step';
-import { STAGE_COLUMNS, type FileSample, type FormatImporter, type ImportOptions } from './types';
+import { stageWrite } from './stage-write';
+import { sqlTime } from './write-step';
+import type { FileSample, FormatImporter, ImportOptions } from './types';
 
 export interface ImportJobOptions extends ImportOptions {
   /** 'auto' (default) or a registered format id ('csv' is an alias of 'csv-mapped'). */
@@ -209,6 +199,8 @@ async function importOne(
   const sample = await readSample(abs);
   refuseUtf16(abs, sample.head);
   const format = pickFormat(sample, st.size, options.format);
+  // the format's own SELECT straight into flows, or its load() into staging tables first
+  const strategy = format.direct ? directWrite : stageWrite;
   const name = path.basename(abs);
   const conn = await store.connect();
   // DuckDB tracks a query's progress only with its progress bar on (printing it stays off):
@@ -256,8 +248,7 @@ async function importOne(
     job.checkCancelled();
     let summary: Omit<ImportFileSummary, 'seconds'>;
     try {
-      const write = format.direct ? directWrite : stageAndWrite;
-      summary = await write(conn, {
+      summary = await strategy.write(conn, {
         abs,
         casePath: store.path,
         st,
@@ -280,66 +271,13 @@ async function importOne(
       }
       throw job.signal.aborted ? new CancelledError('import') : translate(abs, e, store.path);
     }
-    if (format.direct) await numberCommittedFlows(store, abs, summary.record!.id);
+    await strategy.afterCommit?.(store, abs, summary.record!.id);
     return { ...summary, seconds: (Date.now() - t0) / 1000 };
   } finally {
     clearInterval(timer);
     scanAbort.abort();
     closed = true;
     conn.closeSync();
-  }
-}
-
-/**
- * The direct path commits its flows with id 0 and they are numbered here, on a connection of
- * their own: the import is in the case already, so a cancel must not interrupt this half second.
- * When the numbering fails (a full disk: the update needs room in the WAL), the import is taken
- * out again so the case is as it was; only if that fails too is it left for the next read-write
- * open to finish.
- */
-async function numberCommittedFlows(
-  store: CaseStore,
-  abs: string,
-  importId: number,
-): Promise<void> {
-  const conn = await store.connect();
-  try {
-    await assignFlowIds(conn, importId);
-  } catch (e) {
-    const undone = await undoImport(conn, importId);
-    if (isDiskFull(e))
-      throw diskFullError(
-        store.path,
-        e,
-        undone
-          ? `${abs} was not imported and the case is as it was; free some space and import it again`
-          : `${abs} is in the case but its flows are not numbered yet; free some space, then open the ` +
-              `case read-write once to finish it`,
-      );
-    throw new NetsiftError(
-      undone
-        ? `${abs}: numbering its flows failed (${(e as Error).message.split('\n')[0]}); nothing imported`
-        : `${abs}: imported, but numbering its flows failed (${(e as Error).message.split('\n')[0]}); ` +
-            `the case finishes it when next opened read-write`,
-      'case',
-    );
-  } finally {
-    conn.closeSync();
-  }
-}
-
-/** Removes an import that was committed but could not be finished; false when that fails too. */
-async function undoImport(conn: DuckDBConnection, importId: number): Promise<boolean> {
-  try {
-    await conn.run('BEGIN TRANSACTION');
-    for (const table of ['flows', 'rejects'])
-      await conn.run(`DELETE FROM ${table} WHERE import_id = $1`, [importId]);
-    await conn.run('DELETE FROM imports WHERE id = $1', [importId]);
-    await conn.run('COMMIT');
-    return true;
-  } catch {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    return false;
   }
 }
 
@@ -358,45 +296,4 @@ function translate(abs: string, e: unknown, casePath: string): Error {
       'input',
     );
   return new NetsiftError(`${abs}: could not read the file: ${msg.split('\n')[0]}`, 'input');
-}
-
-/**
- * Reading and validating touch only temp tables of this connection (outside the transaction, so
- * stage rowids are plain 0..n-1 ordinals); the writes to the case happen in one transaction.
- */
-async function stageAndWrite(
-  conn: DuckDBConnection,
-  step: Step,
-): Promise<Omit<ImportFileSummary, 'seconds'>> {
-  const { abs, st, format, options, job } = step;
-  const { timings, lap } = lapTimer();
-  await conn.run(`CREATE TEMP TABLE stage_flows (${STAGE_COLUMNS})`);
-  await conn.run('CREATE TEMP TABLE stage_rejects (line BIGINT, raw VARCHAR, reason VARCHAR)');
-  const result = await format.load!(loadContext(conn, step));
-  lap('load');
-  job.checkCancelled();
-  const scan = await step.scan;
-  lap('scan_wait');
-  checkUnchanged(abs, st);
-
-  step.setPhase('validate');
-  const v = await validateStage(conn, {
-    timeWindow: options.timeWindow,
-    lineOf: result.lineOf,
-    checkCancelled: () => job.checkCancelled(),
-    lap,
-  });
-  const bad = v.bad;
-
-  lap('validate');
-  step.setPhase('write');
-  await conn.run('BEGIN TRANSACTION');
-  await refuseDuplicate(conn, abs, scan.sha256, options.allowDuplicate);
-  const ids = await nextIds(conn);
-  const importId = ids.importId;
-  await conn.run(insertStagedFlowsSql(v), [ids.base, importId]);
-  lap('flows');
-  job.checkCancelled();
-  const staged = (await one<{ n: number }>(conn, 'SELECT count(*) AS n FROM stage_flows'))!.n;
-  return finishImport(conn, step, { importId, rowsRead: staged - bad, result, scan, timings, lap });
 }

@@ -1,5 +1,5 @@
 // Validation of a filled staging table (stage_flows) and the INSERT that moves its good rows into
-// flows: shared by the staged import path (pipeline.ts) and live imports that stage chunks of a
+// flows: shared by the staged import path (stage-write.ts) and live imports that stage chunks of a
 // growing file (src/engine/follow/), so a line is judged the same whether its file was imported
 // whole or followed while it grew.
 import type { DuckDBConnection } from '@duckdb/node-api';

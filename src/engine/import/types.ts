@@ -2,8 +2,9 @@
 // and registers in formats/index.ts. A format only *reads*: either load() fills the staging table
 // `stage_flows` (and `stage_rejects` for lines it could not read) on the import's connection, or,
 // when its read is one SELECT, direct() hands that SELECT over (see DirectRead). The shared
-// pipeline (pipeline.ts, direct-write.ts) validates fields, assigns ids, writes flows, rejects and
-// the imports row inside one transaction, so a failed or cancelled import leaves the case as before.
+// pipeline (pipeline.ts, with stage-write.ts or direct-write.ts) validates fields, assigns ids,
+// writes flows, rejects and the imports row inside one transaction, so a failed or cancelled
+// import leaves the case as before.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { JobContext } from '../core/job';
 import type { TimeWindow } from './time-window';

@@ -1,10 +1,11 @@
-// What the staged (pipeline.ts) and the direct (direct-write.ts) import paths share: the per-file
-// step, the duplicate check, and the tail that writes rejects and the imports row, checks that
-// every data line is a flow or a reject, and commits.
+// What the staged (stage-write.ts) and the direct (direct-write.ts) import paths share: the per-file
+// step, the strategy type, the duplicate check, and the tail that writes rejects and the imports
+// row, checks that every data line is a flow or a reject, and commits.
 import fs from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ImportFileSummary, ImportRecord, RejectRecord } from '../../shared/model';
 import type { JobContext } from '../core/job';
+import type { CaseStore } from '../store/case-store';
 import { NetsiftError } from '../core/errors';
 import { all, one } from '../store/sql';
 import type {
@@ -29,6 +30,17 @@ export interface Step {
   scan: Promise<FileScan>;
   startedIso: string;
   setPhase(p: string): void;
+}
+
+/**
+ * One way of writing a file's flows (stage-write.ts, direct-write.ts): `write` reads, validates and
+ * commits flows, rejects and the imports row in one transaction on the import's connection (any
+ * error rolls it back); `afterCommit`, when there is one, finishes the committed import on a
+ * connection of its own.
+ */
+export interface WriteStrategy {
+  write(conn: DuckDBConnection, step: Step): Promise<Omit<ImportFileSummary, 'seconds'>>;
+  afterCommit?(store: CaseStore, abs: string, importId: number): Promise<void>;
 }
 
 /** What a format's load() or direct() gets to read the step's file on the import's connection. */

@@ -13,11 +13,11 @@ import {
   FlowTable,
   flowPorts,
   ipText,
-  protoName,
   type FlowTimeouts,
   type PcapFlow,
 } from '../import/formats/pcap/flow-table';
 import { decodePacket, newDecoded } from '../import/formats/pcap/packet-decoder';
+import { protoName } from '../import/protocols';
 import type { CaptureWriter } from './capture-writer';
 
 /** The key of a flow record: protocol, addresses, ports (as written) and first-packet µs. */

@@ -8,7 +8,7 @@
 // the queue, a running one is interrupted, and no other request is ever hit by mistake. Queries on
 // one DuckDB connection run one after another anyway; the gate only makes the order explicit.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { CancelledError } from '../core/errors';
 
 /** Options every cancellable query function takes. */
@@ -73,8 +73,8 @@ const gates = new WeakMap<DuckDBConnection, QueryGate>();
  * request of the workspace's query functions goes through here, with or without a signal, so an
  * interrupt only ever reaches the request it was meant for.
  */
-export function gated<T>(
-  store: CaseStore,
+export async function gated<T>(
+  store: CaseReader,
   opts: QueryOptions | undefined,
   work: () => Promise<T>,
 ): Promise<T> {
@@ -83,7 +83,8 @@ export function gated<T>(
   // its own and cancel through the request's signal instead, and their views bind a connection
   // only at the first statement.
   if (!opts?.signal) return work();
-  let gate = gates.get(store.conn);
-  if (!gate) gates.set(store.conn, (gate = new QueryGate(store.conn)));
-  return gate.run(opts?.signal, work);
+  const conn = await store.connection();
+  let gate = gates.get(conn);
+  if (!gate) gates.set(conn, (gate = new QueryGate(conn)));
+  return gate.run(opts.signal, work);
 }

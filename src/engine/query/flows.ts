@@ -2,7 +2,7 @@
 // allow-list, offset/limit. Unfiltered id-ordered pages become id-range lookups (see
 // id-segments.ts); counts are cached per selection and flows version (memo.ts).
 import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { STATE_RAW_SQL } from '../store/schema';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
@@ -39,7 +39,7 @@ function checkPaging(offset: number, limit: number): void {
 const CACHED_FIRST_PAGE = 1_000;
 
 export async function queryFlows(
-  store: CaseStore,
+  store: CaseReader,
   req: FlowsRequest,
   opts: QueryOptions = {},
 ): Promise<FlowsPage> {
@@ -58,11 +58,11 @@ const firstPageKey = (req: FlowsRequest, sort: FlowSort[]) =>
   `first-page:${req.limit}:${JSON.stringify(sort)}:${queryKey(req)}`;
 
 /** Whether this request's page is cached (or being read) for the current flows. */
-export function pageIsCached(store: CaseStore, req: FlowsRequest): Promise<boolean> {
+export function pageIsCached(store: CaseReader, req: FlowsRequest): Promise<boolean> {
   return memoHas(store, firstPageKey(req, normaliseSort(req.sort)));
 }
 
-async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): Promise<FlowsPage> {
+async function readPage(store: CaseReader, req: FlowsRequest, sort: FlowSort[]): Promise<FlowsPage> {
   const order = orderBySql(sort);
   if (req.limit === 0) return { rows: [], offset: req.offset };
   const where = flowWhere(req);
@@ -106,7 +106,7 @@ async function readPage(store: CaseStore, req: FlowsRequest, sort: FlowSort[]): 
 
 /** A page's whole rows by id, or by rowid (shift -1) when ids are rowid + 1. */
 function fetchRows(
-  store: CaseStore,
+  store: CaseReader,
   key: 'id' | 'rowid',
   ids: number[],
   shift: number,
@@ -130,14 +130,14 @@ const warmed = new WeakSet<object>();
  * rowids; ~30 ms at 10M flows), so the analyst's first incident click does not pay for it.
  * Call it after the first page has been served.
  */
-export async function warmPaging(store: CaseStore): Promise<void> {
+export async function warmPaging(store: CaseReader): Promise<void> {
   if (warmed.has(store.cacheScope)) return;
   warmed.add(store.cacheScope);
   await idsAreRowids(store);
 }
 
 /** true when every flow's id is its rowid + 1; checked once per version of the flows table. */
-function idsAreRowids(store: CaseStore): Promise<boolean> {
+function idsAreRowids(store: CaseReader): Promise<boolean> {
   return memo(store, 'ids-are-rowids', async () => {
     const r = await store.one<{ ok: boolean | null }>(
       'SELECT bool_and(id = rowid + 1) AS ok FROM flows',
@@ -147,7 +147,7 @@ function idsAreRowids(store: CaseStore): Promise<boolean> {
 }
 
 export async function countFlows(
-  store: CaseStore,
+  store: CaseReader,
   req: CountRequest,
   opts: QueryOptions = {},
 ): Promise<number> {

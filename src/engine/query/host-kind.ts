@@ -3,10 +3,10 @@
 // macros: non-hosts (multicast, broadcast, unspecified) first, then the case's internal
 // networks, then the special-purpose range an outside address is in, else public.
 import type { HostKind } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { inRanges, nonHostKind, parseCidr, specialKind, type IpRange } from '../util/ip';
 
-export async function hostKinder(store: CaseStore): Promise<(ip: string) => HostKind> {
+export async function hostKinder(store: CaseReader): Promise<(ip: string) => HostKind> {
   const internal = (await store.internalNetworks())
     .map(parseCidr)
     .filter((r): r is IpRange => r !== null);

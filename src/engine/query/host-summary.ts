@@ -2,7 +2,7 @@
 // ranges and incidents that name it.
 import type { HostIncident, HostSummary, BlacklistHit, Peer, PortUse } from '../../shared/query';
 import { serviceName } from '../../shared/services';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { bigIntToIp, ipToBigInt, isV4Mapped } from '../util/ip';
 import { hostKinder } from './host-kind';
@@ -20,7 +20,7 @@ interface Stats {
 }
 
 export async function hostSummary(
-  store: CaseStore,
+  store: CaseReader,
   ipText: string,
   opts: QueryOptions = {},
 ): Promise<HostSummary> {

@@ -1,7 +1,7 @@
 // Ids are assigned densely per import, so with no filter and id order a page is an id range:
 // offset -> id by walking the per-import segments, instead of OFFSET (which reads and discards
 // every row before the page). Segments are cached per store and rebuilt when flows change.
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 
 export interface IdSegment {
   lo: number;
@@ -34,7 +34,7 @@ export function forgetFlowsVersion(scope: object): void {
 }
 
 /** Cheap fingerprint of the flows table: row count and largest id. */
-export function flowsVersion(store: CaseStore): Promise<string> {
+export function flowsVersion(store: CaseReader): Promise<string> {
   const scope = store.cacheScope;
   if (!known.has(scope)) return readVersion(store);
   let v = known.get(scope);
@@ -46,7 +46,7 @@ export function flowsVersion(store: CaseStore): Promise<string> {
   return v;
 }
 
-async function readVersion(store: CaseStore): Promise<string> {
+async function readVersion(store: CaseReader): Promise<string> {
   const r = await store.one<{ n: number; m: number | null }>(
     'SELECT count(*) AS n, max(id) AS m FROM flows',
   );
@@ -54,7 +54,7 @@ async function readVersion(store: CaseStore): Promise<string> {
 }
 
 /** Dense id segments in id order, or null when ids have holes or overlap. */
-export async function idSegments(store: CaseStore, version: string): Promise<IdSegment[] | null> {
+export async function idSegments(store: CaseReader, version: string): Promise<IdSegment[] | null> {
   const c = cache.get(store.cacheScope);
   if (c && c.version === version) return c.segments;
   const rows = await store.all<IdSegment>(

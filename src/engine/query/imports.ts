@@ -1,10 +1,10 @@
 // Imports of the case and their rejected lines, for the import summary view.
 import type { ImportRecord } from '../../shared/model';
 import type { RejectsPage, RejectsRequest } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 
-export async function importsList(store: CaseStore): Promise<ImportRecord[]> {
+export async function importsList(store: CaseReader): Promise<ImportRecord[]> {
   return store.all<ImportRecord>(
     `SELECT id, path, size, sha256, format, data_lines, rows_read, rows_rejected, started, finished, tz,
             first_ts, last_ts
@@ -12,7 +12,7 @@ export async function importsList(store: CaseStore): Promise<ImportRecord[]> {
   );
 }
 
-export async function rejectsPage(store: CaseStore, req: RejectsRequest): Promise<RejectsPage> {
+export async function rejectsPage(store: CaseReader, req: RejectsRequest): Promise<RejectsPage> {
   const { offset, limit, importId } = req;
   if (!Number.isInteger(offset) || offset < 0)
     throw new NetsiftError(`offset must be a whole number >= 0, not ${offset}`, 'usage');

@@ -1,6 +1,6 @@
 // Small per-store result cache for aggregate queries the workspace repeats (counts, timeline,
 // charts). Entries are keyed by the request and dropped when the flows table changes.
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { isCancellation } from './cancel';
 import { flowsVersion } from './id-segments';
 
@@ -10,7 +10,13 @@ interface Entry {
 }
 // keyed by the case, not the connection: the service's lanes share what any of them computed
 const caches = new WeakMap<object, Entry>();
-const MAX_ENTRIES = 300;
+/**
+ * Entries kept per case, the least recently asked for going first: a busy workspace asks for
+ * many one-off answers (every brushed range is new) between repeats of the same filter's charts,
+ * and those repeats are what the cache is for (issue 15's load run: first in, first out dropped
+ * them after a few hundred one-off ranges).
+ */
+export const MAX_ENTRIES = 300;
 
 /**
  * The cached result of `compute` for this key and version of the flows. A result another request
@@ -18,7 +24,7 @@ const MAX_ENTRIES = 300;
  * unless this one was cancelled too (`signal`).
  */
 export async function memo<T>(
-  store: CaseStore,
+  store: CaseReader,
   key: string,
   compute: (version: string) => Promise<T>,
   signal?: AbortSignal,
@@ -34,7 +40,7 @@ export async function memo<T>(
 }
 
 async function memoOnce<T>(
-  store: CaseStore,
+  store: CaseReader,
   key: string,
   compute: (version: string) => Promise<T>,
 ): Promise<T> {
@@ -45,7 +51,12 @@ async function memoOnce<T>(
     caches.set(store.cacheScope, c);
   }
   const known = c.values.get(key);
-  if (known) return known as Promise<T>;
+  if (known) {
+    // most recently used last (a Map keeps insertion order)
+    c.values.delete(key);
+    c.values.set(key, known);
+    return known as Promise<T>;
+  }
   // kept while it runs, so a second asker (a click on what a prefetch is reading) waits for it
   // instead of running it again; a failure is not kept
   const v = compute(version);
@@ -59,12 +70,12 @@ async function memoOnce<T>(
 }
 
 /** Whether a result is cached (or being computed) for this version of the flows. */
-export async function memoHas(store: CaseStore, key: string): Promise<boolean> {
+export async function memoHas(store: CaseReader, key: string): Promise<boolean> {
   const c = caches.get(store.cacheScope);
   return !!c && c.version === (await flowsVersion(store)) && c.values.has(key);
 }
 
 /** Forgets every cached result of the case (its internal networks changed: marks and filters too). */
-export function dropMemo(store: CaseStore): void {
+export function dropMemo(store: CaseReader): void {
   caches.delete(store.cacheScope);
 }

@@ -9,11 +9,13 @@ import {
   type PairScatter,
   type PairScatterRequest,
 } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
+import { rollupSpan } from './rollup/rollup-span';
+import { scatterFromRollup } from './rollup/scatter-sql';
 
 const FEATURE_SQL: Record<PairScatter['feature'], string> = {
   num_dst_ports: 'count(DISTINCT dst_port)',
@@ -25,7 +27,7 @@ const FEATURE_SQL: Record<PairScatter['feature'], string> = {
 /** Outliers kept beyond `limit` at most, so one wild capture cannot flood the chart. */
 export const MAX_OUTLIER_POINTS = 20_000;
 
-export async function pairScatter(store: CaseStore, req: PairScatterRequest): Promise<PairScatter> {
+export async function pairScatter(store: CaseReader, req: PairScatterRequest): Promise<PairScatter> {
   if (!(PAIR_FEATURES as readonly string[]).includes(req.feature))
     throw new NetsiftError(
       `unknown pair feature '${String(req.feature)}' (one of ${PAIR_FEATURES.join(', ')})`,
@@ -75,6 +77,11 @@ export async function pairScatter(store: CaseStore, req: PairScatterRequest): Pr
     store,
     `pairs:${req.feature}:${windowSeconds}:${limit}:${queryKey(req)}`,
     async () => {
+      // the whole capture or a brushed range of it: from the pairs detection kept, when current
+      const span = await rollupSpan(store, req, windowSeconds);
+      const q = span
+        ? scatterFromRollup(req.feature, span, us, MAX_OUTLIER_POINTS, limit)
+        : { sql, params: [...where.params, us, MAX_OUTLIER_POINTS, limit] };
       const rows = await store.all<{
         part: 'fence' | 'count' | 'outlier' | 'sample';
         win: number;
@@ -86,7 +93,7 @@ export async function pairScatter(store: CaseStore, req: PairScatterRequest): Pr
         q3: number;
         lower: number;
         upper: number;
-      }>(sql, [...where.params, us, MAX_OUTLIER_POINTS, limit]);
+      }>(q.sql, q.params);
       const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
       const counts = rows.find((r) => r.part === 'count');
       const total = counts?.pairs ?? 0;

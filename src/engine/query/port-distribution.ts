@@ -1,7 +1,7 @@
 // Destination ports by flows (or bytes), with protocol, service name and distinct sources.
 import type { PortBucket, PortDistributionRequest } from '../../shared/query';
 import { serviceName } from '../../shared/services';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
@@ -9,7 +9,7 @@ import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
 
 export async function portDistribution(
-  store: CaseStore,
+  store: CaseReader,
   req: PortDistributionRequest,
   opts: QueryOptions = {},
 ): Promise<PortBucket[]> {

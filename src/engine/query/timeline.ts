@@ -1,7 +1,7 @@
 // Flows and bytes over time for the timeline chart. The bucket size comes from a list of round
 // sizes, the smallest that keeps the chart within maxBuckets bars (Zui drew 12,000 and froze).
 import type { Timeline, TimelineRequest } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { memo } from './memo';
 import type { SqlPredicate } from './selector';
 import { flowWhere, queryKey } from './where';
@@ -39,7 +39,7 @@ export function chooseBucketSeconds(firstUs: number, lastUs: number, maxBuckets:
 }
 
 export async function timeline(
-  store: CaseStore,
+  store: CaseReader,
   req: TimelineRequest = {},
   opts: QueryOptions = {},
 ): Promise<Timeline> {
@@ -56,7 +56,7 @@ export async function timeline(
 }
 
 async function compute(
-  store: CaseStore,
+  store: CaseReader,
   where: SqlPredicate,
   maxBuckets: number,
 ): Promise<Timeline> {

@@ -1,11 +1,13 @@
 // Hosts that sent and received the most (bytes or flows), counting both sides of each flow.
 import type { TopTalker, TopTalkersRequest } from '../../shared/query';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { hostKinder } from './host-kind';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
+import { rollupSpan } from './rollup/rollup-span';
+import { talkersFromRollup } from './rollup/talkers-sql';
 
 export function chartLimit(limit: number | undefined, fallback = 20, max = 1000): number {
   const l = limit ?? fallback;
@@ -15,7 +17,7 @@ export function chartLimit(limit: number | undefined, fallback = 20, max = 1000)
 }
 
 export async function topTalkers(
-  store: CaseStore,
+  store: CaseReader,
   req: TopTalkersRequest,
   opts: QueryOptions = {},
 ): Promise<TopTalker[]> {
@@ -30,9 +32,14 @@ export async function topTalkers(
       store,
       `talkers:${req.by}:${limit}:${queryKey(req)}`,
       async () => {
+        // the whole capture or a brushed range of it: from the pairs detection kept, when current
+        // (any window length the rollup has: talkers do not depend on it)
+        const span = await rollupSpan(store, req);
+        const fromRollup = span ? talkersFromRollup(span, order, limit) : null;
         // Each side grouped on its own (by address text: far cheaper than the UHUGEINT), then merged.
         const rows = await store.all<Omit<TopTalker, 'kind'>>(
-          `WITH sides AS (
+          fromRollup?.sql ??
+            `WITH sides AS (
            SELECT src_ip AS ip, count(*) AS flows, sum(src_bytes) AS b_out, sum(dst_bytes) AS b_in
            FROM flows WHERE ${where.sql} GROUP BY src_ip
            UNION ALL
@@ -41,7 +48,7 @@ export async function topTalkers(
          SELECT ip, sum(flows)::BIGINT AS flows, (sum(b_out) + sum(b_in))::BIGINT AS bytes,
                 sum(b_out)::BIGINT AS bytes_out, sum(b_in)::BIGINT AS bytes_in
          FROM sides GROUP BY ip ORDER BY ${order}, ip LIMIT $${n + 1}`,
-          [...where.params, limit],
+          fromRollup?.params ?? [...where.params, limit],
         );
         const kind = await hostKinder(store);
         return rows.map((r) => ({ ...r, kind: kind(r.ip) }));

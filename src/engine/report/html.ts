@@ -1,6 +1,6 @@
 // The HTML report: one self-contained file (inline CSS, inline SVG charts, no script, no network
 // request) that a colleague can open anywhere and print. The PDF is this page printed by Chromium.
-import { hostGeoSuffix, reportContextHtml } from '../context/report-context';
+import { hostGeoSuffix, hostGeoText, reportContextHtml } from '../context/report-context';
 import { markdownToHtml } from '../../shared/markdown';
 import type { Feature, Flow, Incident } from '../../shared/model';
 import { barsSvg, timelineSvg } from './charts-svg';
@@ -52,6 +52,12 @@ function flowRow(f: Flow): string {
   return `<tr><td>${esc(when(f.ts))}</td><td>${esc(f.proto)}</td><td>${esc(f.src_ip)}:${f.src_port ?? ''}</td><td>${esc(f.dst_ip)}:${f.dst_port ?? ''}</td><td>${esc(f.state)}</td><td class="r">${bytes(f.src_bytes)}</td><td class="r">${bytes(f.dst_bytes)}</td></tr>`;
 }
 
+/** Country and AS after an address (offline data), muted; '' when nothing is known. */
+function geoNote(b: ReportBundle, ip: string | null): string {
+  const t = hostGeoText(b.report.address_context, ip);
+  return t ? ` <span class="muted">(${esc(t)})</span>` : '';
+}
+
 async function incidentSection(b: ReportBundle, inc: Incident, index: number): Promise<string> {
   const t = b.report.triage[inc.key];
   const alerts = b.report.alerts.filter((a) => a.incident_id === inc.id);
@@ -73,8 +79,8 @@ async function incidentSection(b: ReportBundle, inc: Incident, index: number): P
 <h2>${index + 1}. ${esc(inc.type)} <span class="sev" style="background:${SEV_COLOR[inc.severity] ?? '#555'}">${esc(inc.severity)}</span> <span class="score">score ${inc.score.toFixed(2)}</span></h2>
 <p class="summary">${esc(inc.summary)}</p>
 <table class="kv">
-<tr><th>Attacker</th><td>${esc(inc.attacker ?? '—')}</td></tr>
-<tr><th>Victims</th><td>${inc.victims.length ? inc.victims.map(esc).join(', ') : '—'} <span class="muted">(${num(inc.victims.length)})</span></td></tr>
+<tr><th>Attacker</th><td>${esc(inc.attacker ?? '—')}${geoNote(b, inc.attacker)}</td></tr>
+<tr><th>Victims</th><td>${inc.victims.length ? inc.victims.map((v) => `${esc(v)}${geoNote(b, v)}`).join(', ') : '—'} <span class="muted">(${num(inc.victims.length)})</span></td></tr>
 <tr><th>Span</th><td>${esc(when(inc.first_seen))} → ${esc(when(inc.last_seen))}</td></tr>
 <tr><th>Detectors</th><td>${inc.detectors.map(esc).join(', ')}</td></tr>
 <tr><th>Alerts / flows</th><td>${num(inc.alert_count)} alerts, ${num(inc.flow_count)} flows</td></tr>

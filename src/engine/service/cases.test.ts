@@ -167,7 +167,8 @@ describe('cases through the service', () => {
       expect(v.fraction).toBeLessThan(1);
       if (v.etaSeconds != null) expect(v.etaSeconds).toBeGreaterThanOrEqual(2);
     }
-    for (let i = 1; i < views.length; i++) expect(views[i].fraction).toBeGreaterThanOrEqual(views[i - 1].fraction);
+    for (let i = 1; i < views.length; i++)
+      expect(views[i].fraction).toBeGreaterThanOrEqual(views[i - 1].fraction);
     expect(new Set(before.map((v) => v.stage))).toContain('analyse');
     expect(end.summary).toMatchObject({
       caseName: 'three captures',

@@ -64,6 +64,28 @@ describe('NetsiftService address context', () => {
     expect(about.datasets.map((d) => d.licence).join(' ')).toMatch(/CC BY 4\.0/);
   });
 
+  it("pages the flows grid with each address's country, AS and names at the time", async () => {
+    const { rows } = await svc.flows({
+      filter: 'dst port 443 or dst port 80',
+      offset: 0,
+      limit: 50,
+    });
+    const tls = rows.find((r) => r.dst_ip === '142.250.74.68')!;
+    expect(tls).toMatchObject({ dst_country: 'US', dst_asn: 15169, src_country: null });
+    expect(tls.dst_as_org).toMatch(/google/i);
+    expect(tls.dst_names).toContain('www.google.com');
+    // the capture's own answers name its private web server
+    const web = rows.find((r) => r.dst_ip === '10.77.1.10' && r.dst_port === 80)!;
+    expect(web.dst_names).toContain('www.example.test');
+    expect(web.dst_country).toBeNull();
+    // and the new filter terms select by them
+    const us = await svc.flows({ filter: 'dst country US and dst as 15169', offset: 0, limit: 50 });
+    expect(us.rows.length).toBeGreaterThan(0);
+    expect(us.rows.every((r) => r.dst_ip === '142.250.74.68')).toBe(true);
+    const named = await svc.countFlows({ filter: 'host name *.example.test' });
+    expect(named).toBeGreaterThan(0);
+  });
+
   it.skipIf(!hasTcpdump)(
     'exports packets under NETSIFT_HOME/exports for the download route',
     async () => {

@@ -3,6 +3,7 @@
 import type { FeedAddRequest, FeedStatus } from '../../shared/feeds';
 import type { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
+import type { IncidentsSoFar } from '../analysis/runner';
 import type { FlowStore } from '../flowstore/flow-store';
 
 /** What the service passes on to the import pipeline (src/engine/import/pipeline.ts). */
@@ -22,7 +23,11 @@ export interface EngineOps {
   /** `flowStore`: the case's flows are on a server (contract: store); detection runs there. */
   runDetection(
     store: CaseStore,
-    opts?: { only?: string[]; flowStore?: FlowStore },
+    opts?: {
+      only?: string[];
+      onIncidents?: (so: IncidentsSoFar) => void;
+      flowStore?: FlowStore;
+    },
   ): Job<unknown> | null;
   /** Country and AS of the case's addresses (src/engine/geo), once after a job's files. */
   enrichGeo?(store: CaseStore): Promise<void>;

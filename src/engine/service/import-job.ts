@@ -6,7 +6,13 @@
 //
 // Progress is the job's own view (ImportProgressView): per file its stage and bytes, the rows
 // written, and an estimate that says nothing rather than "0 ms left" while work remains.
-import type { CaseZone, ImportFileState, ImportProgressView } from '../../shared/api';
+import type {
+  CaseZone,
+  ImportFileState,
+  ImportProgressView,
+  IncidentPreview,
+} from '../../shared/api';
+import type { IncidentDraft } from '../incidents/build';
 import type { ImportSummary, JobProgress } from '../../shared/model';
 import type { Job } from '../core/job';
 import type { CaseStore } from '../store/case-store';
@@ -206,14 +212,31 @@ export class ImportRun {
   }
 
   private async analyse(): Promise<void> {
-    const job = this.ops.runDetection(this.store);
+    // the incidents of the detectors done so far go out at once, so the analyst sees the first
+    // ones while the rest still run (issue 16)
+    const job = this.ops.runDetection(this.store, {
+      onIncidents: (so) => {
+        if (!this.view.analyse) return;
+        this.view.analyse.found = {
+          incidents: so.incidents.map(incidentPreview),
+          detectorsLeft: so.left.length,
+          seconds: (Date.now() - this.t0) / 1000,
+        };
+        this.push(true);
+      },
+    });
     if (!job) return;
     this.view.stage = 'analyse';
     this.view.current = null;
-    this.view.analyse = { step: 'starting', done: 0, total: 1 };
+    this.view.analyse = { step: 'starting', done: 0, total: 1, found: null };
     this.push(true);
     const off = job.onProgress((p: JobProgress) => {
-      this.view.analyse = { step: p.message ?? p.phase, done: p.done, total: p.total ?? 1 };
+      this.view.analyse = {
+        ...this.view.analyse,
+        step: p.message ?? p.phase,
+        done: p.done,
+        total: p.total ?? 1,
+      };
       this.push();
     });
     try {
@@ -276,6 +299,22 @@ export class ImportRun {
     v.etaSeconds = left != null && left >= MIN_ETA && v.stage !== 'finish' ? left : null;
     this.ctx.importView({ ...v, files: v.files.map((f) => ({ ...f })) }, now);
   }
+}
+
+function incidentPreview(x: IncidentDraft): IncidentPreview {
+  return {
+    key: x.key,
+    type: x.type,
+    severity: x.severity,
+    score: x.score,
+    attacker: x.attacker,
+    victims: x.victims,
+    first_seen: x.first_seen,
+    last_seen: x.last_seen,
+    detectors: x.detectors,
+    alert_count: x.alert_count,
+    summary: x.summary,
+  };
 }
 
 export async function firstFreeImportId(store: CaseStore): Promise<number> {

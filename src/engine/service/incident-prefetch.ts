@@ -6,7 +6,7 @@ import { FLOWS_BLOCK } from '../../shared/query';
 import type { Incident } from '../../shared/model';
 import { queryFlows } from '../query/flows';
 import { flowsVersion } from '../query/id-segments';
-import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import type { GridFirst } from './grid-first';
 
 /** Incidents read ahead, from the top of the list (the incidents grid's order: score, then id). */
@@ -62,4 +62,4 @@ export class IncidentPrefetch {
 }
 
 /** Runs one query on a connection of the service's pool. */
-export type OnLane = <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
+export type OnLane = <T>(fn: (store: CaseReader) => Promise<T>) => Promise<T>;

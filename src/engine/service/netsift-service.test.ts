@@ -12,7 +12,7 @@ import { PREFETCH_TOP } from './incident-prefetch';
 import { pageIsCached } from '../query/flows';
 import { FLOWS_BLOCK } from '../../shared/query';
 import type { Incident } from '../../shared/model';
-import type { CaseStore } from '../store/case-store';
+import type { CaseSession } from './case-session';
 import { waitJob } from '../../../tests/helpers/wait-job';
 
 describe('NetsiftService', () => {
@@ -23,7 +23,11 @@ describe('NetsiftService', () => {
 
   beforeAll(() => {
     process.env.NETSIFT_HOME = tmp.file('home');
-    svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('no-resources'), threads: 1 });
+    svc = new NetsiftService({
+      ops: defaultOps(),
+      resourcesDir: tmp.file('no-resources'),
+      threads: 1,
+    });
     svc.grant(tmp.dir); // as `serve --grant` would: the test's captures
     svc.onEvent((e) => events.push(e));
   });
@@ -54,16 +58,39 @@ describe('NetsiftService', () => {
     expect(info.flows).toBe(lines);
     expect(info.analyzed).toBe(true);
     expect(path.dirname(info.path)).toBe(path.join(tmp.file('home'), 'cases'));
-    expect(events.some((e) => e.type === 'job' && e.job.id === started.id && e.job.status === 'done')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'job' && e.job.id === started.id && e.job.status === 'done'),
+    ).toBe(true);
     expect((await svc.recentCases()).map((r) => r.path)).toEqual([info.path]);
     expect(info.name).toBe('capture');
+    // the incidents were shown while detection ran, saying how many detectors were left; the
+    // last preview is the case's own list (issue 16)
+    const found = events.flatMap((e) =>
+      e.type === 'job' && e.job.id === started.id && e.job.import?.analyse?.found
+        ? [e.job.import.analyse.found]
+        : [],
+    );
+    expect(found.some((f) => f.detectorsLeft > 0 && f.incidents.length > 0)).toBe(true);
+    expect(found.at(-1)!.incidents.map((i) => i.key)).toEqual(
+      (await svc.incidents()).map((i) => i.key),
+    );
   });
 
   it('pages, counts and charts flows under a filter, selector and range', async () => {
     expect(await svc.countFlows({ filter: 'src ip 10.0.0.66' })).toBe(200);
     expect(await svc.countFlows({ selector: { dstPorts: [443] } })).toBe(300);
-    expect(await svc.countFlows({ filter: 'src ip 10.0.0.66', range: { from: '2024-03-01T10:02:10Z', to: '2024-03-01T10:02:20Z' } })).toBeGreaterThan(0);
-    const page = await svc.flows({ filter: 'src ip 10.0.0.66', sort: [{ column: 'dst_port', dir: 'desc' }], offset: 0, limit: 5 });
+    expect(
+      await svc.countFlows({
+        filter: 'src ip 10.0.0.66',
+        range: { from: '2024-03-01T10:02:10Z', to: '2024-03-01T10:02:20Z' },
+      }),
+    ).toBeGreaterThan(0);
+    const page = await svc.flows({
+      filter: 'src ip 10.0.0.66',
+      sort: [{ column: 'dst_port', dir: 'desc' }],
+      offset: 0,
+      limit: 5,
+    });
     expect(page.rows.map((r) => r.dst_port)).toEqual([200, 199, 198, 197, 196]);
     expect(page.rows[0].src_kind).toBe('internal');
     const tl = await svc.timeline({ maxBuckets: 2000 });
@@ -84,7 +111,8 @@ describe('NetsiftService', () => {
 
   it('lists incidents with parsed evidence, and their alerts', async () => {
     const incidents = await svc.incidents();
-    for (let i = 1; i < incidents.length; i++) expect(incidents[i - 1].score).toBeGreaterThanOrEqual(incidents[i].score);
+    for (let i = 1; i < incidents.length; i++)
+      expect(incidents[i - 1].score).toBeGreaterThanOrEqual(incidents[i].score);
     const scan = incidents.find((i) => i.attacker === '10.0.0.66');
     expect(scan).toBeDefined();
     expect(typeof scan!.evidence).toBe('object');
@@ -94,8 +122,8 @@ describe('NetsiftService', () => {
     expect(Array.isArray(alerts[0].features)).toBe(true);
   });
 
-  it('reads the top incidents\' first flows pages ahead once the grid has its page', async () => {
-    const store = (svc as unknown as { requireStore(): CaseStore }).requireStore();
+  it("reads the top incidents' first flows pages ahead once the grid has its page", async () => {
+    const store = (svc as unknown as { session: CaseSession }).session.requireStore();
     const incidents = (await svc.incidents()).slice(0, PREFETCH_TOP);
     expect(incidents.length).toBeGreaterThan(0);
     const firstPage = (i: Incident) => ({ selector: i.evidence, offset: 0, limit: FLOWS_BLOCK });
@@ -141,12 +169,20 @@ describe('NetsiftService', () => {
   });
 
   it('keeps UI state in the case so it reopens as left', async () => {
-    await svc.saveUiState({ selectedIncidentId: 3, filter: 'proto tcp', filterHistory: ['proto tcp'] });
+    await svc.saveUiState({
+      selectedIncidentId: 3,
+      filter: 'proto tcp',
+      filterHistory: ['proto tcp'],
+    });
     const file = (await svc.caseInfo())!.path;
     await svc.closeCase();
     expect(await svc.uiState()).toEqual({});
     await svc.openCase(file);
-    expect(await svc.uiState()).toEqual({ selectedIncidentId: 3, filter: 'proto tcp', filterHistory: ['proto tcp'] });
+    expect(await svc.uiState()).toEqual({
+      selectedIncidentId: 3,
+      filter: 'proto tcp',
+      filterHistory: ['proto tcp'],
+    });
   });
 
   it('refuses a missing file and cancels a job, leaving no new case behind', async () => {

@@ -62,6 +62,16 @@ export class PathGrants {
   }
 
   /**
+   * A folder to follow (issue 20): a granted folder itself, or one below a granted folder (check
+   * refuses the granted folder itself, which is no file to open). Its real path, or 'forbidden'.
+   */
+  checkFolder(p: unknown, what = 'folder'): string {
+    if (typeof p === 'string' && p !== '' && !p.includes('\0') && this.dirs.has(realPath(p)))
+      return realPath(p);
+    return this.check(p, what, 'read');
+  }
+
+  /**
    * The absolute, link-free path of `p` when it is granted; otherwise a 'forbidden' error that
    * names the path as given and nothing about the file.
    */

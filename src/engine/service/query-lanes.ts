@@ -12,8 +12,9 @@
 //   mutex assertion or hung when the case was switched under load).
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseStore } from '../store/case-store';
-import type { SqlParams } from '../store/sql';
+import type { CaseReader } from '../store/case-reader';
 import { CancelledError, NetsiftError } from '../core/errors';
+import { LaneCase } from './lane-case';
 import { requestSignal } from './request-signal';
 
 export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'scatter' | 'prefetch';
@@ -47,12 +48,6 @@ interface Waiter {
   fail(e: Error): void;
 }
 
-/**
- * The case as a lane run sees it: statements through all/one/run, or the lane's connection itself
- * for code written against a DuckDBConnection (the address-context queries), taken on first use.
- */
-export type LaneView = CaseStore & { connection(): Promise<DuckDBConnection> };
-
 export interface RunOptions {
   /** Work nobody waits for (read-ahead): never tied to the request that started it. */
   background?: boolean;
@@ -66,8 +61,6 @@ export class QueryLanes {
   /** Connection -> the interrupt of the run holding it. */
   private readonly held = new Map<DuckDBConnection, () => void>();
   private readonly queue: Waiter[] = [];
-  /** One view of the store per connection (its statements queue on that connection). */
-  private readonly views = new Map<DuckDBConnection, CaseStore>();
   /** Connections each lane holds now. */
   private readonly active = Object.fromEntries(PRIORITY.map((l) => [l, 0])) as Record<
     LaneName,
@@ -91,7 +84,7 @@ export class QueryLanes {
    */
   async run<T>(
     lane: LaneName,
-    fn: (view: LaneView) => Promise<T>,
+    fn: (view: CaseReader) => Promise<T>,
     opts: RunOptions = {},
   ): Promise<T> {
     const signal = opts.background ? undefined : requestSignal();
@@ -116,9 +109,12 @@ export class QueryLanes {
   }
 
   /** A view of the store that takes a connection of `lane` on its first statement. */
-  private lease(lane: LaneName, signal: AbortSignal | undefined): { view: LaneView; end(): void } {
+  private lease(
+    lane: LaneName,
+    signal: AbortSignal | undefined,
+  ): { view: CaseReader; end(): void } {
     let conn: DuckDBConnection | null = null;
-    let taking: Promise<CaseStore> | null = null;
+    let taking: Promise<DuckDBConnection> | null = null;
     let ended = false;
     // An interrupt reaches only a statement DuckDB has begun: one that arrives while the next
     // statement is being prepared is lost. So, once asked, interrupt until the run has ended.
@@ -135,7 +131,7 @@ export class QueryLanes {
       this.held.delete(c);
       this.release(lane, c);
     };
-    const bound = (): Promise<CaseStore> =>
+    const bound = (): Promise<DuckDBConnection> =>
       (taking ??= (this.waitFor?.(lane) ?? Promise.resolve())
         .then(() => this.acquire(lane, signal))
         .then((c) => {
@@ -147,36 +143,16 @@ export class QueryLanes {
           this.held.set(c, interrupt);
           signal?.addEventListener('abort', interrupt, { once: true });
           if (signal?.aborted) throw new CancelledError('request');
-          return this.view(c);
+          return c;
         }));
-    const view = Object.create(this.store, {
-      conn: {
-        get: () => {
-          if (!conn)
-            throw new Error('query-lanes: a lane view runs statements through all/one/run');
-          return conn;
-        },
-      },
-      all: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.all(sql, params)) },
-      one: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.one(sql, params)) },
-      run: { value: (sql: string, params?: SqlParams) => bound().then((v) => v.run(sql, params)) },
-      connection: { value: () => bound().then((v) => v.conn) },
-    }) as LaneView;
     return {
-      view,
+      view: new LaneCase(this.store, bound),
       end: () => {
         ended = true;
         if (conn) giveBack(conn);
         conn = null;
       },
     };
-  }
-
-  private view(conn: DuckDBConnection): CaseStore {
-    let v = this.views.get(conn);
-    if (!v)
-      this.views.set(conn, (v = Object.create(this.store, { conn: { value: conn } }) as CaseStore));
-    return v;
   }
 
   private acquire(lane: LaneName, signal: AbortSignal | undefined): Promise<DuckDBConnection> {
@@ -289,7 +265,6 @@ export class QueryLanes {
       }
       this.all.length = 0;
       this.idle.length = 0;
-      this.views.clear();
     })();
     return this.closing;
   }

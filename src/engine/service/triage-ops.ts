@@ -4,7 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CaseInfo } from '../../shared/api';
-import type { AllowRuleAdded, DetectionRerun, ExportedReport, ExportRequest } from '../../shared/triage-api';
+import type {
+  AllowRuleAdded,
+  DetectionRerun,
+  ExportedReport,
+  ExportRequest,
+} from '../../shared/triage-api';
 import { EXPORT_FORMATS } from '../../shared/triage-api';
 import type { AllowRule, AllowRuleInput } from '../../shared/triage';
 import type { Job } from '../core/job';
@@ -16,7 +21,8 @@ import { NetsiftError } from '../core/errors';
 import { addAllowRule, listAllowRules, removeAllowRule } from '../triage/allow-rules';
 import { homeDir } from '../core/home';
 
-export const RERUN_HINT = 'Rules apply to the next detection run: re-run detection to suppress matching alerts.';
+export const RERUN_HINT =
+  'Rules apply to the next detection run: re-run detection to suppress matching alerts.';
 
 export async function addRule(store: CaseStore, input: AllowRuleInput): Promise<AllowRuleAdded> {
   const rule = await addAllowRule(store, { ...input, reason: (input.reason ?? '').trim() });
@@ -29,7 +35,11 @@ export async function removeRule(store: CaseStore, id: number): Promise<AllowRul
 }
 
 /** Waits for a detection job and reads what its run recorded (the latest analysis_runs row). */
-export async function finishRerun(store: CaseStore, job: Job<unknown>, t0: number): Promise<DetectionRerun> {
+export async function finishRerun(
+  store: CaseStore,
+  job: Job<unknown>,
+  t0: number,
+): Promise<DetectionRerun> {
   await job.result;
   const run = await store.one<{ suppressed: number | null }>(
     'SELECT suppressed_alerts AS suppressed FROM analysis_runs ORDER BY id DESC LIMIT 1',
@@ -49,9 +59,16 @@ function stamp(): string {
 }
 
 /** Writes the report to `out` (any folder: the desktop app's save dialog). */
-export async function exportReportTo(store: CaseStore, out: string, req: ExportRequest): Promise<ExportedReport> {
+export async function exportReportTo(
+  store: CaseStore,
+  out: string,
+  req: ExportRequest,
+): Promise<ExportedReport> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(req.format))
-    throw new NetsiftError(`unknown report format "${String(req.format)}"; one of ${EXPORT_FORMATS.join(', ')}`, 'usage');
+    throw new NetsiftError(
+      `unknown report format "${String(req.format)}"; one of ${EXPORT_FORMATS.join(', ')}`,
+      'usage',
+    );
   const r = await exportReport(store, out, { incidents: req.incidentIds, title: req.title });
   return {
     path: r.out,
@@ -64,13 +81,27 @@ export async function exportReportTo(store: CaseStore, out: string, req: ExportR
 }
 
 /** The HTML report as text: the desktop app prints it to PDF with its own Chromium. */
-export async function reportHtml(store: CaseStore, req: Omit<ExportRequest, 'format'>): Promise<string> {
-  return renderHtml(await loadReportBundle(store, { incidents: req.incidentIds, title: req.title }));
+export async function reportHtml(
+  store: CaseStore,
+  req: Omit<ExportRequest, 'format'>,
+): Promise<string> {
+  return renderHtml(
+    await loadReportBundle(store, { incidents: req.incidentIds, title: req.title }),
+  );
 }
 
 /** Writes the report under NETSIFT_HOME/exports, where the server's download route finds it. */
-export async function exportToHome(store: CaseStore, caseName: string, req: ExportRequest): Promise<ExportedReport> {
-  const which = req.incidentIds?.length === 1 ? `incident-${String(req.incidentIds[0])}` : req.incidentIds?.length ? 'selected' : 'all';
+export async function exportToHome(
+  store: CaseStore,
+  caseName: string,
+  req: ExportRequest,
+): Promise<ExportedReport> {
+  const which =
+    req.incidentIds?.length === 1
+      ? `incident-${String(req.incidentIds[0])}`
+      : req.incidentIds?.length
+        ? 'selected'
+        : 'all';
   const base = `${caseName}-${which}-${stamp()}`.replace(/[^\w.-]+/g, '_');
   return exportReportTo(store, path.join(exportsDir(), `${base}.${req.format}`), req);
 }
@@ -100,9 +131,12 @@ export async function saveCaseAs(
 ): Promise<CaseInfo> {
   const abs = path.resolve(dest.endsWith('.duckdb') ? dest : `${dest}.duckdb`);
   if (abs === store.path) throw new NetsiftError(`${abs}: that is the open case`, 'usage');
-  if (fs.existsSync(abs)) throw new NetsiftError(`${abs}: already exists; choose another name`, 'usage');
-  if (!fs.existsSync(path.dirname(abs))) throw new NetsiftError(`${abs}: folder ${path.dirname(abs)} does not exist`, 'usage');
-  if (store.path === ':memory:') throw new NetsiftError('an in-memory case cannot be saved as a file', 'usage');
+  if (fs.existsSync(abs))
+    throw new NetsiftError(`${abs}: already exists; choose another name`, 'usage');
+  if (!fs.existsSync(path.dirname(abs)))
+    throw new NetsiftError(`${abs}: folder ${path.dirname(abs)} does not exist`, 'usage');
+  if (store.path === ':memory:')
+    throw new NetsiftError('an in-memory case cannot be saved as a file', 'usage');
   const src = store.path;
   await store.run('CHECKPOINT');
   await close();

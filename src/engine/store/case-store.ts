@@ -11,6 +11,7 @@ import { NetsiftError } from '../core/errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { all, one, run, type Row, type SqlParams } from './sql';
 import { installMacros } from './macros';
+import { readInternalNetworks, readSetting, type CaseReader } from './case-reader';
 
 export interface OpenOptions {
   /** Open without write access (reports of a case another process holds are not possible: DuckDB locks the file). */
@@ -38,9 +39,11 @@ export const CASE_SETTINGS = [
   "block_allocator_memory = '512MiB'",
 ];
 
-export class CaseStore {
+export class CaseStore implements CaseReader {
   /** Every connection made on this case (macros bake the site in: see refreshMacros). */
   private readonly conns = new Set<WeakRef<DuckDBConnection>>();
+  /** The DuckDB memory limit the case was opened with (null: DuckDB's default); see memory-cap.ts. */
+  memoryLimit: string | null = null;
 
   private constructor(
     readonly path: string,
@@ -90,6 +93,7 @@ export class CaseStore {
     }
     const conn = await instance.connect();
     const store = new CaseStore(abs, instance, conn, !!opts.readOnly);
+    store.memoryLimit = opts.memoryLimit ?? null;
     try {
       for (const setting of CASE_SETTINGS) await conn.run(`SET GLOBAL ${setting}`);
       await store.migrate();
@@ -217,9 +221,8 @@ export class CaseStore {
     }
   }
 
-  async getSetting<T>(key: string, fallback: T): Promise<T> {
-    const r = await this.one<{ value: string }>('SELECT value FROM settings WHERE key = $1', [key]);
-    return r ? (JSON.parse(r.value) as T) : fallback;
+  getSetting<T>(key: string, fallback: T): Promise<T> {
+    return readSetting(this, key, fallback);
   }
 
   async setSetting(key: string, value: unknown): Promise<void> {
@@ -229,8 +232,13 @@ export class CaseStore {
     );
   }
 
-  async internalNetworks(): Promise<string[]> {
-    return this.getSetting<string[]>('internal_networks', DEFAULT_INTERNAL_NETWORKS);
+  internalNetworks(): Promise<string[]> {
+    return readInternalNetworks(this);
+  }
+
+  /** The store's own connection (CaseReader: code written against a DuckDBConnection). */
+  connection(): Promise<DuckDBConnection> {
+    return Promise.resolve(this.conn);
   }
 
   async flowCount(): Promise<number> {

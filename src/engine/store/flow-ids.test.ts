@@ -34,7 +34,7 @@ async function twoImports(name: string): Promise<{ file: string; finished: IdRow
   return { file, finished };
 }
 
-describe('flow ids of an import interrupted between its two commits', () => {
+describe('flow ids of an import interrupted between its two commits', { timeout: 180_000 }, () => {
   it('a direct import numbers its flows 1..n in file order, after the ids already in the case', async () => {
     const { finished } = await twoImports('plain');
     expect(finished).toHaveLength(502);

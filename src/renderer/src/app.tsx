@@ -57,7 +57,8 @@ export function App() {
         setView((v) =>
           v.kind === 'job' && v.job.id === e.job.id ? { kind: 'job', job: e.job } : v,
         );
-      // the open case's figures changed (detection on its server finished, it connected again)
+      // the open case's figures changed (following a folder adds flows and incidents; detection on its
+      // server finished, it connected again)
       if (e.type === 'case' && e.info)
         setView((v) =>
           v.kind === 'case' && e.info && v.info.path === e.info.path

@@ -170,6 +170,13 @@ export function compileFilterCh(node: FilterNode, ctx: WhereContext, b: Binder):
             ? anyRange(ctx.internal, addr(s), b)
             : `(NOT ${anyRange(special, addr(s), b)} AND NOT ${anyRange(ctx.internal, addr(s), b)})`,
         );
+      case 'geo':
+      case 'host-name':
+        // country/AS and names live in the local case (geo_addrs, dns_names), not on the server
+        throw new NetsiftError(
+          `the filter terms 'as', 'country' and 'host name' are not available on a ClickHouse store: country, AS and names are in the local case only (filter by ip or net instead)`,
+          'usage',
+        );
       default:
         throw new NetsiftError(
           `the filter term '${(n as { kind: string }).kind}' is not available on a ClickHouse store yet`,

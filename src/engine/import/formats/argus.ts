@@ -11,13 +11,13 @@ import {
   firstLine,
   headerIndex,
   loadLines,
-  protoSql,
   requireColumns,
   toUtc,
   type Fields,
   type LinesSpec,
   type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 import { argusStateSql } from './argus-states';
 
 const ALIASES: Record<string, string[]> = {

@@ -10,13 +10,13 @@ import {
   firstLine,
   headerIndex,
   loadLines,
-  protoSql,
   requireColumns,
   toUtc,
   type Fields,
   type LinesSpec,
   type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 
 const ALIASES: Record<string, string[]> = {
   src: ['Src IP', 'Source IP', 'src_ip'],

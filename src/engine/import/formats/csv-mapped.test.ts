@@ -90,6 +90,29 @@ describe('csv-mapped: import', () => {
     store.close();
   });
 
+  it('names protocols as every other importer does (one map: ../protocols.ts)', async () => {
+    const file = tmp.file('protos.csv');
+    const row = (proto: string, i: number) =>
+      `2020-01-01 00:00:0${i},${proto},2001:db8::1,2001:db8::${i + 2}`;
+    const protos = ['ICMPv6', 'ipv6_icmp', 'IPv6-ICMP', '58', '6', 'UDP', 'gre', '47'];
+    fs.writeFileSync(file, ['ts,proto,src,dst', ...protos.map(row)].join('\n') + '\n');
+    const store = await CaseStore.open(tmp.file('p.duckdb'));
+    const mapping = { ts: 'ts', proto: 'proto', src_ip: 'src', dst_ip: 'dst' };
+    await importFiles(store, [file], { format: 'csv', mapping }).result;
+    const rows = await store.all<{ proto: string }>('SELECT proto FROM flows ORDER BY id');
+    expect(rows.map((r) => r.proto)).toEqual([
+      'icmp6',
+      'icmp6',
+      'icmp6',
+      'icmp6',
+      'tcp',
+      'udp',
+      'gre',
+      '47',
+    ]);
+    store.close();
+  });
+
   it('says which field it cannot find and how to map it', async () => {
     const file = tmp.file('nots.csv');
     fs.writeFileSync(file, 'when,src,dst\n2020-01-01 00:00:00,10.0.0.1,10.0.0.2\n');

@@ -6,6 +6,7 @@
 import { NetsiftError } from '../../core/errors';
 import { all, literal } from '../../store/sql';
 import { ordinalsToLines } from '../line-map';
+import { protoSql } from '../protocols';
 import { quotedRows } from '../quoted-rows';
 import type { FileSample, FormatImporter, LoadContext, LoadResult, MappedField } from '../types';
 import { readerError, rejectReasonsSql } from './seed';
@@ -134,12 +135,6 @@ function tsSql(x: string, zoned: boolean): string {
   ELSE ${local(`coalesce(TRY_CAST(replace(${x}, '/', '-') AS TIMESTAMP), try_strptime(${x}, ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %I:%M %p']))`)}
 END`;
 }
-
-/** Protocol numbers to names; names lower-cased. */
-const PROTO_SQL = (
-  x: string,
-) => `CASE lower(${x}) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp'
-  WHEN '58' THEN 'icmp6' WHEN 'ipv6-icmp' THEN 'icmp6' ELSE lower(${x}) END`;
 
 /** States of the common vocabularies (seed, Zeek conn_state, Argus) onto netsift's. */
 const STATE_SQL = (x: string) => `CASE WHEN ${x} IS NULL THEN 'other' ELSE CASE upper(${x})
@@ -276,7 +271,7 @@ export const csvMappedFormat: FormatImporter = {
     await ctx.conn.run(
       `INSERT INTO stage_flows (line, ts, ts_end, proto, state, state_raw, src_ip, src_port, dst_ip, dst_port,
          src_bytes, dst_bytes, src_pkts, dst_pkts, label, raw)
-       SELECT ord, ${ts}, ${tsEnd}, ${map.proto === undefined ? "'unknown'" : PROTO_SQL(col('proto'))},
+       SELECT ord, ${ts}, ${tsEnd}, ${map.proto === undefined ? "'unknown'" : protoSql(col('proto'))},
          ${STATE_SQL(col('state'))}, ${col('state')}, ${col('src_ip')}, ${num('src_port')}, ${col('dst_ip')}, ${num('dst_port')},
          ${srcBytes}, ${dstBytes}, ${num('src_pkts')}, ${dstPkts}, ${col('label')},
          concat_ws(${literal(delim)}, ${columns.map((_, i) => `c${i}`).join(', ')})

@@ -364,9 +364,3 @@ export function firstLine(lines: string[]): string {
 export function epochSeconds(x: string): string {
   return `make_timestamp(CAST(round(TRY_CAST(${x} AS DOUBLE) * 1000000) AS BIGINT))`;
 }
-
-/** Protocol number or name to netsift's lower-case name. */
-export function protoSql(x: string): string {
-  return `CASE lower(trim(${x})) WHEN '6' THEN 'tcp' WHEN '17' THEN 'udp' WHEN '1' THEN 'icmp' WHEN '58' THEN 'icmp6'
-    WHEN 'ipv6-icmp' THEN 'icmp6' WHEN 'icmpv6' THEN 'icmp6' WHEN 'ipv6_icmp' THEN 'icmp6' ELSE lower(trim(${x})) END`;
-}

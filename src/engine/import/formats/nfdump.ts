@@ -12,13 +12,13 @@ import {
   headerIndex,
   columnsSource,
   loadLines,
-  protoSql,
   requireColumns,
   toUtc,
   type Fields,
   type LinesSpec,
   type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 
 const ALIASES: Record<string, string[]> = {
   ts: ['ts', 'firstSeen', 'first', 'tstart'],

@@ -11,12 +11,12 @@ import {
   firstLine,
   headerIndex,
   loadLines,
-  protoSql,
   requireColumns,
   type FieldCheck,
   type LinesSpec,
   type LinesSql,
 } from './delimited-lines';
+import { protoSql } from '../protocols';
 import { zeekStateSql } from './zeek-states';
 
 const ALIASES: Record<string, string[]> = {

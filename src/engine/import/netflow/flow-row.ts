@@ -3,9 +3,8 @@
 // ("...AP.SF") kept as the raw state, the state from the flags, ICMP type and code as the ports.
 import type { DecodedFlow } from './types';
 
-export function protoText(p: number): string {
-  return p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 1 ? 'icmp' : p === 58 ? 'icmp6' : String(p);
-}
+/** A protocol number as netsift stores it (the one map: ../protocols.ts). */
+export { protoName as protoText } from '../protocols';
 
 /** nfdump's flag string: C E U A P R S F, a dot for each flag not set. */
 export function flagString(flags: number | null): string {

@@ -46,4 +46,14 @@ export type FilterNode =
   | { kind: 'time'; op: CmpOp; value: string }
   | { kind: 'label'; op: '=' | '!=' | '~'; value: string }
   | { kind: 'import'; values: number[] }
-  | { kind: 'host-kind'; dir: Dir; which: 'internal' | 'public' };
+  | { kind: 'host-kind'; dir: Dir; which: 'internal' | 'public' }
+  /**
+   * Country (ISO 3166 code, upper case) or AS number of the address, as the case's address
+   * context (geo_addrs) has it; addresses the data does not know never match.
+   */
+  | { kind: 'geo'; dir: Dir; field: 'country' | 'asn'; values: (string | number)[] }
+  /**
+   * The address was ever named so by a DNS answer seen in the case (dns_names); `suffix` also
+   * takes every name under it (`*.example.com`: example.com and www.example.com).
+   */
+  | { kind: 'host-name'; dir: Dir; names: { name: string; suffix: boolean }[] };

@@ -5,6 +5,7 @@
 // the canonical text (importers write dotted quads without leading zeros; ip4_num relies on the
 // same); IPv6 and other prefixes fall back to the numeric columns, as decimal text cast to UHUGEINT. Leaves over nullable columns (ports, packets, label, ts_end) are wrapped so they
 // are never NULL: `not port 22` must keep ICMP flows, which have no port.
+import { geoPredicate, hostNamePredicate } from '../../context/context-predicates';
 import type { SqlPredicate } from '../selector';
 import { V4_MAPPED_BASE, bigIntToIp, isV4Mapped } from '../../util/ip';
 import type { CmpOp, Dir, FilterNode, NumRange } from './ast';
@@ -28,6 +29,11 @@ export function compileFilter(node: FilterNode, offset = 0, alias = ''): SqlPred
   const sides = (dir: Dir, f: (side: 'src' | 'dst') => string): string =>
     dir === 'any' ? `(${f('src')} OR ${f('dst')})` : f(dir);
   const notNull = (sql: string) => `coalesce(${sql}, false)`;
+  /** A predicate numbered on its own (from the next parameter), taken over whole. */
+  const take = (p: SqlPredicate) => {
+    params.push(...p.params);
+    return p.sql;
+  };
 
   const build = (n: FilterNode): string => {
     switch (n.kind) {
@@ -109,6 +115,16 @@ export function compileFilter(node: FilterNode, offset = 0, alias = ''): SqlPred
             ? `ip_internal(${c})`
             : `(ip_public(${c}) AND NOT ip_internal(${c}))`;
         });
+      // address context: the case's geo_addrs and dns_names, by address (semi-joins DuckDB
+      // runs as hash joins; the lookup tables hold one row per distinct address or name)
+      case 'geo':
+        return take(geoPredicate(n.dir, n.field, n.values, offset + params.length, alias));
+      case 'host-name': {
+        const parts = n.names.map((x) =>
+          take(hostNamePredicate(n.dir, x.name, x.suffix, offset + params.length, alias)),
+        );
+        return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
+      }
     }
   };
   return { sql: `(${build(node)})`, params };

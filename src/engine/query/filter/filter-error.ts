@@ -1,5 +1,6 @@
 // A filter expression the analyst typed could not be understood: the error names the offending
-// token and where it is, so the filter bar can underline it.
+// token and where it is (offset/length, for the filter bar to underline it; and the column in the
+// message, for the command line, which has nothing to underline).
 import type { FilterErrorInfo } from '../../../shared/query';
 import { NetsiftError } from '../../core/errors';
 
@@ -10,7 +11,7 @@ export class FilterError extends NetsiftError implements FilterErrorInfo {
     readonly length: number,
     readonly token: string,
   ) {
-    super(message, 'input');
+    super(`${message} (column ${offset + 1})`, 'input');
     this.name = 'FilterError';
   }
 

@@ -1,6 +1,7 @@
 // Tokens of the filter language. A "word" is any run of characters that can make up a keyword,
 // number, address, CIDR, port range or bare timestamp (letters, digits, `. : / - _`), so IPv6
-// addresses and `10.0.0.0/8` arrive as one token and the parser decides what they mean.
+// addresses and `10.0.0.0/8` arrive as one token and the parser decides what they mean. `*` is a
+// word character too, for the suffix form of a host name (`host name *.example.com`).
 import { FilterError } from './filter-error';
 
 export type TokenType =
@@ -15,7 +16,7 @@ export interface Token {
   length: number;
 }
 
-const WORD = /[A-Za-z0-9_.:/-]/;
+const WORD = /[A-Za-z0-9_.:/*-]/;
 const OPS = ['==', '!=', '>=', '<=', '&&', '||', '=', '>', '<', '!', '~'];
 
 export function lex(src: string): Token[] {

@@ -200,7 +200,11 @@ describe('filter errors', () => {
     ['bytes > lots', /expected a number of bytes at 'lots'/, 'lots'],
     ['time > "yesterday"', /expected a time like/, 'yesterday'],
     ['time > "2017-02-30"', /expected a time like/, '2017-02-30'],
-    ['src flurb', /expected ip, net, port, bytes or packets after 'src' at 'flurb'/, 'flurb'],
+    [
+      'src flurb',
+      /expected ip, net, port, bytes, packets, as, country or host name after 'src' at 'flurb'/,
+      'flurb',
+    ],
     ['label "unterminated', /unterminated string/, '"unterminated'],
     ['proto tcp & port 1', /unexpected character '&'/, '&'],
     ['state > reset', /'state' takes = or != or 'in'/, '>'],
@@ -224,7 +228,7 @@ describe('filter errors', () => {
     expect(checkFilter('dst port in [22 abc]')).toEqual({
       ok: false,
       error: {
-        message: "expected a port number (0-65535) at 'abc'",
+        message: "expected a port number (0-65535) at 'abc' (column 17)",
         offset: 16,
         length: 3,
         token: 'abc',

@@ -7,12 +7,18 @@
 // neither side is 22. Every error points at the token that could not be understood.
 // As in nfdump, a negated `flags` term means "none of these flags" (not "not all of them"): the
 // negation is pushed down to it (De Morgan), see negate(). nfdump's duration is in milliseconds.
+// Address context (issue 17) adds `[src|dst] as N`, `[src|dst] country CC` and
+// `[src|dst] host name NAME` (or `*.DOMAIN`), each also as `in [..]`.
 import type { CmpOp, Dir, FilterNode, NumRange } from './ast';
 import { FilterError } from './filter-error';
 import { lex, type Token } from './lexer';
 import {
+  COUNTRY_HINTS,
   STATE_VALUES,
   looksLikeAddress,
+  parseAsn,
+  parseCountry,
+  parseHostName,
   parseAddrValue,
   parsePortValue,
   parseProto,
@@ -46,11 +52,26 @@ const TERM_KEYWORDS = [
   'import',
   'internal',
   'public',
+  'as',
+  'country',
+  'name',
   'any',
   'not',
 ] as const;
 export const FILTER_KEYWORDS: readonly string[] = [...TERM_KEYWORDS, 'and', 'or', 'in'];
-const AFTER_DIR = ['ip', 'host', 'net', 'port', 'bytes', 'packets', 'pkts', 'internal', 'public'];
+const AFTER_DIR = [
+  'ip',
+  'host',
+  'net',
+  'port',
+  'bytes',
+  'packets',
+  'pkts',
+  'internal',
+  'public',
+  'as',
+  'country',
+];
 const CMP_OPS = new Set(['=', '==', '!=', '>', '>=', '<', '<=']);
 
 const shown = (t: Token) =>
@@ -206,6 +227,8 @@ class Parser {
       case 'label':
         this.next();
         return this.label();
+      case 'name':
+        this.fail(`a name is matched as 'host name ${this.peek(1).text || 'NAME'}'`, t);
     }
     if (looksLikeAddress(t.text)) return this.directed('any', t);
     return this.unknown(t);
@@ -222,6 +245,23 @@ class Parser {
   private directed(dir: Dir, dirTok: Token): FilterNode {
     const t = this.peek();
     const w = t.type === 'word' ? t.text.toLowerCase() : '';
+    if (w === 'host' && this.isWord(this.peek(1), 'name')) {
+      this.next();
+      const kw = this.next();
+      return this.listOrEq(
+        kw,
+        (v) => this.hostName(v),
+        (names) => ({ kind: 'host-name', dir, names }),
+      );
+    }
+    if (w === 'as' || w === 'country') {
+      this.next();
+      return this.listOrEq<string | number>(
+        t,
+        (v) => (w === 'as' ? this.asn(v) : this.country(v)),
+        (values) => ({ kind: 'geo', dir, field: w === 'as' ? 'asn' : 'country', values }),
+      );
+    }
     if (w === 'ip' || w === 'host' || w === 'net') {
       this.next();
       return this.listOrEq(
@@ -254,9 +294,34 @@ class Parser {
     if (dir === 'any') return this.unknown(t);
     const s = t.type === 'word' ? suggest(t.text, AFTER_DIR) : null;
     this.fail(
-      `expected ip, net, port, bytes or packets after '${dirTok.text}' at ${shown(t)}${s ? ` (did you mean '${s}'?)` : ''}`,
+      `expected ip, net, port, bytes, packets, as, country or host name after '${dirTok.text}' at ${shown(t)}${s ? ` (did you mean '${s}'?)` : ''}`,
       t,
     );
+  }
+
+  private asn(t: Token): number {
+    const n = t.type === 'word' ? parseAsn(t.text) : null;
+    if (n === null) this.fail(`expected an AS number (15169 or AS15169) at ${shown(t)}`, t);
+    return n;
+  }
+
+  private country(t: Token): string {
+    const c = t.type === 'word' || t.type === 'string' ? parseCountry(t.text) : null;
+    if (c === null)
+      this.fail(`expected a two-letter country code (CN, US, DE, ...) at ${shown(t)}`, t);
+    const hint = COUNTRY_HINTS[c];
+    if (hint) this.fail(`'${t.text}' is not an ISO 3166 country code: ${hint}`, t);
+    return c;
+  }
+
+  private hostName(t: Token): { name: string; suffix: boolean } {
+    const n = t.type === 'word' || t.type === 'string' ? parseHostName(t.text) : null;
+    if (n === null)
+      this.fail(
+        `expected a host name (www.example.com, or *.example.com for it and every name under it) at ${shown(t)}`,
+        t,
+      );
+    return n;
   }
 
   private cmpOp(): CmpOp {

@@ -105,3 +105,37 @@ export function parseProto(s: string): string | null {
 export function suggest(word: string, candidates: readonly string[]): string | null {
   return nearest(word, candidates);
 }
+
+/** An AS number: `15169` or `AS15169` (any case); null for anything else or out of range. */
+export function parseAsn(s: string): number | null {
+  const m = /^(?:as)?(\d{1,10})$/i.exec(s);
+  if (!m) return null;
+  const n = Number(m[1]);
+  return n <= 4294967295 ? n : null;
+}
+
+/** A two-letter ISO 3166-1 country code, upper case (`cn` -> `CN`); null for anything else. */
+export function parseCountry(s: string): string | null {
+  return /^[A-Za-z]{2}$/.test(s) ? s.toUpperCase() : null;
+}
+
+/** Codes analysts type that ISO 3166 spells otherwise (the data uses ISO codes). */
+export const COUNTRY_HINTS: Record<string, string> = {
+  UK: 'the United Kingdom is GB',
+  EL: 'Greece is GR',
+};
+
+const LABEL = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+
+/**
+ * A host name as DNS answers stored it (lower case, no trailing dot), or with a leading `*.` the
+ * suffix form: the name and every name under it. Null when it is not a name.
+ */
+export function parseHostName(s: string): { name: string; suffix: boolean } | null {
+  let n = s.trim().toLowerCase();
+  const suffix = n.startsWith('*.');
+  if (suffix) n = n.slice(2);
+  if (n.endsWith('.')) n = n.slice(0, -1);
+  if (!n || n.length > 253) return null;
+  return n.split('.').every((l) => LABEL.test(l)) ? { name: n, suffix } : null;
+}

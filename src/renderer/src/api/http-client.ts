@@ -3,20 +3,10 @@
 // page's address (the URL `netsift serve` prints); it is moved to sessionStorage and taken out of
 // the address at once, so it is not left in history, bookmarks or a screenshot of the URL bar.
 // The event stream and downloads cannot carry a header: they use single-use tickets.
-import type { ApiErrorBody, NetsiftApi, ServerEvent, UploadInfo } from '../../../shared/api';
+import type { NetsiftApi, ServerEvent, UploadInfo } from '../../../shared/api';
 import { API_METHODS } from '../../../shared/api';
+import { ApiError, resultOf, type RpcAnswer } from '../../../shared/api-error';
 import { supersedeKey } from './supersede';
-
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly offset?: number,
-    readonly length?: number,
-  ) {
-    super(message);
-  }
-}
 
 const STORE_KEY = 'netsift-token';
 const TOKEN_HEADER = 'x-netsift-token';
@@ -38,12 +28,6 @@ export function httpToken(): string {
   return fromUrl ?? sessionStorage.getItem(STORE_KEY) ?? '';
 }
 
-type Answer = {
-  ok: boolean;
-  result?: unknown;
-  error?: ApiErrorBody & { offset?: number; length?: number };
-};
-
 async function post(
   path: string,
   token: string,
@@ -60,20 +44,22 @@ async function post(
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError')
-      throw new ApiError('superseded by a newer request', 'cancelled');
-    throw new ApiError(`cannot reach netsift serve (${(e as Error).message})`, 'network');
+      throw new ApiError({ code: 'cancelled', message: 'superseded by a newer request' });
+    throw new ApiError({
+      code: 'network',
+      message: `cannot reach netsift serve (${(e as Error).message})`,
+    });
   }
-  let answer: Answer;
+  let answer: RpcAnswer;
   try {
-    answer = (await res.json()) as Answer;
+    answer = (await res.json()) as RpcAnswer;
   } catch {
-    throw new ApiError(`server answered ${res.status} ${res.statusText}`, 'network');
+    throw new ApiError({
+      code: 'network',
+      message: `server answered ${res.status} ${res.statusText}`,
+    });
   }
-  if (!answer.ok) {
-    const e = answer.error;
-    throw new ApiError(e?.message ?? 'request failed', e?.code ?? 'internal', e?.offset, e?.length);
-  }
-  return answer.result;
+  return resultOf(answer);
 }
 
 export function createHttpApi(token: string): NetsiftApi {
@@ -169,22 +155,30 @@ export function httpUpload(
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded);
     xhr.onload = () => {
-      let body: { ok: boolean; result?: UploadInfo; error?: ApiErrorBody };
+      let body: RpcAnswer<UploadInfo>;
       try {
-        body = JSON.parse(xhr.responseText);
+        body = JSON.parse(xhr.responseText) as RpcAnswer<UploadInfo>;
       } catch {
-        reject(new ApiError(`server answered ${xhr.status} ${xhr.statusText}`, 'network'));
+        reject(
+          new ApiError({
+            code: 'network',
+            message: `server answered ${xhr.status} ${xhr.statusText}`,
+          }),
+        );
         return;
       }
-      if (body.ok && body.result) resolve(body.result);
-      else
-        reject(
-          new ApiError(body.error?.message ?? 'upload failed', body.error?.code ?? 'internal'),
-        );
+      try {
+        resolve(resultOf(body));
+      } catch (e) {
+        reject(e);
+      }
     };
     xhr.onerror = () =>
-      reject(new ApiError(`${file.name}: upload failed (connection lost)`, 'network'));
-    xhr.onabort = () => reject(new ApiError(`${file.name}: upload cancelled`, 'cancelled'));
+      reject(
+        new ApiError({ code: 'network', message: `${file.name}: upload failed (connection lost)` }),
+      );
+    xhr.onabort = () =>
+      reject(new ApiError({ code: 'cancelled', message: `${file.name}: upload cancelled` }));
     signal?.addEventListener('abort', () => xhr.abort());
     xhr.send(file);
   });

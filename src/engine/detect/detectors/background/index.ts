@@ -67,6 +67,7 @@ export const WEIGHTS = { sources: 0.06, sourcesHalfAt: 20 } as const;
 export const backgroundDetector = defineDetector({
   id: 'background',
   title: 'Background scanning of the site',
+  lookback: 'all', // probes and served ports over the whole capture
   description:
     'Outside sources probing closed services of site hosts, summarised per probed service (and port sweepers, and the rest), listing their sources and networks; low score.',
   params: {

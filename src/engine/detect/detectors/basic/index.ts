@@ -29,6 +29,7 @@ export const SCORES = { port: 0.3, broadcast: 0.2, 'zero-bytes': 0.1 } as const;
 export const basicDetector = defineDetector({
   id: 'basic',
   title: 'Basic checks',
+  lookback: 0, // per window and source: an alert sees only its own window
   description:
     'Suspicious destination ports, broadcast from non-DHCP sources, zero-byte established flows; one low alert per source, window and reason.',
   params: {

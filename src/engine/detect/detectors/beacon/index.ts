@@ -52,6 +52,7 @@ export const WEIGHTS = { atMinimum: 0.5, range: 0.5 } as const;
 export const beaconDetector = defineDetector({
   id: 'beacon',
   title: 'Beaconing',
+  lookback: 'all', // intervals and sizes over the whole capture, peers
   description:
     'Internal-to-external pairs (same port) whose connections come at regular intervals with regular sizes (RITA-style Bowley skew, MAD and coverage scores).',
   params: {

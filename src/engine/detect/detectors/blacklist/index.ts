@@ -20,6 +20,7 @@ export const lastRunTimings: Record<string, number> = {};
 export const blacklistDetector = defineDetector({
   id: 'blacklist',
   title: 'Listed addresses (threat-intel feeds)',
+  lookback: 'all', // one alert per host and listed address over the whole span
   description:
     'Flows to or from an address on an enabled feed (guarded entries and the allow-list excluded); names feed, entry, version and direction.',
   params: {

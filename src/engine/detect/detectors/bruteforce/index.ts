@@ -60,6 +60,7 @@ export const WEIGHTS = {
 export const bruteforceDetector = defineDetector({
   id: 'bruteforce',
   title: 'Brute force',
+  lookback: 'all', // the service's clientele and the client's pace over the capture
   description:
     'Many short connections of similar size from one source to one destination on an authentication port within a horizon.',
   params: {

@@ -58,6 +58,7 @@ export const WEIGHTS = {
 export const callbackDetector = defineDetector({
   id: 'callback',
   title: 'Failed callbacks',
+  lookback: 'all', // attempts over a long span, peers over the capture
   description:
     'A site host that keeps trying one outside endpoint (hundreds of attempts over a long span), most attempts unanswered or refused: C2 that is gone or blocked, or a dead implant.',
   params: {

@@ -51,6 +51,7 @@ export const WEIGHTS = { atFences: 0.6, volume: 0.25, volumeHalfAt: 0.5, z: 0.15
 export const exfilDetector = defineDetector({
   id: 'exfil',
   title: 'Exfiltration',
+  lookback: 'all', // robust z against all the capture's outbound pairs
   description:
     'Unusually large upload from an internal host to one external host: robust z-score of log bytes up against all internal-to-external pairs, an absolute minimum and a high upload share.',
   params: {

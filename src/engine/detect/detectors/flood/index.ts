@@ -48,6 +48,7 @@ export const WEIGHTS = { atThreshold: 0.6, rate: 0.3, rateHalfAt: 2, failedShare
 export const floodDetector = defineDetector({
   id: 'flood',
   title: 'Flood (SYN flood and the like)',
+  lookback: 'all', // the port's median failures per window over the capture
   description:
     'Fan-in of many failed flows (half-open, reset, unanswered) to one destination port within a few windows.',
   params: {

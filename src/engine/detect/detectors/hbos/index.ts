@@ -39,6 +39,7 @@ export const WEIGHTS = { atBar: 0.3, range: 0.5 } as const;
 export const hbosDetector = defineDetector({
   id: 'hbos',
   title: 'Outlier hosts (HBOS)',
+  lookback: 'all', // histograms and recurrence over the whole capture
   description:
     'Histogram-based outlier score of per-window source host features (log-scaled), against the whole capture; reports the extreme tail.',
   params: {

@@ -30,6 +30,7 @@ export const WEIGHTS = { floor: 0.25, excess: 0.4, halfAt: 2 } as const;
 export const ipActivityDetector = defineDetector({
   id: 'ip-activity',
   title: 'Many destination ports',
+  lookback: 'all', // distinct ports over the capture against the population's quantile
   description:
     'Hosts whose distinct destination ports exceed the population quantile and a hard limit.',
   params: {

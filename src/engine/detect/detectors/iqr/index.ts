@@ -50,6 +50,7 @@ export const WEIGHTS = { seed: 0.2, floor: 0.2, excess: 0.4, halfAt: 3, mediumFr
 export const iqrDetector = defineDetector({
   id: 'iqr',
   title: 'IQR outliers per window',
+  lookback: 0, // fences per window across that window's pairs
   description:
     "Pairs outside Tukey's outer fences of per-window pair features (the seed's method).",
   params: {

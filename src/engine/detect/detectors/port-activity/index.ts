@@ -32,6 +32,7 @@ export const WEIGHTS = { floor: 0.1, ports: 0.25, halfAt: 10 } as const;
 export const portActivityDetector = defineDetector({
   id: 'port-activity',
   title: 'New destination ports',
+  lookback: 'all', // the warm-up is the first share of the whole capture
   description:
     'First use of a destination port by a host after a warm-up period; one alert per host.',
   params: {

@@ -60,6 +60,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 export const scanDetector = defineDetector({
   id: 'scan',
   title: 'Scans (vertical, horizontal, slow, UDP)',
+  lookback: 'all', // new targets and recurrence over the whole capture
   description:
     'New (host, port) targets per source across windows, failure share, TRW; classifies vertical, horizontal, slow and UDP scans.',
   params: {

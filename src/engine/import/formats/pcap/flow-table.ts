@@ -219,10 +219,6 @@ function flip(g: PcapFlow, like: PcapFlow): void {
   g.dport = like.dport;
 }
 
-export function protoName(p: number): string {
-  return p === 6 ? 'tcp' : p === 17 ? 'udp' : p === 1 ? 'icmp' : p === 58 ? 'icmp6' : String(p);
-}
-
 function flagLetters(x: number): string {
   let s = '';
   if (x & FIN) s += 'F';

@@ -11,11 +11,11 @@ import {
   flowPorts,
   flowState,
   ipText,
-  protoName,
   type FlowTimeouts,
   type PcapFlow,
 } from './flow-table';
 import { LINKTYPES, decodePacket, newDecoded } from './packet-decoder';
+import { protoName } from '../../protocols';
 
 export function sniffCapture(sample: FileSample): number {
   return captureKind(sample.head) ? 1 : 0;

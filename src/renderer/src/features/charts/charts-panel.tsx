@@ -1,5 +1,6 @@
-// Top talkers, destination ports and the pair-feature scatter for the current selection; a click
-// on a bar or point drills to the flows behind it (a chip in the flows grid; × goes back).
+// Top talkers, top countries or AS, destination ports and the pair-feature scatter for the current
+// selection; a click on a bar or point drills to the flows behind it (a chip in the flows grid;
+// × goes back), on a country or AS bar adds it to the filter.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { PairFeature } from '../../../../shared/query';
 import { PAIR_FEATURES } from '../../../../shared/query';
@@ -10,14 +11,20 @@ import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync, type AsyncState } from '../../components/use-async';
 import { escapeHtml } from '../../util/escape-html';
 import { fmtBytes, fmtCount, fmtPort } from '../../util/format';
+import { countryName } from '../context/geo-text';
+import '../context/context.css';
 import { requestTag } from '../../util/request-tag';
 import { drills, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
 const TAGS = {
   talkers: requestTag('talkers'),
+  geo: requestTag('geo'),
   ports: requestTag('ports'),
   scatter: requestTag('scatter'),
 };
+
+/** At most n characters, with an ellipsis when cut (the tooltip has the whole name). */
+const short = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function ChartBox<T>({
   title,
@@ -72,6 +79,11 @@ export function ChartsPanel() {
         .then(mark('talkers')),
     [key],
   );
+  const [geoBy, setGeoBy] = useState<'country' | 'asn'>('country');
+  const geo = useAsync(
+    () => api.topGeo({ ...q, by: geoBy, limit: 12, supersede: TAGS.geo }).then(mark('geo')),
+    [key, geoBy],
+  );
   const ports = useAsync(
     () => api.dstPorts({ ...q, by: 'flows', limit: 12, supersede: TAGS.ports }).then(mark('ports')),
     [key],
@@ -87,7 +99,7 @@ export function ChartsPanel() {
   useEffect(() => () => void api.cancelQueries(Object.values(TAGS)).catch(() => undefined), []);
 
   // every chart has its answer for this selection (a bench and test marker)
-  const ready = ['talkers', 'ports', 'scatter'].every((n) => answered[n] === key);
+  const ready = ['talkers', 'geo', 'ports', 'scatter'].every((n) => answered[n] === key);
   const talkerOption = useMemo<EChartsOption>(() => {
     const rows = [...(talkers.value ?? [])].reverse();
     return {
@@ -113,6 +125,53 @@ export function ChartsPanel() {
       ],
     };
   }, [talkers.value, pal]);
+
+  // countries by code, AS by number and organisation; the tooltip names the country
+  const geoRows = useMemo(() => [...(geo.value ?? [])].reverse(), [geo.value]);
+  const geoOption = useMemo<EChartsOption>(
+    () => ({
+      animation: false,
+      grid: { left: geoBy === 'asn' ? 150 : 48, right: 16, top: 6, bottom: 20 },
+      tooltip: {
+        trigger: 'axis',
+        axisPointer: { type: 'shadow' },
+        formatter: (p: unknown) => {
+          const { dataIndex } = (p as { dataIndex: number }[])[0];
+          const r = geoRows[dataIndex];
+          if (!r) return '';
+          const what =
+            geoBy === 'asn'
+              ? `AS${escapeHtml(r.key)} ${escapeHtml(r.label ?? '')}`
+              : `${escapeHtml(r.key)} ${escapeHtml(countryName(r.key))}`;
+          return `${what}<br/>${escapeHtml(fmtBytes(r.bytes))} · ${escapeHtml(fmtCount(r.flows))} flows · ${escapeHtml(fmtCount(r.hosts))} addresses`;
+        },
+      },
+      xAxis: {
+        type: 'value',
+        splitNumber: 2,
+        // the AS names leave the bars little room: labels that would overlap are left out
+        axisLabel: { fontSize: 10, hideOverlap: true, formatter: (v: number) => fmtBytes(v) },
+        splitLine: { lineStyle: { color: pal.line } },
+      },
+      yAxis: {
+        type: 'category',
+        data: geoRows.map((r) =>
+          geoBy === 'asn' ? `AS${r.key} ${short(r.label ?? '', 15)}` : r.key,
+        ),
+        axisLabel: { fontSize: 10 },
+      },
+      series: [
+        {
+          type: 'bar',
+          data: geoRows.map((r) => r.bytes),
+          itemStyle: { color: pal.external },
+        },
+      ],
+    }),
+    [geoRows, geoBy, pal],
+  );
+  const geoRef = useRef({ rows: geoRows, by: geoBy });
+  geoRef.current = { rows: geoRows, by: geoBy };
 
   const portOption = useMemo<EChartsOption>(() => {
     const rows = [...(ports.value ?? [])].reverse();
@@ -225,6 +284,7 @@ export function ChartsPanel() {
       aria-label="Charts"
       data-ready-key={ready ? key : ''}
       data-talkers-key={answered.talkers ?? ''}
+      data-geo-key={answered.geo ?? ''}
       data-ports-key={answered.ports ?? ''}
     >
       <ChartBox
@@ -240,6 +300,44 @@ export function ChartsPanel() {
           })
         }
       />
+      <div className="chart-box" data-testid="geo-chart" data-by={geoBy}>
+        <h3>
+          Top{' '}
+          <select
+            value={geoBy}
+            onChange={(e) => setGeoBy(e.target.value as 'country' | 'asn')}
+            aria-label="Top countries or AS"
+          >
+            <option value="country">countries</option>
+            <option value="asn">AS</option>
+          </select>{' '}
+          (bytes, either side)
+        </h3>
+        {geo.loading && !geo.value && <Loading what="countries" />}
+        {geo.error && <ErrorBox error={geo.error} retry={geo.reload} />}
+        {/* an answer, not a pane state: private-only traffic has no country or AS */}
+        {!geo.error && geo.value && !geo.value.length && (
+          <p className="muted chart-note">
+            No public address with a known {geoBy === 'asn' ? 'AS' : 'country'} in these flows.
+          </p>
+        )}
+        <div
+          className="chart-host"
+          style={{ display: geo.error || !geo.value?.length ? 'none' : undefined }}
+        >
+          <EChart
+            option={geoOption}
+            label={geoBy === 'asn' ? 'Top AS' : 'Top countries'}
+            onReady={(c) =>
+              c.on('click', (e) => {
+                const { rows, by } = geoRef.current;
+                const r = rows[(e as { dataIndex: number }).dataIndex];
+                if (r) actions.current.addClause(by === 'asn' ? `as ${r.key}` : `country ${r.key}`);
+              })
+            }
+          />
+        </div>
+      </div>
       <ChartBox
         title="Destination ports (flows)"
         state={ports}

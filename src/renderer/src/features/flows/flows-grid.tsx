@@ -7,19 +7,23 @@ import type {
   ICellRendererComp,
   ICellRendererParams,
   IDatasource,
-  IGetRowsParams,
+  RowSelectionOptions,
   ValueFormatterParams,
 } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { FlowRow, FlowSort, FlowSortColumn } from '../../../../shared/query';
-import { FLOW_SORT_COLUMNS, FLOWS_BLOCK } from '../../../../shared/query';
+import type { FlowRow } from '../../../../shared/query';
+import { FLOWS_BLOCK } from '../../../../shared/query';
 import { api, errorText } from '../../api/client';
 import { ColumnChooser } from '../../components/column-chooser';
 import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { fmtBytes, fmtCount, fmtPort, fmtTs } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
+import { asText, countryName } from '../context/geo-text';
+import { ExportPacketsButton } from '../context/export-packets';
+import { useLive } from '../follow/live';
 import { flowsLoading } from '../workspace/flows-first';
+import { engineSort, flowsDatasource } from './flows-datasource';
 import { cellMenu, flowQuery, queryKey, useWorkspace } from '../workspace/selection';
 
 /**
@@ -47,21 +51,104 @@ class IpCell implements ICellRendererComp<FlowRow> {
   private draw(p: ICellRendererParams<FlowRow> & { side: 'src' | 'dst' }): void {
     const text = String(p.value ?? '');
     const kind = p.data ? (p.side === 'src' ? p.data.src_kind : p.data.dst_kind) : null;
+    // the name the address had at the flow's start (the case's own DNS answers), after it
+    const names = p.data ? (p.side === 'src' ? p.data.src_names : p.data.dst_names) : null;
+    const parts: (Node | string)[] = [text];
+    if (names?.length) {
+      const name = document.createElement('span');
+      name.className = 'ip-name';
+      name.textContent = names.length > 1 ? `${names[0]} +${names.length - 1}` : names[0];
+      parts.push(name);
+      this.gui.title = `${text}\n${names.join('\n')}`;
+    } else this.gui.removeAttribute('title');
     if (!kind) {
-      this.gui.replaceChildren(text);
+      this.gui.replaceChildren(...parts);
       return;
     }
     const mark = document.createElement('span');
     const cls = kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : 'special';
     mark.className = `ip-mark ${cls}`;
     mark.textContent = cls === 'special' ? kind : cls;
-    this.gui.replaceChildren(mark, text);
+    this.gui.replaceChildren(mark, ...parts);
   }
 }
 
-const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id'];
+/**
+ * A text cell with a native title (the country's name, the AS organisation in full): plain DOM,
+ * like IpCell, and no ag-grid tooltip, whose listeners made every mouse move on the page cost more.
+ */
+class TitledCell implements ICellRendererComp<FlowRow> {
+  private readonly gui = document.createElement('span');
 
-const isCancelled = (e: unknown) => (e as { code?: string } | null)?.code === 'cancelled';
+  init(p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string }): void {
+    this.draw(p);
+  }
+
+  getGui(): HTMLElement {
+    return this.gui;
+  }
+
+  refresh(
+    p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string },
+  ): boolean {
+    this.draw(p);
+    return true;
+  }
+
+  private draw(
+    p: ICellRendererParams<FlowRow> & { title(p: ICellRendererParams<FlowRow>): string },
+  ): void {
+    this.gui.textContent = String(p.valueFormatted ?? p.value ?? '');
+    const t = p.title(p);
+    if (t) this.gui.title = t;
+    else this.gui.removeAttribute('title');
+  }
+}
+
+/** Country code and AS columns of one side (address context; not sortable in the engine). */
+function geoColumns(side: 'src' | 'dst'): (ColDef<FlowRow> & { colId: string })[] {
+  const label = side === 'src' ? 'Src' : 'Dst';
+  const org = (p: { data?: FlowRow }) => p.data?.[`${side}_as_org`] ?? null;
+  return [
+    {
+      colId: `${side}_country`,
+      field: `${side}_country`,
+      headerName: `${label} CC`,
+      width: 58,
+      minWidth: 50,
+      sortable: false,
+      cellRenderer: TitledCell,
+      cellRendererParams: {
+        title: (p: ICellRendererParams<FlowRow>) => countryName(p.value as string | null),
+      },
+    },
+    {
+      colId: `${side}_asn`,
+      field: `${side}_asn`,
+      headerName: `${label} AS`,
+      flex: 3,
+      minWidth: 120,
+      sortable: false,
+      // the header says AS: the cell is the number and the organisation
+      valueFormatter: (p) => (p.value == null ? '' : `${p.value} ${org(p) ?? ''}`.trim()),
+      cellRenderer: TitledCell,
+      cellRendererParams: {
+        title: (p: ICellRendererParams<FlowRow>) => asText(p.value as number | null, org(p)),
+      },
+    },
+  ];
+}
+
+const HIDDEN_BY_DEFAULT = ['duration', 'src_pkts', 'dst_pkts', 'id', 'src_asn'];
+
+// module-level: a new object per render would make ag-grid re-apply the selection options.
+// Ctrl/Shift+click picks rows for "Export packets"; a plain click picks one.
+const ROW_SELECTION: RowSelectionOptions = {
+  mode: 'multiRow',
+  checkboxes: false,
+  headerCheckbox: false,
+  enableClickSelection: true,
+};
 
 /**
  * What the grid is narrowed to, as chips: the incident (a click goes back to all of it), the alert
@@ -123,13 +210,6 @@ function SelectionChips() {
   );
 }
 
-/** The grid's sort model in the engine's terms (columns the engine does not sort by are dropped). */
-function engineSort(model: readonly { colId: string; sort?: 'asc' | 'desc' | null }[]): FlowSort[] {
-  return model
-    .filter((s) => s.sort && (FLOW_SORT_COLUMNS as readonly string[]).includes(s.colId))
-    .map((s) => ({ column: s.colId as FlowSortColumn, dir: s.sort! }));
-}
-
 /** Count and timing of one query; kept with its key so a new selection never shows the old one. */
 interface Shown {
   key: string;
@@ -143,6 +223,9 @@ export function FlowsGrid() {
   const q = flowQuery(w.selection);
   const key = queryKey(q);
   const gridApi = useRef<GridApi<FlowRow> | null>(null);
+  // rows picked with (Ctrl/Shift+)click, for Export packets; a new selection starts with none
+  const [picked, setPicked] = useState<{ key: string; ids: number[] }>({ key, ids: [] });
+  const pickedIds = picked.key === key ? picked.ids : [];
   const [shown, setShown] = useState<Shown>({ key, count: null, firstMs: null, error: null });
   const current = shown.key === key ? shown : { key, count: null, firstMs: null, error: null };
   const { count, error, firstMs } = current;
@@ -176,21 +259,23 @@ export function FlowsGrid() {
         colId: 'src_ip',
         field: 'src_ip',
         headerName: 'Source',
-        flex: 3,
-        minWidth: 124,
+        flex: 4,
+        minWidth: 150,
         cellRenderer: IpCell,
         cellRendererParams: { side: 'src' },
       },
+      ...geoColumns('src'),
       { colId: 'src_port', field: 'src_port', headerName: 'Sport', flex: 1, minWidth: 50 },
       {
         colId: 'dst_ip',
         field: 'dst_ip',
         headerName: 'Destination',
-        flex: 3,
-        minWidth: 124,
+        flex: 5,
+        minWidth: 170,
         cellRenderer: IpCell,
         cellRendererParams: { side: 'dst' },
       },
+      ...geoColumns('dst'),
       {
         colId: 'dst_port',
         field: 'dst_port',
@@ -257,10 +342,11 @@ export function FlowsGrid() {
     [],
   );
 
+  // following: an empty grid that gets its first flows starts over with a new datasource (ag-grid's
+  // infinite model keeps no cache to refresh once it found no rows)
+  const [refill, setRefill] = useState(0);
   const datasource = useMemo<IDatasource>(() => {
-    let total: number | null = null;
     const started = performance.now();
-    let first = true;
     const update = (patch: Partial<Shown>) => {
       if (currentKey.current !== key) return;
       setShown((s) => ({
@@ -274,63 +360,49 @@ export function FlowsGrid() {
     // calling getRows (after this render, the other panes' work and the grid's block debounce):
     // on a new selection it is what the analyst waits for.
     const state = gridApi.current?.getColumnState() ?? [];
-    const firstSort = engineSort(
-      [...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)),
-    );
-    const firstPage = api.flows({
-      ...q,
-      sort: firstSort,
-      offset: 0,
-      limit: FLOWS_BLOCK,
-      supersede: requestTag('grid-first'),
-    });
-    // the count follows the first page (its failure is reported by getRows): rows come first,
-    // and the server would only split the cores between the two
-    firstPage
-      .catch(() => undefined)
-      .then(() =>
-        currentKey.current === key
-          ? api.countFlows({ ...q, supersede: requestTag('count') })
-          : null,
-      )
-      .then(
-        (n) => {
-          if (n == null || currentKey.current !== key) return;
-          total = n;
-          update({ count: n });
-          gridApi.current?.setRowCount(n, true);
-        },
-        (e) => !isCancelled(e) && update({ error: errorText(e) }),
-      );
-    return {
-      getRows: (p: IGetRowsParams) => {
-        const sort = engineSort(p.sortModel);
-        const limit = p.endRow - p.startRow;
-        const reuse =
-          p.startRow === 0 &&
-          limit === FLOWS_BLOCK &&
-          JSON.stringify(sort) === JSON.stringify(firstSort);
-        (reuse ? firstPage : api.flows({ ...q, sort, offset: p.startRow, limit }))
-          .then((page) => {
-            const n = page.rows.length;
-            const last = total ?? (n < limit ? p.startRow + n : -1);
-            p.successCallback(page.rows, last);
-            if (first) {
-              first = false;
-              shown();
-              update({ firstMs: Math.round(performance.now() - started) });
-              document.body.dataset.flowsReady = key;
-            }
-          })
-          .catch((e) => {
-            if (first) shown();
-            if (!isCancelled(e)) update({ error: errorText(e) });
-            p.failCallback();
-          });
+    return flowsDatasource({
+      api,
+      q,
+      firstSort: engineSort([...state].sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0))),
+      isCurrent: () => currentKey.current === key,
+      onCount: (n) => {
+        update({ count: n });
+        gridApi.current?.setRowCount(n, true);
       },
-    };
+      onFirstRows: (ok) => {
+        shown();
+        if (!ok) return;
+        update({ firstMs: Math.round(performance.now() - started) });
+        document.body.dataset.flowsReady = key;
+      },
+      onError: (e) => update({ error: errorText(e) }),
+    });
     // the query key carries everything q holds
-  }, [key]);
+  }, [key, refill]);
+
+  // following: new flows arrived. The count again, and the cached blocks read again in place:
+  // the rows, sort and scroll the analyst has stay where they are
+  const { flowsRev } = useLive();
+  const shownRev = useRef(flowsRev);
+  useEffect(() => {
+    if (shownRev.current === flowsRev) return;
+    shownRev.current = flowsRev;
+    const at = key;
+    const g = gridApi.current;
+    if (!g || !g.getDisplayedRowCount()) {
+      setRefill((r) => r + 1);
+      return;
+    }
+    api.countFlows({ ...q, supersede: requestTag('count') }).then(
+      (n) => {
+        if (currentKey.current !== at) return;
+        setShown((s) => (s.key === at ? { ...s, count: n } : s));
+        g.setRowCount(n, true);
+        g.refreshInfiniteCache();
+      },
+      () => undefined,
+    );
+  }, [flowsRev]);
 
   const onMenu = (e: CellContextMenuEvent<FlowRow>) => {
     const ev = e.event as MouseEvent | null;
@@ -348,6 +420,7 @@ export function FlowsGrid() {
         </span>
         <SelectionChips />
         {firstMs != null && <span className="muted">first rows {firstMs} ms</span>}
+        <ExportPacketsButton query={q} flows={count} flowIds={pickedIds} />
         <ColumnChooser
           grid="flows"
           columns={all.map((c) => ({ id: c.colId, label: c.headerName ?? c.colId }))}
@@ -378,6 +451,16 @@ export function FlowsGrid() {
             gridApi.current = e.api;
             (window as unknown as { __flowsGrid?: GridApi<FlowRow> }).__flowsGrid = e.api;
           }}
+          rowSelection={ROW_SELECTION}
+          onSelectionChanged={(e) =>
+            setPicked({
+              key: currentKey.current,
+              ids: e.api
+                .getSelectedRows()
+                .map((r) => r.id)
+                .sort((a, b) => a - b),
+            })
+          }
           onCellContextMenu={onMenu}
           preventDefaultOnContextMenu
           onCellDoubleClicked={(e) => {

@@ -1,20 +1,40 @@
-// Everything known about one address, with pivots back into the filter and other hosts.
+// Everything known about one address, with pivots back into the filter and other hosts: its
+// flows, feeds and incidents, and its address context (country, AS, names, Zeek logs).
 import { api } from '../../api/client';
 import { ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtBytes, fmtCount, fmtPort, fmtScore, fmtTs } from '../../util/format';
 import { useWorkspace } from '../workspace/selection';
+import { GeoFacts, HostContextSections, useHostContext } from './host-context';
 
-export function HostPanel({ ip, onSelectIncident }: { ip: string; onSelectIncident(id: number): void }) {
+export function HostPanel({
+  ip,
+  onSelectIncident,
+}: {
+  ip: string;
+  onSelectIncident(id: number): void;
+}) {
   const w = useWorkspace();
   const host = useAsync(() => api.host(ip), [ip]);
+  const ctx = useHostContext(ip);
   const h = host.value;
   return (
     <aside className="host-panel" role="dialog" aria-label={`Host ${ip}`} data-testid="host-panel">
       <header className="pane-head">
         <h2>Host {ip}</h2>
-        {h && <span className={`ip-mark ${h.internal ? 'int' : h.kind === 'public' ? 'pub' : 'special'}`}>{h.internal ? 'internal' : h.kind}</span>}
-        <button type="button" className="close" aria-label="Close host panel" onClick={() => w.showHost(null)}>
+        {h && (
+          <span
+            className={`ip-mark ${h.internal ? 'int' : h.kind === 'public' ? 'pub' : 'special'}`}
+          >
+            {h.internal ? 'internal' : h.kind}
+          </span>
+        )}
+        <button
+          type="button"
+          className="close"
+          aria-label="Close host panel"
+          onClick={() => w.showHost(null)}
+        >
           ×
         </button>
       </header>
@@ -23,10 +43,18 @@ export function HostPanel({ ip, onSelectIncident }: { ip: string; onSelectIncide
       {h && (
         <div className="host-body">
           <div className="pivots">
-            <button type="button" onClick={() => w.addClause(`ip ${ip}`)}>Filter to host</button>
-            <button type="button" onClick={() => w.addClause(`src ip ${ip}`)}>as source</button>
-            <button type="button" onClick={() => w.addClause(`dst ip ${ip}`)}>as destination</button>
-            <button type="button" onClick={() => w.addClause(`ip ${ip}`, true)}>Exclude</button>
+            <button type="button" onClick={() => w.addClause(`ip ${ip}`)}>
+              Filter to host
+            </button>
+            <button type="button" onClick={() => w.addClause(`src ip ${ip}`)}>
+              as source
+            </button>
+            <button type="button" onClick={() => w.addClause(`dst ip ${ip}`)}>
+              as destination
+            </button>
+            <button type="button" onClick={() => w.addClause(`ip ${ip}`, true)}>
+              Exclude
+            </button>
           </div>
           <dl className="facts">
             <dt>First seen</dt>
@@ -41,7 +69,9 @@ export function HostPanel({ ip, onSelectIncident }: { ip: string; onSelectIncide
             <dd>
               {fmtBytes(h.bytes_out)} / {fmtBytes(h.bytes_in)}
             </dd>
+            <GeoFacts ctx={ctx.value} />
           </dl>
+          <HostContextSections ip={ip} state={ctx} />
           <h3>Blacklist hits</h3>
           {h.blacklist.length ? (
             <ul className="list">
@@ -91,7 +121,11 @@ export function HostPanel({ ip, onSelectIncident }: { ip: string; onSelectIncide
               {h.dst_ports.map((p) => (
                 <tr key={`${p.proto}-${p.port}`}>
                   <td>
-                    <button type="button" className="link" onClick={() => w.addClause(`src ip ${ip} and dst port ${p.port}`)}>
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => w.addClause(`src ip ${ip} and dst port ${p.port}`)}
+                    >
                       {p.proto} {fmtPort(p.port, p.proto)}
                     </button>
                   </td>

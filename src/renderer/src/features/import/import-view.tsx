@@ -2,11 +2,16 @@
 // honest estimate, cancel), then its summary: where the flows went, each file, the zone its
 // timestamps were read in (an assumed one said so), rejected lines.
 import { useState } from 'react';
-import type { ImportFileState, ImportProgressView, JobState } from '../../../../shared/api';
+import type {
+  ImportFileState,
+  ImportProgressView,
+  IncidentsFound,
+  JobState,
+} from '../../../../shared/api';
 import { api, errorText } from '../../api/client';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
-import { fmtBytes, fmtCount, fmtDuration, fmtSpan, fmtTs } from '../../util/format';
+import { fmtBytes, fmtCount, fmtDuration, fmtScore, fmtSpan, fmtTs } from '../../util/format';
 import { ZoneList } from './zone-badge';
 import './import.css';
 
@@ -90,6 +95,44 @@ function fileStatus(f: ImportFileState): string {
   }
 }
 
+/**
+ * The incidents the detectors done so far have found, while the others still run (issue 16): the
+ * analyst reads the first ones instead of waiting for the last detector. A preview: the list can
+ * still grow and scores rise; the workspace opens on the run's own list when the job is done.
+ */
+function IncidentsSoFar({ found }: { found: IncidentsFound }) {
+  const list = [...found.incidents].sort((a, b) => b.score - a.score);
+  return (
+    <section className="incidents-so-far" data-testid="incidents-so-far" aria-live="polite">
+      <p className="so-far-title">
+        <b>
+          {fmtCount(list.length)} {list.length === 1 ? 'incident' : 'incidents'} so far
+        </b>
+        <span className="muted">
+          {' '}
+          · found after {fmtDuration(found.seconds)} ·{' '}
+          {found.detectorsLeft
+            ? `${found.detectorsLeft} ${found.detectorsLeft === 1 ? 'detector' : 'detectors'} still running: more may come, scores may rise`
+            : 'all detectors done: writing the results'}
+        </span>
+      </p>
+      <table className="mini">
+        <tbody>
+          {list.map((x) => (
+            <tr key={x.key}>
+              <td className="num">
+                <span className={`sev sev-${x.severity}`}>{fmtScore(x.score)}</span>
+              </td>
+              <td>{x.type}</td>
+              <td>{x.summary}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
 function Progress({ job, v }: { job: JobState; v: ImportProgressView }) {
   const [cancelError, setCancelError] = useState<string | null>(null);
   const cur = v.current != null ? v.files[v.current] : null;
@@ -142,6 +185,9 @@ function Progress({ job, v }: { job: JobState; v: ImportProgressView }) {
             ))}
           </tbody>
         </table>
+      )}
+      {v.stage === 'analyse' && !!v.analyse?.found?.incidents.length && (
+        <IncidentsSoFar found={v.analyse.found} />
       )}
       <button
         type="button"

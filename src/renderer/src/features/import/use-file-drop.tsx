@@ -1,7 +1,7 @@
 // Files and folders dropped anywhere on the window open the import dialog (never an import
 // straight into the open case). While something is dragged over the window an overlay says so.
 import { useEffect, useState } from 'react';
-import { grantDropped } from '../../api/client';
+import { errorText, grantDropped } from '../../api/client';
 import { dropEntries, filesOf } from './dropped-files';
 import type { ImportDraft } from './import-draft';
 
@@ -38,7 +38,7 @@ export function useFileDrop(
         grantDropped(files).then(
           (paths) =>
             paths.length ? onDrop({ paths }) : onError('nothing to import in what was dropped'),
-          (err: unknown) => onError(String((err as Error)?.message ?? err)),
+          (err: unknown) => onError(errorText(err)),
         );
         return;
       }

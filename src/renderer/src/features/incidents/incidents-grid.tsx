@@ -10,6 +10,7 @@ import { gridColDefaults, useGridTheme } from '../../components/grid-theme';
 import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import type { AsyncState } from '../../components/use-async';
 import { fmtScore, fmtSpan, fmtTs } from '../../util/format';
+import { asText, countryName } from '../context/geo-text';
 import { cellMenu, useWorkspace } from '../workspace/selection';
 import { STATUS_LABEL, StatusFilter } from './status-filter';
 
@@ -17,6 +18,10 @@ import { STATUS_LABEL, StatusFilter } from './status-filter';
 export interface IncidentRow extends Incident {
   status: TriageStatus;
   tags: string[];
+  /** The attacker's country and AS (address context; null where unknown). */
+  attacker_country?: string | null;
+  attacker_asn?: number | null;
+  attacker_as_org?: string | null;
 }
 
 // module-level: a new object per render would make ag-grid re-apply the selection options
@@ -26,7 +31,15 @@ const ROW_SELECTION: RowSelectionOptions = {
   enableClickSelection: true,
 };
 // severity shows as the colour of the score; tags show by themselves once an incident has some
-const HIDDEN_BY_DEFAULT = ['severity', 'tags', 'span', 'first_seen', 'alert_count', 'flow_count'];
+const HIDDEN_BY_DEFAULT = [
+  'severity',
+  'tags',
+  'span',
+  'first_seen',
+  'alert_count',
+  'flow_count',
+  'attacker_asn',
+];
 
 interface Props {
   incidents: AsyncState<Incident[]>;
@@ -75,6 +88,24 @@ export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, o
       },
       { colId: 'type', field: 'type', headerName: 'Type', flex: 3, minWidth: 110 },
       { colId: 'attacker', field: 'attacker', headerName: 'Attacker', flex: 3, minWidth: 112 },
+      {
+        colId: 'attacker_country',
+        field: 'attacker_country',
+        headerName: 'CC',
+        headerTooltip: "Attacker's country (offline GeoIP)",
+        width: 48,
+        tooltipValueGetter: (p) => countryName(p.value as string | null),
+      },
+      {
+        colId: 'attacker_asn',
+        field: 'attacker_asn',
+        headerName: 'AS',
+        headerTooltip: "Attacker's autonomous system",
+        flex: 2,
+        minWidth: 70,
+        valueFormatter: (p) => asText(p.value as number | null, p.data?.attacker_as_org),
+        tooltipValueGetter: (p) => asText(p.value as number | null, p.data?.attacker_as_org),
+      },
       {
         colId: 'victims',
         field: 'victims',
@@ -208,11 +239,8 @@ export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, o
             if (!ev) return;
             ev.preventDefault();
             const col = e.column.getColId();
-            w.openMenu(
-              ev.clientX,
-              ev.clientY,
-              cellMenu(w, col === 'attacker' ? 'attacker' : col, e.value),
-            );
+            const as = { attacker_country: 'country', attacker_asn: 'asn' }[col] ?? col;
+            w.openMenu(ev.clientX, ev.clientY, cellMenu(w, as, e.value));
           }}
           preventDefaultOnContextMenu
         />

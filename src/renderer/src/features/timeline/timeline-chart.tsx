@@ -10,6 +10,7 @@ import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtBytes, fmtCount, fmtDuration } from '../../util/format';
 import { requestTag } from '../../util/request-tag';
+import { useLive } from '../follow/live';
 import { afterFlowsRows } from '../workspace/flows-first';
 import { useWorkspace } from '../workspace/selection';
 
@@ -17,6 +18,8 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
   const w = useWorkspace();
   const filter = w.selection.filter.trim();
   const [ms, setMs] = useState<number | null>(null);
+  // following: new flows extend the timeline (the zoom the analyst chose is kept, see afterOption)
+  const { flowsRev } = useLive();
   const tl = useAsync(() => {
     const t0 = performance.now();
     return api
@@ -30,7 +33,9 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
         document.body.dataset.timelineReady = String(Date.now());
         return v;
       });
-  }, [filter]);
+  }, [filter, flowsRev]);
+  /** The analyst's zoom as times (null: the whole span), put back when new data redraws the chart. */
+  const zoom = useRef<{ from: number; to: number } | null>(null);
   const actions = useRef(w);
   actions.current = w;
   const sel = w.selection.incident;
@@ -206,10 +211,28 @@ export function TimelineChart({ incidents }: { incidents: Incident[] }) {
   // after the data option is (re)set: put the overlays back and re-arm the brush
   const afterOption = (c: ECharts) => {
     c.setOption(overlaysRef.current);
+    if (zoom.current)
+      c.dispatchAction({
+        type: 'dataZoom',
+        startValue: zoom.current.from,
+        endValue: zoom.current.to,
+      });
     arm(c);
   };
   const onReady = (c: ECharts) => {
     chartRef.current = c;
+    c.on('datazoom', () => {
+      const dz = (
+        c.getOption().dataZoom as
+          { start?: number; end?: number; startValue?: number; endValue?: number }[] | undefined
+      )?.[0];
+      if (!dz) return;
+      const whole = (dz.start ?? 0) <= 0 && (dz.end ?? 100) >= 100;
+      zoom.current =
+        whole || dz.startValue == null || dz.endValue == null
+          ? null
+          : { from: Number(dz.startValue), to: Number(dz.endValue) };
+    });
     c.on('brushEnd', (e: unknown) => {
       const areas = (e as { areas?: { coordRange?: [number, number] }[] }).areas ?? [];
       const r = areas[0]?.coordRange;

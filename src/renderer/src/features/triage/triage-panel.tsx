@@ -14,6 +14,7 @@ import { Empty, ErrorBox, Loading } from '../../components/pane-state';
 import { useAsync } from '../../components/use-async';
 import { fmtTs } from '../../util/format';
 import { useWorkspace } from '../workspace/selection';
+import { ExportPacketsButton } from '../context/export-packets';
 import { AllowDialog } from './allow-dialog';
 import { ExportDialog } from './export-dialog';
 import { NotesEditor } from './notes-editor';
@@ -130,6 +131,7 @@ function IncidentTriageView({
           <button type="button" onClick={() => openDialog('export')}>
             Export…
           </button>
+          <ExportPacketsButton incident={incident} />
         </div>
         <div className="tags" aria-label="Tags">
           {t.tags.map((x) => (

@@ -103,6 +103,19 @@ export function clauseFor(column: string, value: unknown): string | null {
       return `proto ${value}`;
     case 'state':
       return `state ${value}`;
+    // address context (issue 17)
+    case 'src_country':
+    case 'dst_country':
+      return `${column.slice(0, 3)} country ${value}`;
+    case 'src_asn':
+    case 'dst_asn':
+      return `${column.slice(0, 3)} as ${value}`;
+    case 'country':
+      return `country ${value}`;
+    case 'asn':
+      return `as ${value}`;
+    case 'name':
+      return `host name ${value}`;
     default:
       return null;
   }

@@ -8,13 +8,14 @@ import type { Alert, Incident } from '../../../../shared/model';
 import type { TimeRange } from '../../../../shared/query';
 import type { IncidentTriage, TriageStatus } from '../../../../shared/triage';
 import { TRIAGE_STATUSES } from '../../../../shared/triage';
-import { api } from '../../api/client';
+import { api, transport } from '../../api/client';
 import { ContextMenu } from '../../components/context-menu';
 import { Splitter } from '../../components/splitter';
 import { ThemeToggle } from '../../components/theme-toggle';
 import { useAsync } from '../../components/use-async';
 import { fmtCount, fmtTs } from '../../util/format';
 import { ChartsPanel } from '../charts/charts-panel';
+import { AboutDialog } from '../context/about-dialog';
 import { IncidentGraph } from '../charts/incident-graph';
 import { DetailPanel } from '../detail/detail-panel';
 import { FeedsPanel } from '../feeds/feeds-panel';
@@ -33,6 +34,11 @@ import { TriagePanel } from '../triage/triage-panel';
 import { CloseCaseButton } from '../home/close-case-button';
 import { ZoneBadge } from '../import/zone-badge';
 import { StoreBadge } from './store-badge';
+import { FollowDialog } from '../follow/follow-dialog';
+import { FollowStatusBar } from '../follow/follow-status';
+import { LiveContext } from '../follow/live';
+import { IncidentToasts } from '../follow/toasts';
+import { useFollow } from '../follow/use-follow';
 import { bounds, effectivePanes } from './layout';
 import { navKey, onNav, recordNav, type NavState } from './nav-history';
 import {
@@ -59,7 +65,21 @@ export function Workspace({
   /** The case's figures changed (its server connected again). */
   onInfo?(info: CaseInfo): void;
 }) {
-  const incidents = useAsync(() => api.incidents(), [info.path, info.incidents]);
+  // following a folder: incidents reload after each detection run, flows panes after batches
+  const follow = useFollow(info.path);
+  const live = useMemo(
+    () => ({ flowsRev: follow.flowsRev, incidentsRev: follow.incidentsRev }),
+    [follow.flowsRev, follow.incidentsRev],
+  );
+  const [followDialog, setFollowDialog] = useState(false);
+  const [followShown, setFollowShown] = useState(true);
+  const followState = follow.view?.status.state;
+  const following =
+    followState === 'following' || followState === 'starting' || followState === 'stopping';
+  const incidents = useAsync(
+    () => api.incidents(),
+    [info.path, info.incidents, follow.incidentsRev],
+  );
   const triage = useAsync(() => api.triageAll(), [info.path, info.incidents]);
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [filterHistory, setHistory] = useState<string[]>([]);
@@ -68,9 +88,9 @@ export function Workspace({
   const [menu, setMenu] = useState<{ x: number; y: number; items: MenuItem[] } | null>(null);
   const [side, setSide] = useState<'graph' | 'charts' | 'triage'>('graph');
   const [feeds, setFeeds] = useState(false);
-  const [caseDialog, setCaseDialog] = useState<'rules' | 'export' | 'save-as' | 'site' | null>(
-    null,
-  );
+  const [caseDialog, setCaseDialog] = useState<
+    'rules' | 'export' | 'save-as' | 'site' | 'about' | null
+  >(null);
   const [restored, setRestored] = useState<UiState | null>(null);
   const [panes, setPanes] = useState<PaneSizes>({});
   const [hiddenCols, setHiddenCols] = useState<Record<string, string[]>>({});
@@ -83,12 +103,16 @@ export function Workspace({
 
   // ---- alerts of the selected incident ----
   const incidentId = selection.incident?.id ?? null;
+  // an incident that grew while following (same id, more alerts) reloads its alerts in place
+  const grown = selection.incident
+    ? `${selection.incident.alert_count}|${selection.incident.last_seen}|${selection.incident.score}`
+    : '';
   const alertsState = useAsync<{ id: number | null; rows: Alert[] }>(
     () =>
       incidentId == null
         ? Promise.resolve({ id: null, rows: NO_ALERTS })
         : api.alerts(incidentId).then((rows) => ({ id: incidentId, rows })),
-    [incidentId],
+    [incidentId, grown],
   );
   // tagged with their incident, so the previous incident's alerts never show meanwhile
   const alerts = alertsState.value?.id === incidentId ? alertsState.value.rows : NO_ALERTS;
@@ -101,6 +125,15 @@ export function Workspace({
     const a = alerts.find((x) => x.id === pendingAlert) ?? null;
     if (a) setSelection((s) => (s.incident?.id === a.incident_id ? { ...s, alert: a } : s));
   }, [pendingAlert, alerts, alertsLoading, incidentId]);
+
+  // the selected alert as the reloaded list has it (its ids stay while following)
+  useEffect(() => {
+    setSelection((s) => {
+      if (!s.alert) return s;
+      const same = alerts.find((a) => a.id === s.alert!.id);
+      return same && same !== s.alert ? { ...s, alert: same } : s;
+    });
+  }, [alerts]);
 
   // ---- reopen as left: selection, filter and its history, panes, columns come from the case ----
   useEffect(() => {
@@ -217,19 +250,44 @@ export function Workspace({
     });
   }, [list]);
 
+  // a toast's "Open incident": selected once the list has it (it may still be reloading)
+  const [openKey, setOpenKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (!openKey || !list) return;
+    const inc = list.find((i) => i.key === openKey);
+    if (!inc) return;
+    setOpenKey(null);
+    if (!statuses.includes(triageByKeyRef.current.get(inc.key)?.status ?? 'new'))
+      setStatuses([...DEFAULT_STATUSES]);
+    actions.selectIncident(inc);
+  }, [openKey, list]);
+
   // ---- triage status in the list ----
   const triageByKey = useMemo(
     () => new Map<string, IncidentTriage>((triage.value ?? []).map((t) => [t.key, t])),
     [triage.value],
   );
+  const triageByKeyRef = useRef(triageByKey);
+  triageByKeyRef.current = triageByKey;
+  // the attackers' country and AS (address context), looked up once per incident list
+  const attackerGeo = useAsync(async () => {
+    const ips = [...new Set((list ?? []).map((i) => i.attacker).filter((x): x is string => !!x))];
+    return new Map((ips.length ? await api.geoOf(ips.slice(0, 5000)) : []).map((g) => [g.ip, g]));
+  }, [list]);
   const withTriage = useMemo<IncidentRow[]>(
     () =>
-      (list ?? []).map((i) => ({
-        ...i,
-        status: triageByKey.get(i.key)?.status ?? 'new',
-        tags: triageByKey.get(i.key)?.tags ?? [],
-      })),
-    [list, triageByKey],
+      (list ?? []).map((i) => {
+        const g = i.attacker ? attackerGeo.value?.get(i.attacker) : undefined;
+        return {
+          ...i,
+          status: triageByKey.get(i.key)?.status ?? 'new',
+          tags: triageByKey.get(i.key)?.tags ?? [],
+          attacker_country: g?.country ?? null,
+          attacker_asn: g?.asn ?? null,
+          attacker_as_org: g?.asOrg ?? null,
+        };
+      }),
+    [list, triageByKey, attackerGeo.value],
   );
   const counts = useMemo(() => {
     const c = Object.fromEntries(TRIAGE_STATUSES.map((s) => [s, 0])) as Record<
@@ -368,218 +426,255 @@ export function Workspace({
 
   return (
     <WorkspaceContext.Provider value={actions}>
-      <div className="workspace">
-        <header className="top-bar">
-          <button type="button" className="brand" onClick={onHome} title="Home (Ctrl+O)">
-            netsift
-          </button>
-          <span className="case-name" title={info.path}>
-            {info.name}
-          </span>
-          {/* a case whose server is not connected knows no figures: the store badge says why */}
-          {(!info.flowStore || info.flowStore.connected) && (
-            <span className="muted facts-line">
-              {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
-              {fmtTs(info.lastTs, false)}
+      <LiveContext.Provider value={live}>
+        <div className="workspace">
+          <header className="top-bar">
+            <button type="button" className="brand" onClick={onHome} title="Home (Ctrl+O)">
+              netsift
+            </button>
+            <span className="case-name" title={info.path}>
+              {info.name}
             </span>
-          )}
-          <ZoneBadge zones={info.zones} />
-          <StoreBadge info={info} onInfo={(next) => onInfo?.(next)} />
-          <span className="nav-buttons">
-            <button
-              type="button"
-              aria-label="Back"
-              title="Back to the previous selection or filter (Alt+←)"
-              onClick={() => window.history.back()}
-            >
-              ←
-            </button>
-            <button
-              type="button"
-              aria-label="Forward"
-              title="Forward (Alt+→)"
-              onClick={() => window.history.forward()}
-            >
-              →
-            </button>
-          </span>
-          <FilterBar
-            ref={filterInput}
-            value={selection.filter}
-            history={filterHistory}
-            onApply={setFilter}
-            undoTo={undo.length ? undo[undo.length - 1] : null}
-            onUndo={undoFilter}
-          />
-          <button type="button" onClick={() => setFeeds(true)}>
-            Feeds
-          </button>
-          <button
-            type="button"
-            onClick={() => setCaseDialog('site')}
-            title="The case's internal networks"
-          >
-            Site
-          </button>
-          <button type="button" onClick={() => setCaseDialog('rules')}>
-            Allow rules
-          </button>
-          <button type="button" onClick={() => setCaseDialog('export')}>
-            Export report
-          </button>
-          <button type="button" onClick={() => setCaseDialog('save-as')}>
-            Save as…
-          </button>
-          <ThemeToggle />
-          <CloseCaseButton onClosed={onHome} />
-        </header>
-        <div
-          className="columns"
-          ref={columnsEl}
-          data-testid="columns"
-          style={{
-            gridTemplateColumns: `${p.left}px ${SPLIT}px minmax(0, 1fr) ${SPLIT}px ${p.right}px`,
-          }}
-        >
-          <div className="col left" data-testid="left-column">
-            <div className="stack" style={{ height: p.incidents }}>
-              <IncidentsGrid
-                incidents={incidents}
-                rows={rows}
-                counts={counts}
-                statuses={statuses}
-                onStatuses={setStatuses}
-                onOrder={(ids) => (order.current = ids)}
-              />
-            </div>
-            <Splitter
-              dir="row"
-              side="before"
-              value={p.incidents}
-              min={b.incidents[0]}
-              max={b.incidents[1]}
-              onChange={resize('incidents')}
-              label="Resize incidents"
-            />
-            <div className="stack" style={{ height: p.alerts }}>
-              <AlertsGrid
-                loading={alertsLoading}
-                error={alertsState.error}
-                reload={alertsState.reload}
-              />
-            </div>
-            <Splitter
-              dir="row"
-              side="before"
-              value={p.alerts}
-              min={b.alerts[0]}
-              max={b.alerts[1]}
-              onChange={resize('alerts')}
-              label="Resize alerts"
-            />
-            <div className="stack fill">
-              <DetailPanel />
-            </div>
-          </div>
-          <Splitter
-            dir="col"
-            side="before"
-            value={p.left}
-            min={b.left[0]}
-            max={b.left[1]}
-            onChange={resize('left')}
-            label="Resize left column"
-          />
-          <div className="col middle">
-            <div className="stack" style={{ height: p.timeline }}>
-              <TimelineChart incidents={list ?? []} />
-            </div>
-            <Splitter
-              dir="row"
-              side="before"
-              value={p.timeline}
-              min={b.timeline[0]}
-              max={b.timeline[1]}
-              onChange={resize('timeline')}
-              label="Resize timeline"
-            />
-            <div className="stack fill">
-              <FlowsGrid />
-            </div>
-          </div>
-          <Splitter
-            dir="col"
-            side="after"
-            value={p.right}
-            min={b.right[0]}
-            max={b.right[1]}
-            onChange={resize('right')}
-            label="Resize right column"
-          />
-          <div className="col right" data-testid="right-column">
-            <div className="tabs" role="tablist">
-              <button
-                type="button"
-                role="tab"
-                aria-selected={side === 'graph'}
-                onClick={() => setSide('graph')}
-              >
-                Graph
-              </button>
-              <button
-                type="button"
-                role="tab"
-                aria-selected={side === 'charts'}
-                onClick={() => setSide('charts')}
-              >
-                Charts
-              </button>
-              <button
-                type="button"
-                role="tab"
-                aria-selected={side === 'triage'}
-                onClick={() => setSide('triage')}
-              >
-                Triage
-              </button>
-            </div>
-            {side === 'graph' ? (
-              <IncidentGraph />
-            ) : side === 'charts' ? (
-              <ChartsPanel />
-            ) : (
-              <TriagePanel onRulesChanged={incidents.reload} onTriageChanged={triage.reload} />
+            {/* a case whose server is not connected knows no figures: the store badge says why */}
+            {(!info.flowStore || info.flowStore.connected) && (
+              <span className="muted facts-line">
+                {fmtCount(info.flows)} flows · {fmtTs(info.firstTs, false)} →{' '}
+                {fmtTs(info.lastTs, false)}
+              </span>
             )}
-          </div>
-        </div>
-        {host && (
-          <HostPanel
-            ip={host}
-            onSelectIncident={(id) => {
-              const inc = list?.find((i) => i.id === id);
-              if (inc) actions.selectIncident(inc);
+            <ZoneBadge zones={info.zones} />
+            <StoreBadge info={info} onInfo={(next) => onInfo?.(next)} />
+            <span className="nav-buttons">
+              <button
+                type="button"
+                aria-label="Back"
+                title="Back to the previous selection or filter (Alt+←)"
+                onClick={() => window.history.back()}
+              >
+                ←
+              </button>
+              <button
+                type="button"
+                aria-label="Forward"
+                title="Forward (Alt+→)"
+                onClick={() => window.history.forward()}
+              >
+                →
+              </button>
+            </span>
+            <FilterBar
+              ref={filterInput}
+              value={selection.filter}
+              history={filterHistory}
+              onApply={setFilter}
+              undoTo={undo.length ? undo[undo.length - 1] : null}
+              onUndo={undoFilter}
+            />
+            {!following && (
+              <button
+                type="button"
+                onClick={() => setFollowDialog(true)}
+                title="Import the new files of a folder into this case as they appear, detecting as they come"
+              >
+                Follow…
+              </button>
+            )}
+            <button type="button" onClick={() => setFeeds(true)}>
+              Feeds
+            </button>
+            <button
+              type="button"
+              onClick={() => setCaseDialog('site')}
+              title="The case's internal networks"
+            >
+              Site
+            </button>
+            <button type="button" onClick={() => setCaseDialog('rules')}>
+              Allow rules
+            </button>
+            <button type="button" onClick={() => setCaseDialog('export')}>
+              Export report
+            </button>
+            <button type="button" onClick={() => setCaseDialog('save-as')}>
+              Save as…
+            </button>
+            <ThemeToggle />
+            <button
+              type="button"
+              onClick={() => setCaseDialog('about')}
+              title="Version, and where country and AS data come from"
+            >
+              About
+            </button>
+            <CloseCaseButton onClosed={onHome} />
+          </header>
+          {follow.view && (following || followShown) && (
+            <FollowStatusBar
+              view={follow.view}
+              onStopped={follow.refresh}
+              onDismiss={() => setFollowShown(false)}
+            />
+          )}
+          <div
+            className="columns"
+            ref={columnsEl}
+            data-testid="columns"
+            style={{
+              gridTemplateColumns: `${p.left}px ${SPLIT}px minmax(0, 1fr) ${SPLIT}px ${p.right}px`,
             }}
-          />
-        )}
-        {menu && <ContextMenu {...menu} onClose={() => setMenu(null)} />}
-        {feeds && <FeedsPanel onClose={() => setFeeds(false)} />}
-        {caseDialog === 'rules' && (
-          <RulesPanel onClose={() => setCaseDialog(null)} onChanged={incidents.reload} />
-        )}
-        {caseDialog === 'export' && (
-          <ExportDialog incident={selection.incident} onClose={() => setCaseDialog(null)} />
-        )}
-        {caseDialog === 'site' && (
-          <SiteDialog onClose={() => setCaseDialog(null)} onChanged={() => location.reload()} />
-        )}
-        {caseDialog === 'save-as' && (
-          <SaveAsDialog
-            info={info}
-            onClose={() => setCaseDialog(null)}
-            onSaved={() => location.reload()}
-          />
-        )}
-      </div>
+          >
+            <div className="col left" data-testid="left-column">
+              <div className="stack" style={{ height: p.incidents }}>
+                <IncidentsGrid
+                  incidents={incidents}
+                  rows={rows}
+                  counts={counts}
+                  statuses={statuses}
+                  onStatuses={setStatuses}
+                  onOrder={(ids) => (order.current = ids)}
+                />
+              </div>
+              <Splitter
+                dir="row"
+                side="before"
+                value={p.incidents}
+                min={b.incidents[0]}
+                max={b.incidents[1]}
+                onChange={resize('incidents')}
+                label="Resize incidents"
+              />
+              <div className="stack" style={{ height: p.alerts }}>
+                <AlertsGrid
+                  loading={alertsLoading}
+                  error={alertsState.error}
+                  reload={alertsState.reload}
+                />
+              </div>
+              <Splitter
+                dir="row"
+                side="before"
+                value={p.alerts}
+                min={b.alerts[0]}
+                max={b.alerts[1]}
+                onChange={resize('alerts')}
+                label="Resize alerts"
+              />
+              <div className="stack fill">
+                <DetailPanel />
+              </div>
+            </div>
+            <Splitter
+              dir="col"
+              side="before"
+              value={p.left}
+              min={b.left[0]}
+              max={b.left[1]}
+              onChange={resize('left')}
+              label="Resize left column"
+            />
+            <div className="col middle">
+              <div className="stack" style={{ height: p.timeline }}>
+                <TimelineChart incidents={list ?? []} />
+              </div>
+              <Splitter
+                dir="row"
+                side="before"
+                value={p.timeline}
+                min={b.timeline[0]}
+                max={b.timeline[1]}
+                onChange={resize('timeline')}
+                label="Resize timeline"
+              />
+              <div className="stack fill">
+                <FlowsGrid />
+              </div>
+            </div>
+            <Splitter
+              dir="col"
+              side="after"
+              value={p.right}
+              min={b.right[0]}
+              max={b.right[1]}
+              onChange={resize('right')}
+              label="Resize right column"
+            />
+            <div className="col right" data-testid="right-column">
+              <div className="tabs" role="tablist">
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={side === 'graph'}
+                  onClick={() => setSide('graph')}
+                >
+                  Graph
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={side === 'charts'}
+                  onClick={() => setSide('charts')}
+                >
+                  Charts
+                </button>
+                <button
+                  type="button"
+                  role="tab"
+                  aria-selected={side === 'triage'}
+                  onClick={() => setSide('triage')}
+                >
+                  Triage
+                </button>
+              </div>
+              {side === 'graph' ? (
+                <IncidentGraph />
+              ) : side === 'charts' ? (
+                <ChartsPanel />
+              ) : (
+                <TriagePanel onRulesChanged={incidents.reload} onTriageChanged={triage.reload} />
+              )}
+            </div>
+          </div>
+          {host && (
+            <HostPanel
+              ip={host}
+              onSelectIncident={(id) => {
+                const inc = list?.find((i) => i.id === id);
+                if (inc) actions.selectIncident(inc);
+              }}
+            />
+          )}
+          {menu && <ContextMenu {...menu} onClose={() => setMenu(null)} />}
+          {followDialog && (
+            <FollowDialog
+              onClose={() => setFollowDialog(false)}
+              onStarted={() => {
+                setFollowDialog(false);
+                setFollowShown(true);
+                follow.refresh();
+              }}
+            />
+          )}
+          {transport === 'http' && <IncidentToasts onOpen={setOpenKey} />}
+          {feeds && <FeedsPanel onClose={() => setFeeds(false)} />}
+          {caseDialog === 'rules' && (
+            <RulesPanel onClose={() => setCaseDialog(null)} onChanged={incidents.reload} />
+          )}
+          {caseDialog === 'export' && (
+            <ExportDialog incident={selection.incident} onClose={() => setCaseDialog(null)} />
+          )}
+          {caseDialog === 'about' && <AboutDialog onClose={() => setCaseDialog(null)} />}
+          {caseDialog === 'site' && (
+            <SiteDialog onClose={() => setCaseDialog(null)} onChanged={() => location.reload()} />
+          )}
+          {caseDialog === 'save-as' && (
+            <SaveAsDialog
+              info={info}
+              onClose={() => setCaseDialog(null)}
+              onSaved={() => location.reload()}
+            />
+          )}
+        </div>
+      </LiveContext.Provider>
     </WorkspaceContext.Provider>
   );
 }

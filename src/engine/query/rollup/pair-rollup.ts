@@ -1,0 +1,101 @@
+// The per (window, src, dst) aggregates detection computes anyway (det_wsd, for iqr and hbos),
+// kept in the case so the workspace's pair scatter and top talkers of the whole capture or of a
+// brushed time range read a few hundred thousand pre-aggregated rows instead of aggregating
+// millions of flows again (issue 14 item 7: brush -> charts at 10M flows was 480 ms, most of it
+// the scatter). Three tables, rebuilt by every full detection run:
+//   pair_rollup_names   id (INTEGER), num, ip: the addresses, numbered (pairs hash small ints)
+//   pair_rollup         w, s, d (ids), n, ports, up, down: each pair-window's flows, distinct
+//                       destination ports and bytes both ways, ordered by w (zone maps prune a
+//                       time range)
+//   pair_rollup_fences  w, pairs, q_n, q_ports, q_up, q_down: each window's quartiles
+// They describe the flows as they were (flowsSignature, kept with them in settings): once flows are
+// added or removed they are not used until the next run, and readers fall back to the flows.
+// One address written in several text forms (IPv6) is one address here, named by its first form.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { CaseReader } from '../../store/case-reader';
+import { one, run } from '../../store/sql';
+import { flowsVersion } from '../id-segments';
+
+export const PAIR_ROLLUP_KEY = 'pair_rollup';
+
+interface RollupMeta {
+  windowUs: number;
+  signature: string;
+}
+
+const IMPORTS_SIGNATURE = `SELECT coalesce(string_agg(id || ':' || sha256 || ':' || rows_read || ':' || started, ',' ORDER BY id), '') AS s FROM imports`;
+
+/**
+ * What the flows are: their count and highest id (flowsVersion) and every import they came from
+ * (a removed import replaced by another of the same size changes the file hash and start).
+ */
+export async function flowsSignature(store: CaseReader): Promise<string> {
+  const imports = await store.one<{ s: string }>(IMPORTS_SIGNATURE);
+  return `${await flowsVersion(store)}|${imports?.s ?? ''}`;
+}
+
+/** The same, on a job's own connection (the detection runner). */
+export async function flowsSignatureOn(conn: DuckDBConnection): Promise<string> {
+  const v = await one<{ n: number; m: number | null }>(
+    conn,
+    'SELECT count(*) AS n, max(id) AS m FROM flows',
+  );
+  const imports = await one<{ s: string }>(conn, IMPORTS_SIGNATURE);
+  return `${v?.n ?? 0}:${v?.m ?? 0}|${imports?.s ?? ''}`;
+}
+
+/**
+ * Writes the rollup from the run's temp tables det_wsd (built for `windowUs`) and det_ipname, on
+ * the run's connection (inside its transaction), for the flows `signature` describes.
+ */
+export async function writePairRollup(
+  conn: DuckDBConnection,
+  windowUs: number,
+  signature: string,
+): Promise<void> {
+  await run(
+    conn,
+    `CREATE OR REPLACE TABLE pair_rollup_names AS
+       SELECT (row_number() OVER (ORDER BY num))::INTEGER AS id, num, ip
+       FROM (SELECT num, min(ip) AS ip FROM det_ipname GROUP BY num)`,
+  );
+  await run(
+    conn,
+    `CREATE OR REPLACE TABLE pair_rollup AS
+       SELECT p.w, s.id AS s, d.id AS d, p.n::BIGINT AS n, p.ports::BIGINT AS ports,
+              p.up::BIGINT AS up, p.down::BIGINT AS down
+       FROM det_wsd p JOIN pair_rollup_names s ON s.num = p.src_num
+         JOIN pair_rollup_names d ON d.num = p.dst_num
+       ORDER BY p.w`,
+  );
+  await run(
+    conn,
+    `CREATE OR REPLACE TABLE pair_rollup_fences AS
+       SELECT w, count(*) AS pairs,
+              quantile_cont(n::DOUBLE, [0.25, 0.75]) AS q_n,
+              quantile_cont(ports::DOUBLE, [0.25, 0.75]) AS q_ports,
+              quantile_cont(up::DOUBLE, [0.25, 0.75]) AS q_up,
+              quantile_cont(down::DOUBLE, [0.25, 0.75]) AS q_down
+       FROM pair_rollup GROUP BY w ORDER BY w`,
+  );
+  const meta: RollupMeta = { windowUs, signature };
+  await run(
+    conn,
+    'INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    [PAIR_ROLLUP_KEY, JSON.stringify(meta)],
+  );
+}
+
+/** Whether the rollup describes the flows as they are now, for windows of `windowSeconds`. */
+export async function pairRollupUsable(store: CaseReader, windowSeconds: number): Promise<boolean> {
+  const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
+  if (!meta || meta.windowUs !== Math.round(windowSeconds * 1e6)) return false;
+  return meta.signature === (await flowsSignature(store));
+}
+
+/** The rollup's window length in seconds when it is current, else null. */
+export async function currentRollupWindow(store: CaseReader): Promise<number | null> {
+  const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
+  if (!meta) return null;
+  return meta.signature === (await flowsSignature(store)) ? meta.windowUs / 1e6 : null;
+}

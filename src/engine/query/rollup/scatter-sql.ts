@@ -1,0 +1,77 @@
+// The pair scatter (../pair-scatter.ts) read from the pair rollup: the whole windows' pairs and
+// quartiles as stored, the partial windows at the ends of a range aggregated from their flows the
+// way the rollup was built, then the same fences, outliers, hash sample and counts as from the
+// flows. Rows come back in the flows query's shape (part, win, src, dst, value, pairs, q1, q3,
+// lower, upper).
+import type { PairScatter } from '../../../shared/query';
+import type { RollupSpan } from './rollup-span';
+
+/** Rollup column, and the flows aggregate it was built from, per feature (an allow-list). */
+const COLUMN: Record<PairScatter['feature'], { col: string; flows: string }> = {
+  num_dst_ports: { col: 'ports', flows: 'count(DISTINCT dst_port)' },
+  num_conns: { col: 'n', flows: 'count(*)' },
+  bytes_up: { col: 'up', flows: 'sum(src_bytes)' },
+  bytes_down: { col: 'down', flows: 'sum(dst_bytes)' },
+};
+
+export function scatterFromRollup(
+  feature: PairScatter['feature'],
+  span: RollupSpan,
+  windowUs: number,
+  maxOutliers: number,
+  limit: number,
+): { sql: string; params: (string | number)[] } {
+  const { col, flows } = COLUMN[feature];
+  const params: (string | number)[] = [];
+  const bind = (v: string | number) => `$${params.push(v)}`;
+  const maxOut = bind(maxOutliers);
+  const take = bind(limit);
+  let us: string | null = null;
+  const inside =
+    span.lo == null ? 'true' : `w >= ${bind(span.lo)} AND w < ${bind(span.hi ?? span.lo)}`;
+  const edges = span.edges.map(
+    (e) =>
+      `SELECT epoch_us(ts) // ${(us ??= bind(windowUs))} AS win, src_num, dst_num, (${flows})::DOUBLE AS value
+       FROM flows WHERE ts >= ${bind(e.from)}::TIMESTAMP AND ts < ${bind(e.to)}::TIMESTAMP
+       GROUP BY ALL`,
+  );
+  const edgePairs = edges.length
+    ? `UNION ALL
+       SELECT e.win, sn.id, dn.id, e.value, true
+       FROM (${edges.join(' UNION ALL ')}) e
+         JOIN pair_rollup_names sn ON sn.num = e.src_num JOIN pair_rollup_names dn ON dn.num = e.dst_num`
+    : '';
+  const edgeFences = edges.length
+    ? `UNION ALL
+       SELECT win, count(*), quantile_cont(value, 0.25), quantile_cont(value, 0.75)
+       FROM pairs WHERE edge GROUP BY win`
+    : '';
+  const sql = `
+    WITH pairs AS MATERIALIZED (
+      SELECT w AS win, s, d, ${col}::DOUBLE AS value, false AS edge FROM pair_rollup WHERE ${inside}
+      ${edgePairs}
+    ), fences AS MATERIALIZED (
+      SELECT w AS win, pairs, q_${col}[1] AS q1, q_${col}[2] AS q3 FROM pair_rollup_fences WHERE ${inside}
+      ${edgeFences}
+    ), flagged AS MATERIALIZED (
+      SELECT p.win, p.s, p.d, p.value,
+             (p.value > f.q3 + 3 * (f.q3 - f.q1) OR p.value < greatest(0, f.q1 - 3 * (f.q3 - f.q1))) AS outlier
+      FROM pairs p JOIN fences f USING (win)
+    ), picked AS (
+      (SELECT 'outlier' AS part, win, s, d, value FROM flagged WHERE outlier
+       ORDER BY value DESC, hash(win, s, d) LIMIT ${maxOut})
+      UNION ALL
+      (SELECT 'sample', win, s, d, value FROM flagged WHERE NOT outlier
+       ORDER BY hash(win, s, d) LIMIT ${take})
+    )
+    SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
+           greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
+    FROM fences
+    UNION ALL
+    SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
+    FROM flagged
+    UNION ALL
+    SELECT p.part, p.win, sn.ip, dn.ip, p.value, NULL, NULL, NULL, NULL, NULL
+    FROM picked p JOIN pair_rollup_names sn ON sn.id = p.s JOIN pair_rollup_names dn ON dn.id = p.d`;
+  return { sql, params };
+}

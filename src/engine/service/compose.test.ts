@@ -1,0 +1,55 @@
+// The one API is the domain services' methods: every method of every domain contract is there,
+// bound to its domain's service, and nothing outside the contract is reachable by method name.
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTmpDir } from '../../../tests/helpers/tmp';
+import { API_METHODS, CONTRACTS, isApiMethod, type Domain } from '../../shared/api';
+import { composeApi, type DomainImplementations } from './compose';
+import { defaultOps } from './default-ops';
+import { NetsiftService } from './netsift-service';
+
+describe('contracts by domain, composed', () => {
+  const tmp = makeTmpDir();
+  afterAll(() => tmp.cleanup());
+
+  it('lists each method once, in exactly one domain', () => {
+    expect(new Set(API_METHODS).size).toBe(API_METHODS.length);
+    const count = Object.values(CONTRACTS).reduce((n, l) => n + l.length, 0);
+    expect(API_METHODS.length).toBe(count);
+  });
+
+  it("gives the service every contract method, as its domain's service's own", async () => {
+    const svc = new NetsiftService({ ops: defaultOps(), resourcesDir: tmp.file('none') });
+    try {
+      for (const domain of Object.keys(CONTRACTS) as Domain[])
+        for (const m of CONTRACTS[domain]) {
+          expect(typeof svc[m], m).toBe('function');
+          expect(m in svc.domains[domain], `${domain}.${m}`).toBe(true);
+        }
+      // the domain's service answers through the composed method
+      svc.domains.jobs.jobs = async () => [];
+      expect(await svc.jobs()).toEqual([]);
+    } finally {
+      await svc.close();
+    }
+  });
+
+  it('keeps what only a door may do out of reach of the page', () => {
+    for (const m of ['grant', 'uploadStore', 'sweepAtStart', 'openFile', 'close', 'refreshDue'])
+      expect(isApiMethod(m), m).toBe(false);
+    for (const m of ['exportTo', 'html', 'samplePath', 'domains', 'saveAppSettings'])
+      expect(isApiMethod(m), m).toBe(false);
+  });
+
+  it('refuses a method two domains claim', () => {
+    const noop = () => undefined;
+    const services = Object.fromEntries(
+      Object.entries(CONTRACTS).map(([d, methods]) => [
+        d,
+        Object.fromEntries([...methods, 'flows'].map((m) => [m, noop])),
+      ]),
+    ) as unknown as DomainImplementations;
+    expect(() => composeApi(services)).not.toThrow();
+    const twice = { ...CONTRACTS, jobs: [...CONTRACTS.jobs, 'flows'] };
+    expect(() => composeApi(services, twice)).toThrow(/flows is in two domains/);
+  });
+});

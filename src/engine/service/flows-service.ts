@@ -1,0 +1,76 @@
+// contract: flows (src/shared/contracts/flows.ts). The flows grid's pages (with what the next
+// clicks will need read ahead), counts, the filter check and one host's summary; the query
+// engine (src/engine/query) does the work on the session's query lanes.
+import type { FlowsApi } from '../../shared/contracts/flows';
+import type {
+  CountRequest,
+  FilterCheck,
+  FlowsPage,
+  FlowsRequest,
+  HostSummary,
+} from '../../shared/query';
+import { decoratePage } from '../context/flow-page-context';
+import { NetsiftError } from '../core/errors';
+import { checkFilter, countFlows, hostSummary, queryFlows, warmPaging } from '../query/index';
+import type { CaseReader } from '../store/case-reader';
+import type { CaseSession } from './case-session';
+import { IncidentPrefetch } from './incident-prefetch';
+
+export class FlowsService implements FlowsApi {
+  private readonly prefetch: IncidentPrefetch;
+  /** A read-ahead is queued or running (see readAhead()). */
+  private readingAhead = false;
+
+  constructor(private readonly s: CaseSession) {
+    this.prefetch = new IncidentPrefetch(s.gridFirst);
+  }
+
+  async flows(req: FlowsRequest): Promise<FlowsPage> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.queryFlows(req, o));
+    // each page's rows with the country, AS and names of their addresses (issue 17)
+    const page = await this.s.superseding(req.supersede, () =>
+      this.s.lane('grid', (grid) =>
+        this.s.gridFirst.page(async () => {
+          const p = await queryFlows(grid, req);
+          return { ...p, rows: await decoratePage(grid, p.rows) };
+        }),
+      ),
+    );
+    this.readAhead();
+    return page;
+  }
+
+  async countFlows(req: CountRequest): Promise<number> {
+    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.countFlows(req, o));
+    return this.s.superseding(req.supersede, () =>
+      this.s.lane('count', (lane) => countFlows(lane, req)),
+    );
+  }
+
+  async checkFilter(text: string): Promise<FilterCheck> {
+    return checkFilter(text);
+  }
+
+  async host(ip: string): Promise<HostSummary> {
+    if (this.s.server) return this.s.onServer(undefined, (f, o) => f.hostSummary(ip, o));
+    return this.s.lane('host', (lane) => hostSummary(lane, ip));
+  }
+
+  async cancelQueries(tags: string[]): Promise<void> {
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+      throw new NetsiftError('cancelQueries takes a list of tags', 'usage');
+    this.s.supersede.cancel(tags);
+  }
+
+  /** After a page: what the next clicks will need, in the background (best effort). */
+  private readAhead(): void {
+    if (this.readingAhead || !this.s.store) return;
+    this.readingAhead = true;
+    const onLane = <T>(fn: (s: CaseReader) => Promise<T>) =>
+      this.s.lane('prefetch', fn, { background: true });
+    void onLane(warmPaging)
+      .then(() => this.prefetch.run(this.s.requireStore().cacheScope, onLane))
+      .catch(() => undefined) // a click reads the page itself
+      .finally(() => (this.readingAhead = false));
+  }
+}
