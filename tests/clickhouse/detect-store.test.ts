@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFiles } from '../../src/engine/analysis/analyze';
+import { runDetection } from '../../src/engine/analysis/runner';
 import { ChdbExecutor, loadChdb } from '../../src/engine/flowstore/clickhouse/chdb-executor';
 import { ClickHouseFlowStore } from '../../src/engine/flowstore/clickhouse/clickhouse-flow-store';
 import { CaseStore } from '../../src/engine/store/case-store';
@@ -65,6 +66,46 @@ describe.skipIf(!chdb.mod)(
           r.incidents.map((i) => [i.key, i.type, i.attacker, i.flow_count]).sort();
         expect(key(report)).toEqual(key(ref.report));
         expect(report.incidents.length).toBeGreaterThan(5);
+      },
+    );
+  },
+);
+
+describe.skipIf(!chdb.mod)(
+  `cancelling detection on a ClickHouse store (chdb)${chdb.mod ? '' : ` (skipped: ${chdb.why})`}`,
+  () => {
+    const tmp = makeTmpDir('netsift-cancel-ch-');
+    afterAll(() => tmp.cleanup());
+
+    it(
+      'stops between statements, drops its temporary tables, leaves the case as it was',
+      { timeout: 300_000 },
+      async () => {
+        const local = await CaseStore.open(tmp.file('case.duckdb'));
+        const ex = await ChdbExecutor.open(chdb.mod!);
+        const ch = await ClickHouseFlowStore.create(ex, { caseStore: local });
+        try {
+          await ch.importFiles([SAMPLE]).result;
+          const job = runDetection(local, { flowStore: ch });
+          // cancel once the detectors have started (the shared tables exist on the server by then)
+          job.onProgress((p) => {
+            if (p.phase === 'iqr') job.cancel();
+          });
+          await expect(job.result).rejects.toThrow(/cancel/i);
+          const temps = await ex.rows<{ name: string }>(
+            "SELECT name FROM system.tables WHERE is_temporary AND name LIKE 'det_%'",
+          );
+          expect(temps).toEqual([]);
+          expect(
+            (await local.one<{ n: number }>('SELECT count(*) AS n FROM analysis_runs'))?.n,
+          ).toBe(0);
+          // and the next run goes through
+          const r = await runDetection(local, { flowStore: ch }).result;
+          expect(r.incidents).toBeGreaterThan(5);
+        } finally {
+          await ch.close();
+          local.close();
+        }
       },
     );
   },

@@ -26,3 +26,4 @@ export type { DetectDialect } from '../flowstore/dialect-detect';
 export { selectorWhere } from '../flowstore/selector-sql';
 export { evidenceCount } from './evidence-count';
 export { pick } from './pick';
+export { stageCtes, stagedRows } from './staged';

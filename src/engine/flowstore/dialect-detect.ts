@@ -11,7 +11,7 @@
 // reads the column, as SQL does), union_default_mode DISTINCT.
 //
 // Not for ClickHouse 18.x: it has no window functions; detection on such a server is refused.
-import { NON_HOST_RANGES, SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
+import { NON_HOST_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
 import { CLICKHOUSE, DUCKDB, type Dialect } from './dialect';
 
 /** A sort key of an ordered list: an expression and its direction. */
@@ -64,6 +64,11 @@ export interface DetectDialect extends Dialect {
   exclude(cols: string[]): string;
   /** A CTE's hint that it is a view, not a copy (DuckDB); nothing on ClickHouse. */
   readonly notMaterialized: string;
+  /**
+   * Whether the engine keeps a CTE read twice instead of evaluating it again (DuckDB does;
+   * ClickHouse inlines it: detect/staged.ts then runs such steps as temp tables).
+   */
+  readonly materializesCtes: boolean;
   contains(s: string, needle: string): string;
   /** The i-th (1-based) field of `s` split at `sep`; '' past the end. */
   splitPart(s: string, sep: string, i: number): string;
@@ -117,6 +122,7 @@ export const DUCKDB_DETECT: DetectDialect = {
   lag: (x) => `lag(${x})`,
   exclude: (cols) => `EXCLUDE (${cols.join(', ')})`,
   notMaterialized: 'NOT MATERIALIZED',
+  materializesCtes: true,
   contains: (s, n) => `contains(${s}, ${n})`,
   splitPart: (s, sep, i) => `split_part(${s}, ${sep}, ${i})`,
   charAt: (s, i) => `substring(${s}, ${i}, 1)`,
@@ -159,7 +165,6 @@ export function clickHouseDetect(internal: string[]): DetectDialect {
   // the last octet of an IPv4 address is 255: a /24's broadcast (util/ip.ts isNonHost)
   const v4Broadcast = (n: string) =>
     `(${n} BETWEEN ${v4lo} AND ${v4hi} AND substring(${n}, 16, 1) = unhex('ff'))`;
-  void SPECIAL_RANGES; // special ranges name a kind for the grids; classes need only these two
   return {
     ...CLICKHOUSE,
     epoch: (ts) => `(toUnixTimestamp64Micro(${ts}) / 1000000)`,
@@ -190,6 +195,7 @@ export function clickHouseDetect(internal: string[]): DetectDialect {
     lag: (x) => `lagInFrame(toNullable(${x}))`,
     exclude: (cols) => `EXCEPT (${cols.join(', ')})`,
     notMaterialized: '',
+    materializesCtes: false,
     contains: (s, n) => `(position(${s}, ${n}) > 0)`,
     splitPart: (s, sep, i) => `splitByString(${sep}, ${s})[${i}]`,
     charAt: (s, i) => `substring(${s}, ${i}, 1)`,

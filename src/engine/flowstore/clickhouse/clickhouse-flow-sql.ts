@@ -23,6 +23,9 @@ export const DETECT_SETTINGS: Record<string, string | number> = {
   output_format_json_quote_64bit_integers: 0,
   // NaN and infinities as JSON null, as DuckDB's NULL from a division by zero
   output_format_json_quote_denormals: 0,
+  // a temp table keeps what a step computed, types included: a flag derived from a
+  // LowCardinality column is LowCardinality(UInt8), which CREATE refuses by default
+  allow_suspicious_low_cardinality_types: 1,
 };
 
 const CH_TYPES: Record<TempColumnType, string> = {

@@ -18,6 +18,8 @@ import {
   SCAN_MODE_SQL,
   serviceName,
   severityOf,
+  stageCtes,
+  stagedRows,
   targets,
   type AlertDraft,
   type FlowSql,
@@ -119,7 +121,9 @@ export const backgroundDetector = defineDetector({
           replies: 'auto',
         })
       )[0]?.uni ?? false;
-    const actors = await ctx.sql.rows<ActorRow>(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), {
+    // the site's targets and probes are read several times: stages of their own
+    const q = stageCtes(backgroundSql(ctx.sql.d, ctx.sql.flows, uni), ['site', 'probes'], 'bg');
+    const actors = await stagedRows<ActorRow>(ctx.sql, q, {
       portSweep: p.portSweep,
     });
     ctx.checkCancelled();

@@ -14,6 +14,8 @@ import {
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { scoreBeacon } from './score';
 import { beaconSql } from './sql';
@@ -117,8 +119,10 @@ export const beaconDetector = defineDetector({
     const ignored = ignoredServices(ctx.params.ignoreServices);
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await ctx.sql.rows<PairRow>(
-      beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()),
+    // on ClickHouse the candidates and their connections are stages of their own (read many times)
+    const rows = await stagedRows<PairRow>(
+      ctx.sql,
+      stageCtes(beaconSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql()), ['cand', 'conns'], 'bc'),
       {
         us: windowMicros(ws),
         bucket: ctx.params.bucketSeconds,

@@ -11,6 +11,8 @@ import {
   listBinds,
   round,
   severityOf,
+  stageCtes,
+  stagedRows,
   windowMicros,
   windowSpan,
   type AlertDraft,
@@ -135,7 +137,8 @@ export const bruteforceDetector = defineDetector({
     const maxMean = p.maxMeanBytes;
     const portList = listBinds('port', ports);
     const protoList = listBinds('proto', protos);
-    const rows = await ctx.sql.rows<SpanRow>(
+    // the records of the watched ports and their windows are read many times: stages of their own
+    const q = stageCtes(
       bruteforceSql({
         d: ctx.sql.d,
         flows: ctx.sql.flows,
@@ -143,14 +146,16 @@ export const bruteforceDetector = defineDetector({
         ports: portList.sql,
         protos: protoList.sql,
       }),
-      {
-        us: windowMicros(ws),
-        minAttempts,
-        idle: Math.round(p.idleSeconds),
-        ...portList.binds,
-        ...protoList.binds,
-      },
+      ['rec', 'win'],
+      'bf',
     );
+    const rows = await stagedRows<SpanRow>(ctx.sql, q, {
+      us: windowMicros(ws),
+      minAttempts,
+      idle: Math.round(p.idleSeconds),
+      ...portList.binds,
+      ...protoList.binds,
+    });
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {

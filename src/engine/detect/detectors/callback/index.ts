@@ -18,6 +18,8 @@ import {
   targets,
   unidirectional,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { callbackSql } from './sql';
 
@@ -140,11 +142,14 @@ export const callbackDetector = defineDetector({
     Object.assign(binds, ignored.binds);
     // timeline buckets: 10 minutes up to 4 hours of capture, hourly beyond
     binds.timeline = span <= 4 * 3600 ? 600 : 3600;
+    // the candidates' records and attempts are read several times: stages of their own
+    const staged = stageCtes(
+      callbackSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql(), await unidirectional(ctx)),
+      ['cand', 'att', 'per'],
+      'cb',
+    );
     const rows = (
-      await ctx.sql.rows<PairRow & { tl_t: number[]; tl_n: number[] }>(
-        callbackSql(ctx.sql.d, ctx.sql.flows, ignored.skipSql(), await unidirectional(ctx)),
-        binds,
-      )
+      await stagedRows<PairRow & { tl_t: number[]; tl_n: number[] }>(ctx.sql, staged, binds)
     ).map((r) => ({ ...r, timeline: r.tl_t.map((t, i) => ({ t, n: r.tl_n[i] })) }));
     ctx.checkCancelled();
     const out: AlertDraft[] = [];

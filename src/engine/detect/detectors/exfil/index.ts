@@ -12,6 +12,8 @@ import {
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { EXFIL_SQL } from './sql';
 
@@ -89,13 +91,18 @@ export const exfilDetector = defineDetector({
     const minShare = ctx.params.minUpShare;
     await addressClasses(ctx);
     await targets(ctx);
-    const rows = await ctx.sql.rows<PairRow>(EXFIL_SQL(ctx.sql.d), {
-      us: windowMicros(ws),
-      minUp,
-      minZ,
-      minShare,
-      madFloor: ctx.params.madFloor,
-    });
+    // on ClickHouse the pairs are a stage of their own (the rest reads them four times)
+    const rows = await stagedRows<PairRow>(
+      ctx.sql,
+      stageCtes(EXFIL_SQL(ctx.sql.d), ['pairs'], 'ex'),
+      {
+        us: windowMicros(ws),
+        minUp,
+        minZ,
+        minShare,
+        madFloor: ctx.params.madFloor,
+      },
+    );
     ctx.checkCancelled();
     const out: AlertDraft[] = [];
     for (const r of rows) {

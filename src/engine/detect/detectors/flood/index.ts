@@ -15,6 +15,8 @@ import {
   windowMicros,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { floodSql } from './sql';
 
@@ -123,8 +125,14 @@ export const floodDetector = defineDetector({
     const minShare = p.minFailedShare;
     const uni = await unidirectional(ctx);
     const protoList = listBinds('proto', protos);
-    const rows = await ctx.sql.rows<StretchRow>(
-      floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
+    // on ClickHouse the victims' windows, stretches and their flows are stages of their own
+    const rows = await stagedRows<StretchRow>(
+      ctx.sql,
+      stageCtes(
+        floodSql(ctx.sql.d, ctx.sql.flows, protoList.sql, uni),
+        ['win', 'stretch', 'member'],
+        'fl',
+      ),
       {
         us: windowMicros(ws),
         minFailed,

@@ -12,8 +12,10 @@ import {
   windowPairs,
   windowSpan,
   type AlertDraft,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
-import { HBOS_BINNED, HBOS_FEATURES, HBOS_SCORED, HBOS_SQL, type HbosFeature } from './sql';
+import { HBOS_FEATURES, HBOS_SQL, type HbosFeature } from './sql';
 
 interface Row {
   src_ips: string[];
@@ -104,14 +106,12 @@ export const hbosDetector = defineDetector({
       recurWindows: Math.round(p.recurWindows),
       recurSpread: p.recurSpread,
     };
-    let rows: Row[];
-    try {
-      await ctx.sql.createTemp('hbos_binned', HBOS_BINNED, binds);
-      await ctx.sql.createTemp('hbos_scored', HBOS_SCORED(ctx.sql.d), binds);
-      rows = await ctx.sql.rows<Row>(HBOS_SQL(ctx.sql.d, p.tailShare), binds);
-    } finally {
-      await ctx.sql.dropTemp('hbos_binned', 'hbos_scored');
-    }
+    // on ClickHouse in stages (one statement inlined there makes its planner give up)
+    const rows = await stagedRows<Row>(
+      ctx.sql,
+      stageCtes(HBOS_SQL(ctx.sql.d, p.tailShare), ['ew', 'binned', 'scored'], 'hbos'),
+      binds,
+    );
     ctx.checkCancelled();
     const top = Math.round(p.topFeatures);
     return rows.map((r): AlertDraft => {

@@ -29,7 +29,7 @@ const SCORED_COLS = [
 const bin = (f: string) =>
   `CASE WHEN m.${f} > 0 THEN least(floor(ln(1 + ew.${f}) / m.${f} * $bins::BIGINT), $bins::DOUBLE - 1) ELSE 0 END::INT AS b_${f}`;
 const hist = (f: string) =>
-  `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM hbos_binned GROUP BY b_${f}`;
+  `SELECT '${f}' AS f, b_${f} AS b, count(*) AS c FROM binned GROUP BY b_${f}`;
 const join = (f: string) =>
   `LEFT JOIN (SELECT b, r FROM rar WHERE f = '${f}') r_${f} ON r_${f}.b = x.b_${f}`;
 const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.map(fn).join(sep);
@@ -40,13 +40,12 @@ const list = (fn: (f: string) => string, sep = ',\n         ') => HBOS_FEATURES.
  * ln(host-windows) (one feature at its most extreme possible rarity scores 1), $maxPerHost
  * windows reported per host, $recurWindows and $recurSpread: a host with at least $recurWindows
  * windows near the bar spread over at least a $recurSpread share of the capture is skipped.
- * Three statements, the first two building temp tables (one statement would read each step
- * many times over: DuckDB materialises such CTEs, ClickHouse inlines them until its planner gives
- * up): hbos_binned (host-windows with their bins), hbos_scored (with rarities and score), then
- * the rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the
- * capture's score distribution (median, tail threshold, max, count).
+ * Rows: the reported host-windows with raw counts, per-feature rarities (r_*) and the capture's
+ * score distribution (median, tail threshold, max, count). One statement; on ClickHouse it runs
+ * in stages (ew, binned, scored as temp tables, see detect/staged.ts): inlined, its planner gives
+ * up.
  */
-export const HBOS_BINNED = `
+export const HBOS_SQL = (d: DetectDialect, tailShare: number): string => `
 WITH hw AS (
   -- from the shared per pair-window table det_wsd (../../shared-tables.ts), built for the run's
   -- window: a host-window's destinations are its rows
@@ -74,13 +73,10 @@ binned AS (
   SELECT ${pick('ew', EW_COLS)},
          ${list(bin)}
   FROM ew, mx m
-)
-SELECT * FROM binned`;
-
-export const HBOS_SCORED = (d: DetectDialect): string => `
+),
 -- per feature and bin: how many host-windows sit in it and in the bins above it; bins at or
 -- below the modal bin are the usual case and score nothing
-WITH hist AS (
+hist AS (
   ${list(hist, '\n  UNION ALL ')}
 ),
 rar AS (
@@ -95,13 +91,9 @@ scored AS (
   SELECT x.*,
          ${list((f) => `coalesce(r_${f}.r, 0) AS r_${f}`)},
          ${list((f) => `coalesce(r_${f}.r, 0)`, ' + ')} AS score
-  FROM hbos_binned x
+  FROM binned x
   ${list(join, '\n  ')}
-)
-SELECT * FROM scored`;
-
-export const HBOS_SQL = (d: DetectDialect, tailShare: number): string => `
-WITH scored AS (SELECT * FROM hbos_scored),
+),
 dist AS (
   SELECT ${d.median('score')} AS p50, ${d.quantileCont('score', 1 - tailShare)} AS tail, max(score) AS mx, count(*) AS n
   FROM scored
@@ -114,7 +106,7 @@ recur AS (
   FROM scored, bar WHERE score >= 0.8 * bar.t
   GROUP BY src_num
 ),
-capture AS (SELECT max(w) - min(w) + 1 AS windows FROM hbos_binned),
+capture AS (SELECT max(w) - min(w) + 1 AS windows FROM binned),
 ranked AS (
   SELECT ${pick('s', SCORED_COLS)}, row_number() OVER (PARTITION BY s.src_num ORDER BY s.score DESC, s.w) AS host_rank
   FROM scored s JOIN recur USING (src_num), bar, capture

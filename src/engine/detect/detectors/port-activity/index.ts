@@ -1,6 +1,15 @@
 // port-activity: first use of a destination port by a host after a warm-up period (by default the
 // first 10% of the capture). One alert per host listing its new ports; a weak hint on its own.
-import { clamp01, defineDetector, isoJustAfter, round, saturate, type AlertDraft } from '../../kit';
+import {
+  clamp01,
+  defineDetector,
+  isoJustAfter,
+  round,
+  saturate,
+  stageCtes,
+  stagedRows,
+  type AlertDraft,
+} from '../../kit';
 import { PORT_ACTIVITY_SQL } from './sql';
 
 interface Row {
@@ -60,7 +69,13 @@ export const portActivityDetector = defineDetector({
     },
   },
   async run(ctx) {
-    const rows = await ctx.sql.rows<Row>(PORT_ACTIVITY_SQL(ctx.sql.d, ctx.sql.flows), {
+    // first uses and the new ones are read several times: stages of their own
+    const q = stageCtes(
+      PORT_ACTIVITY_SQL(ctx.sql.d, ctx.sql.flows),
+      ['firsts', 'fresh', 'hosts'],
+      'pa',
+    );
+    const rows = await stagedRows<Row>(ctx.sql, q, {
       share: ctx.params.warmupShare,
       minutes: ctx.params.warmupMinutes,
       maxPort: ctx.params.maxPort,

@@ -16,6 +16,8 @@ import {
   targets,
   type AlertDraft,
   type FlowSql,
+  stageCtes,
+  stagedRows,
 } from '../../kit';
 import { classifyScan, scoreScan, type ScanFeatures } from './classify';
 import { scanSql } from './sql';
@@ -172,8 +174,15 @@ export const scanDetector = defineDetector({
           replies: p.replies,
         })
       )[0]?.uni ?? false;
-    const rows = await ctx.sql.rows<Row>(
-      scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni),
+    // on ClickHouse the active sources' targets, the candidates, the names and the new targets
+    // are stages of their own (each read many times)
+    const rows = await stagedRows<Row>(
+      ctx.sql,
+      stageCtes(
+        scanSql(ctx.sql.d, ctx.sql.flows, p.horizonMinutes * 60, uni),
+        ['marked', 'cand', 'names', 'nt'],
+        'sc',
+      ),
       {
         ws: ctx.windowSeconds,
         recurContacts: p.recurContacts,
