@@ -27,7 +27,10 @@ const FEATURE_SQL: Record<PairScatter['feature'], string> = {
 /** Outliers kept beyond `limit` at most, so one wild capture cannot flood the chart. */
 export const MAX_OUTLIER_POINTS = 20_000;
 
-export async function pairScatter(store: CaseReader, req: PairScatterRequest): Promise<PairScatter> {
+export async function pairScatter(
+  store: CaseReader,
+  req: PairScatterRequest,
+): Promise<PairScatter> {
   if (!(PAIR_FEATURES as readonly string[]).includes(req.feature))
     throw new NetsiftError(
       `unknown pair feature '${String(req.feature)}' (one of ${PAIR_FEATURES.join(', ')})`,
