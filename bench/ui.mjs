@@ -334,12 +334,14 @@ export async function runUiBench({
     const brushCharts = [];
     const brushChartsCount = [];
     const brushFirstCharts = [];
+    const brushCalls = [];
     for (let i = 0; i < runs; i++) {
       await settled(page);
       const r = await measureBrush(page, [0.25 + 0.06 * i, 0.33 + 0.05 * i], true);
       brushChartsCount.push(r.count);
       brushCharts.push(r.charts);
       brushFirstCharts.push(r.bars);
+      brushCalls.push(r.calls);
     }
     put(
       'brush -> count, Charts open (median)',
@@ -352,6 +354,24 @@ export async function runUiBench({
     put(
       'brush -> charts (median)',
       `${fmt(median(brushCharts))}  [${brushCharts.map(fmt).join(', ')}]  target < 300 ms`,
+    );
+    // where the time goes: per call, the engine's time and when the answer was in (medians)
+    const byMethod = new Map();
+    for (const c of brushCalls.flat()) {
+      const m = byMethod.get(c.method) ?? { server: [], sent: [], done: [] };
+      m.server.push(c.server);
+      m.sent.push(c.sent);
+      m.done.push(c.done);
+      byMethod.set(c.method, m);
+    }
+    put(
+      '  calls: sent / engine time / answered',
+      [...byMethod]
+        .map(
+          ([k, m]) =>
+            `${k} ${fmt(median(m.sent))} / ${fmt(median(m.server))} / ${fmt(median(m.done))}`,
+        )
+        .join(', '),
     );
     await settled(page);
     const quick = await measureBrush(page, [0.5, 0.62], true, [
@@ -427,18 +447,37 @@ async function measureBrush(page, [a, b], charts, before = []) {
           attributes: true,
           characterData: true,
         });
-        window.addEventListener('mouseup', () => ((t0 = performance.now()), check()), {
-          capture: true,
-          once: true,
-        });
+        window.addEventListener(
+          'mouseup',
+          () => {
+            t0 = performance.now();
+            window.__brushT0 = t0;
+            performance.clearResourceTimings();
+            check();
+          },
+          { capture: true, once: true },
+        );
       });
     },
     [charts, BRUSH_WAIT_MS],
   );
   await drag(a, b);
   const r = await page.evaluate(() => window.__brush);
+  // each call the brush made: the engine's own time (server-timing) and when its answer was in,
+  // from the release
+  const calls = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((e) => e.name.includes('/api/rpc') && e.serverTiming?.length)
+      .map((e) => ({
+        method: e.serverTiming[0].name,
+        server: e.serverTiming[0].duration,
+        sent: e.startTime - window.__brushT0,
+        done: e.responseEnd - window.__brushT0,
+      })),
+  );
   return charts
-    ? { count: r.count ?? null, bars: r.bars ?? null, charts: r.charts ?? null }
+    ? { count: r.count ?? null, bars: r.bars ?? null, charts: r.charts ?? null, calls }
     : (r.count ?? null);
 }
 

@@ -1,5 +1,6 @@
-// Benchmark (issue 5): Zeek conn.log TSV import against the seed-format CSV import of the same
-// flows. Prints figures, asserts nothing. Target: Zeek within 2x of the seed import.
+// Benchmark (issue 5, issue 16): Zeek conn.log TSV and Argus binetflow (CTU-13 CSV) imports
+// against the seed-format CSV import of the same flows. Prints figures, asserts nothing. Target:
+// Zeek and Argus each within 2x of the seed import.
 //   node --import tsx bench/zeek-vs-seed.mjs [--flows 1000000]
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,8 +22,13 @@ const rnd = (n) => rng.int(0, n - 1);
 
 const seedFile = path.join(dir, 'flows.csv');
 const zeekFile = path.join(dir, 'conn.log');
+const argusFile = path.join(dir, 'capture.binetflow');
 const seed = fs.createWriteStream(seedFile);
 const zeek = fs.createWriteStream(zeekFile);
+const argus = fs.createWriteStream(argusFile);
+argus.write(
+  'StartTime,Dur,Proto,SrcAddr,Sport,Dir,DstAddr,Dport,State,sTos,dTos,TotPkts,TotBytes,SrcBytes,Label\n',
+);
 zeek.write(
   '#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#open\t2017-01-27-16-24-42\n' +
     '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tservice\tduration\torig_bytes\tresp_bytes\tconn_state\tlocal_orig\tlocal_resp\tmissed_bytes\thistory\torig_pkts\torig_ip_bytes\tresp_pkts\tresp_ip_bytes\ttunnel_parents\n' +
@@ -30,6 +36,7 @@ zeek.write(
 );
 let s = '';
 let z = '';
+let g = '';
 const start = Date.UTC(2017, 0, 27, 16, 24, 42) / 1000;
 for (let i = 0; i < FLOWS; i++) {
   const t = start + (i * 4200) / FLOWS;
@@ -41,19 +48,25 @@ for (let i = 0; i < FLOWS; i++) {
   const sb = rnd(100000);
   const db = rnd(100000);
   s += `${d.slice(0, 10)} ${d.slice(11, 19)},tcp,established,${src},${sp},${dst},${dp},${sb},${db}\n`;
+  // Argus: local time as CTU-13 writes it (read as UTC here), totals and the source's share
+  g += `${d.slice(0, 4)}/${d.slice(5, 7)}/${d.slice(8, 10)} ${d.slice(11, 19)}.000000,0.5,tcp,${src},${sp},   ->,${dst},${dp},FSPA_FSPA,0,0,9,${sb + db + 360},${sb + 200},flow=Background\n`;
   z += `${Math.floor(t)}.000000\tC${i}\t${src}\t${sp}\t${dst}\t${dp}\ttcp\t-\t0.5\t${sb}\t${db}\tS1\tT\tF\t0\tShAD\t5\t${sb + 200}\t4\t${db + 160}\t(empty)\n`;
   if (s.length > 1 << 20) {
     seed.write(s);
     zeek.write(z);
+    argus.write(g);
     s = '';
     z = '';
+    g = '';
   }
 }
 seed.end(s);
 zeek.end(`${z}#close\t2017-01-27-17-35-00\n`);
+argus.end(g);
 await Promise.all([
   new Promise((r) => seed.on('finish', r)),
   new Promise((r) => zeek.on('finish', r)),
+  new Promise((r) => argus.on('finish', r)),
 ]);
 
 async function time(file) {
@@ -71,13 +84,18 @@ async function time(file) {
 }
 const a = await time(seedFile);
 const b = await time(zeekFile);
+const c = await time(argusFile);
 console.log(
   `seed CSV: ${a.flows.toLocaleString()} flows in ${a.secs.toFixed(2)} s (${Math.round(a.flows / a.secs).toLocaleString()} flows/s)`,
 );
 console.log(
   `Zeek TSV: ${b.flows.toLocaleString()} flows in ${b.secs.toFixed(2)} s (${Math.round(b.flows / b.secs).toLocaleString()} flows/s) [${b.format}]`,
 );
-console.log(`phases (s): seed ${a.phases}; zeek ${b.phases}`);
+console.log(
+  `Argus binetflow: ${c.flows.toLocaleString()} flows in ${c.secs.toFixed(2)} s (${Math.round(c.flows / c.secs).toLocaleString()} flows/s) [${c.format}]`,
+);
+console.log(`phases (s): seed ${a.phases}; zeek ${b.phases}; argus ${c.phases}`);
 console.log(`Zeek / seed: ${(b.secs / a.secs).toFixed(2)}x (target <= 2x)`);
+console.log(`Argus / seed: ${(c.secs / a.secs).toFixed(2)}x (target <= 2x)`);
 if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
 else fs.rmSync(dir, { recursive: true, force: true });

@@ -37,11 +37,13 @@ export default {
       }
       if (FLOWS[size]) {
         const lines = runScript(ctx, 'bench/zeek-vs-seed.mjs', ['--flows', String(FLOWS[size])]);
-        ctx.record(`zeek vs seed ${size}`, {
+        ctx.record(`zeek and argus vs seed ${size}`, {
           'seed seconds': num(lines, 'seed CSV', /in ([\d.]+) s/),
           'zeek seconds': num(lines, 'Zeek TSV', /in ([\d.]+) s/),
+          'argus seconds': num(lines, 'Argus binetflow', /in ([\d.]+) s/),
           'zeek / seed': num(lines, 'Zeek / seed', /([\d.]+)x/),
-          target: '<= 2x',
+          'argus / seed': num(lines, 'Argus / seed', /([\d.]+)x/),
+          target: '<= 2x each',
         });
       }
     }

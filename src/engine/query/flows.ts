@@ -10,6 +10,7 @@ import { memo, memoHas } from './memo';
 import { normaliseSort, orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
+import { keptOrder } from './page-order';
 
 export const MAX_PAGE = 10_000;
 
@@ -50,7 +51,7 @@ export async function queryFlows(
     // Esc and reselect): keep it with the counts, dropped when the flows change.
     if (req.offset === 0 && req.limit > 0 && req.limit <= CACHED_FIRST_PAGE)
       return memo(store, firstPageKey(req, sort), () => readPage(store, req, sort), opts.signal);
-    return readPage(store, req, sort);
+    return readPage(store, req, sort, opts.signal);
   });
 }
 
@@ -62,7 +63,12 @@ export function pageIsCached(store: CaseReader, req: FlowsRequest): Promise<bool
   return memoHas(store, firstPageKey(req, normaliseSort(req.sort)));
 }
 
-async function readPage(store: CaseReader, req: FlowsRequest, sort: FlowSort[]): Promise<FlowsPage> {
+async function readPage(
+  store: CaseReader,
+  req: FlowsRequest,
+  sort: FlowSort[],
+  signal?: AbortSignal,
+): Promise<FlowsPage> {
   const order = orderBySql(sort);
   if (req.limit === 0) return { rows: [], offset: req.offset };
   const where = flowWhere(req);
@@ -81,15 +87,20 @@ async function readPage(store: CaseReader, req: FlowsRequest, sort: FlowSort[]):
     );
     return { rows, offset: req.offset };
   }
+  // Deeper pages of a selection paged before: a slice of its kept order (page-order.ts)
+  const order0 = req.offset > 0 ? await keptOrder(store, req, sort, signal) : null;
   // Late materialisation: sort only the id and the sort keys, then fetch the page's whole rows
   // by id (sorting 10M rows with every column took minutes; the keys alone take a fraction).
   const n = where.params.length;
-  const idRows = await store.all<{ id: number }>(
-    `SELECT id FROM flows WHERE ${where.sql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
-    [...where.params, req.limit, req.offset],
-  );
-  if (!idRows.length) return { rows: [], offset: req.offset };
-  const ids = idRows.map((r) => r.id);
+  const ids = order0
+    ? Array.from(order0.subarray(req.offset, req.offset + req.limit))
+    : (
+        await store.all<{ id: number }>(
+          `SELECT id FROM flows WHERE ${where.sql} ORDER BY ${order} LIMIT $${n + 1} OFFSET $${n + 2}`,
+          [...where.params, req.limit, req.offset],
+        )
+      ).map((r) => r.id);
+  if (!ids.length) return { rows: [], offset: req.offset };
   // When every id is its rowid + 1 (what the importer writes), fetching by rowid reads only the
   // vectors that hold the rows: evidence spread over the whole capture (a slow scan, a blacklist
   // hit) came back in ~30 ms instead of ~180 ms at 10M flows, where id IN decodes whole row groups.

@@ -27,7 +27,10 @@ const FEATURE_SQL: Record<PairScatter['feature'], string> = {
 /** Outliers kept beyond `limit` at most, so one wild capture cannot flood the chart. */
 export const MAX_OUTLIER_POINTS = 20_000;
 
-export async function pairScatter(store: CaseReader, req: PairScatterRequest): Promise<PairScatter> {
+export async function pairScatter(
+  store: CaseReader,
+  req: PairScatterRequest,
+): Promise<PairScatter> {
   if (!(PAIR_FEATURES as readonly string[]).includes(req.feature))
     throw new NetsiftError(
       `unknown pair feature '${String(req.feature)}' (one of ${PAIR_FEATURES.join(', ')})`,
@@ -103,7 +106,13 @@ export async function pairScatter(store: CaseReader, req: PairScatterRequest): P
       const points = [...rows.filter((r) => r.part === 'outlier'), ...rest]
         .map((r) => ({ ...r, outlier: r.part === 'outlier' }))
         .sort((a, b) => a.win - b.win || cmp(a.src, b.src) || cmp(a.dst, b.dst));
-      const iso = (w: number) => new Date((w * us) / 1000).toISOString();
+      // one text per window (thousands of points share a few hundred windows)
+      const isoOf = new Map<number, string>();
+      const iso = (w: number) => {
+        let t = isoOf.get(w);
+        if (t === undefined) isoOf.set(w, (t = new Date((w * us) / 1000).toISOString()));
+        return t;
+      };
       return {
         feature: req.feature,
         windowSeconds,

@@ -9,7 +9,9 @@ import { CaseStore } from '../../store/case-store';
 import { dropMemo } from '../memo';
 import { pairScatter } from '../pair-scatter';
 import { topTalkers } from '../top-talkers';
-import { pairRollupUsable } from './pair-rollup';
+import { flowsSignatureOn, pairRollupUsable, writePairRollup } from './pair-rollup';
+import { DuckDbFlowSql } from '../../flowstore/duckdb-flow-sql';
+import { addressNames, windowPairs } from '../../detect/shared-tables';
 import { rollupSpan } from './rollup-span';
 
 /** A minute of traffic in 10 s windows: chatty pairs, a port sweep, ICMP (no ports), a self pair. */
@@ -106,5 +108,44 @@ describe('pair rollup', () => {
     await runDetection(store, { detectors: [] }).result;
     expect(await pairRollupUsable(store, 10)).toBe(true);
     expect(await answers(store)).toEqual(fromFlows);
+  });
+
+  it('is written in time order, a slice of windows at a time, with every pair-window', async () => {
+    const conn = await store.connect();
+    try {
+      const ctx = {
+        store,
+        conn,
+        sql: new DuckDbFlowSql(conn),
+        windowSeconds: 10,
+        params: {},
+        internalNetworks: [],
+        checkCancelled: () => undefined,
+        shared: new Map<string, Promise<void>>(),
+      };
+      await windowPairs(ctx);
+      await addressNames(ctx);
+      const rows = async () =>
+        (await conn.runAndReadAll('SELECT * FROM pair_rollup')).getRowObjectsJson();
+      const fences = async () =>
+        (
+          await conn.runAndReadAll('SELECT * FROM pair_rollup_fences ORDER BY w')
+        ).getRowObjectsJson();
+      await writePairRollup(conn, 10_000_000, await flowsSignatureOn(conn));
+      const whole = await rows();
+      const wholeFences = await fences();
+      await writePairRollup(conn, 10_000_000, await flowsSignatureOn(conn), 50); // many slices
+      const sliced = await rows();
+      expect(await fences()).toEqual(wholeFences);
+      expect(wholeFences).toHaveLength(6);
+      expect(sliced.length).toBe(whole.length);
+      expect(sliced.length).toBeGreaterThan(200);
+      const ws = sliced.map((r) => Number(r.w));
+      expect(ws).toEqual([...ws].sort((a, b) => a - b));
+      const key = (r: Record<string, unknown>) => JSON.stringify(r);
+      expect(sliced.map(key).sort()).toEqual(whole.map(key).sort());
+    } finally {
+      conn.closeSync();
+    }
   });
 });
