@@ -68,10 +68,27 @@ class IpCell implements ICellRendererComp<FlowRow> {
     const mark = document.createElement('span');
     const cls = kind === 'internal' ? 'int' : kind === 'public' ? 'pub' : 'special';
     mark.className = `ip-mark ${cls}`;
-    mark.textContent = cls === 'special' ? kind : cls;
+    mark.textContent = cls === 'special' ? (SPECIAL_MARKS[kind] ?? kind.slice(0, 4)) : cls;
+    if (cls === 'special') mark.title = kind; // the mark is short so the address keeps the room
     this.gui.replaceChildren(mark, ...parts);
   }
 }
+
+/** Short marks for special-purpose ranges (the engine's address kinds); the full kind is the title. */
+const SPECIAL_MARKS: Record<string, string> = {
+  benchmarking: 'bench',
+  broadcast: 'bcast',
+  discard: 'disc',
+  documentation: 'doc',
+  'link-local': 'link',
+  loopback: 'lo',
+  multicast: 'mcast',
+  private: 'priv',
+  reserved: 'rsvd',
+  'shared-cgn': 'cgn',
+  'this-network': 'this',
+  unspecified: 'unsp',
+};
 
 /**
  * A text cell with a native title (the country's name, the AS organisation in full): plain DOM,

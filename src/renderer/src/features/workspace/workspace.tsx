@@ -452,32 +452,6 @@ export function Workspace({
             )}
             <ZoneBadge zones={info.zones} />
             <StoreBadge info={info} onInfo={(next) => onInfo?.(next)} />
-            <span className="nav-buttons">
-              <button
-                type="button"
-                aria-label="Back"
-                title="Back to the previous selection or filter (Alt+←)"
-                onClick={() => window.history.back()}
-              >
-                ←
-              </button>
-              <button
-                type="button"
-                aria-label="Forward"
-                title="Forward (Alt+→)"
-                onClick={() => window.history.forward()}
-              >
-                →
-              </button>
-            </span>
-            <FilterBar
-              ref={filterInput}
-              value={selection.filter}
-              history={filterHistory}
-              onApply={setFilter}
-              undoTo={undo.length ? undo[undo.length - 1] : null}
-              onUndo={undoFilter}
-            />
             {!following && (
               <button
                 type="button"
@@ -516,6 +490,35 @@ export function Workspace({
             </button>
             <CloseCaseButton onClosed={onHome} beforeClose={saveViewNow} />
           </header>
+          {/* the filter gets a row of its own, the width of the window (as in Wireshark) */}
+          <div className="filter-row">
+            <span className="nav-buttons">
+              <button
+                type="button"
+                aria-label="Back"
+                title="Back to the previous selection or filter (Alt+←)"
+                onClick={() => window.history.back()}
+              >
+                ←
+              </button>
+              <button
+                type="button"
+                aria-label="Forward"
+                title="Forward (Alt+→)"
+                onClick={() => window.history.forward()}
+              >
+                →
+              </button>
+            </span>
+            <FilterBar
+              ref={filterInput}
+              value={selection.filter}
+              history={filterHistory}
+              onApply={setFilter}
+              undoTo={undo.length ? undo[undo.length - 1] : null}
+              onUndo={undoFilter}
+            />
+          </div>
           {follow.view && (following || followShown) && (
             <FollowStatusBar
               view={follow.view}
