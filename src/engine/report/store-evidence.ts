@@ -48,7 +48,7 @@ function append(app: DuckDBAppender, inc: Incident, f: StoredFlow): void {
 }
 
 export async function writeStoreEvidenceCsv(
-  flows: FlowStore,
+  flows: Pick<FlowStore, 'scanFlows'>,
   incidents: Incident[],
   out: string,
   opts: { signal?: AbortSignal } = {},
