@@ -166,6 +166,11 @@ describe.skipIf(!chdb.mod)(
       expect(inc(y)).toEqual(inc(x));
       expect(Object.keys(x.address_context!.hosts).length).toBeGreaterThan(0);
       expect(y.address_context!.hosts).toEqual(x.address_context!.hosts);
+      // what was looked up for the server case, from the same data as the case's enrichment
+      expect(y.address_context!.geo.versions).toEqual(x.address_context!.geo.versions);
+      expect(y.address_context!.geo.addresses).toBe(
+        new Set(x.incidents.flatMap((i) => [i.attacker, ...i.victims]).filter(Boolean)).size,
+      );
     });
 
     it("shows country, AS and names on the server's flow pages as on the case's", async () => {
