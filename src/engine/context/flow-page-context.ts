@@ -18,9 +18,9 @@ import { geoFromData } from '../geo/geo-from-data';
 import type { GeoInfo } from '../../shared/context';
 
 /** The data's country and AS; none when it cannot be read (the page still shows). */
-async function dataGeo(store: CaseReader, addrs: string[]): Promise<GeoInfo[]> {
+async function dataGeo(addrs: string[]): Promise<GeoInfo[]> {
   try {
-    return await geoFromData(await store.connection(), addrs);
+    return await geoFromData(addrs);
   } catch {
     return [];
   }
@@ -116,7 +116,7 @@ async function lookUp(
         )
       : [];
   if (opts.serverFlows)
-    for (const g of await dataGeo(store, addrs))
+    for (const g of await dataGeo(addrs))
       if (g.country !== null || g.asn !== null)
         found.push({
           addr: g.ip,

@@ -42,29 +42,21 @@ SELECT ip, CASE WHEN NOT contains(ip, ':') THEN ${B} + list_reduce(
        END AS num
 FROM addrs`;
 
-/**
- * Country and AS of each row of `input` (columns ip, num: the address as netsift's 128-bit
- * number, IPv4 mapped) whose data knows it: the one range join, for the case's addresses
- * (enrichGeo) and for a few addresses of a case whose flows are on a server (geo-from-data.ts).
- */
-export function geoJoinSql(cache: GeoCache, input: string): string {
+function joinSql(cache: GeoCache): string {
   return `
+INSERT INTO geo_addrs
 SELECT ip, country, asn, as_org FROM (
   SELECT c.ip, c.country,
          CASE WHEN c.num <= s.hi THEN s.asn END AS asn,
          CASE WHEN c.num <= s.hi THEN s.as_org END AS as_org
   FROM (
     SELECT a.ip, a.num, CASE WHEN a.num <= g.hi THEN g.country END AS country
-    FROM ${input} a
+    FROM (SELECT * FROM geo_in WHERE num IS NOT NULL) a
     ASOF LEFT JOIN read_parquet(${literal(cache.countryFile)}) g ON a.num >= g.lo
   ) c
   ASOF LEFT JOIN read_parquet(${literal(cache.asnFile)}) s ON c.num >= s.lo
 )
 WHERE country IS NOT NULL OR asn IS NOT NULL`;
-}
-
-function joinSql(cache: GeoCache): string {
-  return `INSERT INTO geo_addrs ${geoJoinSql(cache, '(SELECT * FROM geo_in WHERE num IS NOT NULL)')}`;
 }
 
 /** Rebuilds geo_addrs for the case on `conn` (its own transaction). */

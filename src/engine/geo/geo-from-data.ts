@@ -1,26 +1,42 @@
 // Country and AS of a few addresses straight from the packaged data, for a case whose flows are
 // on a ClickHouse server: such a case holds no flows, so no geo_addrs (enrichGeo fills it from the
 // case's own flows after each import). A page of the flows grid, the host panel and a report ask
-// for the few hundred addresses they show; the answer is the same range join as enrichGeo's
-// (geoJoinSql), so a server case shows what a DuckDB case of the same flows shows. Answers are
-// kept per data version (an address's country does not change while the data does not).
+// for the few hundred addresses they show, answered from the same ranges that enrichGeo joins a
+// case's addresses with (geo-index.ts: the range with the greatest start at or below the address,
+// if it reaches it, as the ASOF join picks), so a server case shows what a DuckDB case of the same
+// flows shows.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { GeoInfo } from '../../shared/context';
 import { FLOW_STORE_SETTING } from '../flowstore/flow-store-setting';
 import { all } from '../store/sql';
 import { ipToBigInt } from '../util/ip';
 import { ensureGeoCache } from './geo-cache';
-import { geoJoinSql } from './geo-enrich';
+import { findRange, loadGeoIndex, type GeoIndex } from './geo-index';
 
-/** Addresses remembered per data version; cleared whole when full (a simple bound). */
-const MAX_KEPT = 200_000;
-let kept: { key: string; by: Map<string, GeoInfo> } | null = null;
+/** The index of the data installed now (loaded on first use; again when the data changes). */
+let index: Promise<GeoIndex> | null = null;
 
-interface GeoRow {
-  ip: string;
-  country: string | null;
-  asn: number | null;
-  as_org: string | null;
+async function currentIndex(): Promise<GeoIndex> {
+  const cache = await ensureGeoCache();
+  const mine = index;
+  if (mine) {
+    const idx = await mine.catch(() => null);
+    if (idx?.key === cache.key) return idx;
+  }
+  const next = loadGeoIndex(cache);
+  index = next;
+  next.catch(() => {
+    if (index === next) index = null; // the next call tries again
+  });
+  return next;
+}
+
+/**
+ * Loads the index in the background (a server case was connected: its first page should not
+ * wait seconds for it). A failure is left for the first real lookup to meet.
+ */
+export function warmGeoIndex(): void {
+  void currentIndex().catch(() => undefined);
 }
 
 /** Whether the case's flows are on a server (it records a flow store). */
@@ -31,39 +47,21 @@ export async function isServerCase(conn: DuckDBConnection): Promise<boolean> {
   return r.length > 0;
 }
 
-export async function geoFromData(conn: DuckDBConnection, ips: string[]): Promise<GeoInfo[]> {
+/** Country/AS of the addresses (nulls where the data has nothing), in their order. */
+export async function geoFromData(ips: string[]): Promise<GeoInfo[]> {
   if (!ips.length) return [];
-  const cache = await ensureGeoCache();
-  if (kept?.key !== cache.key || kept.by.size > MAX_KEPT) kept = { key: cache.key, by: new Map() };
-  const by = kept.by;
-  const wanted = [...new Set(ips)].filter((ip) => !by.has(ip));
-  if (wanted.length) {
-    // numbers made here from parsed addresses, sent as bound JSON text
-    const input = wanted.flatMap((ip) => {
-      const n = ipToBigInt(ip);
-      return n === null ? [] : [{ ip, num: n.toString() }];
-    });
-    const rows = input.length
-      ? await all<GeoRow>(
-          conn,
-          `WITH a AS (SELECT x->>'ip' AS ip, (x->>'num')::UHUGEINT AS num
-                      FROM (SELECT unnest($1::JSON::JSON[]) AS x))
-           ${geoJoinSql(cache, '(SELECT * FROM a)')}`,
-          [JSON.stringify(input)],
-        )
-      : [];
-    const found = new Map(rows.map((r) => [r.ip, r]));
-    for (const ip of wanted) {
-      const r = found.get(ip);
-      by.set(ip, {
-        ip,
-        country: r?.country ?? null,
-        asn: r?.asn ?? null,
-        asOrg: r?.as_org ?? null,
-      });
-    }
-  }
-  return ips.map((ip) => by.get(ip)!);
+  const idx = await currentIndex();
+  return ips.map((ip) => {
+    const n = ipToBigInt(ip);
+    const c = n === null ? -1 : findRange(idx.country, n);
+    const a = n === null ? -1 : findRange(idx.asn, n);
+    return {
+      ip,
+      country: c < 0 ? null : idx.countries[c],
+      asn: a < 0 ? null : idx.asns[a].asn,
+      asOrg: a < 0 ? null : idx.asns[a].org,
+    };
+  });
 }
 
 /**
@@ -77,7 +75,7 @@ export async function serverCaseGeo(
 ): Promise<GeoInfo[] | null> {
   if (!(await isServerCase(conn))) return null;
   try {
-    return await geoFromData(conn, ips);
+    return await geoFromData(ips);
   } catch {
     return ips.map((ip) => ({ ip, country: null, asn: null, asOrg: null }));
   }
