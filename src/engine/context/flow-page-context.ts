@@ -91,7 +91,7 @@ const decorated = new WeakMap<FlowRow[], Promise<FlowRow[]>>();
 export interface PageContextOptions {
   /**
    * The flows are on a server (the case holds none, so no geo_addrs): country and AS come from
-   * the packaged data for the page's addresses (geo-from-data.ts, the same join), names from the
+   * the packaged data for the page's addresses (geo-from-data.ts, the same ranges), names from the
    * case's dns_names as for a case of its own flows.
    */
   serverFlows?: boolean;
