@@ -111,6 +111,27 @@ test('the filter, the timeline and the host panel read the server', async () => 
   await expect.poll(flowsCount, { timeout: 30_000 }).toBe(147_537);
 });
 
+test("the server's rows and the host panel carry country and AS, as a case's do", async () => {
+  const input = page.getByLabel('Filter', { exact: true });
+  await input.fill('dst ip 8.8.8.8');
+  await input.press('Enter');
+  await expect(page.getByTestId('filter-error')).toHaveCount(0);
+  const row = page.locator('.flows-pane .ag-row[row-index="0"]');
+  // the packaged data's answer for the address (Google's AS), looked up for the page
+  await expect(row.locator('[col-id="dst_asn"]')).toContainText('15169', { timeout: 30_000 });
+  await expect(row.locator('[col-id="dst_country"]')).toHaveText(/^[A-Z]{2}$/);
+  await row.locator('[col-id="dst_ip"]').click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Show host 8.8.8.8' }).click();
+  const panel = page.getByTestId('host-panel');
+  await expect(panel.getByTestId('host-as')).toContainText('AS15169', { timeout: 30_000 });
+  await expect(panel.getByTestId('host-country')).toContainText(/[A-Z]{2} · /);
+  await app.shot('server-case-geo');
+  await page.keyboard.press('Escape');
+  await input.fill('');
+  await input.press('Enter');
+  await expect.poll(flowsCount, { timeout: 30_000 }).toBe(147_537);
+});
+
 test('a reopened case waits for its password, then reads the server again', async () => {
   await page.getByRole('button', { name: 'netsift' }).click(); // Home
   const id = (await app.call<{ id: string; name: string }[]>('recentCases')).find(

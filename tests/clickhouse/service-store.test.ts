@@ -97,6 +97,16 @@ describe.skipIf(!!CLICKHOUSE_MISSING)(
       expect((await svc.topTalkers({ by: 'flows', limit: 3 })).length).toBe(3);
       const host = await svc.host('192.168.1.22');
       expect(host.flows_as_dst).toBeGreaterThan(0);
+      // country and AS (the packaged data) on the server's pages and in the host panel
+      const dns = await svc.flows({ offset: 0, limit: 20, filter: 'dst ip 8.8.8.8' });
+      expect(dns.rows.length).toBe(20);
+      for (const r of dns.rows) {
+        expect(r.dst_asn).toBe(15169);
+        expect(r.dst_country).toMatch(/^[A-Z]{2}$/);
+        expect(r.src_country).toBeNull(); // a private address
+      }
+      expect((await svc.hostContext('8.8.8.8')).geo).toMatchObject({ asn: 15169 });
+      expect((await svc.geoOf(['1.1.1.1']))[0].asn).toBe(13335);
       // the case file holds the URL, never the password
       for (const f of [info.path, `${info.path}.wal`].filter((x) => fs.existsSync(x)))
         expect(fs.readFileSync(f).toString('latin1')).not.toContain(PASSWORDS.netsift);

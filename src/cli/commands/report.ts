@@ -1,6 +1,16 @@
-import { exportReport, formatOf, NetsiftError } from '../../engine/index';
+// `netsift report --case CASE --out FILE`: the report of a case's latest detection run. A case
+// whose flows are on a ClickHouse server (it records the URL) reads its evidence flows, flow
+// figures and timelines there (password: NETSIFT_CLICKHOUSE_PASSWORD or a prompt).
+import {
+  caseStoreLink,
+  exportReport,
+  type FlowStore,
+  formatOf,
+  NetsiftError,
+} from '../../engine/index';
 import type { Command } from '../command';
 import { openCaseToRead } from '../open-case';
+import { openStoreFromFlags } from '../open-store';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -12,20 +22,35 @@ export const reportCommand: Command = {
     all: { type: 'boolean', description: 'every incident of the latest detection run' },
     out: { type: 'string', description: 'output file; the extension picks the format' },
     title: { type: 'string', description: 'report title' },
-    top: { type: 'number', description: 'evidence flows shown per incident in HTML/PDF', default: 25 },
+    top: {
+      type: 'number',
+      description: 'evidence flows shown per incident in HTML/PDF',
+      default: 25,
+    },
   },
   async run({ flags }, io) {
     if (!flags.out) throw new NetsiftError('--out FILE is required', 'usage');
     formatOf(flags.out as string);
     const incidents = (flags.incident as string[] | undefined) ?? [];
-    if (incidents.length && flags.all) throw new NetsiftError('give --incident or --all, not both', 'usage');
+    if (incidents.length && flags.all)
+      throw new NetsiftError('give --incident or --all, not both', 'usage');
     const store = await openCaseToRead(flags.case);
+    let flows: FlowStore | null = null;
     try {
-      const r = await exportReport(store, flags.out as string, {
-        incidents,
-        title: flags.title as string | undefined,
-        topFlows: flags.top as number,
-      });
+      const link = await caseStoreLink(store);
+      if (link) {
+        flows = await openStoreFromFlags(link.url, {
+          caseStore: store,
+          mapping: link.mapping ?? undefined,
+        });
+        io.err(`reading flows on ${flows.info.location} (ClickHouse ${flows.info.serverVersion})`);
+      }
+      const r = await exportReport(
+        store,
+        flags.out as string,
+        { incidents, title: flags.title as string | undefined, topFlows: flags.top as number },
+        flows,
+      );
       io.out(
         `wrote ${r.out} (${r.format}, ${r.incidents} incident${r.incidents === 1 ? '' : 's'}` +
           (r.flows !== undefined ? `, ${r.flows} evidence flows` : '') +
@@ -33,6 +58,7 @@ export const reportCommand: Command = {
       );
       return 0;
     } finally {
+      await flows?.close();
       store.close();
     }
   },

@@ -14,6 +14,17 @@ import type { CaseReader } from '../store/case-reader';
 import { storeHasContextTables } from '../store/context-tables';
 import { memo } from '../query/memo';
 import { NAME_GRACE_SECONDS } from './host-context';
+import { geoFromData } from '../geo/geo-from-data';
+import type { GeoInfo } from '../../shared/context';
+
+/** The data's country and AS; none when it cannot be read (the page still shows). */
+async function dataGeo(addrs: string[]): Promise<GeoInfo[]> {
+  try {
+    return await geoFromData(addrs);
+  } catch {
+    return [];
+  }
+}
 
 /** At most this many names per address on a row (newest first); the host panel lists them all. */
 export const PAGE_NAMES = 3;
@@ -59,12 +70,16 @@ FROM dns_names WHERE addr IN (SELECT addr FROM a)`;
  * The page's rows with the country, AS and names of both addresses (new objects: a page may be
  * a cached one). A case without the context tables gets its rows back as they are.
  */
-export function decoratePage(store: CaseReader, rows: FlowRow[]): Promise<FlowRow[]> {
+export function decoratePage(
+  store: CaseReader,
+  rows: FlowRow[],
+  opts: PageContextOptions = {},
+): Promise<FlowRow[]> {
   // a selection's first page comes back from queryFlows' cache as the same array again and
   // again (j/k through incidents): its context is kept with it, and goes when it goes
   let done = decorated.get(rows);
   if (!done) {
-    done = lookUp(store, rows);
+    done = lookUp(store, rows, opts);
     decorated.set(rows, done);
     done.catch(() => decorated.delete(rows));
   }
@@ -73,19 +88,47 @@ export function decoratePage(store: CaseReader, rows: FlowRow[]): Promise<FlowRo
 
 const decorated = new WeakMap<FlowRow[], Promise<FlowRow[]>>();
 
-async function lookUp(store: CaseReader, rows: FlowRow[]): Promise<FlowRow[]> {
+export interface PageContextOptions {
+  /**
+   * The flows are on a server (the case holds none, so no geo_addrs): country and AS come from
+   * the packaged data for the page's addresses (geo-from-data.ts, the same ranges), names from the
+   * case's dns_names as for a case of its own flows.
+   */
+  serverFlows?: boolean;
+}
+
+async function lookUp(
+  store: CaseReader,
+  rows: FlowRow[],
+  opts: PageContextOptions,
+): Promise<FlowRow[]> {
   if (!rows.length) return rows;
   const has = await contextOf(store);
-  if (!has.tables) return rows;
+  if (!has.tables && !opts.serverFlows) return rows;
   const addrs = [...new Set(rows.flatMap((r) => [r.src_ip, r.dst_ip]))];
+  const localGeo = has.geo && !opts.serverFlows;
   // a case whose addresses are all private (no country, no AS) or that saw no DNS skips a table
   const found =
-    has.geo || has.names
+    localGeo || has.names
       ? await store.all<ContextRow>(
-          `${GEO_SQL}${has.geo ? '' : ' AND false'} ${has.names ? NAMES_SQL : ''}`,
+          `${GEO_SQL}${localGeo ? '' : ' AND false'} ${has.names ? NAMES_SQL : ''}`,
           has.names ? [JSON.stringify(addrs), NAME_GRACE_SECONDS] : [JSON.stringify(addrs)],
         )
       : [];
+  if (opts.serverFlows)
+    for (const g of await dataGeo(addrs))
+      if (g.country !== null || g.asn !== null)
+        found.push({
+          addr: g.ip,
+          k: 'g',
+          country: g.country,
+          asn: g.asn,
+          as_org: g.asOrg,
+          name: null,
+          first_ms: null,
+          last_us: null,
+          until_ms: null,
+        });
   const geo = new Map<string, ContextRow>();
   const names = new Map<string, ContextRow[]>();
   for (const f of found) {

@@ -1,9 +1,11 @@
 // The address-context part of a report: where country/AS data came from (package, version, data
 // date, licence and the attribution the licences ask for), what the case's enrichment used, the
 // Zeek context logs read, and the country/AS of the incidents' hosts.
-import type { ReportContext } from '../../shared/context';
+import type { GeoInfo, ReportContext } from '../../shared/context';
 import type { Incident } from '../../shared/model';
 import { caseGeo } from '../geo/geo-lookup';
+import { ensureGeoCache } from '../geo/geo-cache';
+import { isServerCase } from '../geo/geo-from-data';
 import { geoSourceInfo, geoSourceLine } from '../geo/geo-source';
 import type { CaseStore } from '../store/case-store';
 import { contextStatus } from './context-status';
@@ -24,10 +26,31 @@ export async function loadReportContext(
     geo_sources: geoSourceLine(info),
     datasets: info.datasets,
     attribution: info.datasets.map((d) => d.attribution),
-    geo: status.geo,
+    geo: (await isServerCase(store.conn)) ? await lookedUp(geo) : status.geo,
     hosts: Object.fromEntries(geo.filter((g) => g.country || g.asn).map((g) => [g.ip, g])),
     dns_names: status.dnsNames,
     context_imports: status.contextImports,
+  };
+}
+
+/**
+ * A case whose flows are on a server has no enrichment of its own: the report says what was
+ * looked up for it (the incidents' hosts, from the data installed now).
+ */
+async function lookedUp(geo: GeoInfo[]): Promise<ReportContext['geo']> {
+  let versions: string[] | null = null;
+  try {
+    versions = (await ensureGeoCache()).versions;
+  } catch {
+    versions = null; // the data cannot be read: "not added", as for a case without it
+  }
+  return {
+    addresses: geo.length,
+    withCountry: geo.filter((g) => g.country).length,
+    withAsn: geo.filter((g) => g.asn !== null).length,
+    versions,
+    builtAt: new Date().toISOString(),
+    stale: false,
   };
 }
 

@@ -1,6 +1,6 @@
 // The DuckDB case as a FlowStore: today's query functions (src/engine/query) and importer, called
 // as they are. Nothing here changes their SQL or behaviour; it only gives them the common face.
-import type { ImportRecord, ImportSummary } from '../../shared/model';
+import type { FlowSelector, ImportRecord, ImportSummary } from '../../shared/model';
 import type {
   CountRequest,
   FlowsPage,
@@ -25,7 +25,8 @@ import { portDistribution } from '../query/port-distribution';
 import { timeline } from '../query/timeline';
 import { topTalkers } from '../query/top-talkers';
 import type { CaseStore } from '../store/case-store';
-import type { FlowStore, FlowStoreInfo } from './flow-store';
+import type { FlowStore, FlowStoreInfo, StoredFlow } from './flow-store';
+import { scanCaseFlows } from './duckdb-scan';
 import { DuckDbFlowSql } from './duckdb-flow-sql';
 import type { FlowSql } from './flow-sql';
 
@@ -61,6 +62,13 @@ export class DuckDbFlowStore implements FlowStore {
   }
   pairScatter(req: PairScatterRequest): Promise<PairScatter> {
     return pairScatter(this.store, req);
+  }
+  scanFlows(
+    sel: FlowSelector,
+    onBatch: (rows: StoredFlow[]) => Promise<void> | void,
+    opts?: { batch?: number },
+  ): Promise<number> {
+    return scanCaseFlows(this.store, sel, onBatch, opts?.batch);
   }
   hostSummary(ip: string): Promise<HostSummary> {
     return hostSummary(this.store, ip);

@@ -2,7 +2,7 @@
 // keeps them. Two implementations: the DuckDB case file (duckdb-flow-store.ts, today's query
 // functions unchanged) and a ClickHouse server (clickhouse/clickhouse-flow-store.ts). The analyst's
 // case (incidents, alerts, triage, rules, view, settings) always stays in the local DuckDB file.
-import type { ImportRecord, ImportSummary } from '../../shared/model';
+import type { Flow, FlowSelector, ImportRecord, ImportSummary } from '../../shared/model';
 import type { ImportJobOptions } from '../import/pipeline';
 import type { Job } from '../core/job';
 import type { FlowSql } from './flow-sql';
@@ -42,6 +42,19 @@ export interface FlowStoreInfo {
   dialect: string;
 }
 
+/**
+ * A flow as the store holds it, for exports: times in microseconds since the epoch (the store's
+ * own precision, which ISO text to the millisecond would lose) and `state_raw` read as
+ * coalesce(state_raw, state), as the case's report reads it (STATE_RAW_SQL).
+ */
+export interface StoredFlow extends Omit<Flow, 'ts' | 'ts_end'> {
+  ts_us: number;
+  ts_end_us: number | null;
+}
+
+/** Rows per batch of scanFlows (a keyset page: each costs one statement). */
+export const SCAN_BATCH = 50_000;
+
 export interface FlowStore {
   readonly info: FlowStoreInfo;
   queryFlows(req: FlowsRequest, opts?: FlowCallOptions): Promise<FlowsPage>;
@@ -50,6 +63,16 @@ export interface FlowStore {
   topTalkers(req: TopTalkersRequest, opts?: FlowCallOptions): Promise<TopTalker[]>;
   portDistribution(req: PortDistributionRequest, opts?: FlowCallOptions): Promise<PortBucket[]>;
   pairScatter(req: PairScatterRequest, opts?: FlowCallOptions): Promise<PairScatter>;
+  /**
+   * Every flow a selector names, in (ts, id) order, handed over in batches (keyset pages, so a
+   * long scan never re-reads what it has passed); resolves to the number of flows. The report's
+   * evidence CSV of a case whose flows are elsewhere (report/store-evidence.ts).
+   */
+  scanFlows(
+    sel: FlowSelector,
+    onBatch: (rows: StoredFlow[]) => Promise<void> | void,
+    opts?: FlowCallOptions & { batch?: number },
+  ): Promise<number>;
   /** The host panel: flow figures from the store, blacklist hits and incidents from the case. */
   hostSummary(ip: string, opts?: FlowCallOptions): Promise<HostSummary>;
   /**

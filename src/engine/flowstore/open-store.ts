@@ -42,11 +42,4 @@ export function caseFlowStore(store: CaseStore): FlowStore {
   return new DuckDbFlowStore(store);
 }
 
-/** The case setting that remembers where a case's flows live (no password, ever). */
-export const FLOW_STORE_SETTING = 'flow_store';
-export interface FlowStoreSetting {
-  url: string;
-  mapping: string | null;
-  /** The environment variable the password is read from (its name only), when one was named. */
-  passwordEnv?: string;
-}
+export { FLOW_STORE_SETTING, type FlowStoreSetting } from './flow-store-setting';

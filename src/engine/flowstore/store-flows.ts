@@ -8,6 +8,7 @@ import type { CaseStore } from '../store/case-store';
 import type { ClickHouseFlowStore } from './clickhouse/clickhouse-flow-store';
 import { caseStoreLink, connectCase, describeLink, requestPassword, withTls } from './case-link';
 import type { FlowStoreSetting } from './open-store';
+import { warmGeoIndex } from '../geo/geo-from-data';
 
 /** What the service's reads and detection get. */
 export type ServerFlowStore = ClickHouseFlowStore;
@@ -60,6 +61,7 @@ export class StoreFlows {
     });
     const s = new StoreFlows(caseStore, (await caseStoreLink(caseStore))!);
     s.flows = flows;
+    warmGeoIndex(); // country/AS of the pages' addresses (geo-from-data.ts)
     return s;
   }
 
@@ -78,6 +80,7 @@ export class StoreFlows {
       });
       this.link = (await caseStoreLink(this.caseStore)) ?? this.link;
       this.error = null;
+      warmGeoIndex();
     } catch (e) {
       this.error = (e as Error).message;
       throw e;

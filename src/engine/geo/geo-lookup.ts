@@ -7,6 +7,7 @@ import { all, literal, one } from '../store/sql';
 import { ipToBigInt } from '../util/ip';
 import { ensureGeoCache, existingGeoCache } from './geo-cache';
 import { GEO_SETTING, type GeoSetting } from './geo-enrich';
+import { serverCaseGeo } from './geo-from-data';
 
 interface GeoRow {
   ip: string;
@@ -24,6 +25,9 @@ const toInfo = (ip: string, r: GeoRow | undefined): GeoInfo => ({
 
 /** Country/AS of addresses of the case (null fields for addresses the data does not know). */
 export async function caseGeo(conn: DuckDBConnection, ips: string[]): Promise<GeoInfo[]> {
+  // a case whose flows are on a server has no geo_addrs: the same data, asked for these only
+  const server = ips.length ? await serverCaseGeo(conn, ips) : null;
+  if (server) return server;
   if (!ips.length || !(await hasContextTables(conn))) return ips.map((ip) => toInfo(ip, undefined));
   const rows = await all<GeoRow>(
     conn,

@@ -8,19 +8,28 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Incident } from '../../shared/model';
 import type { CaseStore } from '../store/case-store';
+import type { CaseReader } from '../store/case-reader';
 import { STATE_RAW_SQL } from '../store/schema';
 import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
 import { selectorToSql } from '../query/selector';
 
 /** The text columns of the file: escaped and always quoted. */
-const TEXT_COLUMNS = ['incident_type', 'proto', 'state', 'state_raw', 'src_ip', 'dst_ip', 'label'];
+export const TEXT_COLUMNS = [
+  'incident_type',
+  'proto',
+  'state',
+  'state_raw',
+  'src_ip',
+  'dst_ip',
+  'label',
+];
 
 /** A text value as a spreadsheet must see it: prefixed with ' when it would start a formula. */
-const safe = (expr: string, name: string) =>
+export const safe = (expr: string, name: string) =>
   `CASE WHEN regexp_matches(${expr}, '^[=+\\-@\\t\\r]') THEN '''' || ${expr} ELSE ${expr} END AS ${name}`;
 
-const COLUMNS = [
+export const COLUMNS = [
   'id AS flow_id',
   'ts',
   'ts_end',
@@ -63,14 +72,33 @@ export async function writeEvidenceCsv(
     parts.push(
       `SELECT NULL::BIGINT AS incident_id, NULL::VARCHAR AS incident_type, ${COLUMNS} FROM flows WHERE false`,
     );
+  return copyEvidence(
+    store,
+    `${parts.join(' UNION ALL ')} ORDER BY incident_id, ts, flow_id`,
+    params,
+    abs,
+  );
+}
+
+/**
+ * COPY of the evidence rows (`select`: incident_id, incident_type and COLUMNS, ordered) to `abs`,
+ * through a .partial file; the number of rows written. Also the path of a case whose flows are on
+ * a server (store-evidence.ts), so that both write the same file the same way.
+ */
+export async function copyEvidence(
+  db: Pick<CaseReader, 'run' | 'one'>,
+  select: string,
+  params: (string | number)[],
+  abs: string,
+): Promise<number> {
   const tmp = `${abs}.partial`;
   // COPY target is a path, which DuckDB cannot bind: it is quoted as a literal of our own making.
-  await store.run(
-    `COPY (${parts.join(' UNION ALL ')} ORDER BY incident_id, ts, flow_id) TO ${literal(tmp)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', FORCE_QUOTE (${TEXT_COLUMNS.join(', ')}))`,
+  await db.run(
+    `COPY (${select}) TO ${literal(tmp)} (HEADER, DELIMITER ',', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%gZ', FORCE_QUOTE (${TEXT_COLUMNS.join(', ')}))`,
     params,
   );
   fs.renameSync(tmp, abs);
-  const r = await store.one<{ n: number }>(
+  const r = await db.one<{ n: number }>(
     `SELECT count(*) AS n FROM read_csv(${literal(abs)}, header = true, all_varchar = true)`,
   );
   return r?.n ?? 0;

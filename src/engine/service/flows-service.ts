@@ -26,7 +26,13 @@ export class FlowsService implements FlowsApi {
   }
 
   async flows(req: FlowsRequest): Promise<FlowsPage> {
-    if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.queryFlows(req, o));
+    if (this.s.server)
+      return this.s.onServer(req.supersede, async (f, o) => {
+        const p = await f.queryFlows(req, o);
+        // country/AS from the packaged data, names from the local case (flow-page-context.ts)
+        const rows = await decoratePage(this.s.requireStore(), p.rows, { serverFlows: true });
+        return { ...p, rows };
+      });
     // each page's rows with the country, AS and names of their addresses (issue 17)
     const page = await this.s.superseding(req.supersede, () =>
       this.s.lane('grid', (grid) =>

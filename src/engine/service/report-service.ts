@@ -12,16 +12,21 @@ export class ReportService implements ReportApi {
 
   async exportReport(req: ExportRequest): Promise<ExportedReport> {
     const info = await this.s.caseInfo();
-    return triageOps.exportToHome(this.s.requireStore(), info?.name ?? 'case', req);
+    return triageOps.exportToHome(this.s.requireStore(), info?.name ?? 'case', req, this.flows());
+  }
+
+  /** The case's server when its flows are there (connected; else a clear error saying so). */
+  private flows() {
+    return this.s.server?.connected() ?? null;
   }
 
   /** The desktop app's File > Export: the analyst chose the file. */
   exportTo(out: string, req: ExportRequest): Promise<ExportedReport> {
-    return triageOps.exportReportTo(this.s.requireStore(), out, req);
+    return triageOps.exportReportTo(this.s.requireStore(), out, req, this.flows());
   }
 
   /** The HTML report (Electron prints it with webContents.printToPDF). */
   html(req: Omit<ExportRequest, 'format'>): Promise<string> {
-    return triageOps.reportHtml(this.s.requireStore(), req);
+    return triageOps.reportHtml(this.s.requireStore(), req, this.flows());
   }
 }

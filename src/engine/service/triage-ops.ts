@@ -17,6 +17,7 @@ import { exportReport } from '../report/export';
 import { renderHtml } from '../report/html';
 import { loadReportBundle } from '../report/load';
 import type { CaseStore } from '../store/case-store';
+import type { FlowStore } from '../flowstore/flow-store';
 import { NetsiftError } from '../core/errors';
 import { addAllowRule, listAllowRules, removeAllowRule } from '../triage/allow-rules';
 import { homeDir } from '../core/home';
@@ -63,13 +64,14 @@ export async function exportReportTo(
   store: CaseStore,
   out: string,
   req: ExportRequest,
+  flows?: FlowStore | null,
 ): Promise<ExportedReport> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(req.format))
     throw new NetsiftError(
       `unknown report format "${String(req.format)}"; one of ${EXPORT_FORMATS.join(', ')}`,
       'usage',
     );
-  const r = await exportReport(store, out, { incidents: req.incidentIds, title: req.title });
+  const r = await exportReport(store, out, { incidents: req.incidentIds, title: req.title }, flows);
   return {
     path: r.out,
     fileName: path.basename(r.out),
@@ -84,9 +86,10 @@ export async function exportReportTo(
 export async function reportHtml(
   store: CaseStore,
   req: Omit<ExportRequest, 'format'>,
+  flows?: FlowStore | null,
 ): Promise<string> {
   return renderHtml(
-    await loadReportBundle(store, { incidents: req.incidentIds, title: req.title }),
+    await loadReportBundle(store, { incidents: req.incidentIds, title: req.title }, flows),
   );
 }
 
@@ -95,6 +98,7 @@ export async function exportToHome(
   store: CaseStore,
   caseName: string,
   req: ExportRequest,
+  flows?: FlowStore | null,
 ): Promise<ExportedReport> {
   const which =
     req.incidentIds?.length === 1
@@ -103,7 +107,7 @@ export async function exportToHome(
         ? 'selected'
         : 'all';
   const base = `${caseName}-${which}-${stamp()}`.replace(/[^\w.-]+/g, '_');
-  return exportReportTo(store, path.join(exportsDir(), `${base}.${req.format}`), req);
+  return exportReportTo(store, path.join(exportsDir(), `${base}.${req.format}`), req, flows);
 }
 
 export function exportsDir(): string {

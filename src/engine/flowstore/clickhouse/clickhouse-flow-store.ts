@@ -1,7 +1,7 @@
 // Flows on a ClickHouse server (or chdb in process) as a FlowStore. The analyst's case stays the
 // local DuckDB file: it gives the internal networks (address classes), and the host panel's
 // blacklist hits and incidents; every flow query runs on the server.
-import type { ImportRecord, ImportSummary } from '../../../shared/model';
+import type { FlowSelector, ImportRecord, ImportSummary } from '../../../shared/model';
 import type {
   CountRequest,
   FlowsPage,
@@ -22,7 +22,8 @@ import type { CaseStore } from '../../store/case-store';
 import { NetsiftError } from '../../core/errors';
 import { DEFAULT_INTERNAL_NETWORKS, parseCidr, type IpRange } from '../../util/ip';
 import { clickHouseDialect, type Dialect } from '../dialect';
-import type { FlowCallOptions, FlowStore, FlowStoreInfo } from '../flow-store';
+import type { FlowCallOptions, FlowStore, FlowStoreInfo, StoredFlow } from '../flow-store';
+import { scanFlowsCh } from './queries/scan';
 import {
   ensureTables,
   importToClickHouse,
@@ -152,6 +153,14 @@ export class ClickHouseFlowStore implements FlowStore {
   }
   async pairScatter(req: PairScatterRequest, o?: FlowCallOptions): Promise<PairScatter> {
     return pairScatterCh(await this.ctx(o), req, call(o));
+  }
+
+  async scanFlows(
+    sel: FlowSelector,
+    onBatch: (rows: StoredFlow[]) => Promise<void> | void,
+    o?: FlowCallOptions & { batch?: number },
+  ): Promise<number> {
+    return scanFlowsCh(await this.ctx(o), sel, onBatch, { ...call(o), batch: o?.batch });
   }
 
   async hostSummary(ip: string, o?: FlowCallOptions): Promise<HostSummary> {

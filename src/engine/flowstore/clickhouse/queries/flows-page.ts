@@ -49,7 +49,7 @@ function sortSql(m: TableModel): Record<FlowSortColumn, string> {
 }
 
 /** Output columns under o_ names: an alias equal to a mapped column's name would be cyclic. */
-function selectList(m: TableModel): string {
+export function selectList(m: TableModel): string {
   const s = m.sql;
   const end = m.timeEnd ? m.timeEnd.us : 'CAST(NULL AS Nullable(Int64))';
   return [
