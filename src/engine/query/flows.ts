@@ -6,11 +6,11 @@ import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { STATE_RAW_SQL } from '../store/schema';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
-import { memo, memoHas } from './memo';
+import { memo, memoHas, memoPeek } from './memo';
 import { normaliseSort, orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
-import { keptOrder } from './page-order';
+import { keptOrder, orderIsKept } from './page-order';
 
 export const MAX_PAGE = 10_000;
 
@@ -87,8 +87,12 @@ async function readPage(
     );
     return { rows, offset: req.offset };
   }
-  // Deeper pages of a selection paged before: a slice of its kept order (page-order.ts)
-  const order0 = req.offset > 0 ? await keptOrder(store, req, sort, signal) : null;
+  // Deeper pages: a slice of the selection's kept order (page-order.ts), read once, at once when
+  // its count is known (the grid asked for it after the first page)
+  const order0 =
+    req.offset > 0
+      ? await keptOrder(store, req, sort, signal, await memoPeek<number>(store, countKey(req)))
+      : null;
   // Late materialisation: sort only the id and the sort keys, then fetch the page's whole rows
   // by id (sorting 10M rows with every column took minutes; the keys alone take a fraction).
   const n = where.params.length;
@@ -157,6 +161,21 @@ function idsAreRowids(store: CaseReader): Promise<boolean> {
   });
 }
 
+const countKey = (q: CountRequest) => `count:${queryKey(q)}`;
+
+/**
+ * Whether this page must scan or sort the selection (a deep page of a filtered or sorted
+ * selection whose order is not kept yet: up to seconds on a large case), rather than read a
+ * cached first page, an id range or a slice of a kept order (milliseconds). The service runs the
+ * first kind on a heavy lane so quick calls never queue behind it.
+ */
+export async function pageNeedsScan(store: CaseReader, req: FlowsRequest): Promise<boolean> {
+  if (req.offset === 0 || req.limit === 0) return false;
+  const sort = normaliseSort(req.sort);
+  if (sort.length === 1 && sort[0].column === 'id' && flowWhere(req).sql === 'true') return false;
+  return !(await orderIsKept(store, req, sort));
+}
+
 export async function countFlows(
   store: CaseReader,
   req: CountRequest,
@@ -166,7 +185,7 @@ export async function countFlows(
     const where = flowWhere(req);
     return memo(
       store,
-      `count:${queryKey(req)}`,
+      countKey(req),
       async (version) =>
         where.sql === 'true'
           ? Number(version.split(':')[0])
