@@ -18,7 +18,7 @@ import { FollowSession } from './follow-session';
 import { finishInterruptedJob } from './import-job';
 import { JobRegistry } from './job-registry';
 import { PathGrants } from './path-grants';
-import { isShortLane, QueryLanes, type LaneName, type RunOptions } from './query-lanes';
+import { QueryLanes, type LaneName, type RunOptions } from './query-lanes';
 import { requestSignal, withRequestSignal } from './request-signal';
 import { Supersede } from './supersede';
 import { DEFAULT_UPLOAD_LIMIT, UploadStore } from './uploads';
@@ -161,11 +161,9 @@ export class CaseSession {
   lane<T>(name: LaneName, fn: (view: CaseReader) => Promise<T>, opts?: RunOptions): Promise<T> {
     const store = this.requireStore();
     if (this.lanes?.store !== store) {
-      // grid pages go first: heavy lanes wait (briefly) for the pages being read before they
-      // take a connection, as the cores are few (grid-first.ts); short calls never wait
-      this.lanes = new QueryLanes(store, this.opts.queryConnections, (lane) =>
-        isShortLane(lane) ? Promise.resolve() : this.gridFirst.quiet(),
-      );
+      // grid pages go first: heavy work starting on an idle pool waits (briefly) for the pages
+      // being read, as the cores are few (grid-first.ts, query-lanes.ts)
+      this.lanes = new QueryLanes(store, this.opts.queryConnections, () => this.gridFirst.quiet());
       // the flows change only through this service's jobs: their version is kept between them
       keepFlowsVersion(store.cacheScope);
     }

@@ -41,10 +41,6 @@ const HEAVY_MAX: Partial<Record<LaneName, number>> = {
   prefetch: 1,
 };
 
-export function isShortLane(lane: LaneName): boolean {
-  return SHORT.has(lane);
-}
-
 /** How often a query interrupted for another request's sake (see run()) is tried again. */
 const RETRIES = 2;
 
@@ -80,9 +76,17 @@ export class QueryLanes {
   constructor(
     readonly store: CaseStore,
     readonly size = 3,
-    /** Awaited before a lane takes a connection (the service lets grid pages go first). */
+    /**
+     * Awaited before a heavy lane takes a connection while no heavy work runs (the service lets
+     * the grid's pages go first, see grid-first.ts). Under load heavy work always runs, and its
+     * calls are the slow end of the latencies already: they queue, they do not wait twice.
+     */
     private readonly waitFor?: (lane: LaneName) => Promise<void>,
   ) {}
+
+  private mayWait(lane: LaneName): boolean {
+    return !!this.waitFor && !SHORT.has(lane) && this.heavyActive === 0;
+  }
 
   /**
    * Runs `fn` with the case seen through a connection of its own, taken when fn first queries
@@ -140,7 +144,7 @@ export class QueryLanes {
       this.release(lane, c);
     };
     const bound = (): Promise<DuckDBConnection> =>
-      (taking ??= (this.waitFor?.(lane) ?? Promise.resolve())
+      (taking ??= (this.mayWait(lane) ? this.waitFor!(lane) : Promise.resolve())
         .then(() => this.acquire(lane, signal))
         .then((c) => {
           if (ended) {
@@ -210,14 +214,17 @@ export class QueryLanes {
 
   /**
    * The oldest waiting short call; else, while the heavy lanes leave a connection for short
-   * calls, the oldest heavy call whose lane is under its limit (read-ahead last).
+   * calls, the oldest heavy call whose lane is under its limit (deep pages first, read-ahead
+   * last).
    */
   private nextWaiter(): Waiter | undefined {
     const short = this.queue.find((w) => SHORT.has(w.lane));
     if (short) return short;
     if (this.heavyActive >= Math.max(1, this.size - 1)) return undefined;
     const open = (w: Waiter) => (this.active.get(w.lane) ?? 0) < (HEAVY_MAX[w.lane] ?? 1);
+    // a deep page is what a scrolling analyst waits on, and there are few: ahead of the charts
     return (
+      this.queue.find((w) => w.lane === 'deep' && open(w)) ??
       this.queue.find((w) => w.lane !== 'prefetch' && open(w)) ??
       this.queue.find((w) => w.lane === 'prefetch' && open(w))
     );
