@@ -188,4 +188,25 @@ describe('QueryLanes', () => {
     expect(order).toEqual(['count', 'host', 'grid', 'scatter']);
     await lanes.close();
   });
+
+  it('serves waiting heavy calls quickest kind first: deep pages, charts, then the scatter', async () => {
+    const lanes = await open(1);
+    const blocker = new AbortController();
+    let running = false;
+    const first = withRequestSignal(blocker.signal, () =>
+      lanes.run('grid', (s) => {
+        running = true;
+        return s.all(ENDLESS);
+      }),
+    );
+    await started(() => running);
+    const order: string[] = [];
+    const ask = (lane: 'charts' | 'deep' | 'scatter', name: string) =>
+      lanes.run(lane, async (s) => void (await s.all('SELECT 1'), order.push(name)));
+    const calls = [ask('scatter', 'scatter'), ask('charts', 'charts'), ask('deep', 'deep')];
+    blocker.abort();
+    await Promise.allSettled([first, ...calls]);
+    expect(order).toEqual(['deep', 'charts', 'scatter']);
+    await lanes.close();
+  });
 });

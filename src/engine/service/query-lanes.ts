@@ -41,6 +41,12 @@ const HEAVY_MAX: Partial<Record<LaneName, number>> = {
   prefetch: 1,
 };
 
+/** Heavy lanes, quickest kind of call first (see nextWaiter). */
+const HEAVY_ORDER: LaneName[] = ['deep', 'charts', 'scatter', 'prefetch'];
+
+/** A heavy call waiting this long goes before quicker kinds (see nextWaiter). */
+const AGED_MS = 2000;
+
 /** How often a query interrupted for another request's sake (see run()) is tried again. */
 const RETRIES = 2;
 
@@ -49,6 +55,8 @@ const INTERRUPT_REPEAT_MS = 20;
 
 interface Waiter {
   lane: LaneName;
+  /** When it began to wait (performance.now()). */
+  since: number;
   grant(conn: DuckDBConnection): void;
   fail(e: Error): void;
 }
@@ -181,6 +189,7 @@ export class QueryLanes {
       };
       const waiter: Waiter = {
         lane,
+        since: performance.now(),
         grant: (conn) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(conn);
@@ -214,20 +223,25 @@ export class QueryLanes {
 
   /**
    * The oldest waiting short call; else, while the heavy lanes leave a connection for short
-   * calls, the oldest heavy call whose lane is under its limit (deep pages first, read-ahead
-   * last).
+   * calls, a heavy call whose lane is under its limit: the quickest kind first (deep pages, what
+   * a scrolling analyst waits on; then the charts, tens to hundreds of milliseconds; then the
+   * pair scatter, up to seconds; read-ahead last), unless one has waited AGED_MS: then the
+   * oldest, so under a long overload the order is arrival and nothing starves.
    */
   private nextWaiter(): Waiter | undefined {
     const short = this.queue.find((w) => SHORT.has(w.lane));
     if (short) return short;
     if (this.heavyActive >= Math.max(1, this.size - 1)) return undefined;
-    const open = (w: Waiter) => (this.active.get(w.lane) ?? 0) < (HEAVY_MAX[w.lane] ?? 1);
-    // a deep page is what a scrolling analyst waits on, and there are few: ahead of the charts
-    return (
-      this.queue.find((w) => w.lane === 'deep' && open(w)) ??
-      this.queue.find((w) => w.lane !== 'prefetch' && open(w)) ??
-      this.queue.find((w) => w.lane === 'prefetch' && open(w))
+    const open = this.queue.filter(
+      (w) => (this.active.get(w.lane) ?? 0) < (HEAVY_MAX[w.lane] ?? 1),
     );
+    if (!open.length) return undefined;
+    if (performance.now() - open[0].since >= AGED_MS) return open[0];
+    for (const lane of HEAVY_ORDER) {
+      const w = open.find((x) => x.lane === lane);
+      if (w) return w;
+    }
+    return undefined;
   }
 
   private count(lane: LaneName, by: 1 | -1): void {
