@@ -154,17 +154,22 @@ function idsAreRowids(store: CaseReader): Promise<boolean> {
 
 const countKey = (q: CountRequest) => `count:${queryKey(q)}`;
 
+/** A selection this small (its count known) is sorted in tens of milliseconds: a quick page. */
+export const QUICK_SCAN_FLOWS = 100_000;
+
 /**
- * Whether this page must scan or sort the selection (a deep page of a filtered or sorted
+ * Whether this page must scan or sort a large selection (a deep page of a filtered or sorted
  * selection whose order is not kept yet: up to seconds on a large case), rather than read a
- * cached first page, an id range or a slice of a kept order (milliseconds). The service runs the
- * first kind on a heavy lane so quick calls never queue behind it.
+ * cached first page, an id range, a slice of a kept order or a small selection (milliseconds).
+ * The service runs the first kind on a heavy lane so quick calls never queue behind it.
  */
 export async function pageNeedsScan(store: CaseReader, req: FlowsRequest): Promise<boolean> {
   if (req.offset === 0 || req.limit === 0) return false;
   const sort = normaliseSort(req.sort);
   if (sort.length === 1 && sort[0].column === 'id' && flowWhere(req).sql === 'true') return false;
-  return !(await orderIsKept(store, req, sort));
+  if (await orderIsKept(store, req, sort)) return false;
+  const size = await memoPeek<number>(store, countKey(req));
+  return size === undefined || size > QUICK_SCAN_FLOWS;
 }
 
 export async function countFlows(

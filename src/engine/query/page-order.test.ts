@@ -61,9 +61,11 @@ describe('deep pages', () => {
   it('reads the order at the first deep page when the count is known, and says so ahead', async () => {
     const q = { filter: 'dst port 443 or dst port 22' };
     const req = { ...q, offset: 1000, limit: 20 };
-    // the grid asks for the count after the first page
-    expect(await countFlows(store, q)).toBe(2000);
+    // a deep page of a selection whose size is not known may scan a large one
     expect(await pageNeedsScan(store, req)).toBe(true);
+    // the grid asks for the count after the first page: small, a quick sort
+    expect(await countFlows(store, q)).toBe(2000);
+    expect(await pageNeedsScan(store, req)).toBe(false);
     expect((await queryFlows(store, req)).rows.map((r) => r.id)).toEqual(await direct(store, req));
     expect(keptOrders().count).toBe(1);
     // the next deep page is a slice: no scan, so the service serves it on a quick lane
