@@ -11,6 +11,10 @@ export default {
     const load = os.loadavg()[0].toFixed(1);
     const figures = await runLoadBench({ log: ctx.log });
     ctx.record('serve under load', {
+      // what it was before the short/heavy lanes (issue 15), to read the figures above against
+      'before (issue 15 probe)': 'p50 700-770 ms, p95 1.6-1.8 s, 0 errors; burst of 200: p50 6.4 s',
+      'before (main 722797e, load 1.8)':
+        'p50 73 ms, p95 1145 ms, max 5923 ms, 0 errors; burst of 200: p50 2154 ms, p95 5791 ms',
       ...figures,
       'machine load before': load,
       target: 'p95 < 500 ms, 0 errors',

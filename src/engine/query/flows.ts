@@ -1,30 +1,23 @@
 // Paging the flows table for the grid: filter + evidence + brushed range, sort from an
 // allow-list, offset/limit. Unfiltered id-ordered pages become id-range lookups (see
 // id-segments.ts); counts are cached per selection and flows version (memo.ts).
-import type { CountRequest, FlowRow, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
+import type { CountRequest, FlowSort, FlowsPage, FlowsRequest } from '../../shared/query';
 import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { STATE_RAW_SQL } from '../store/schema';
 import { flowsVersion, idRangesForPage, idSegments } from './id-segments';
-import { memo, memoHas } from './memo';
+import { memo, memoHas, memoPeek } from './memo';
 import { normaliseSort, orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
-import { keptOrder } from './page-order';
+import { keptOrder, orderIsKept } from './page-order';
+import { markPage, type UnmarkedRow } from './page-marks';
 
 export const MAX_PAGE = 10_000;
 
 const COLUMNS =
   `id, import_id, ts, ts_end, proto, state, ${STATE_RAW_SQL}, src_ip, src_port, dst_ip, dst_port, ` +
-  'src_bytes, dst_bytes, src_pkts, dst_pkts, label, src_num, dst_num';
-
-/** Address marks for the page only (the macros are CASE chains: not for every row of the case). */
-const KIND = (side: 'src' | 'dst') =>
-  `ip_internal(${side}_num) AS ${side}_internal, ` +
-  // the one address-class rule (ip_class): non-hosts first (x.x.x.255 is a /24's broadcast)
-  `CASE WHEN ip_nonhost(${side}_num) THEN (CASE ip_special(${side}_num) WHEN 'multicast' THEN 'multicast' ` +
-  `WHEN 'unspecified' THEN 'unspecified' WHEN 'this-network' THEN 'unspecified' ELSE 'broadcast' END) ` +
-  `WHEN ip_internal(${side}_num) THEN 'internal' ELSE coalesce(ip_special(${side}_num), 'public') END AS ${side}_kind`;
+  'src_bytes, dst_bytes, src_pkts, dst_pkts, label';
 
 function checkPaging(offset: number, limit: number): void {
   if (!Number.isInteger(offset) || offset < 0)
@@ -79,16 +72,18 @@ async function readPage(
     const ranges = idRangesForPage(segments, req.offset, req.limit, sort[0].dir);
     if (!ranges.length) return { rows: [], offset: req.offset };
     const pred = ranges.map((_, i) => `id BETWEEN $${2 * i + 1} AND $${2 * i + 2}`).join(' OR ');
-    const rows = await store.all<FlowRow>(
-      `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')}
-       FROM (SELECT ${COLUMNS} FROM flows WHERE ${pred} ORDER BY ${order} LIMIT ${req.limit}) page
-       ORDER BY ${order}`,
+    const rows = await store.all<UnmarkedRow>(
+      `SELECT ${COLUMNS} FROM flows WHERE ${pred} ORDER BY ${order} LIMIT ${req.limit}`,
       ranges.flatMap((r) => [r.lo, r.hi]),
     );
-    return { rows, offset: req.offset };
+    return { rows: await markPage(store, rows), offset: req.offset };
   }
-  // Deeper pages of a selection paged before: a slice of its kept order (page-order.ts)
-  const order0 = req.offset > 0 ? await keptOrder(store, req, sort, signal) : null;
+  // Deeper pages: a slice of the selection's kept order (page-order.ts), read once, at once when
+  // its count is known (the grid asked for it after the first page)
+  const order0 =
+    req.offset > 0
+      ? await keptOrder(store, req, sort, signal, await memoPeek<number>(store, countKey(req)))
+      : null;
   // Late materialisation: sort only the id and the sort keys, then fetch the page's whole rows
   // by id (sorting 10M rows with every column took minutes; the keys alone take a fraction).
   const n = where.params.length;
@@ -110,9 +105,10 @@ async function readPage(
     // asked for (a rowid is a position, and positions could move), else read by id
     const asked = new Set(ids);
     if (rows.length === ids.length && rows.every((r) => asked.has(r.id)))
-      return { rows, offset: req.offset };
+      return { rows: await markPage(store, rows), offset: req.offset };
   }
-  return { rows: await fetchRows(store, 'id', ids, 0, order), offset: req.offset };
+  const rows = await fetchRows(store, 'id', ids, 0, order);
+  return { rows: await markPage(store, rows), offset: req.offset };
 }
 
 /** A page's whole rows by id, or by rowid (shift -1) when ids are rowid + 1. */
@@ -122,13 +118,12 @@ function fetchRows(
   ids: number[],
   shift: number,
   order: string,
-): Promise<FlowRow[]> {
+): Promise<UnmarkedRow[]> {
   const list = ids.map((id) => id + shift);
   // the BETWEEN lets DuckDB skip row groups by their range before probing the list
-  return store.all<FlowRow>(
-    `SELECT * EXCLUDE (src_num, dst_num), ${KIND('src')}, ${KIND('dst')}
-     FROM (SELECT ${COLUMNS} FROM flows
-           WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${list.map((_, i) => `$${i + 3}`).join(', ')})) page
+  return store.all<UnmarkedRow>(
+    `SELECT ${COLUMNS} FROM flows
+     WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${list.map((_, i) => `$${i + 3}`).join(', ')})
      ORDER BY ${order}`,
     [Math.min(...list), Math.max(...list), ...list],
   );
@@ -157,6 +152,26 @@ function idsAreRowids(store: CaseReader): Promise<boolean> {
   });
 }
 
+const countKey = (q: CountRequest) => `count:${queryKey(q)}`;
+
+/** A selection this small (its count known) is sorted in tens of milliseconds: a quick page. */
+export const QUICK_SCAN_FLOWS = 100_000;
+
+/**
+ * Whether this page must scan or sort a large selection (a deep page of a filtered or sorted
+ * selection whose order is not kept yet: up to seconds on a large case), rather than read a
+ * cached first page, an id range, a slice of a kept order or a small selection (milliseconds).
+ * The service runs the first kind on a heavy lane so quick calls never queue behind it.
+ */
+export async function pageNeedsScan(store: CaseReader, req: FlowsRequest): Promise<boolean> {
+  if (req.offset === 0 || req.limit === 0) return false;
+  const sort = normaliseSort(req.sort);
+  if (sort.length === 1 && sort[0].column === 'id' && flowWhere(req).sql === 'true') return false;
+  if (await orderIsKept(store, req, sort)) return false;
+  const size = await memoPeek<number>(store, countKey(req));
+  return size === undefined || size > QUICK_SCAN_FLOWS;
+}
+
 export async function countFlows(
   store: CaseReader,
   req: CountRequest,
@@ -166,7 +181,7 @@ export async function countFlows(
     const where = flowWhere(req);
     return memo(
       store,
-      `count:${queryKey(req)}`,
+      countKey(req),
       async (version) =>
         where.sql === 'true'
           ? Number(version.split(':')[0])

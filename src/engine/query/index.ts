@@ -11,7 +11,7 @@ export {
   type FilterNode,
 } from './filter';
 export { flowWhere, isUnfiltered, queryKey } from './where';
-export { queryFlows, countFlows, warmPaging, MAX_PAGE } from './flows';
+export { queryFlows, countFlows, pageNeedsScan, warmPaging, MAX_PAGE } from './flows';
 export { timeline, chooseBucketSeconds, NICE_BUCKET_SECONDS } from './timeline';
 export { topTalkers } from './top-talkers';
 export { portDistribution } from './port-distribution';

@@ -75,6 +75,14 @@ export async function memoHas(store: CaseReader, key: string): Promise<boolean> 
   return !!c && c.version === (await flowsVersion(store)) && c.values.has(key);
 }
 
+/** The cached result for this key and the current flows (awaited if being computed), or undefined. */
+export async function memoPeek<T>(store: CaseReader, key: string): Promise<T | undefined> {
+  const c = caches.get(store.cacheScope);
+  if (!c || c.version !== (await flowsVersion(store))) return undefined;
+  const v = c.values.get(key) as Promise<T> | undefined;
+  return v?.catch(() => undefined);
+}
+
 /** Forgets every cached result of the case (its internal networks changed: marks and filters too). */
 export function dropMemo(store: CaseReader): void {
   caches.delete(store.cacheScope);

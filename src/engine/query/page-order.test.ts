@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertFlows, type FlowRow } from '../../../tests/helpers/flows';
 import type { FlowsRequest } from '../../shared/query';
 import { CaseStore } from '../store/case-store';
-import { queryFlows } from './flows';
+import { countFlows, pageNeedsScan, queryFlows } from './flows';
 import { forgetOrders, keptOrders } from './page-order';
 import { orderBySql, normaliseSort } from './sort';
 import { flowWhere } from './where';
@@ -52,9 +52,38 @@ describe('deep pages', () => {
         expect(page.rows.map((r) => r.id)).toEqual(await direct(store, req));
       }
     }
-    // one order per selection and sort, read at its second deep page
+    // one order per selection and sort, read at its second deep page (no count asked for),
+    // 4 bytes an id
     expect(keptOrders().count).toBe(2);
-    expect(keptOrders().bytes).toBe(2 * 2000 * 8);
+    expect(keptOrders().bytes).toBe(2 * 2000 * 4);
+  });
+
+  it('reads the order at the first deep page when the count is known, and says so ahead', async () => {
+    const q = { filter: 'dst port 443 or dst port 22' };
+    const req = { ...q, offset: 1000, limit: 20 };
+    // a deep page of a selection whose size is not known may scan a large one
+    expect(await pageNeedsScan(store, req)).toBe(true);
+    // the grid asks for the count after the first page: small, a quick sort
+    expect(await countFlows(store, q)).toBe(2000);
+    expect(await pageNeedsScan(store, req)).toBe(false);
+    expect((await queryFlows(store, req)).rows.map((r) => r.id)).toEqual(await direct(store, req));
+    expect(keptOrders().count).toBe(1);
+    // the next deep page is a slice: no scan, so the service serves it on a quick lane
+    const next = { ...req, offset: 1500 };
+    expect(await pageNeedsScan(store, next)).toBe(false);
+    expect((await queryFlows(store, next)).rows.map((r) => r.id)).toEqual(
+      await direct(store, next),
+    );
+    // first pages and unfiltered pages in id order never scan
+    expect(await pageNeedsScan(store, { ...q, offset: 0, limit: 20 })).toBe(false);
+    expect(await pageNeedsScan(store, { offset: 2500, limit: 20 })).toBe(false);
+    expect(
+      await pageNeedsScan(store, {
+        offset: 2500,
+        limit: 20,
+        sort: [{ column: 'bytes', dir: 'desc' }],
+      }),
+    ).toBe(true);
   });
 
   it('follow the flows when they change', async () => {

@@ -2,9 +2,11 @@
 // filtered or sorted selection is a top-N read of N + limit rows: at 2.86M flows a page 500k rows
 // down a filter took 70 ms in id order and 200 ms sorted by bytes, and scrolling asks for page
 // after page of the same selection (issue 15's load run spent most of its CPU on such pages).
-// The second deep page of a selection reads its whole order once (ids in order, ~0.2-0.4 s for
-// 1.5M flows) and every page after is a slice of it; a one-off deep page stays a top-N read. Kept
-// per case and flows version, least recently used first out, within a memory budget.
+// A deep page reads the selection's whole order once (ids in order, ~0.2-0.4 s for 1.5M flows,
+// not much more than the top-N read itself) and every page after is a slice of it: at once when
+// the selection's count is known (the grid asks for it with the first page) and small enough to
+// keep, else from the second deep page. Kept per case and flows version, least recently used
+// first out, within a memory budget; 4 bytes an id while ids fit (8 beyond 2^32).
 import type { FlowQuery, FlowSort } from '../../shared/query';
 import type { CaseReader } from '../store/case-reader';
 import { serial } from '../store/case-store';
@@ -13,13 +15,16 @@ import { flowsVersion } from './id-segments';
 import { orderBySql } from './sort';
 import { flowWhere, queryKey } from './where';
 
-/** Memory the kept orders may take, all cases together (8 bytes per flow). */
+/** Memory the kept orders may take, all cases together. */
 export const ORDER_BUDGET_BYTES = 128 * 1024 * 1024;
+
+/** A selection's ids in order: 4 bytes an id while the case's ids fit, else 8. */
+export type OrderIds = Uint32Array | Float64Array;
 
 interface Kept {
   scope: WeakRef<object>;
   version: string;
-  ids: Promise<Float64Array>;
+  ids: Promise<OrderIds>;
   bytes: number;
 }
 
@@ -37,18 +42,39 @@ function scopeKey(scope: object): number {
   return id;
 }
 
+/** Bytes one id of the case takes in a kept order (the version is `${count}:${max id}`). */
+function idBytes(version: string): 4 | 8 {
+  return Number(version.split(':')[1] ?? 0) < 2 ** 32 ? 4 : 8;
+}
+
+function orderKey(store: CaseReader, version: string, q: FlowQuery, sort: FlowSort[]): string {
+  return `${scopeKey(store.cacheScope)}|${version}|${JSON.stringify(sort)}|${queryKey(q)}`;
+}
+
+/** Whether a deep page of this selection and sort will be a slice of a kept (or read) order. */
+export async function orderIsKept(
+  store: CaseReader,
+  q: FlowQuery,
+  sort: FlowSort[],
+): Promise<boolean> {
+  return kept.has(orderKey(store, await flowsVersion(store), q, sort));
+}
+
 /**
- * The ids of the selection's flows in `sort` order (as numbers: flow ids stay far below 2^53),
- * when a deep page of it was asked for before; null the first time (read that page directly).
+ * The ids of the selection's flows in `sort` order, read once and kept: at the first deep page
+ * when `size` (the selection's count, when known) fits the budget, else at the second; null when
+ * this page is to be read directly (a top-N read).
  */
 export async function keptOrder(
   store: CaseReader,
   q: FlowQuery,
   sort: FlowSort[],
   signal?: AbortSignal,
-): Promise<Float64Array | null> {
+  size?: number,
+): Promise<OrderIds | null> {
   const version = await flowsVersion(store);
-  const key = `${scopeKey(store.cacheScope)}|${version}|${JSON.stringify(sort)}|${queryKey(q)}`;
+  const key = orderKey(store, version, q, sort);
+  const bytes = idBytes(version);
   for (let attempt = 0; ; attempt++) {
     let k = kept.get(key);
     if (!k) {
@@ -56,11 +82,14 @@ export async function keptOrder(
       asked.delete(key);
       asked.set(key, n);
       if (asked.size > 1000) asked.delete(asked.keys().next().value!);
-      if (n < 2) return null;
+      // an order larger than half the budget would push out every other one: read pages directly
+      const fits = size !== undefined && size * bytes <= ORDER_BUDGET_BYTES / 2;
+      if (size !== undefined && !fits) return null;
+      if (n < 2 && !fits) return null;
       k = {
         scope: new WeakRef(store.cacheScope),
         version,
-        ids: readOrder(store, q, sort),
+        ids: readOrder(store, q, sort, bytes),
         bytes: 0,
       };
       kept.set(key, k);
@@ -90,19 +119,24 @@ export async function keptOrder(
   }
 }
 
-async function readOrder(store: CaseReader, q: FlowQuery, sort: FlowSort[]): Promise<Float64Array> {
+async function readOrder(
+  store: CaseReader,
+  q: FlowQuery,
+  sort: FlowSort[],
+  bytes: 4 | 8,
+): Promise<OrderIds> {
   const where = flowWhere(q);
   const conn = await store.connection();
   // one column read as columns (row objects for 1.5M ids took three times as long), queued on
   // the connection with its other statements
   const reader = await serial(conn, () =>
     conn.runAndReadAll(
-      `SELECT id::DOUBLE AS id FROM flows WHERE ${where.sql} ORDER BY ${orderBySql(sort)}`,
+      `SELECT id::${bytes === 4 ? 'UINTEGER' : 'DOUBLE'} AS id FROM flows WHERE ${where.sql} ORDER BY ${orderBySql(sort)}`,
       where.params,
     ),
   );
-  const col = reader.getColumnsJS()[0] ?? [];
-  return Float64Array.from(col as number[]);
+  const col = (reader.getColumnsJS()[0] ?? []) as number[];
+  return bytes === 4 ? Uint32Array.from(col) : Float64Array.from(col);
 }
 
 /** Drops the least recently used orders over the budget, and those of closed or changed cases. */

@@ -154,18 +154,16 @@ export class CaseSession {
 
   /**
    * Runs fn on the open case through a connection of the query pool, in the queue of one kind
-   * of query (grid pages, counts, charts, the scatter, host, read-ahead): a slow chart never holds
-   * up the grid's next page, a request whose client went away is dropped or interrupted, and
+   * of query (grid pages, counts, host; charts, deep pages, the scatter, read-ahead): a slow chart
+   * never holds up the grid's next page, a request whose client went away is dropped or interrupted, and
    * closing the case waits for what runs (query-lanes.ts).
    */
   lane<T>(name: LaneName, fn: (view: CaseReader) => Promise<T>, opts?: RunOptions): Promise<T> {
     const store = this.requireStore();
     if (this.lanes?.store !== store) {
-      // grid pages go first: other lanes wait (briefly) while pages are read before they take a
-      // connection, as the cores are few (grid-first.ts)
-      this.lanes = new QueryLanes(store, this.opts.queryConnections, (lane) =>
-        lane === 'grid' ? Promise.resolve() : this.gridFirst.quiet(),
-      );
+      // grid pages go first: heavy work starting on an idle pool waits (briefly) for the pages
+      // being read, as the cores are few (grid-first.ts, query-lanes.ts)
+      this.lanes = new QueryLanes(store, this.opts.queryConnections, () => this.gridFirst.quiet());
       // the flows change only through this service's jobs: their version is kept between them
       keepFlowsVersion(store.cacheScope);
     }

@@ -11,7 +11,14 @@ import type {
 } from '../../shared/query';
 import { decoratePage } from '../context/flow-page-context';
 import { NetsiftError } from '../core/errors';
-import { checkFilter, countFlows, hostSummary, queryFlows, warmPaging } from '../query/index';
+import {
+  checkFilter,
+  countFlows,
+  hostSummary,
+  pageNeedsScan,
+  queryFlows,
+  warmPaging,
+} from '../query/index';
 import type { CaseReader } from '../store/case-reader';
 import type { CaseSession } from './case-session';
 import { IncidentPrefetch } from './incident-prefetch';
@@ -34,13 +41,17 @@ export class FlowsService implements FlowsApi {
         return { ...p, rows };
       });
     // each page's rows with the country, AS and names of their addresses (issue 17)
+    const read = async (lane: CaseReader) => {
+      const p = await queryFlows(lane, req);
+      return { ...p, rows: await decoratePage(lane, p.rows) };
+    };
+    // a deep page that must scan or sort the selection is heavy work: it queues with the charts,
+    // not ahead of the quick pages and counts (query-lanes.ts)
+    const deep = await pageNeedsScan(this.s.requireStore(), req);
     const page = await this.s.superseding(req.supersede, () =>
-      this.s.lane('grid', (grid) =>
-        this.s.gridFirst.page(async () => {
-          const p = await queryFlows(grid, req);
-          return { ...p, rows: await decoratePage(grid, p.rows) };
-        }),
-      ),
+      deep
+        ? this.s.lane('deep', read)
+        : this.s.lane('grid', (grid) => this.s.gridFirst.page(() => read(grid))),
     );
     this.readAhead();
     return page;

@@ -40,6 +40,24 @@ describe('GridFirst', () => {
     await page;
   });
 
+  it('waits only for the pages in flight when it asked, not for pages started later', async () => {
+    // under load a page is nearly always being read: waiting for "no page at all" held every
+    // background call for the whole limit (issue 15)
+    const g = new GridFirst(60_000);
+    const log: string[] = [];
+    let endFirst!: () => void;
+    let endSecond!: () => void;
+    const first = g.page(() => new Promise<void>((r) => (endFirst = r)));
+    const count = g.background(async () => log.push('count'));
+    const second = g.page(() => new Promise<void>((r) => (endSecond = r)));
+    endFirst();
+    await first;
+    await count;
+    expect(log).toEqual(['count']);
+    endSecond();
+    await second;
+  });
+
   it('lets background work go when a page fails', async () => {
     const g = new GridFirst(5_000);
     const page = g.page(() => Promise.reject(new Error('bad filter')));

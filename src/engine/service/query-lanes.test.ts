@@ -134,4 +134,79 @@ describe('QueryLanes', () => {
     expect(order).toEqual(['grid', 'charts']);
     await lanes.close();
   });
+
+  it('answers a short call while heavy calls run, leaving one connection to short calls', async () => {
+    const lanes = await open(3);
+    const stop = new AbortController();
+    const running = new Set<string>();
+    const heavy = (['charts', 'scatter', 'deep', 'charts'] as const).map((lane, i) =>
+      withRequestSignal(stop.signal, () =>
+        lanes.run(lane, async (s) => {
+          await s.one('SELECT 1'); // a run takes its connection at its first statement
+          running.add(`${lane}${i}`);
+          return s.all(ENDLESS);
+        }),
+      ),
+    );
+    await started(() => running.size === 2);
+    // two heavy calls hold two of the three connections; the others wait for them
+    expect(running.size).toBe(2);
+    // a count, then a page: each answered on the connection left to short calls
+    expect(await lanes.run('count', (s) => s.one<{ n: number }>('SELECT 3 AS n'))).toEqual({
+      n: 3,
+    });
+    expect(await lanes.run('grid', (s) => s.one<{ n: number }>('SELECT 4 AS n'))).toEqual({ n: 4 });
+    expect(running.size).toBe(2);
+    stop.abort();
+    const settled = await Promise.allSettled(heavy);
+    expect(settled.every((r) => r.status === 'rejected')).toBe(true);
+    await lanes.close();
+  });
+
+  it('serves short calls in arrival order, before any waiting heavy call', async () => {
+    const lanes = await open(1);
+    const blocker = new AbortController();
+    let running = false;
+    const first = withRequestSignal(blocker.signal, () =>
+      lanes.run('grid', (s) => {
+        running = true;
+        return s.all(ENDLESS);
+      }),
+    );
+    await started(() => running);
+    const order: string[] = [];
+    const ask = (lane: 'count' | 'grid' | 'host' | 'scatter', name: string) =>
+      lanes.run(lane, async (s) => void (await s.all('SELECT 1'), order.push(name)));
+    const calls = [
+      ask('scatter', 'scatter'),
+      ask('count', 'count'),
+      ask('host', 'host'),
+      ask('grid', 'grid'),
+    ];
+    blocker.abort();
+    await Promise.allSettled([first, ...calls]);
+    expect(order).toEqual(['count', 'host', 'grid', 'scatter']);
+    await lanes.close();
+  });
+
+  it('serves waiting heavy calls quickest kind first: deep pages, charts, then the scatter', async () => {
+    const lanes = await open(1);
+    const blocker = new AbortController();
+    let running = false;
+    const first = withRequestSignal(blocker.signal, () =>
+      lanes.run('grid', (s) => {
+        running = true;
+        return s.all(ENDLESS);
+      }),
+    );
+    await started(() => running);
+    const order: string[] = [];
+    const ask = (lane: 'charts' | 'deep' | 'scatter', name: string) =>
+      lanes.run(lane, async (s) => void (await s.all('SELECT 1'), order.push(name)));
+    const calls = [ask('scatter', 'scatter'), ask('charts', 'charts'), ask('deep', 'deep')];
+    blocker.abort();
+    await Promise.allSettled([first, ...calls]);
+    expect(order).toEqual(['deep', 'charts', 'scatter']);
+    await lanes.close();
+  });
 });

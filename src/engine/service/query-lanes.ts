@@ -1,9 +1,16 @@
 // A bounded pool of DuckDB connections on the open case, handed out per request by kind of query
 // ("lane"). Why:
 // - Queries on one connection run one after another, so the grid's next page must not wait
-//   behind a slow chart: each lane takes its own connection, grid pages first.
-// - Bounded: every running query holds one of the four threads of Node's worker pool, and the
-//   machine has few cores; at most `size` run at once, the rest wait in a queue per lane.
+//   behind a slow chart: each run takes a connection of its own while it queries.
+// - Two classes of lanes. Short ones (grid pages, counts, host lookups: tens of milliseconds)
+//   may take every connection; heavy ones (charts, the pair scatter, deep pages that must scan
+//   or sort the selection, read-ahead: up to seconds on a large case) may hold all but one, so a
+//   short call never waits behind heavy ones, only behind other short calls (issue 15's load
+//   run: counts, pages and alerts queued behind charts and the scatter for seconds).
+// - Bounded: every running query holds one of the four threads of Node's worker pool (a DuckDB
+//   call runs on it: measured, six concurrent queries with UV_THREADPOOL_SIZE=2 ended in pairs),
+//   and the case's own connection takes the fourth; at most `size` run at once, the rest wait in
+//   arrival order within their class.
 // - Cancellable: a request whose client went away (closed, or superseded by a newer request,
 //   see request-signal.ts) leaves the queue, or has its query interrupted, as its connection is
 //   its own while it runs.
@@ -17,24 +24,28 @@ import { CancelledError, NetsiftError } from '../core/errors';
 import { LaneCase } from './lane-case';
 import { requestSignal } from './request-signal';
 
-export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'scatter' | 'prefetch';
+export type LaneName = 'grid' | 'host' | 'count' | 'charts' | 'deep' | 'scatter' | 'prefetch';
 
-/** Which waiting lane gets a free connection first. */
-const PRIORITY: LaneName[] = ['grid', 'host', 'count', 'charts', 'scatter', 'prefetch'];
+/** Lanes of quick calls: served first, in arrival order, on any free connection. */
+const SHORT: ReadonlySet<LaneName> = new Set(['grid', 'host', 'count']);
 
 /**
- * Connections one lane may hold at once: a burst of charts must leave room for pages, and the
- * pair scatter (seconds on a large selection: it aggregates every pair) has a lane of its own so
- * the quick charts do not queue behind it.
+ * Connections one heavy lane may hold at once (all heavy lanes together: all but one of the
+ * pool). The pair scatter and deep pages each keep to one, so charts always find room beside
+ * them; read-ahead runs only when no other heavy call waits.
  */
-const LANE_MAX: Record<LaneName, number> = {
-  grid: 2,
-  host: 1,
-  count: 1,
-  charts: 1,
+const HEAVY_MAX: Partial<Record<LaneName, number>> = {
+  charts: 2,
+  deep: 1,
   scatter: 1,
   prefetch: 1,
 };
+
+/** Heavy lanes, quickest kind of call first (see nextWaiter). */
+const HEAVY_ORDER: LaneName[] = ['deep', 'charts', 'scatter', 'prefetch'];
+
+/** A heavy call waiting this long goes before quicker kinds (see nextWaiter). */
+const AGED_MS = 2000;
 
 /** How often a query interrupted for another request's sake (see run()) is tried again. */
 const RETRIES = 2;
@@ -44,6 +55,8 @@ const INTERRUPT_REPEAT_MS = 20;
 
 interface Waiter {
   lane: LaneName;
+  /** When it began to wait (performance.now()). */
+  since: number;
   grant(conn: DuckDBConnection): void;
   fail(e: Error): void;
 }
@@ -62,19 +75,26 @@ export class QueryLanes {
   private readonly held = new Map<DuckDBConnection, () => void>();
   private readonly queue: Waiter[] = [];
   /** Connections each lane holds now. */
-  private readonly active = Object.fromEntries(PRIORITY.map((l) => [l, 0])) as Record<
-    LaneName,
-    number
-  >;
+  private readonly active = new Map<LaneName, number>();
+  /** Connections the heavy lanes hold now, together. */
+  private heavyActive = 0;
   private closing: Promise<void> | null = null;
   private released: (() => void) | null = null;
 
   constructor(
     readonly store: CaseStore,
     readonly size = 3,
-    /** Awaited before a lane takes a connection (the service lets grid pages go first). */
+    /**
+     * Awaited before a heavy lane takes a connection while no heavy work runs (the service lets
+     * the grid's pages go first, see grid-first.ts). Under load heavy work always runs, and its
+     * calls are the slow end of the latencies already: they queue, they do not wait twice.
+     */
     private readonly waitFor?: (lane: LaneName) => Promise<void>,
   ) {}
+
+  private mayWait(lane: LaneName): boolean {
+    return !!this.waitFor && !SHORT.has(lane) && this.heavyActive === 0;
+  }
 
   /**
    * Runs `fn` with the case seen through a connection of its own, taken when fn first queries
@@ -132,7 +152,7 @@ export class QueryLanes {
       this.release(lane, c);
     };
     const bound = (): Promise<DuckDBConnection> =>
-      (taking ??= (this.waitFor?.(lane) ?? Promise.resolve())
+      (taking ??= (this.mayWait(lane) ? this.waitFor!(lane) : Promise.resolve())
         .then(() => this.acquire(lane, signal))
         .then((c) => {
           if (ended) {
@@ -169,6 +189,7 @@ export class QueryLanes {
       };
       const waiter: Waiter = {
         lane,
+        since: performance.now(),
         grant: (conn) => {
           signal?.removeEventListener('abort', onAbort);
           resolve(conn);
@@ -200,18 +221,37 @@ export class QueryLanes {
     }
   }
 
+  /**
+   * The oldest waiting short call; else, while the heavy lanes leave a connection for short
+   * calls, a heavy call whose lane is under its limit: the quickest kind first (deep pages, what
+   * a scrolling analyst waits on; then the charts, tens to hundreds of milliseconds; then the
+   * pair scatter, up to seconds; read-ahead last), unless one has waited AGED_MS: then the
+   * oldest, so under a long overload the order is arrival and nothing starves.
+   */
   private nextWaiter(): Waiter | undefined {
-    for (const lane of PRIORITY) {
-      if (this.active[lane] >= LANE_MAX[lane]) continue;
-      const w = this.queue.find((x) => x.lane === lane);
+    const short = this.queue.find((w) => SHORT.has(w.lane));
+    if (short) return short;
+    if (this.heavyActive >= Math.max(1, this.size - 1)) return undefined;
+    const open = this.queue.filter(
+      (w) => (this.active.get(w.lane) ?? 0) < (HEAVY_MAX[w.lane] ?? 1),
+    );
+    if (!open.length) return undefined;
+    if (performance.now() - open[0].since >= AGED_MS) return open[0];
+    for (const lane of HEAVY_ORDER) {
+      const w = open.find((x) => x.lane === lane);
       if (w) return w;
     }
     return undefined;
   }
 
+  private count(lane: LaneName, by: 1 | -1): void {
+    this.active.set(lane, (this.active.get(lane) ?? 0) + by);
+    if (!SHORT.has(lane)) this.heavyActive += by;
+  }
+
   private grant(w: Waiter, conn: DuckDBConnection | null): void {
     this.queue.splice(this.queue.indexOf(w), 1);
-    this.active[w.lane]++;
+    this.count(w.lane, 1);
     if (conn) {
       w.grant(conn);
       return;
@@ -222,14 +262,14 @@ export class QueryLanes {
         this.opening--;
         this.all.push(c);
         if (this.closing) {
-          this.active[w.lane]--;
+          this.count(w.lane, -1);
           w.fail(closedError());
           this.release(null, c);
         } else w.grant(c);
       },
       (e: Error) => {
         this.opening--;
-        this.active[w.lane]--;
+        this.count(w.lane, -1);
         w.fail(e);
         this.dispatch();
       },
@@ -237,7 +277,7 @@ export class QueryLanes {
   }
 
   private release(lane: LaneName | null, conn: DuckDBConnection): void {
-    if (lane) this.active[lane]--;
+    if (lane) this.count(lane, -1);
     this.idle.push(conn);
     if (this.closing) {
       if (this.held.size === 0 && this.opening === 0) this.released?.();
