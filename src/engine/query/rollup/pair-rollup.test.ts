@@ -92,6 +92,7 @@ describe('pair rollup', () => {
     expect(await answers(store)).toEqual(fromFlows);
     // and they do come from the rollup: altered there, they change
     await store.run('UPDATE pair_rollup SET n = n + 1000');
+    await store.run('UPDATE host_rollup SET flows = flows + 1000'); // talkers: chart-rollup.ts
     dropMemo(store);
     const conns = await pairScatter(store, { feature: 'num_conns', windowSeconds: 10 });
     expect(Math.min(...conns.points.map((p) => p.value))).toBeGreaterThan(1000);

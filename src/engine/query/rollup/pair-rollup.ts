@@ -15,6 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseReader } from '../../store/case-reader';
 import { one, run } from '../../store/sql';
 import { flowsVersion } from '../id-segments';
+import { createChartRollup, oneTextForm, writeChartRollupSlice } from './chart-rollup';
 
 export const PAIR_ROLLUP_KEY = 'pair_rollup';
 
@@ -24,6 +25,8 @@ const ROWS_PER_SORT = 1_000_000;
 interface RollupMeta {
   windowUs: number;
   signature: string;
+  /** The charts' tables (chart-rollup.ts) were written with it (cases analysed since). */
+  charts?: boolean;
 }
 
 const IMPORTS_SIGNATURE = `SELECT coalesce(string_agg(id || ':' || sha256 || ':' || rows_read || ':' || started, ',' ORDER BY id), '') AS s FROM imports`;
@@ -80,7 +83,10 @@ export async function writePairRollup(
     conn,
     'SELECT min(w) AS lo, max(w) AS hi, count(*) AS n FROM det_wsd',
   );
-  if (span?.lo == null || span.hi == null) return writeMeta(conn, windowUs, signature);
+  // the charts' tables where every address has one text form (see chart-rollup.ts)
+  const charts = await oneTextForm(conn);
+  await createChartRollup(conn, charts);
+  if (span?.lo == null || span.hi == null) return writeMeta(conn, windowUs, signature, charts);
   const slices = Math.max(1, Math.ceil(span.n / rowsPerSort));
   const step = Math.ceil((span.hi - span.lo + 1) / slices);
   for (let from = span.lo; from <= span.hi; from += step) {
@@ -104,12 +110,18 @@ export async function writePairRollup(
          FROM pair_rollup WHERE w >= $1 AND w < $2 GROUP BY w ORDER BY w`,
       slice,
     );
+    if (charts) await writeChartRollupSlice(conn, windowUs, slice[0], slice[1]);
   }
-  await writeMeta(conn, windowUs, signature);
+  await writeMeta(conn, windowUs, signature, charts);
 }
 
-async function writeMeta(conn: DuckDBConnection, windowUs: number, signature: string) {
-  const meta: RollupMeta = { windowUs, signature };
+async function writeMeta(
+  conn: DuckDBConnection,
+  windowUs: number,
+  signature: string,
+  charts: boolean,
+) {
+  const meta: RollupMeta = { windowUs, signature, charts };
   await run(
     conn,
     'INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -124,9 +136,15 @@ export async function pairRollupUsable(store: CaseReader, windowSeconds: number)
   return meta.signature === (await flowsSignature(store));
 }
 
-/** The rollup's window length in seconds when it is current, else null. */
-export async function currentRollupWindow(store: CaseReader): Promise<number | null> {
+/**
+ * The rollup's window length in seconds when it is current (and, with `charts`, has the charts'
+ * tables), else null.
+ */
+export async function currentRollupWindow(
+  store: CaseReader,
+  charts = false,
+): Promise<number | null> {
   const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
-  if (!meta) return null;
+  if (!meta || (charts && meta.charts !== true)) return null;
   return meta.signature === (await flowsSignature(store)) ? meta.windowUs / 1e6 : null;
 }

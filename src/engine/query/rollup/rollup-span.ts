@@ -22,9 +22,11 @@ export async function rollupSpan(
   store: CaseReader,
   q: FlowQuery,
   windowSeconds?: number,
+  /** 'charts': the charts' tables (chart-rollup.ts) are needed too */
+  need: 'pairs' | 'charts' = 'pairs',
 ): Promise<RollupSpan | null> {
   if (q.filter?.trim() || q.selector) return null;
-  const window = await currentRollupWindow(store);
+  const window = await currentRollupWindow(store, need === 'charts');
   if (window == null || (windowSeconds !== undefined && window !== windowSeconds)) return null;
   if (!q.range) return { lo: null, hi: null, edges: [] };
   const us = window * 1_000_000;
