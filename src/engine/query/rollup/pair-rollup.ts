@@ -136,6 +136,15 @@ export async function pairRollupUsable(store: CaseReader, windowSeconds: number)
   return meta.signature === (await flowsSignature(store));
 }
 
+/** The rollup's window length in seconds and whether it has the charts' tables, when current. */
+export async function currentRollup(
+  store: CaseReader,
+): Promise<{ window: number; charts: boolean } | null> {
+  const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
+  if (!meta || meta.signature !== (await flowsSignature(store))) return null;
+  return { window: meta.windowUs / 1e6, charts: meta.charts === true };
+}
+
 /**
  * The rollup's window length in seconds when it is current (and, with `charts`, has the charts'
  * tables), else null.
@@ -144,7 +153,6 @@ export async function currentRollupWindow(
   store: CaseReader,
   charts = false,
 ): Promise<number | null> {
-  const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
-  if (!meta || (charts && meta.charts !== true)) return null;
-  return meta.signature === (await flowsSignature(store)) ? meta.windowUs / 1e6 : null;
+  const r = await currentRollup(store);
+  return r && (!charts || r.charts) ? r.window : null;
 }

@@ -3,7 +3,7 @@
 // answer is the same as from the flows alone.
 import type { FlowQuery } from '../../../shared/query';
 import type { CaseReader } from '../../store/case-reader';
-import { currentRollupWindow } from './pair-rollup';
+import { currentRollup } from './pair-rollup';
 
 export interface RollupSpan {
   /** Whole windows [lo, hi) (window numbers: epoch microseconds // window); null: every window. */
@@ -11,6 +11,8 @@ export interface RollupSpan {
   hi: number | null;
   /** The partial ends [from, to) read from the flows (ISO times). */
   edges: { from: string; to: string }[];
+  /** Every address has one text form (chart-rollup.ts): text and number group alike. */
+  oneForm: boolean;
 }
 
 /**
@@ -26,9 +28,11 @@ export async function rollupSpan(
   need: 'pairs' | 'charts' = 'pairs',
 ): Promise<RollupSpan | null> {
   if (q.filter?.trim() || q.selector) return null;
-  const window = await currentRollupWindow(store, need === 'charts');
-  if (window == null || (windowSeconds !== undefined && window !== windowSeconds)) return null;
-  if (!q.range) return { lo: null, hi: null, edges: [] };
+  const current = await currentRollup(store);
+  if (!current || (need === 'charts' && !current.charts)) return null;
+  const { window, charts: oneForm } = current;
+  if (windowSeconds !== undefined && window !== windowSeconds) return null;
+  if (!q.range) return { lo: null, hi: null, edges: [], oneForm };
   const us = window * 1_000_000;
   // window numbers from DuckDB's own reading of the range (microseconds, as the flows' ts)
   const b = await store.one<{ lo: number | null; hi: number | null }>(
@@ -44,5 +48,6 @@ export async function rollupSpan(
       { from: q.range.from, to: at(b.lo) },
       { from: at(b.hi), to: q.range.to },
     ],
+    oneForm,
   };
 }
