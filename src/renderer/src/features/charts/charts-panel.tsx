@@ -79,14 +79,16 @@ export function ChartsPanel() {
         .then(mark('talkers')),
     [key],
   );
+  // asked for in this order (the engine answers the quick charts one at a time): talkers and
+  // ports, the two the analyst reads first, before countries
+  const ports = useAsync(
+    () => api.dstPorts({ ...q, by: 'flows', limit: 12, supersede: TAGS.ports }).then(mark('ports')),
+    [key],
+  );
   const [geoBy, setGeoBy] = useState<'country' | 'asn'>('country');
   const geo = useAsync(
     () => api.topGeo({ ...q, by: geoBy, limit: 12, supersede: TAGS.geo }).then(mark('geo')),
     [key, geoBy],
-  );
-  const ports = useAsync(
-    () => api.dstPorts({ ...q, by: 'flows', limit: 12, supersede: TAGS.ports }).then(mark('ports')),
-    [key],
   );
   const scatter = useAsync(
     () =>

@@ -39,6 +39,7 @@ import { FollowStatusBar } from '../follow/follow-status';
 import { LiveContext } from '../follow/live';
 import { IncidentToasts } from '../follow/toasts';
 import { useFollow } from '../follow/use-follow';
+import { takeEarly, takeEarlyValue } from './early-reads';
 import { bounds, effectivePanes } from './layout';
 import { navKey, onNav, recordNav, type NavState } from './nav-history';
 import {
@@ -76,11 +77,17 @@ export function Workspace({
   const followState = follow.view?.status.state;
   const following =
     followState === 'following' || followState === 'starting' || followState === 'stopping';
+  // the list read as the page started, when it is in: drawn with the first render (early-reads.ts)
+  const [earlyIncidents] = useState(() => takeEarlyValue('incidents'));
   const incidents = useAsync(
-    () => api.incidents(),
+    () => takeEarly('incidents') ?? api.incidents(),
     [info.path, info.incidents, follow.incidentsRev],
+    earlyIncidents,
   );
-  const triage = useAsync(() => api.triageAll(), [info.path, info.incidents]);
+  const triage = useAsync(
+    () => takeEarly('triageAll') ?? api.triageAll(),
+    [info.path, info.incidents],
+  );
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [filterHistory, setHistory] = useState<string[]>([]);
   const [undo, setUndo] = useState<string[]>([]);
@@ -137,7 +144,7 @@ export function Workspace({
 
   // ---- reopen as left: selection, filter and its history, panes, columns come from the case ----
   useEffect(() => {
-    api.uiState().then(
+    (takeEarly('uiState') ?? api.uiState()).then(
       (s) => setRestored(s),
       () => setRestored({}),
     );
