@@ -49,7 +49,9 @@ export async function pairScatter(
   // count(...) OVER () that DuckDB evaluated row by row over the whole frame: a few 100k pairs
   // took minutes and held the server's query threads, issue 15). Fences, outliers (largest first)
   // and the hash sample of the rest come back as rows of one result, told apart by `part`; the
-  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair.
+  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair. The sample is only
+  // drawn when the outliers leave room for it (they are shown first, up to \`limit\`): at 10M flows
+  // they usually fill it, and hashing and ranking every other pair was half the query's time.
   const sql = `
     WITH pairs AS MATERIALIZED (
       SELECT epoch_us(ts) // $${n + 1} AS win, src_ip AS src, dst_ip AS dst,
@@ -74,6 +76,7 @@ export async function pairScatter(
      ORDER BY value DESC, hash(win, src, dst) LIMIT $${n + 2})
     UNION ALL
     (SELECT 'sample', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE NOT outlier
+     AND (SELECT count(*) FROM flagged WHERE outlier) < $${n + 3}
      ORDER BY hash(win, src, dst) LIMIT $${n + 3})`;
   const us = windowSeconds * 1e6;
   return memo(

@@ -59,8 +59,15 @@ async function answers(store: CaseStore) {
   dropMemo(store);
   const out: unknown[] = [];
   for (const q of QUERIES) {
-    for (const feature of PAIR_FEATURES)
+    for (const feature of PAIR_FEATURES) {
       out.push(await pairScatter(store, { ...q, feature, windowSeconds: 10, limit: 50_000 }));
+      // outliers that fill the limit: no sample is drawn beside them (a sample, when drawn, is
+      // a hash sample of the rollup's address ids or of the texts: not compared)
+      const few = await pairScatter(store, { ...q, feature, windowSeconds: 10, limit: 2 });
+      const outliers = few.points.filter((p) => p.outlier);
+      if (outliers.length >= 2) expect(few.points).toHaveLength(outliers.length);
+      out.push({ ...few, points: outliers });
+    }
     for (const by of ['bytes', 'flows'] as const)
       out.push(await topTalkers(store, { ...q, by, limit: 40 }));
   }

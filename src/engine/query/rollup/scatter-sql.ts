@@ -66,6 +66,7 @@ export function scatterFromRollup(
        ORDER BY value DESC, hash(win, s, d) LIMIT ${maxOut})
       UNION ALL
       (SELECT 'sample', win, s, d, value FROM flagged WHERE NOT outlier
+       AND (SELECT count(*) FROM flagged WHERE outlier) < ${take}
        ORDER BY hash(win, s, d) LIMIT ${take})
     )
     SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
