@@ -13,7 +13,9 @@ import { CaseStore } from '../../store/case-store';
 import { dropMemo } from '../memo';
 import { portDistribution } from '../port-distribution';
 import { topTalkers } from '../top-talkers';
+import { timeline } from '../timeline';
 import { currentRollupWindow } from './pair-rollup';
+import { keptTimeline } from './timeline-rollup';
 
 const T0 = Date.parse('2024-05-01T08:00:00Z');
 const ts = (s: number) => new Date(T0 + s * 1000).toISOString().slice(0, 23).replace('T', ' ');
@@ -120,6 +122,28 @@ describe('chart rollup', () => {
     expect(await answers(store)).toEqual(fromRollup);
     const talkers = await topTalkers(store, { by: 'flows', limit: 40 });
     expect(talkers.find((t) => t.ip === '203.0.113.50')?.kind).toBe('internal');
+  });
+
+  it('keeps the whole capture timeline, as computed from the flows, until flows are added', async () => {
+    const fromFlows = await timeline(store, { maxBuckets: 2000 });
+    expect(fromFlows.buckets.length).toBeGreaterThan(10);
+    expect(await keptTimeline(store, 2000)).toBeNull();
+    await runDetection(store, { detectors: [] }).result;
+    expect(await keptTimeline(store, 2000)).toEqual(fromFlows);
+    expect(await keptTimeline(store, 500)).toBeNull(); // another bucket count: computed
+    // and it is what the timeline answers: altered there, the answer changes
+    await store.run(
+      `UPDATE settings SET value = json_merge_patch(value, '{"timeline":{"bucketSeconds":7}}') WHERE key = 'timeline_rollup'`,
+    );
+    dropMemo(store);
+    expect((await timeline(store, { maxBuckets: 2000 })).bucketSeconds).toBe(7);
+    await insertFlows(store, [{ ts: ts(21), src_ip: '10.1.0.1', dst_ip: '8.8.8.8', dst_port: 9 }]);
+    expect(await keptTimeline(store, 2000)).toBeNull();
+    const after = await timeline(store, { maxBuckets: 2000 });
+    expect(after.bucketSeconds).toBe(fromFlows.bucketSeconds);
+    expect(after.buckets.reduce((n, b) => n + b.flows, 0)).toBe(
+      fromFlows.buckets.reduce((n, b) => n + b.flows, 0) + 1,
+    );
   });
 
   it('is not written when an address comes in two text forms (grouped by text, not number)', async () => {

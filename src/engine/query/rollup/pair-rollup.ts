@@ -16,6 +16,7 @@ import type { CaseReader } from '../../store/case-reader';
 import { one, run } from '../../store/sql';
 import { flowsVersion } from '../id-segments';
 import { createChartRollup, oneTextForm, writeChartRollupSlice } from './chart-rollup';
+import { writeTimelineRollup } from './timeline-rollup';
 
 export const PAIR_ROLLUP_KEY = 'pair_rollup';
 
@@ -112,6 +113,7 @@ export async function writePairRollup(
     );
     if (charts) await writeChartRollupSlice(conn, windowUs, slice[0], slice[1]);
   }
+  await writeTimelineRollup(conn, signature);
   await writeMeta(conn, windowUs, signature, charts);
 }
 

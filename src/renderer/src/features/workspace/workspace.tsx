@@ -55,6 +55,8 @@ const HISTORY = 30;
 const UNDO = 50;
 const NO_ALERTS: Alert[] = [];
 const SPLIT = 5; // px of a splitter
+/** The panes after the incident list mount at most this long after it (see restMounted). */
+const LATE_MS = 300;
 
 export function Workspace({
   info,
@@ -79,11 +81,26 @@ export function Workspace({
     followState === 'following' || followState === 'starting' || followState === 'stopping';
   // the list read as the page started, when it is in: drawn with the first render (early-reads.ts)
   const [earlyIncidents] = useState(() => takeEarlyValue('incidents'));
+  // The incident list (and the flows grid, whose first page is asked for as it mounts) first:
+  // the timeline, the graph, the alerts and the detail mount once the list has drawn its rows
+  // (or at once when there is nothing to draw; at most LATE_MS later). Mounting them all at once
+  // held the list back by their echarts and grid set-up on the page's one thread (issue 16).
+  const [restMounted, setRestMounted] = useState(false);
+  const mountRest = useCallback(
+    () => requestAnimationFrame(() => setTimeout(() => setRestMounted(true))),
+    [],
+  );
   const incidents = useAsync(
     () => takeEarly('incidents') ?? api.incidents(),
     [info.path, info.incidents, follow.incidentsRev],
     earlyIncidents,
   );
+  useEffect(() => {
+    if (restMounted) return;
+    if (incidents.error || incidents.value?.length === 0) return void setRestMounted(true);
+    const t = setTimeout(() => setRestMounted(true), LATE_MS);
+    return () => clearTimeout(t);
+  }, [restMounted, incidents.error, incidents.value]);
   const triage = useAsync(
     () => takeEarly('triageAll') ?? api.triageAll(),
     [info.path, info.incidents],
@@ -547,6 +564,7 @@ export function Workspace({
                   statuses={statuses}
                   onStatuses={setStatuses}
                   onOrder={(ids) => (order.current = ids)}
+                  onShown={mountRest}
                 />
               </div>
               <Splitter
@@ -559,11 +577,13 @@ export function Workspace({
                 label="Resize incidents"
               />
               <div className="stack" style={{ height: p.alerts }}>
-                <AlertsGrid
-                  loading={alertsLoading}
-                  error={alertsState.error}
-                  reload={alertsState.reload}
-                />
+                {restMounted && (
+                  <AlertsGrid
+                    loading={alertsLoading}
+                    error={alertsState.error}
+                    reload={alertsState.reload}
+                  />
+                )}
               </div>
               <Splitter
                 dir="row"
@@ -574,9 +594,7 @@ export function Workspace({
                 onChange={resize('alerts')}
                 label="Resize alerts"
               />
-              <div className="stack fill">
-                <DetailPanel />
-              </div>
+              <div className="stack fill">{restMounted && <DetailPanel />}</div>
             </div>
             <Splitter
               dir="col"
@@ -589,7 +607,7 @@ export function Workspace({
             />
             <div className="col middle">
               <div className="stack" style={{ height: p.timeline }}>
-                <TimelineChart incidents={list ?? []} />
+                {restMounted && <TimelineChart incidents={list ?? []} />}
               </div>
               <Splitter
                 dir="row"
@@ -640,7 +658,7 @@ export function Workspace({
                   Triage
                 </button>
               </div>
-              {side === 'graph' ? (
+              {!restMounted ? null : side === 'graph' ? (
                 <IncidentGraph />
               ) : side === 'charts' ? (
                 <ChartsPanel />
