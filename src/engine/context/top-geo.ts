@@ -5,6 +5,7 @@ import { chartLimit } from '../query/top-talkers';
 import { flowWhere } from '../query/where';
 import { rollupSpan } from '../query/rollup/rollup-span';
 import { hostsFromRollup } from '../query/rollup/hosts-sql';
+import { chartSummary } from '../query/chart-summary';
 import type { CaseReader } from '../store/case-reader';
 import { NetsiftError } from '../core/errors';
 import { storeHasContextTables } from '../store/context-tables';
@@ -29,6 +30,8 @@ export async function topGeo(store: CaseReader, req: TopGeoRequest): Promise<Top
   // (not cached: the address context changes without the flows changing)
   // both sides of every flow: from the charts' rollup when current (rollup/hosts-sql.ts)
   const span = side === 'any' ? await rollupSpan(store, req, undefined, 'charts') : null;
+  // as the Charts tab asks: with talkers and ports, in one statement (chart-summary.ts)
+  if (span && req.by === 'country') return (await chartSummary(store, req, span, limit)).geo;
   if (span) {
     const h = hostsFromRollup(span);
     return store.all<TopGeoRow>(

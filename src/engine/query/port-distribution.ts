@@ -9,6 +9,7 @@ import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
 import { rollupSpan } from './rollup/rollup-span';
 import { portsFromRollup } from './rollup/ports-sql';
+import { chartSummary } from './chart-summary';
 
 export async function portDistribution(
   store: CaseReader,
@@ -30,6 +31,11 @@ export async function portDistribution(
         // the charts' rollup when current (a brushed range: its whole windows, the flows of its
         // partial ends), else the flows
         const span = await rollupSpan(store, req, undefined, 'charts');
+        // as the Charts tab asks: with talkers and countries, in one statement (chart-summary.ts)
+        if (span && by === 'flows') {
+          const { ports } = await chartSummary(store, req, span, limit, opts.signal);
+          return ports.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
+        }
         const fromRollup = span ? portsFromRollup(span, order, limit) : null;
         const rows = await store.all<Omit<PortBucket, 'service'>>(
           fromRollup?.sql ??

@@ -10,6 +10,7 @@ import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
 import { talkersFromRollup } from './rollup/talkers-sql';
 import { hostsFromRollup } from './rollup/hosts-sql';
 import { PAIR_ROLLUP_KEY } from './rollup/pair-rollup';
+import { chartSummary } from './chart-summary';
 
 export function chartLimit(limit: number | undefined, fallback = 20, max = 1000): number {
   const l = limit ?? fallback;
@@ -40,6 +41,12 @@ export async function topTalkers(
         // flows; a case whose addresses have several text forms: the flows (the rollups group
         // by number, the charts by text)
         const hosts = await rollupSpan(store, req, undefined, 'charts');
+        // as the Charts tab asks: with ports and countries, in one statement (chart-summary.ts)
+        if (hosts && req.by === 'bytes') {
+          const { talkers } = await chartSummary(store, req, hosts, limit, opts.signal);
+          const kind = await hostKinder(store);
+          return talkers.map((r) => ({ ...r, kind: kind(r.ip) }));
+        }
         const span =
           hosts || req.range || !(await legacyRollup(store)) ? null : await rollupSpan(store, req);
         const fromRollup = hosts

@@ -61,6 +61,14 @@ async function answers(store: CaseStore) {
       out.push(await portDistribution(store, { ...q, by, limit: 40 }));
     }
     for (const by of ['country', 'asn'] as const) out.push(await topGeo(store, { ...q, by }));
+    // the Charts tab's three, asked at once (one statement answers them: chart-summary.ts)
+    out.push(
+      await Promise.all([
+        topTalkers(store, { ...q, by: 'bytes', limit: 12 }),
+        portDistribution(store, { ...q, by: 'flows', limit: 12 }),
+        topGeo(store, { ...q, by: 'country', limit: 12 }),
+      ]),
+    );
   }
   return out;
 }

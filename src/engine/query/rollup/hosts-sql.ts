@@ -12,9 +12,14 @@ export interface SpanSql {
   bind(v: string | number): string;
 }
 
-export function hostsFromRollup(span: RollupSpan): SpanSql {
+/** Binder shared by the parts of one statement: pushes a value, returns its placeholder. */
+export function binder(): { params: (string | number)[]; bind(v: string | number): string } {
   const params: (string | number)[] = [];
-  const bind = (v: string | number) => `$${params.push(v)}`;
+  return { params, bind: (v) => `$${params.push(v)}` };
+}
+
+export function hostsFromRollup(span: RollupSpan, b = binder()): SpanSql {
+  const { params, bind } = b;
   const inside =
     span.lo == null ? 'true' : `w >= ${bind(span.lo)} AND w < ${bind(span.hi ?? span.lo)}`;
   // each end on its own (a range each: the zone maps prune both; an OR of them they may not)

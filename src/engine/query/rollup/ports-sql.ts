@@ -3,14 +3,15 @@
 // sources counted over both (the source ids of the ends are the rollup's, by the address text),
 // rows in the flows query's shape (port, proto, flows, bytes, sources).
 import type { RollupSpan } from './rollup-span';
+import { binder } from './hosts-sql';
 
 export function portsFromRollup(
   span: RollupSpan,
   order: string,
   limit: number,
+  b = binder(),
 ): { sql: string; params: (string | number)[] } {
-  const params: (string | number)[] = [];
-  const bind = (v: string | number) => `$${params.push(v)}`;
+  const { params, bind } = b;
   const inside =
     span.lo == null ? 'true' : `w >= ${bind(span.lo)} AND w < ${bind(span.hi ?? span.lo)}`;
   const edges = span.edges.map(
