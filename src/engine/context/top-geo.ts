@@ -17,6 +17,11 @@ export async function topGeo(store: CaseReader, req: TopGeoRequest): Promise<Top
   if (!['src', 'dst', 'any'].includes(side))
     throw new NetsiftError(`side src, dst or any, not '${side}'`, 'usage');
   const limit = chartLimit(req.limit);
+  // as the Charts tab asks: with talkers and ports, in one statement (chart-summary.ts), found
+  // before any statement of this request's own
+  const summary =
+    side === 'any' && req.by === 'country' ? await chartSummary(store, req, limit) : null;
+  if (summary) return summary.geo;
   if (!(await storeHasContextTables(store))) return [];
   const where = flowWhere(req, 0, 'f');
   const key = req.by === 'country' ? 'g.country' : 'g.asn::VARCHAR';
@@ -30,8 +35,6 @@ export async function topGeo(store: CaseReader, req: TopGeoRequest): Promise<Top
   // (not cached: the address context changes without the flows changing)
   // both sides of every flow: from the charts' rollup when current (rollup/hosts-sql.ts)
   const span = side === 'any' ? await rollupSpan(store, req, undefined, 'charts') : null;
-  // as the Charts tab asks: with talkers and ports, in one statement (chart-summary.ts)
-  if (span && req.by === 'country') return (await chartSummary(store, req, span, limit)).geo;
   if (span) {
     const h = hostsFromRollup(span);
     return store.all<TopGeoRow>(

@@ -8,7 +8,7 @@ import type { TopGeoRow } from '../../shared/context';
 import type { CaseReader } from '../store/case-reader';
 import { storeHasContextTables } from '../store/context-tables';
 import { memo } from './memo';
-import type { RollupSpan } from './rollup/rollup-span';
+import { rollupSpan } from './rollup/rollup-span';
 import { summaryFromRollup } from './rollup/summary-sql';
 import { queryKey } from './where';
 import type { FlowQuery } from '../../shared/query';
@@ -35,20 +35,25 @@ interface Row {
   hosts: number;
 }
 
-/** The three answers for `q` (its span of the rollup), `limit` rows each. */
+/**
+ * The three answers for `q`, `limit` rows each, or null where the rollup cannot answer (no
+ * current rollup, a filter, a range inside one window): the caller asks the flows. The cached
+ * answer is found before any statement, so the second and third requests never wait for a query
+ * connection while the first computes it. (The countries depend on the address context too; in a
+ * running engine it is rebuilt only with new flows, which drop every cached answer, memo.ts.)
+ */
 export async function chartSummary(
   store: CaseReader,
   q: FlowQuery,
-  span: RollupSpan,
   limit: number,
   signal?: AbortSignal,
-): Promise<ChartSummary> {
-  // countries depend on the address context too: rebuilt (geo enrichment), it names a new build
-  const geo = await store.getSetting<{ builtAt?: string } | null>('geo_source', null);
+): Promise<ChartSummary | null> {
   return memo(
     store,
-    `chart-summary:${limit}:${geo?.builtAt ?? ''}:${queryKey(q)}`,
+    `chart-summary:${limit}:${queryKey(q)}`,
     async () => {
+      const span = await rollupSpan(store, q, undefined, 'charts');
+      if (!span) return null;
       const withGeo = await storeHasContextTables(store);
       const { sql, params } = summaryFromRollup(span, limit, withGeo);
       const rows = (await store.all<Row>(sql, params)).sort((a, b) => a.r - b.r);

@@ -30,12 +30,11 @@ export async function portDistribution(
       async () => {
         // the charts' rollup when current (a brushed range: its whole windows, the flows of its
         // partial ends), else the flows
-        const span = await rollupSpan(store, req, undefined, 'charts');
         // as the Charts tab asks: with talkers and countries, in one statement (chart-summary.ts)
-        if (span && by === 'flows') {
-          const { ports } = await chartSummary(store, req, span, limit, opts.signal);
-          return ports.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
-        }
+        const summary = by === 'flows' ? await chartSummary(store, req, limit, opts.signal) : null;
+        if (summary)
+          return summary.ports.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
+        const span = await rollupSpan(store, req, undefined, 'charts');
         const fromRollup = span ? portsFromRollup(span, order, limit) : null;
         const rows = await store.all<Omit<PortBucket, 'service'>>(
           fromRollup?.sql ??

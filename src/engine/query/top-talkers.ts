@@ -40,13 +40,14 @@ export async function topTalkers(
         // pairs detection kept (talkers do not depend on the window length), a range from its
         // flows; a case whose addresses have several text forms: the flows (the rollups group
         // by number, the charts by text)
-        const hosts = await rollupSpan(store, req, undefined, 'charts');
         // as the Charts tab asks: with ports and countries, in one statement (chart-summary.ts)
-        if (hosts && req.by === 'bytes') {
-          const { talkers } = await chartSummary(store, req, hosts, limit, opts.signal);
+        const summary =
+          req.by === 'bytes' ? await chartSummary(store, req, limit, opts.signal) : null;
+        if (summary) {
           const kind = await hostKinder(store);
-          return talkers.map((r) => ({ ...r, kind: kind(r.ip) }));
+          return summary.talkers.map((r) => ({ ...r, kind: kind(r.ip) }));
         }
+        const hosts = await rollupSpan(store, req, undefined, 'charts');
         const span =
           hosts || req.range || !(await legacyRollup(store)) ? null : await rollupSpan(store, req);
         const fromRollup = hosts
