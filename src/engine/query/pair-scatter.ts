@@ -14,7 +14,10 @@ import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
-import { rollupSpan } from './rollup/rollup-span';
+import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
+import { scatterOutliersSql, scatterSampleSql } from './rollup/scatter-outliers-sql';
+import { KEPT_OUTLIERS } from './rollup/pair-rollup';
+import { rollupColumn } from './rollup/scatter-sql';
 import { scatterFromRollup } from './rollup/scatter-sql';
 
 const FEATURE_SQL: Record<PairScatter['feature'], string> = {
@@ -88,18 +91,10 @@ export async function pairScatter(
       const q = span
         ? scatterFromRollup(req.feature, span, us, MAX_OUTLIER_POINTS, limit)
         : { sql, params: [...where.params, us, MAX_OUTLIER_POINTS, limit] };
-      const rows = await store.all<{
-        part: 'fence' | 'count' | 'outlier' | 'sample';
-        win: number;
-        src: string;
-        dst: string;
-        value: number;
-        pairs: number;
-        q1: number;
-        q3: number;
-        lower: number;
-        upper: number;
-      }>(q.sql, q.params);
+      const rows =
+        span?.outliers && KEPT_OUTLIERS.includes(rollupColumn(req.feature))
+          ? await fromOutliers(store, req.feature, span, us, limit)
+          : await store.all<ScatterRow>(q.sql, q.params);
       const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
       const counts = rows.find((r) => r.part === 'count');
       const total = counts?.pairs ?? 0;
@@ -139,6 +134,38 @@ export async function pairScatter(
       };
     },
   );
+}
+
+interface ScatterRow {
+  part: 'fence' | 'count' | 'outlier' | 'sample';
+  win: number;
+  src: string;
+  dst: string;
+  value: number;
+  pairs: number;
+  q1: number;
+  q3: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * From the rollup's kept outliers (rollup/scatter-outliers-sql.ts): fences, counts and outliers,
+ * then the hash sample only when the outliers leave room for it.
+ */
+async function fromOutliers(
+  store: CaseReader,
+  feature: PairScatter['feature'],
+  span: RollupSpan,
+  us: number,
+  limit: number,
+): Promise<ScatterRow[]> {
+  const main = scatterOutliersSql(feature, span, us, MAX_OUTLIER_POINTS);
+  const rows = await store.all<ScatterRow>(main.sql, main.params);
+  const outliers = rows.find((r) => r.part === 'count')?.q1 ?? 0;
+  if (outliers >= limit) return rows;
+  const sample = scatterSampleSql(feature, span, us, limit);
+  return [...rows, ...(await store.all<ScatterRow>(sample.sql, sample.params))];
 }
 
 /** Code-unit order, as DuckDB orders VARCHAR (localeCompare would not). */

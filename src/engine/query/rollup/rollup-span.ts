@@ -13,6 +13,8 @@ export interface RollupSpan {
   edges: { from: string; to: string }[];
   /** Every address has one text form (chart-rollup.ts): text and number group alike. */
   oneForm: boolean;
+  /** The rollup has its outliers table (pair-rollup.ts). */
+  outliers: boolean;
 }
 
 /**
@@ -30,9 +32,9 @@ export async function rollupSpan(
   if (q.filter?.trim() || q.selector) return null;
   const current = await currentRollup(store);
   if (!current || (need === 'charts' && !current.charts)) return null;
-  const { window, charts: oneForm } = current;
+  const { window, charts: oneForm, outliers } = current;
   if (windowSeconds !== undefined && window !== windowSeconds) return null;
-  if (!q.range) return { lo: null, hi: null, edges: [], oneForm };
+  if (!q.range) return { lo: null, hi: null, edges: [], oneForm, outliers };
   const us = window * 1_000_000;
   // window numbers from DuckDB's own reading of the range (microseconds, as the flows' ts)
   const b = await store.one<{ lo: number | null; hi: number | null }>(
@@ -49,5 +51,6 @@ export async function rollupSpan(
       { from: at(b.hi), to: q.range.to },
     ],
     oneForm,
+    outliers,
   };
 }

@@ -21,29 +21,16 @@ export function scatterFromRollup(
   maxOutliers: number,
   limit: number,
 ): { sql: string; params: (string | number)[] } {
-  const { col, flows } = COLUMN[feature];
+  const { col } = COLUMN[feature];
+  const edges = span.edges;
   const params: (string | number)[] = [];
   const bind = (v: string | number) => `$${params.push(v)}`;
   const maxOut = bind(maxOutliers);
   const take = bind(limit);
-  let us: string | null = null;
   const inside =
     span.lo == null ? 'true' : `w >= ${bind(span.lo)} AND w < ${bind(span.hi ?? span.lo)}`;
-  // the ends' pairs by address number as the rollup was built, or by text where every address
-  // has one text form (the same pairs): matching 128-bit numbers in the names table cost more
-  // than the rest of the query (tens of ms at 10M flows)
-  const [src, dst, key] = span.oneForm ? ['src_ip', 'dst_ip', 'ip'] : ['src_num', 'dst_num', 'num'];
-  const edges = span.edges.map(
-    (e) =>
-      `SELECT epoch_us(ts) // ${(us ??= bind(windowUs))} AS win, ${src} AS src, ${dst} AS dst, (${flows})::DOUBLE AS value
-       FROM flows WHERE ts >= ${bind(e.from)}::TIMESTAMP AND ts < ${bind(e.to)}::TIMESTAMP
-       GROUP BY ALL`,
-  );
   const edgePairs = edges.length
-    ? `UNION ALL
-       SELECT e.win, sn.id, dn.id, e.value, true
-       FROM (${edges.join(' UNION ALL ')}) e
-         JOIN pair_rollup_names sn ON sn.${key} = e.src JOIN pair_rollup_names dn ON dn.${key} = e.dst`
+    ? `UNION ALL SELECT win, s, d, value, true FROM (${edgePairsSql(feature, span, windowUs, bind)})`
     : '';
   const edgeFences = edges.length
     ? `UNION ALL
@@ -79,4 +66,37 @@ export function scatterFromRollup(
     SELECT p.part, p.win, sn.ip, dn.ip, p.value, NULL, NULL, NULL, NULL, NULL
     FROM picked p JOIN pair_rollup_names sn ON sn.id = p.s JOIN pair_rollup_names dn ON dn.id = p.d`;
   return { sql, params };
+}
+
+/**
+ * The partial windows' pairs at a span's ends (win, s, d, value), aggregated from their flows the
+ * way the rollup was built, with the rollup's address ids; '' when the span has no ends.
+ */
+export function edgePairsSql(
+  feature: PairScatter['feature'],
+  span: RollupSpan,
+  windowUs: number,
+  bind: (v: string | number) => string,
+): string {
+  if (!span.edges.length) return '';
+  const { flows } = COLUMN[feature];
+  const us = bind(windowUs);
+  // the ends' pairs by address number as the rollup was built, or by text where every address
+  // has one text form (the same pairs): matching 128-bit numbers in the names table cost more
+  // than the rest of the query (tens of ms at 10M flows)
+  const [src, dst, key] = span.oneForm ? ['src_ip', 'dst_ip', 'ip'] : ['src_num', 'dst_num', 'num'];
+  const edges = span.edges.map(
+    (e) =>
+      `SELECT epoch_us(ts) // ${us} AS win, ${src} AS src, ${dst} AS dst, (${flows})::DOUBLE AS value
+       FROM flows WHERE ts >= ${bind(e.from)}::TIMESTAMP AND ts < ${bind(e.to)}::TIMESTAMP
+       GROUP BY ALL`,
+  );
+  return `SELECT e.win, sn.id AS s, dn.id AS d, e.value
+    FROM (${edges.join(' UNION ALL ')}) e
+      JOIN pair_rollup_names sn ON sn.${key} = e.src JOIN pair_rollup_names dn ON dn.${key} = e.dst`;
+}
+
+/** The rollup column of a feature. */
+export function rollupColumn(feature: PairScatter['feature']): string {
+  return COLUMN[feature].col;
 }
