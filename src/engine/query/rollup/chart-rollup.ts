@@ -62,16 +62,17 @@ export async function writeChartRollupSlice(
        ) GROUP BY w, id ORDER BY w, id`,
     [lo, hi],
   );
-  // the slice's flows by time (zone maps), not by a window number computed for every flow
+  // the slice's flows by time (zone maps), not by a window number computed for every flow; the
+  // sources by their text (one form each, see above: matching 128-bit numbers cost more)
   const at = (w: number) => new Date((w * windowUs) / 1000).toISOString();
   await run(
     conn,
     `INSERT INTO port_rollup
        SELECT f.w, f.port, f.proto, nm.id, f.n, f.bytes
-       FROM (SELECT epoch_us(ts) // $3 AS w, dst_port AS port, proto, src_num, count(*) AS n,
+       FROM (SELECT epoch_us(ts) // $3 AS w, dst_port AS port, proto, src_ip, count(*) AS n,
                     sum(src_bytes + dst_bytes)::BIGINT AS bytes
              FROM flows WHERE ts >= $1::TIMESTAMP AND ts < $2::TIMESTAMP GROUP BY ALL) f
-         JOIN pair_rollup_names nm ON nm.num = f.src_num
+         JOIN pair_rollup_names nm ON nm.ip = f.src_ip
        ORDER BY f.w`,
     [at(lo), at(hi), windowUs],
   );
