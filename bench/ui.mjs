@@ -1,6 +1,8 @@
 /* global document, window, MutationObserver, requestAnimationFrame, requestIdleCallback */
 // `npm run bench:ui`: the workspace through `netsift serve` in Chromium on a large case.
-// Prints: first rows of the flows grid after selecting an incident (click -> its first evidence row rendered),
+// Prints: the page load (to the incident list and the flows grid's first rows, as painted in the
+// page, and as Playwright saw them; to the timeline drawn), first rows of the flows grid after
+// selecting an incident (click -> its first evidence row rendered),
 // timeline data (RPC round trip, and the page's own first load), scrolling the unfiltered grid to
 // its middle (ensureIndexVisible -> row rendered). Figures are printed, never asserted.
 //   node bench/ui.mjs [--size 10M|1M] [--case FILE.duckdb] [--runs N]
