@@ -26,6 +26,9 @@ export default defineConfig({
     base: './',
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      // electron-vite leaves the renderer unminified: 5.5 MB of script the page parsed before it
+      // asked for anything (about half of the 1.4 s to the incident list at 10M flows, issue 16)
+      minify: true,
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
     },
     plugins: [react()],

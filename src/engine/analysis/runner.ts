@@ -19,6 +19,7 @@ import { writeAlerts, writeIncidents } from './write';
 import { readSite, refreshSuggestion } from '../site/site-model';
 import { addressNames, targets, windowPairs } from '../detect/shared-tables';
 import { flowsSignatureOn, writePairRollup } from '../query/rollup/pair-rollup';
+import { isCancellation } from '../query/cancel';
 import { capMemory, memoryBytes } from '../store/memory-cap';
 
 /**
@@ -300,11 +301,6 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
               'SELECT coalesce(max(id), 0) + 1 AS id FROM analysis_runs',
             )
           )?.id ?? 1;
-        if (signature && signature === (await flowsSignatureOn(conn))) {
-          await windowPairs(siteCtx);
-          await addressNames(siteCtx);
-          await writePairRollup(conn, Math.round(plan.windowSeconds * 1e6), signature);
-        }
         await conn.run('DELETE FROM alerts');
         await conn.run('DELETE FROM incidents');
         await writeAlerts(conn, id, kept, (i) => incidentOf[i]);
@@ -336,6 +332,21 @@ export function runDetection(store: CaseStore, opts: DetectionOptions = {}): Job
         );
         return id;
       });
+      // the workspace's rollups (query/rollup/), once the incidents are in the case: seconds at
+      // 10M flows that the first incidents no longer wait for. Written in a transaction of their
+      // own: until it commits, the previous run's rollups stay, as true of the flows as before
+      // (they describe the flows, not the incidents); a cancel here leaves them
+      if (signature) {
+        job.progress({ phase: 'rollup', done: total - 1, total, unit: 'steps' });
+        await inTransaction(conn, async () => {
+          if (signature !== (await flowsSignatureOn(conn))) return;
+          await windowPairs(siteCtx);
+          await addressNames(siteCtx);
+          await writePairRollup(conn, Math.round(plan.windowSeconds * 1e6), signature);
+        }).catch((e: unknown) => {
+          if (!isCancellation(e)) throw e;
+        });
+      }
       job.progress({ phase: 'done', done: total, total, unit: 'steps' });
       return {
         runId,

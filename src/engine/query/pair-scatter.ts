@@ -14,7 +14,10 @@ import { NetsiftError } from '../core/errors';
 import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
-import { rollupSpan } from './rollup/rollup-span';
+import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
+import { scatterOutliersSql, scatterSampleSql } from './rollup/scatter-outliers-sql';
+import { KEPT_OUTLIERS } from './rollup/pair-rollup';
+import { rollupColumn } from './rollup/scatter-sql';
 import { scatterFromRollup } from './rollup/scatter-sql';
 
 const FEATURE_SQL: Record<PairScatter['feature'], string> = {
@@ -49,7 +52,9 @@ export async function pairScatter(
   // count(...) OVER () that DuckDB evaluated row by row over the whole frame: a few 100k pairs
   // took minutes and held the server's query threads, issue 15). Fences, outliers (largest first)
   // and the hash sample of the rest come back as rows of one result, told apart by `part`; the
-  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair.
+  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair. The sample is only
+  // drawn when the outliers leave room for it (they are shown first, up to \`limit\`): at 10M flows
+  // they usually fill it, and hashing and ranking every other pair was half the query's time.
   const sql = `
     WITH pairs AS MATERIALIZED (
       SELECT epoch_us(ts) // $${n + 1} AS win, src_ip AS src, dst_ip AS dst,
@@ -74,6 +79,7 @@ export async function pairScatter(
      ORDER BY value DESC, hash(win, src, dst) LIMIT $${n + 2})
     UNION ALL
     (SELECT 'sample', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE NOT outlier
+     AND (SELECT count(*) FROM flagged WHERE outlier) < $${n + 3}
      ORDER BY hash(win, src, dst) LIMIT $${n + 3})`;
   const us = windowSeconds * 1e6;
   return memo(
@@ -85,18 +91,10 @@ export async function pairScatter(
       const q = span
         ? scatterFromRollup(req.feature, span, us, MAX_OUTLIER_POINTS, limit)
         : { sql, params: [...where.params, us, MAX_OUTLIER_POINTS, limit] };
-      const rows = await store.all<{
-        part: 'fence' | 'count' | 'outlier' | 'sample';
-        win: number;
-        src: string;
-        dst: string;
-        value: number;
-        pairs: number;
-        q1: number;
-        q3: number;
-        lower: number;
-        upper: number;
-      }>(q.sql, q.params);
+      const rows =
+        span?.outliers && KEPT_OUTLIERS.includes(rollupColumn(req.feature))
+          ? await fromOutliers(store, req.feature, span, us, limit)
+          : await store.all<ScatterRow>(q.sql, q.params);
       const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
       const counts = rows.find((r) => r.part === 'count');
       const total = counts?.pairs ?? 0;
@@ -136,6 +134,38 @@ export async function pairScatter(
       };
     },
   );
+}
+
+interface ScatterRow {
+  part: 'fence' | 'count' | 'outlier' | 'sample';
+  win: number;
+  src: string;
+  dst: string;
+  value: number;
+  pairs: number;
+  q1: number;
+  q3: number;
+  lower: number;
+  upper: number;
+}
+
+/**
+ * From the rollup's kept outliers (rollup/scatter-outliers-sql.ts): fences, counts and outliers,
+ * then the hash sample only when the outliers leave room for it.
+ */
+async function fromOutliers(
+  store: CaseReader,
+  feature: PairScatter['feature'],
+  span: RollupSpan,
+  us: number,
+  limit: number,
+): Promise<ScatterRow[]> {
+  const main = scatterOutliersSql(feature, span, us, MAX_OUTLIER_POINTS);
+  const rows = await store.all<ScatterRow>(main.sql, main.params);
+  const outliers = rows.find((r) => r.part === 'count')?.q1 ?? 0;
+  if (outliers >= limit) return rows;
+  const sample = scatterSampleSql(feature, span, us, limit);
+  return [...rows, ...(await store.all<ScatterRow>(sample.sql, sample.params))];
 }
 
 /** Code-unit order, as DuckDB orders VARCHAR (localeCompare would not). */

@@ -7,6 +7,9 @@ import { chartLimit } from './top-talkers';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
+import { rollupSpan } from './rollup/rollup-span';
+import { portsFromRollup } from './rollup/ports-sql';
+import { chartSummary } from './chart-summary';
 
 export async function portDistribution(
   store: CaseReader,
@@ -25,12 +28,21 @@ export async function portDistribution(
       store,
       `ports:${by}:${limit}:${queryKey(req)}`,
       async () => {
+        // the charts' rollup when current (a brushed range: its whole windows, the flows of its
+        // partial ends), else the flows
+        // as the Charts tab asks: with talkers and countries, in one statement (chart-summary.ts)
+        const summary = by === 'flows' ? await chartSummary(store, req, limit, opts.signal) : null;
+        if (summary)
+          return summary.ports.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
+        const span = await rollupSpan(store, req, undefined, 'charts');
+        const fromRollup = span ? portsFromRollup(span, order, limit) : null;
         const rows = await store.all<Omit<PortBucket, 'service'>>(
-          `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
+          fromRollup?.sql ??
+            `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
               count(DISTINCT src_ip) AS sources
        FROM flows WHERE ${where.sql} GROUP BY dst_port, proto
        ORDER BY ${order}, port NULLS LAST, proto LIMIT $${n + 1}`,
-          [...where.params, limit],
+          fromRollup?.params ?? [...where.params, limit],
         );
         return rows.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
       },

@@ -4,7 +4,8 @@ import type { Timeline, TimelineRequest } from '../../shared/query';
 import type { CaseReader } from '../store/case-reader';
 import { memo } from './memo';
 import type { SqlPredicate } from './selector';
-import { flowWhere, queryKey } from './where';
+import { flowWhere, isUnfiltered, queryKey } from './where';
+import { keptTimeline } from './rollup/timeline-rollup';
 import { gated, type QueryOptions } from './cancel';
 
 export const NICE_BUCKET_SECONDS = [
@@ -49,14 +50,17 @@ export async function timeline(
     return memo(
       store,
       `timeline:${maxBuckets}:${queryKey(req)}`,
-      () => compute(store, where, maxBuckets),
+      async () =>
+        (isUnfiltered(req) ? await keptTimeline(store, maxBuckets) : null) ??
+        compute(store, where, maxBuckets),
       opts.signal,
     );
   });
 }
 
-async function compute(
-  store: CaseReader,
+/** The timeline of the flows `where` selects. */
+export async function compute(
+  store: Pick<CaseReader, 'one' | 'all'>,
   where: SqlPredicate,
   maxBuckets: number,
 ): Promise<Timeline> {

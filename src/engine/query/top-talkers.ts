@@ -6,8 +6,11 @@ import { hostKinder } from './host-kind';
 import { memo } from './memo';
 import { flowWhere, queryKey } from './where';
 import { gated, type QueryOptions } from './cancel';
-import { rollupSpan } from './rollup/rollup-span';
+import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
 import { talkersFromRollup } from './rollup/talkers-sql';
+import { hostsFromRollup } from './rollup/hosts-sql';
+import { PAIR_ROLLUP_KEY } from './rollup/pair-rollup';
+import { chartSummary } from './chart-summary';
 
 export function chartLimit(limit: number | undefined, fallback = 20, max = 1000): number {
   const l = limit ?? fallback;
@@ -32,11 +35,26 @@ export async function topTalkers(
       store,
       `talkers:${req.by}:${limit}:${queryKey(req)}`,
       async () => {
-        // the whole capture: from the pairs detection kept, when current (any window length the
-        // rollup has: talkers do not depend on it); a time range reads only its part of the flows
-        // (zone maps), which is as quick as the rollup's pairs there, measured at 10M flows
-        const span = req.range ? null : await rollupSpan(store, req);
-        const fromRollup = span ? talkersFromRollup(span, order, limit) : null;
+        // from the charts' rollup when current (a brushed range: its whole windows, the flows of
+        // its partial ends); cases analysed before it was written: the whole capture from the
+        // pairs detection kept (talkers do not depend on the window length), a range from its
+        // flows; a case whose addresses have several text forms: the flows (the rollups group
+        // by number, the charts by text)
+        // as the Charts tab asks: with ports and countries, in one statement (chart-summary.ts)
+        const summary =
+          req.by === 'bytes' ? await chartSummary(store, req, limit, opts.signal) : null;
+        if (summary) {
+          const kind = await hostKinder(store);
+          return summary.talkers.map((r) => ({ ...r, kind: kind(r.ip) }));
+        }
+        const hosts = await rollupSpan(store, req, undefined, 'charts');
+        const span =
+          hosts || req.range || !(await legacyRollup(store)) ? null : await rollupSpan(store, req);
+        const fromRollup = hosts
+          ? talkersFromHosts(hosts, order, limit)
+          : span
+            ? talkersFromRollup(span, order, limit)
+            : null;
         // Each side grouped on its own (by address text: far cheaper than the UHUGEINT), then merged.
         const rows = await store.all<Omit<TopTalker, 'kind'>>(
           fromRollup?.sql ??
@@ -57,4 +75,20 @@ export async function topTalkers(
       opts.signal,
     );
   });
+}
+
+/** A pair rollup written before the charts' rollup existed (its meta does not say `charts`). */
+async function legacyRollup(store: CaseReader): Promise<boolean> {
+  const meta = await store.getSetting<{ charts?: boolean } | null>(PAIR_ROLLUP_KEY, null);
+  return meta != null && meta.charts === undefined;
+}
+
+/** The same rows from the charts' rollup (rollup/hosts-sql.ts). */
+function talkersFromHosts(span: RollupSpan, order: string, limit: number) {
+  const h = hostsFromRollup(span);
+  const sql = `WITH ${h.with}
+    SELECT ip, flows::BIGINT AS flows, (b_out + b_in)::BIGINT AS bytes,
+           b_out::BIGINT AS bytes_out, b_in::BIGINT AS bytes_in
+    FROM hosts ORDER BY ${order}, ip LIMIT ${h.bind(limit)}`;
+  return { sql, params: h.params };
 }

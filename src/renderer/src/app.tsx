@@ -8,6 +8,7 @@ import { ImportDialog } from './features/import/import-dialog';
 import type { ImportDraft } from './features/import/import-draft';
 import { ImportView } from './features/import/import-view';
 import { DropOverlay, useFileDrop } from './features/import/use-file-drop';
+import { dropEarly, earlySettled, readEarly, takeEarly } from './features/workspace/early-reads';
 import { Workspace } from './features/workspace/workspace';
 
 type View =
@@ -30,9 +31,15 @@ export function App() {
 
   const showCase = useCallback(async () => {
     try {
-      const info = await api.caseInfo();
+      // at the start: read beside jobs, and the workspace opens with its incidents in
+      const [info] = await Promise.all([
+        takeEarly('caseInfo') ?? api.caseInfo(),
+        earlySettled('incidents'),
+      ]);
+      if (!info) dropEarly();
       setView(info ? { kind: 'case', info } : { kind: 'home' });
     } catch (e) {
+      dropEarly();
       setError(errorText(e));
       setView({ kind: 'home' });
     }
@@ -40,11 +47,16 @@ export function App() {
 
   // start: a running job (e.g. serve --sample importing) wins, then the open case, else Home
   useEffect(() => {
+    // the open case's incidents and view, asked for beside jobs and caseInfo (early-reads.ts)
+    readEarly();
     (async () => {
       const running = (await api.jobs()).find((j) => j.status === 'running');
-      if (running) setView({ kind: 'job', job: running });
-      else await showCase();
+      if (running) {
+        dropEarly();
+        setView({ kind: 'job', job: running });
+      } else await showCase();
     })().catch((e) => {
+      dropEarly();
       setError(errorText(e));
       setView({ kind: 'home' });
     });

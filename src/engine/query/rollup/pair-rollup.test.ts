@@ -59,8 +59,15 @@ async function answers(store: CaseStore) {
   dropMemo(store);
   const out: unknown[] = [];
   for (const q of QUERIES) {
-    for (const feature of PAIR_FEATURES)
+    for (const feature of PAIR_FEATURES) {
       out.push(await pairScatter(store, { ...q, feature, windowSeconds: 10, limit: 50_000 }));
+      // outliers that fill the limit: no sample is drawn beside them (a sample, when drawn, is
+      // a hash sample of the rollup's address ids or of the texts: not compared)
+      const few = await pairScatter(store, { ...q, feature, windowSeconds: 10, limit: 2 });
+      const outliers = few.points.filter((p) => p.outlier);
+      if (outliers.length >= 2) expect(few.points).toHaveLength(outliers.length);
+      out.push({ ...few, points: outliers });
+    }
     for (const by of ['bytes', 'flows'] as const)
       out.push(await topTalkers(store, { ...q, by, limit: 40 }));
   }
@@ -92,9 +99,16 @@ describe('pair rollup', () => {
     expect(await answers(store)).toEqual(fromFlows);
     // and they do come from the rollup: altered there, they change
     await store.run('UPDATE pair_rollup SET n = n + 1000');
+    await store.run("UPDATE pair_rollup_outliers SET value = value + 1000 WHERE f = 'ports'");
+    await store.run('UPDATE host_rollup SET flows = flows + 1000'); // talkers: chart-rollup.ts
     dropMemo(store);
     const conns = await pairScatter(store, { feature: 'num_conns', windowSeconds: 10 });
     expect(Math.min(...conns.points.map((p) => p.value))).toBeGreaterThan(1000);
+    // the destination ports' outliers come from the kept outliers table
+    const ports = await pairScatter(store, { feature: 'num_dst_ports', windowSeconds: 10 });
+    const out = ports.points.filter((p) => p.outlier);
+    expect(out.length).toBeGreaterThan(0);
+    expect(Math.min(...out.map((p) => p.value))).toBeGreaterThanOrEqual(1000);
     expect((await topTalkers(store, { by: 'flows', limit: 1 }))[0].flows).toBeGreaterThan(1000);
   });
 
@@ -131,12 +145,19 @@ describe('pair rollup', () => {
         (
           await conn.runAndReadAll('SELECT * FROM pair_rollup_fences ORDER BY w')
         ).getRowObjectsJson();
+      const outliers = async () =>
+        (
+          await conn.runAndReadAll('SELECT * FROM pair_rollup_outliers ORDER BY f, w, s, d')
+        ).getRowObjectsJson();
       await writePairRollup(conn, 10_000_000, await flowsSignatureOn(conn));
       const whole = await rows();
       const wholeFences = await fences();
+      const wholeOutliers = await outliers();
+      expect(wholeOutliers.length).toBeGreaterThan(0);
       await writePairRollup(conn, 10_000_000, await flowsSignatureOn(conn), 50); // many slices
       const sliced = await rows();
       expect(await fences()).toEqual(wholeFences);
+      expect(await outliers()).toEqual(wholeOutliers);
       expect(wholeFences).toHaveLength(6);
       expect(sliced.length).toBe(whole.length);
       expect(sliced.length).toBeGreaterThan(200);

@@ -2,12 +2,15 @@
 // kept in the case so the workspace's pair scatter and top talkers of the whole capture or of a
 // brushed time range read a few hundred thousand pre-aggregated rows instead of aggregating
 // millions of flows again (issue 14 item 7: brush -> charts at 10M flows was 480 ms, most of it
-// the scatter). Three tables, rebuilt by every full detection run:
+// the scatter). Four tables, rebuilt by every full detection run:
 //   pair_rollup_names   id (INTEGER), num, ip: the addresses, numbered (pairs hash small ints)
 //   pair_rollup         w, s, d (ids), n, ports, up, down: each pair-window's flows, distinct
 //                       destination ports and bytes both ways, ordered by w (zone maps prune a
 //                       time range)
 //   pair_rollup_fences  w, pairs, q_n, q_ports, q_up, q_down: each window's quartiles
+//   pair_rollup_outliers  f, w, s, d, value: the pair-windows outside their window's fences, for
+//                       the feature columns f of KEPT_OUTLIERS (a brushed range's outliers
+//                       without a pass over its pairs)
 // They describe the flows as they were (flowsSignature, kept with them in settings): once flows are
 // added or removed they are not used until the next run, and readers fall back to the flows.
 // One address written in several text forms (IPv6) is one address here, named by its first form.
@@ -15,8 +18,13 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { CaseReader } from '../../store/case-reader';
 import { one, run } from '../../store/sql';
 import { flowsVersion } from '../id-segments';
+import { createChartRollup, oneTextForm, writeChartRollupSlice } from './chart-rollup';
+import { writeTimelineRollup } from './timeline-rollup';
 
 export const PAIR_ROLLUP_KEY = 'pair_rollup';
+
+/** Rollup columns whose outliers pair_rollup_outliers keeps (num_dst_ports). */
+export const KEPT_OUTLIERS = ['ports'];
 
 /** Pair-windows sorted at once while the rollup is written (see writePairRollup). */
 const ROWS_PER_SORT = 1_000_000;
@@ -24,6 +32,10 @@ const ROWS_PER_SORT = 1_000_000;
 interface RollupMeta {
   windowUs: number;
   signature: string;
+  /** pair_rollup_outliers was written with it (cases analysed since). */
+  outliers?: boolean;
+  /** The charts' tables (chart-rollup.ts) were written with it (cases analysed since). */
+  charts?: boolean;
 }
 
 const IMPORTS_SIGNATURE = `SELECT coalesce(string_agg(id || ':' || sha256 || ':' || rows_read || ':' || started, ',' ORDER BY id), '') AS s FROM imports`;
@@ -73,6 +85,10 @@ export async function writePairRollup(
     `CREATE OR REPLACE TABLE pair_rollup_fences (w BIGINT, pairs BIGINT,
        q_n DOUBLE[], q_ports DOUBLE[], q_up DOUBLE[], q_down DOUBLE[])`,
   );
+  await run(
+    conn,
+    'CREATE OR REPLACE TABLE pair_rollup_outliers (f VARCHAR, w BIGINT, s INTEGER, d INTEGER, value DOUBLE)',
+  );
   // in time order (zone maps then prune a brushed range), a slice of windows at a time: sorting
   // every pair-window at once (4.8M at 10M flows), or taking the quartiles of all windows in one
   // statement (quantiles hold every value in memory), took 250 MB more than detection itself
@@ -80,7 +96,10 @@ export async function writePairRollup(
     conn,
     'SELECT min(w) AS lo, max(w) AS hi, count(*) AS n FROM det_wsd',
   );
-  if (span?.lo == null || span.hi == null) return writeMeta(conn, windowUs, signature);
+  // the charts' tables where every address has one text form (see chart-rollup.ts)
+  const charts = await oneTextForm(conn);
+  await createChartRollup(conn, charts);
+  if (span?.lo == null || span.hi == null) return writeMeta(conn, windowUs, signature, charts);
   const slices = Math.max(1, Math.ceil(span.n / rowsPerSort));
   const step = Math.ceil((span.hi - span.lo + 1) / slices);
   for (let from = span.lo; from <= span.hi; from += step) {
@@ -104,12 +123,31 @@ export async function writePairRollup(
          FROM pair_rollup WHERE w >= $1 AND w < $2 GROUP BY w ORDER BY w`,
       slice,
     );
+    // the Charts tab's default feature only: few pairs (38k of 4.8M at 10M flows); the other
+    // features flag up to a fifth of all pairs, which the scatter reads as before
+    for (const col of KEPT_OUTLIERS)
+      await run(
+        conn,
+        `INSERT INTO pair_rollup_outliers
+           SELECT '${col}', p.w, p.s, p.d, p.${col}::DOUBLE
+           FROM pair_rollup p JOIN pair_rollup_fences f USING (w)
+           WHERE p.w >= $1 AND p.w < $2 AND ${outlierSql(`p.${col}::DOUBLE`, `f.q_${col}[1]`, `f.q_${col}[2]`)}
+           ORDER BY p.w`,
+        slice,
+      );
+    if (charts) await writeChartRollupSlice(conn, windowUs, slice[0], slice[1]);
   }
-  await writeMeta(conn, windowUs, signature);
+  await writeTimelineRollup(conn, signature);
+  await writeMeta(conn, windowUs, signature, charts);
 }
 
-async function writeMeta(conn: DuckDBConnection, windowUs: number, signature: string) {
-  const meta: RollupMeta = { windowUs, signature };
+async function writeMeta(
+  conn: DuckDBConnection,
+  windowUs: number,
+  signature: string,
+  charts: boolean,
+) {
+  const meta: RollupMeta = { windowUs, signature, charts, outliers: true };
   await run(
     conn,
     'INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -124,9 +162,36 @@ export async function pairRollupUsable(store: CaseReader, windowSeconds: number)
   return meta.signature === (await flowsSignature(store));
 }
 
-/** The rollup's window length in seconds when it is current, else null. */
-export async function currentRollupWindow(store: CaseReader): Promise<number | null> {
+/** The rollup's window length in seconds and which of its tables it has, when current. */
+export async function currentRollup(
+  store: CaseReader,
+): Promise<{ window: number; charts: boolean; outliers: boolean } | null> {
   const meta = await store.getSetting<RollupMeta | null>(PAIR_ROLLUP_KEY, null);
-  if (!meta) return null;
-  return meta.signature === (await flowsSignature(store)) ? meta.windowUs / 1e6 : null;
+  if (!meta || meta.signature !== (await flowsSignature(store))) return null;
+  return {
+    window: meta.windowUs / 1e6,
+    charts: meta.charts === true,
+    outliers: meta.outliers === true,
+  };
+}
+
+/**
+ * Whether a pair-window's value lies outside its window's fences (Q1 - 3*IQR, floored at 0, and
+ * Q3 + 3*IQR): the one expression the scatter and the rollup's outliers table use, so both flag
+ * the same pairs.
+ */
+export function outlierSql(value: string, q1: string, q3: string): string {
+  return `(${value} > ${q3} + 3 * (${q3} - ${q1}) OR ${value} < greatest(0, ${q1} - 3 * (${q3} - ${q1})))`;
+}
+
+/**
+ * The rollup's window length in seconds when it is current (and, with `charts`, has the charts'
+ * tables), else null.
+ */
+export async function currentRollupWindow(
+  store: CaseReader,
+  charts = false,
+): Promise<number | null> {
+  const r = await currentRollup(store);
+  return r && (!charts || r.charts) ? r.window : null;
 }

@@ -3,7 +3,7 @@
 // answer is the same as from the flows alone.
 import type { FlowQuery } from '../../../shared/query';
 import type { CaseReader } from '../../store/case-reader';
-import { currentRollupWindow } from './pair-rollup';
+import { currentRollup } from './pair-rollup';
 
 export interface RollupSpan {
   /** Whole windows [lo, hi) (window numbers: epoch microseconds // window); null: every window. */
@@ -11,6 +11,10 @@ export interface RollupSpan {
   hi: number | null;
   /** The partial ends [from, to) read from the flows (ISO times). */
   edges: { from: string; to: string }[];
+  /** Every address has one text form (chart-rollup.ts): text and number group alike. */
+  oneForm: boolean;
+  /** The rollup has its outliers table (pair-rollup.ts). */
+  outliers: boolean;
 }
 
 /**
@@ -22,11 +26,15 @@ export async function rollupSpan(
   store: CaseReader,
   q: FlowQuery,
   windowSeconds?: number,
+  /** 'charts': the charts' tables (chart-rollup.ts) are needed too */
+  need: 'pairs' | 'charts' = 'pairs',
 ): Promise<RollupSpan | null> {
   if (q.filter?.trim() || q.selector) return null;
-  const window = await currentRollupWindow(store);
-  if (window == null || (windowSeconds !== undefined && window !== windowSeconds)) return null;
-  if (!q.range) return { lo: null, hi: null, edges: [] };
+  const current = await currentRollup(store);
+  if (!current || (need === 'charts' && !current.charts)) return null;
+  const { window, charts: oneForm, outliers } = current;
+  if (windowSeconds !== undefined && window !== windowSeconds) return null;
+  if (!q.range) return { lo: null, hi: null, edges: [], oneForm, outliers };
   const us = window * 1_000_000;
   // window numbers from DuckDB's own reading of the range (microseconds, as the flows' ts)
   const b = await store.one<{ lo: number | null; hi: number | null }>(
@@ -42,5 +50,7 @@ export async function rollupSpan(
       { from: q.range.from, to: at(b.lo) },
       { from: at(b.hi), to: q.range.to },
     ],
+    oneForm,
+    outliers,
   };
 }

@@ -21,25 +21,16 @@ export function scatterFromRollup(
   maxOutliers: number,
   limit: number,
 ): { sql: string; params: (string | number)[] } {
-  const { col, flows } = COLUMN[feature];
+  const { col } = COLUMN[feature];
+  const edges = span.edges;
   const params: (string | number)[] = [];
   const bind = (v: string | number) => `$${params.push(v)}`;
   const maxOut = bind(maxOutliers);
   const take = bind(limit);
-  let us: string | null = null;
   const inside =
     span.lo == null ? 'true' : `w >= ${bind(span.lo)} AND w < ${bind(span.hi ?? span.lo)}`;
-  const edges = span.edges.map(
-    (e) =>
-      `SELECT epoch_us(ts) // ${(us ??= bind(windowUs))} AS win, src_num, dst_num, (${flows})::DOUBLE AS value
-       FROM flows WHERE ts >= ${bind(e.from)}::TIMESTAMP AND ts < ${bind(e.to)}::TIMESTAMP
-       GROUP BY ALL`,
-  );
   const edgePairs = edges.length
-    ? `UNION ALL
-       SELECT e.win, sn.id, dn.id, e.value, true
-       FROM (${edges.join(' UNION ALL ')}) e
-         JOIN pair_rollup_names sn ON sn.num = e.src_num JOIN pair_rollup_names dn ON dn.num = e.dst_num`
+    ? `UNION ALL SELECT win, s, d, value, true FROM (${edgePairsSql(feature, span, windowUs, bind)})`
     : '';
   const edgeFences = edges.length
     ? `UNION ALL
@@ -62,6 +53,7 @@ export function scatterFromRollup(
        ORDER BY value DESC, hash(win, s, d) LIMIT ${maxOut})
       UNION ALL
       (SELECT 'sample', win, s, d, value FROM flagged WHERE NOT outlier
+       AND (SELECT count(*) FROM flagged WHERE outlier) < ${take}
        ORDER BY hash(win, s, d) LIMIT ${take})
     )
     SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
@@ -74,4 +66,37 @@ export function scatterFromRollup(
     SELECT p.part, p.win, sn.ip, dn.ip, p.value, NULL, NULL, NULL, NULL, NULL
     FROM picked p JOIN pair_rollup_names sn ON sn.id = p.s JOIN pair_rollup_names dn ON dn.id = p.d`;
   return { sql, params };
+}
+
+/**
+ * The partial windows' pairs at a span's ends (win, s, d, value), aggregated from their flows the
+ * way the rollup was built, with the rollup's address ids; '' when the span has no ends.
+ */
+export function edgePairsSql(
+  feature: PairScatter['feature'],
+  span: RollupSpan,
+  windowUs: number,
+  bind: (v: string | number) => string,
+): string {
+  if (!span.edges.length) return '';
+  const { flows } = COLUMN[feature];
+  const us = bind(windowUs);
+  // the ends' pairs by address number as the rollup was built, or by text where every address
+  // has one text form (the same pairs): matching 128-bit numbers in the names table cost more
+  // than the rest of the query (tens of ms at 10M flows)
+  const [src, dst, key] = span.oneForm ? ['src_ip', 'dst_ip', 'ip'] : ['src_num', 'dst_num', 'num'];
+  const edges = span.edges.map(
+    (e) =>
+      `SELECT epoch_us(ts) // ${us} AS win, ${src} AS src, ${dst} AS dst, (${flows})::DOUBLE AS value
+       FROM flows WHERE ts >= ${bind(e.from)}::TIMESTAMP AND ts < ${bind(e.to)}::TIMESTAMP
+       GROUP BY ALL`,
+  );
+  return `SELECT e.win, sn.id AS s, dn.id AS d, e.value
+    FROM (${edges.join(' UNION ALL ')}) e
+      JOIN pair_rollup_names sn ON sn.${key} = e.src JOIN pair_rollup_names dn ON dn.${key} = e.dst`;
+}
+
+/** The rollup column of a feature. */
+export function rollupColumn(feature: PairScatter['feature']): string {
+  return COLUMN[feature].col;
 }

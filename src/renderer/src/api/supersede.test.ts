@@ -17,6 +17,8 @@ describe('supersedeKey', () => {
     expect(supersedeKey('countFlows', [{ filter: 'x', range: { from: 'a', to: 'b' } }])).toBe(
       supersedeKey('countFlows', [{ range: { to: 'b', from: 'a' }, filter: 'x' }]),
     );
+    // countries of the last brushed range only (a quick brush left three ranges' running)
+    expect(supersedeKey('topGeo', [{ by: 'country' }])).not.toBeNull();
     expect(supersedeKey('pairScatter', [{ feature: 'num_conns' }])).not.toBe(
       supersedeKey('pairScatter', [{ feature: 'bytes_up' }]),
     );

@@ -10,6 +10,7 @@ const BY_SELECTION = new Set([
   'countFlows',
   'timeline',
   'topTalkers',
+  'topGeo',
   'dstPorts',
   'pairScatter',
 ]);

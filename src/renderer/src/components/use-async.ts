@@ -9,13 +9,23 @@ export interface AsyncState<T> {
   reload(): void;
 }
 
-export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [value, setValue] = useState<T>();
-  const [loading, setLoading] = useState(true);
+/** `initial`: the answer for the first deps, already in (it is not asked for again). */
+export function useAsync<T>(
+  load: () => Promise<T>,
+  deps: unknown[],
+  initial?: { v: T } | null,
+): AsyncState<T> {
+  const [value, setValue] = useState<T | undefined>(initial?.v);
+  const [loading, setLoading] = useState(!initial);
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
+  const given = useRef(!!initial);
   useEffect(() => {
+    if (given.current) {
+      given.current = false;
+      return;
+    }
     const my = ++seq.current;
     setLoading(true);
     setError(null);

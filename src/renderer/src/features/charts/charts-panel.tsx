@@ -71,18 +71,16 @@ export function ChartsPanel() {
       return v;
     };
   const pal = usePalette();
-  // each chart's newer request cancels its older one in the engine (see Supersedable)
+  // each chart's newer request cancels its older one in the engine (see Supersedable).
+  // Asked for in this order: talkers and ports, the two the analyst reads first, then the
+  // scatter (the longest, on a query lane of its own in the engine), then countries (the engine
+  // answers the quick charts one at a time, and the page has six connections to the server)
   const talkers = useAsync(
     () =>
       api
         .topTalkers({ ...q, by: 'bytes', limit: 12, supersede: TAGS.talkers })
         .then(mark('talkers')),
     [key],
-  );
-  const [geoBy, setGeoBy] = useState<'country' | 'asn'>('country');
-  const geo = useAsync(
-    () => api.topGeo({ ...q, by: geoBy, limit: 12, supersede: TAGS.geo }).then(mark('geo')),
-    [key, geoBy],
   );
   const ports = useAsync(
     () => api.dstPorts({ ...q, by: 'flows', limit: 12, supersede: TAGS.ports }).then(mark('ports')),
@@ -94,6 +92,11 @@ export function ChartsPanel() {
         .pairScatter({ ...q, feature, windowSeconds: 10, limit: 2000, supersede: TAGS.scatter })
         .then(mark('scatter')),
     [key, feature],
+  );
+  const [geoBy, setGeoBy] = useState<'country' | 'asn'>('country');
+  const geo = useAsync(
+    () => api.topGeo({ ...q, by: geoBy, limit: 12, supersede: TAGS.geo }).then(mark('geo')),
+    [key, geoBy],
   );
   // the tab closed: what it still asked for is stopped in the engine
   useEffect(() => () => void api.cancelQueries(Object.values(TAGS)).catch(() => undefined), []);

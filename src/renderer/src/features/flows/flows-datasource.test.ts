@@ -98,6 +98,23 @@ describe('flows grid paging', () => {
     expect(p.onFirstRows).toHaveBeenCalledTimes(1);
   });
 
+  it('counts a time range (no filter, no evidence) beside its first page, not after it', async () => {
+    mockApi.flows.mockReturnValue(new Promise(() => undefined)); // the page not in yet
+    mockApi.countFlows.mockResolvedValue(1000);
+    const range = { from: '2024-05-01T08:00:00.000Z', to: '2024-05-01T08:05:00.000Z' };
+    const p = paging({ q: { range } });
+    flowsDatasource(p);
+    expect(mockApi.countFlows).toHaveBeenCalledWith(expect.objectContaining({ range })); // at once
+    await settle();
+    expect(p.onCount).toHaveBeenCalledWith(1000);
+    // with a filter the page still goes first
+    resetMockApi();
+    mockApi.flows.mockReturnValue(new Promise(() => undefined));
+    flowsDatasource(paging({ q: { range, filter: 'dst port 22' } }));
+    await settle();
+    expect(mockApi.countFlows).not.toHaveBeenCalled();
+  });
+
   it('asks again in the sort the grid has now, and keeps only the columns the engine sorts by', async () => {
     mockApi.flows.mockImplementation(flowsOf(50));
     mockApi.countFlows.mockReturnValue(new Promise(() => undefined)); // still counting

@@ -50,9 +50,19 @@ interface Props {
   onStatuses(s: TriageStatus[]): void;
   /** The grid's row order (sorting is the analyst's), for j/k. */
   onOrder(ids: number[]): void;
+  /** The first rows are drawn. */
+  onShown?(): void;
 }
 
-export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, onOrder }: Props) {
+export function IncidentsGrid({
+  incidents,
+  rows,
+  counts,
+  statuses,
+  onStatuses,
+  onOrder,
+  onShown,
+}: Props) {
   const w = useWorkspace();
   const theme = useGridTheme();
   const gridApi = useRef<GridApi<IncidentRow> | null>(null);
@@ -227,7 +237,10 @@ export function IncidentsGrid({ incidents, rows, counts, statuses, onStatuses, o
           onGridReady={(e) => {
             gridApi.current = e.api;
           }}
-          onFirstDataRendered={() => setRowsTick((t) => t + 1)}
+          onFirstDataRendered={() => {
+            setRowsTick((t) => t + 1);
+            onShown?.();
+          }}
           onRowDataUpdated={() => {
             setRowsTick((t) => t + 1);
             reportOrder();

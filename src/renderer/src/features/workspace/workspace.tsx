@@ -39,6 +39,7 @@ import { FollowStatusBar } from '../follow/follow-status';
 import { LiveContext } from '../follow/live';
 import { IncidentToasts } from '../follow/toasts';
 import { useFollow } from '../follow/use-follow';
+import { takeEarly, takeEarlyValue } from './early-reads';
 import { bounds, effectivePanes } from './layout';
 import { navKey, onNav, recordNav, type NavState } from './nav-history';
 import {
@@ -54,6 +55,8 @@ const HISTORY = 30;
 const UNDO = 50;
 const NO_ALERTS: Alert[] = [];
 const SPLIT = 5; // px of a splitter
+/** The panes after the incident list mount at most this long after it (see restMounted). */
+const LATE_MS = 300;
 
 export function Workspace({
   info,
@@ -76,11 +79,32 @@ export function Workspace({
   const followState = follow.view?.status.state;
   const following =
     followState === 'following' || followState === 'starting' || followState === 'stopping';
-  const incidents = useAsync(
-    () => api.incidents(),
-    [info.path, info.incidents, follow.incidentsRev],
+  // the list read as the page started, when it is in: drawn with the first render (early-reads.ts)
+  const [earlyIncidents] = useState(() => takeEarlyValue('incidents'));
+  // The incident list (and the flows grid, whose first page is asked for as it mounts) first:
+  // the timeline, the graph, the alerts and the detail mount once the list has drawn its rows
+  // (or at once when there is nothing to draw; at most LATE_MS later). Mounting them all at once
+  // held the list back by their echarts and grid set-up on the page's one thread (issue 16).
+  const [restMounted, setRestMounted] = useState(false);
+  const mountRest = useCallback(
+    () => requestAnimationFrame(() => setTimeout(() => setRestMounted(true))),
+    [],
   );
-  const triage = useAsync(() => api.triageAll(), [info.path, info.incidents]);
+  const incidents = useAsync(
+    () => takeEarly('incidents') ?? api.incidents(),
+    [info.path, info.incidents, follow.incidentsRev],
+    earlyIncidents,
+  );
+  useEffect(() => {
+    if (restMounted) return;
+    if (incidents.error || incidents.value?.length === 0) return void setRestMounted(true);
+    const t = setTimeout(() => setRestMounted(true), LATE_MS);
+    return () => clearTimeout(t);
+  }, [restMounted, incidents.error, incidents.value]);
+  const triage = useAsync(
+    () => takeEarly('triageAll') ?? api.triageAll(),
+    [info.path, info.incidents],
+  );
   const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
   const [filterHistory, setHistory] = useState<string[]>([]);
   const [undo, setUndo] = useState<string[]>([]);
@@ -137,7 +161,7 @@ export function Workspace({
 
   // ---- reopen as left: selection, filter and its history, panes, columns come from the case ----
   useEffect(() => {
-    api.uiState().then(
+    (takeEarly('uiState') ?? api.uiState()).then(
       (s) => setRestored(s),
       () => setRestored({}),
     );
@@ -543,6 +567,7 @@ export function Workspace({
                   statuses={statuses}
                   onStatuses={setStatuses}
                   onOrder={(ids) => (order.current = ids)}
+                  onShown={mountRest}
                 />
               </div>
               <Splitter
@@ -555,11 +580,13 @@ export function Workspace({
                 label="Resize incidents"
               />
               <div className="stack" style={{ height: p.alerts }}>
-                <AlertsGrid
-                  loading={alertsLoading}
-                  error={alertsState.error}
-                  reload={alertsState.reload}
-                />
+                {restMounted && (
+                  <AlertsGrid
+                    loading={alertsLoading}
+                    error={alertsState.error}
+                    reload={alertsState.reload}
+                  />
+                )}
               </div>
               <Splitter
                 dir="row"
@@ -570,9 +597,7 @@ export function Workspace({
                 onChange={resize('alerts')}
                 label="Resize alerts"
               />
-              <div className="stack fill">
-                <DetailPanel />
-              </div>
+              <div className="stack fill">{restMounted && <DetailPanel />}</div>
             </div>
             <Splitter
               dir="col"
@@ -585,7 +610,7 @@ export function Workspace({
             />
             <div className="col middle">
               <div className="stack" style={{ height: p.timeline }}>
-                <TimelineChart incidents={list ?? []} />
+                {restMounted && <TimelineChart incidents={list ?? []} />}
               </div>
               <Splitter
                 dir="row"
@@ -636,7 +661,7 @@ export function Workspace({
                   Triage
                 </button>
               </div>
-              {side === 'graph' ? (
+              {!restMounted ? null : side === 'graph' ? (
                 <IncidentGraph />
               ) : side === 'charts' ? (
                 <ChartsPanel />
