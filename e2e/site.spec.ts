@@ -68,7 +68,7 @@ test('saving other networks re-runs detection and the marks follow', async () =>
   await expect(async () => {
     await input.fill(`src ip ${SCANNER}`);
     await input.press('Enter');
-    await expect(page.getByRole('gridcell', { name: `private ${SCANNER}` }).first()).toBeVisible({
+    await expect(page.getByRole('gridcell', { name: `priv ${SCANNER}` }).first()).toBeVisible({
       timeout: 5_000,
     });
   }).toPass({ timeout: 60_000 });
