@@ -1,12 +1,15 @@
 // The packaged CSVs turned once into two small Parquet files under NETSIFT_HOME/geo/<versions>/
-// (country.parquet, asn.parquet: lo, hi as UHUGEINT in netsift's one 128-bit address space, IPv4
-// mapped into ::ffff:0:0/96). Built the first time a case is enriched after the packages change:
+// (country.parquet, asn.parquet: each range's start and end in netsift's one 128-bit address space,
+// IPv4 mapped into ::ffff:0:0/96). Parquet has no 128-bit integer (DuckDB writes a UHUGEINT column
+// as DOUBLE, which rounds IPv6 to about 2^72 and gave narrow IPv6 ranges their neighbour's
+// country/AS), so each bound is two exact UBIGINT halves; cachedRanges() joins them back into
+// UHUGEINT lo, hi. Built the first time a case is enriched after the packages change:
 // ranges made disjoint (narrowest wins, see flatten-ranges.ts), special-purpose space cut out
 // (private, loopback, multicast... never get a country or AS), then written by DuckDB. A case
 // joins its distinct addresses against these files; nothing is fetched at run time.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
 import { netsiftHome } from '../core/home';
 import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
@@ -14,8 +17,29 @@ import { SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
 import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';
 import { locateDatasets, type LocatedDataset } from './geo-source';
 
-/** Bump when the cache layout or the way it is derived changes (rows are in start order). */
-const CACHE_FORMAT = 1;
+/**
+ * Bump when the cache layout or the way it is derived changes (rows are in start order): the
+ * folder's name carries it, so a cache of another layout is rebuilt, never misread.
+ * 2: bounds as exact 64-bit halves (1 held them as DOUBLE).
+ */
+const CACHE_FORMAT = 2;
+
+const MASK64 = (1n << 64n) - 1n;
+
+/** Bound columns of the cache's files: upper and lower 64 bits of each range's start and end. */
+const BOUND_COLUMNS = 'lo_hi UBIGINT, lo_lo UBIGINT, hi_hi UBIGINT, hi_lo UBIGINT';
+
+/**
+ * A cache file as rows of lo, hi (exact UHUGEINT) and its value columns, for joins and lookups
+ * (the halves compared as one number: ranges can span a 2^64 boundary). With `near`, only the
+ * ranges whose upper halves can hold that address (the row groups of others are skipped).
+ */
+export function cachedRanges(file: string, near?: bigint): string {
+  const top = near === undefined ? null : `${near >> 64n}::UBIGINT`; // a number, not input text
+  return `(SELECT (lo_hi::UHUGEINT << 64) | lo_lo AS lo, (hi_hi::UHUGEINT << 64) | hi_lo AS hi,
+      * EXCLUDE (lo_hi, lo_lo, hi_hi, hi_lo)
+    FROM read_parquet(${literal(file)})${top ? ` WHERE lo_hi <= ${top} AND hi_hi >= ${top}` : ''})`;
+}
 
 export interface GeoCache {
   dir: string;
@@ -145,6 +169,13 @@ function describe(dir: string, key: string, sets: LocatedDataset[]): GeoCache {
   };
 }
 
+function appendBounds(app: DuckDBAppender, r: { lo: bigint; hi: bigint }): void {
+  app.appendUBigInt(r.lo >> 64n);
+  app.appendUBigInt(r.lo & MASK64);
+  app.appendUBigInt(r.hi >> 64n);
+  app.appendUBigInt(r.hi & MASK64);
+}
+
 let building: Promise<GeoCache> | null = null;
 
 /** The cache for the installed packages, built on first use (a few seconds, once per version). */
@@ -177,24 +208,22 @@ async function buildCache(root: string): Promise<GeoCache> {
       // appended straight into a DuckDB table (no text round trip), then written as Parquet
       const out = d.kind === 'country' ? target.countryFile : target.asnFile;
       if (d.kind === 'country') {
-        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, country VARCHAR)');
+        await conn.run(`CREATE TABLE r (${BOUND_COLUMNS}, country VARCHAR)`);
         const app = await conn.createAppender('r');
         const rows = loadDataset(d, countryValue, (a, b) => a === b);
         for (const x of rows) {
-          app.appendUHugeInt(x.lo);
-          app.appendUHugeInt(x.hi);
+          appendBounds(app, x);
           app.appendVarchar(x.v);
           app.endRow();
         }
         app.closeSync();
         counts.country = rows.length;
       } else {
-        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, asn BIGINT, as_org VARCHAR)');
+        await conn.run(`CREATE TABLE r (${BOUND_COLUMNS}, asn BIGINT, as_org VARCHAR)`);
         const app = await conn.createAppender('r');
         const rows = loadDataset(d, asValue, (a, b) => a.asn === b.asn && a.org === b.org);
         for (const x of rows) {
-          app.appendUHugeInt(x.lo);
-          app.appendUHugeInt(x.hi);
+          appendBounds(app, x);
           app.appendBigInt(BigInt(x.v.asn));
           app.appendVarchar(x.v.org);
           app.endRow();

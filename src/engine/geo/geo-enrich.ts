@@ -6,12 +6,13 @@
 // Like the blacklist matching (detect/detectors/blacklist/sql.ts), the scan reads only the text address
 // columns and numbers IPv4 from the text: the UHUGEINT columns decode slowly. IPv6 addresses
 // are numbered in TypeScript (few in practice). With disjoint ranges, an ASOF join on the start
-// plus "end reaches the address" is an exact lookup.
+// plus "end reaches the address" is an exact lookup: both sides UHUGEINT (the cache's bounds
+// rejoined from their 64-bit halves), never DOUBLE, which cannot tell narrow IPv6 ranges apart.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ensureContextTables } from '../store/context-tables';
-import { all, inTransaction, literal, one } from '../store/sql';
+import { all, inTransaction, one } from '../store/sql';
 import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
-import { ensureGeoCache, type GeoCache } from './geo-cache';
+import { cachedRanges, ensureGeoCache, type GeoCache } from './geo-cache';
 
 export const GEO_SETTING = 'geo_source';
 
@@ -52,9 +53,9 @@ SELECT ip, country, asn, as_org FROM (
   FROM (
     SELECT a.ip, a.num, CASE WHEN a.num <= g.hi THEN g.country END AS country
     FROM (SELECT * FROM geo_in WHERE num IS NOT NULL) a
-    ASOF LEFT JOIN read_parquet(${literal(cache.countryFile)}) g ON a.num >= g.lo
+    ASOF LEFT JOIN ${cachedRanges(cache.countryFile)} g ON a.num >= g.lo
   ) c
-  ASOF LEFT JOIN read_parquet(${literal(cache.asnFile)}) s ON c.num >= s.lo
+  ASOF LEFT JOIN ${cachedRanges(cache.asnFile)} s ON c.num >= s.lo
 )
 WHERE country IS NOT NULL OR asn IS NOT NULL`;
 }
