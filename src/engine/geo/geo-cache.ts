@@ -1,19 +1,18 @@
 // The packaged CSVs turned once into two small Parquet files under NETSIFT_HOME/geo/<versions>/
 // (country.parquet, asn.parquet: each range's start and end in netsift's one 128-bit address space,
-// IPv4 mapped into ::ffff:0:0/96). Parquet has no 128-bit integer (DuckDB writes a UHUGEINT column
-// as DOUBLE, which rounds IPv6 to about 2^72 and gave narrow IPv6 ranges their neighbour's
-// country/AS), so each bound is two exact UBIGINT halves; cachedRanges() joins them back into
-// UHUGEINT lo, hi. Built the first time a case is enriched after the packages change:
+// IPv4 mapped into ::ffff:0:0/96, as two exact 64-bit halves: see cached-ranges.ts). Built the
+// first time a case is enriched after the packages change:
 // ranges made disjoint (narrowest wins, see flatten-ranges.ts), special-purpose space cut out
 // (private, loopback, multicast... never get a country or AS), then written by DuckDB. A case
 // joins its distinct addresses against these files; nothing is fetched at run time.
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { netsiftHome } from '../core/home';
 import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
 import { SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
+import { appendBounds, BOUND_COLUMNS } from './cached-ranges';
 import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';
 import { locateDatasets, type LocatedDataset } from './geo-source';
 
@@ -23,23 +22,6 @@ import { locateDatasets, type LocatedDataset } from './geo-source';
  * 2: bounds as exact 64-bit halves (1 held them as DOUBLE).
  */
 const CACHE_FORMAT = 2;
-
-const MASK64 = (1n << 64n) - 1n;
-
-/** Bound columns of the cache's files: upper and lower 64 bits of each range's start and end. */
-const BOUND_COLUMNS = 'lo_hi UBIGINT, lo_lo UBIGINT, hi_hi UBIGINT, hi_lo UBIGINT';
-
-/**
- * A cache file as rows of lo, hi (exact UHUGEINT) and its value columns, for joins and lookups
- * (the halves compared as one number: ranges can span a 2^64 boundary). With `near`, only the
- * ranges whose upper halves can hold that address (the row groups of others are skipped).
- */
-export function cachedRanges(file: string, near?: bigint): string {
-  const top = near === undefined ? null : `${near >> 64n}::UBIGINT`; // a number, not input text
-  return `(SELECT (lo_hi::UHUGEINT << 64) | lo_lo AS lo, (hi_hi::UHUGEINT << 64) | hi_lo AS hi,
-      * EXCLUDE (lo_hi, lo_lo, hi_hi, hi_lo)
-    FROM read_parquet(${literal(file)})${top ? ` WHERE lo_hi <= ${top} AND hi_hi >= ${top}` : ''})`;
-}
 
 export interface GeoCache {
   dir: string;
@@ -167,13 +149,6 @@ function describe(dir: string, key: string, sets: LocatedDataset[]): GeoCache {
     asnFile: path.join(dir, 'asn.parquet'),
     versions: sets.map((d) => `${d.package}@${d.version}`),
   };
-}
-
-function appendBounds(app: DuckDBAppender, r: { lo: bigint; hi: bigint }): void {
-  app.appendUBigInt(r.lo >> 64n);
-  app.appendUBigInt(r.lo & MASK64);
-  app.appendUBigInt(r.hi >> 64n);
-  app.appendUBigInt(r.hi & MASK64);
 }
 
 let building: Promise<GeoCache> | null = null;

@@ -8,7 +8,8 @@ import { FLOW_STORE_SETTING } from '../flowstore/flow-store-setting';
 import { CaseStore } from '../store/case-store';
 import { bigIntToIp, V4_MAPPED_BASE } from '../util/ip';
 import { enrichGeo } from './geo-enrich';
-import { cachedRanges, ensureGeoCache } from './geo-cache';
+import { cachedRanges } from './cached-ranges';
+import { ensureGeoCache } from './geo-cache';
 import { geoFromData } from './geo-from-data';
 import { caseGeo } from './geo-lookup';
 

@@ -5,7 +5,8 @@ import type { ContextStatus, GeoInfo } from '../../shared/context';
 import { hasContextTables } from '../store/context-tables';
 import { all, one } from '../store/sql';
 import { ipToBigInt } from '../util/ip';
-import { cachedRanges, ensureGeoCache, existingGeoCache } from './geo-cache';
+import { cachedRanges } from './cached-ranges';
+import { ensureGeoCache, existingGeoCache } from './geo-cache';
 import { GEO_SETTING, type GeoSetting } from './geo-enrich';
 import { serverCaseGeo } from './geo-from-data';
 
