@@ -1,12 +1,13 @@
 // The packaged country/AS ranges held in this process, for looking up a few addresses at once
 // (a page of a server case's flows, a host, a report's hosts): the two Parquet files of the geo
 // cache (geo-cache.ts: disjoint ranges in netsift's 128-bit space, IPv4 mapped) read once into
-// typed arrays (each bound exact, as two 64-bit halves), then each address is a binary search:
-// the range with the greatest start at or below it, if its end reaches it. That is exactly what
-// enrichGeo's ASOF join picks for a case's addresses. Measured on this machine (2 cores shared, load 11-15): that join run for 300 new
-// addresses took 5-6 s per call (it reads and orders both files each time); the index loads once
-// in about 7 s (~1M ranges: 32 MB of 64-bit halves, the values interned), then 300 addresses take about
-// 1 ms. A connected server case loads it in the background (store-flows.ts).
+// typed arrays (each bound exact, as two 64-bit halves: cached-ranges.ts), then each address is a
+// binary search: the range with the greatest start at or below it, if its end reaches it. That is
+// exactly what enrichGeo's ASOF join picks for a case's addresses. Measured on this machine (2
+// cores shared, load 11-15): that join run for 300 new addresses took 5-6 s per call (it reads and
+// orders both files each time); the index loads once in 3-6 s (load 10.6; ~1M ranges: 32 MB of
+// 64-bit halves, the values interned; the DOUBLE bounds of cache format 1 took 2.5-4 s), then 300
+// addresses take under 1 ms. A connected server case loads it in the background (store-flows.ts).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { literal } from '../store/sql';
 import type { GeoCache } from './geo-cache';
