@@ -1,6 +1,7 @@
 // The packaged CSVs turned once into two small Parquet files under NETSIFT_HOME/geo/<versions>/
-// (country.parquet, asn.parquet: lo, hi as UHUGEINT in netsift's one 128-bit address space, IPv4
-// mapped into ::ffff:0:0/96). Built the first time a case is enriched after the packages change:
+// (country.parquet, asn.parquet: each range's start and end in netsift's one 128-bit address space,
+// IPv4 mapped into ::ffff:0:0/96, as two exact 64-bit halves: see cached-ranges.ts). Built the
+// first time a case is enriched after the packages change:
 // ranges made disjoint (narrowest wins, see flatten-ranges.ts), special-purpose space cut out
 // (private, loopback, multicast... never get a country or AS), then written by DuckDB. A case
 // joins its distinct addresses against these files; nothing is fetched at run time.
@@ -11,11 +12,16 @@ import { netsiftHome } from '../core/home';
 import { NetsiftError } from '../core/errors';
 import { literal } from '../store/sql';
 import { SPECIAL_RANGES, V4_MAPPED_BASE, parseCidr } from '../util/ip';
+import { appendBounds, BOUND_COLUMNS } from './cached-ranges';
 import { cutOut, flattenRanges, type ValueRange } from './flatten-ranges';
 import { locateDatasets, type LocatedDataset } from './geo-source';
 
-/** Bump when the cache layout or the way it is derived changes (rows are in start order). */
-const CACHE_FORMAT = 1;
+/**
+ * Bump when the cache layout or the way it is derived changes (rows are in start order): the
+ * folder's name carries it, so a cache of another layout is rebuilt, never misread.
+ * 2: bounds as exact 64-bit halves (1 held them as DOUBLE).
+ */
+const CACHE_FORMAT = 2;
 
 export interface GeoCache {
   dir: string;
@@ -177,24 +183,22 @@ async function buildCache(root: string): Promise<GeoCache> {
       // appended straight into a DuckDB table (no text round trip), then written as Parquet
       const out = d.kind === 'country' ? target.countryFile : target.asnFile;
       if (d.kind === 'country') {
-        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, country VARCHAR)');
+        await conn.run(`CREATE TABLE r (${BOUND_COLUMNS}, country VARCHAR)`);
         const app = await conn.createAppender('r');
         const rows = loadDataset(d, countryValue, (a, b) => a === b);
         for (const x of rows) {
-          app.appendUHugeInt(x.lo);
-          app.appendUHugeInt(x.hi);
+          appendBounds(app, x);
           app.appendVarchar(x.v);
           app.endRow();
         }
         app.closeSync();
         counts.country = rows.length;
       } else {
-        await conn.run('CREATE TABLE r (lo UHUGEINT, hi UHUGEINT, asn BIGINT, as_org VARCHAR)');
+        await conn.run(`CREATE TABLE r (${BOUND_COLUMNS}, asn BIGINT, as_org VARCHAR)`);
         const app = await conn.createAppender('r');
         const rows = loadDataset(d, asValue, (a, b) => a.asn === b.asn && a.org === b.org);
         for (const x of rows) {
-          app.appendUHugeInt(x.lo);
-          app.appendUHugeInt(x.hi);
+          appendBounds(app, x);
           app.appendBigInt(BigInt(x.v.asn));
           app.appendVarchar(x.v.org);
           app.endRow();

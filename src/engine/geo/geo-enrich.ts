@@ -6,11 +6,13 @@
 // Like the blacklist matching (detect/detectors/blacklist/sql.ts), the scan reads only the text address
 // columns and numbers IPv4 from the text: the UHUGEINT columns decode slowly. IPv6 addresses
 // are numbered in TypeScript (few in practice). With disjoint ranges, an ASOF join on the start
-// plus "end reaches the address" is an exact lookup.
+// plus "end reaches the address" is an exact lookup: in exact integers (cached-ranges.ts), never
+// DOUBLE, which cannot tell narrow IPv6 ranges apart.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ensureContextTables } from '../store/context-tables';
-import { all, inTransaction, literal, one } from '../store/sql';
+import { all, inTransaction, one } from '../store/sql';
 import { V4_MAPPED_BASE, parseIpv6 } from '../util/ip';
+import { highRanges, LOW_LIMIT, lowRanges } from './cached-ranges';
 import { ensureGeoCache, type GeoCache } from './geo-cache';
 
 export const GEO_SETTING = 'geo_source';
@@ -42,20 +44,37 @@ SELECT ip, CASE WHEN NOT contains(ip, ':') THEN ${B} + list_reduce(
        END AS num
 FROM addrs`;
 
-function joinSql(cache: GeoCache): string {
+/** Country then AS of the addresses `addrs` (ip, num) by ASOF join on the ranges' starts. */
+function rangeJoin(addrs: string, country: string, asn: string): string {
   return `
-INSERT INTO geo_addrs
-SELECT ip, country, asn, as_org FROM (
   SELECT c.ip, c.country,
          CASE WHEN c.num <= s.hi THEN s.asn END AS asn,
          CASE WHEN c.num <= s.hi THEN s.as_org END AS as_org
   FROM (
     SELECT a.ip, a.num, CASE WHEN a.num <= g.hi THEN g.country END AS country
-    FROM (SELECT * FROM geo_in WHERE num IS NOT NULL) a
-    ASOF LEFT JOIN read_parquet(${literal(cache.countryFile)}) g ON a.num >= g.lo
+    FROM ${addrs} a
+    ASOF LEFT JOIN ${country} g ON a.num >= g.lo
   ) c
-  ASOF LEFT JOIN read_parquet(${literal(cache.asnFile)}) s ON c.num >= s.lo
-)
+  ASOF LEFT JOIN ${asn} s ON c.num >= s.lo`;
+}
+
+/** The case's addresses below 2^64 and, when it has any, those above (see cached-ranges.ts). */
+function joinSql(cache: GeoCache, high: boolean): string {
+  const low = rangeJoin(
+    `(SELECT ip, num::UBIGINT AS num FROM geo_in WHERE num < ${LOW_LIMIT})`,
+    lowRanges(cache.countryFile),
+    lowRanges(cache.asnFile),
+  );
+  const rest = high
+    ? `UNION ALL ${rangeJoin(
+        `(SELECT ip, num FROM geo_in WHERE num >= ${LOW_LIMIT})`,
+        highRanges(cache.countryFile),
+        highRanges(cache.asnFile),
+      )}`
+    : '';
+  return `
+INSERT INTO geo_addrs
+SELECT ip, country, asn, as_org FROM (${low} ${rest})
 WHERE country IS NOT NULL OR asn IS NOT NULL`;
 }
 
@@ -67,12 +86,14 @@ export async function enrichGeo(conn: DuckDBConnection): Promise<EnrichResult> {
   await ensureContextTables(conn);
   await conn.run(DISTINCT_SQL);
   const v6 = await all<{ ip: string }>(conn, 'SELECT ip FROM geo_in WHERE num IS NULL');
+  let high = false; // any address from 2^64 up (IPv6 outside ::/64)
   if (v6.length) {
     await conn.run('CREATE OR REPLACE TEMP TABLE geo_in6 (ip VARCHAR, num UHUGEINT)');
     const app = await conn.createAppender('geo_in6', 'main', 'temp');
     for (const { ip } of v6) {
       const n = parseIpv6(ip);
       if (n === null) continue;
+      high ||= n >= 1n << 64n;
       app.appendVarchar(ip);
       app.appendUHugeInt(n);
       app.endRow();
@@ -90,7 +111,7 @@ export async function enrichGeo(conn: DuckDBConnection): Promise<EnrichResult> {
   };
   await inTransaction(conn, async () => {
     await conn.run('DELETE FROM geo_addrs');
-    await conn.run(joinSql(cache));
+    await conn.run(joinSql(cache, high));
     await conn.run(
       `INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
       [GEO_SETTING, JSON.stringify(setting)],

@@ -8,6 +8,7 @@ import { FLOW_STORE_SETTING } from '../flowstore/flow-store-setting';
 import { CaseStore } from '../store/case-store';
 import { bigIntToIp, V4_MAPPED_BASE } from '../util/ip';
 import { enrichGeo } from './geo-enrich';
+import { cachedRanges } from './cached-ranges';
 import { ensureGeoCache } from './geo-cache';
 import { geoFromData } from './geo-from-data';
 import { caseGeo } from './geo-lookup';
@@ -36,7 +37,7 @@ async function addresses(): Promise<string[]> {
   try {
     for (const f of [cache.countryFile, cache.asnFile]) {
       const rows = await probe.all<{ lo: string; hi: string }>(
-        `SELECT lo::UHUGEINT::VARCHAR AS lo, hi::UHUGEINT::VARCHAR AS hi FROM read_parquet('${f.replace(/'/g, "''")}') USING SAMPLE 300 ROWS (reservoir, 7)`,
+        `SELECT lo::VARCHAR AS lo, hi::VARCHAR AS hi FROM ${cachedRanges(f)} USING SAMPLE 300 ROWS (reservoir, 7)`,
       );
       for (const r of rows)
         for (const n of [BigInt(r.lo), BigInt(r.lo) - 1n, BigInt(r.hi), BigInt(r.hi) + 1n])

@@ -3,8 +3,9 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ContextStatus, GeoInfo } from '../../shared/context';
 import { hasContextTables } from '../store/context-tables';
-import { all, literal, one } from '../store/sql';
+import { all, one } from '../store/sql';
 import { ipToBigInt } from '../util/ip';
+import { cachedRanges } from './cached-ranges';
 import { ensureGeoCache, existingGeoCache } from './geo-cache';
 import { GEO_SETTING, type GeoSetting } from './geo-enrich';
 import { serverCaseGeo } from './geo-from-data';
@@ -52,9 +53,9 @@ export async function lookupGeo(conn: DuckDBConnection, ips: string[]): Promise<
     const r = await one<GeoRow>(
       conn,
       `SELECT $1 AS ip,
-         (SELECT country FROM read_parquet(${literal(cache.countryFile)}) WHERE lo <= ${num} AND hi >= ${num}) AS country,
-         (SELECT asn FROM read_parquet(${literal(cache.asnFile)}) WHERE lo <= ${num} AND hi >= ${num}) AS asn,
-         (SELECT as_org FROM read_parquet(${literal(cache.asnFile)}) WHERE lo <= ${num} AND hi >= ${num}) AS as_org`,
+         (SELECT country FROM ${cachedRanges(cache.countryFile, n)} WHERE lo <= ${num} AND hi >= ${num}) AS country,
+         (SELECT asn FROM ${cachedRanges(cache.asnFile, n)} WHERE lo <= ${num} AND hi >= ${num}) AS asn,
+         (SELECT as_org FROM ${cachedRanges(cache.asnFile, n)} WHERE lo <= ${num} AND hi >= ${num}) AS as_org`,
       [ip],
     );
     out.push(toInfo(ip, r));
