@@ -20,7 +20,17 @@ export interface HttpConnectOptions {
   password: string;
   /** Client-side ceiling on one HTTP request, ms (default: the server limit plus a minute). */
   requestTimeoutMs?: number;
+  /** How long connecting (the first queries) may take, ms (default CONNECT_DEADLINE_MS). */
+  connectTimeoutMs?: number;
 }
+
+/**
+ * Connecting answers within this or fails. Without it a hello that gets no answer waited for the
+ * request timeout (a day without ?timeout=): a TLS hello sent to a plain HTTP port is read by the
+ * server as the start of a request line and, unless its random bytes happen to end one, the
+ * server waits for the rest as the client waits for the server's hello.
+ */
+export const CONNECT_DEADLINE_MS = 20_000;
 
 export class HttpExecutor implements ChExecutor {
   private constructor(
@@ -66,11 +76,14 @@ export class HttpExecutor implements ChExecutor {
       ...(ca ? { tls: { ca_cert: ca } } : {}),
     });
     const where = target.display;
+    const waitMs = opts.connectTimeoutMs ?? CONNECT_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(waitMs);
     try {
       const rows = await query<{ version: string; readonly: string }>(
         client,
         "SELECT version() AS version, getSetting('readonly') AS readonly",
         {},
+        deadline,
       ).catch(async (e) => {
         // getSetting() is newer than some servers: ask system.settings instead
         if (!/getSetting/.test(String((e as Error).message))) throw e;
@@ -78,14 +91,16 @@ export class HttpExecutor implements ChExecutor {
           client,
           "SELECT version() AS version, (SELECT value FROM system.settings WHERE name = 'readonly') AS readonly",
           {},
+          deadline,
         );
       });
       const version = rows[0].version;
       const settingsAllowed = String(rows[0].readonly) !== '1';
-      const queryParams = await probeParams(client);
+      const queryParams = await probeParams(client, deadline);
       return new HttpExecutor(client, target, version, queryParams, settingsAllowed);
     } catch (e) {
       await client.close().catch(() => undefined);
+      if (deadline.aborted) throw noAnswer(target, waitMs);
       throw translateError(where, e, false);
     }
   }
@@ -271,15 +286,36 @@ export class HttpExecutor implements ChExecutor {
   }
 }
 
-async function query<T>(client: Client, sql: string, params: Params): Promise<T[]> {
-  const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+async function query<T>(
+  client: Client,
+  sql: string,
+  params: Params,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const rs = await client.query({
+    query: sql,
+    query_params: params,
+    format: 'JSONEachRow',
+    ...(signal ? { abort_signal: signal } : {}),
+  });
   return rs.json<T>();
 }
 
+/** Connecting got no answer in time: over TLS most likely a plain HTTP port (see CONNECT_DEADLINE_MS). */
+function noAnswer(target: StoreTarget, ms: number): StoreError {
+  const secs = `${Math.round(ms / 100) / 10} s`;
+  return target.secure
+    ? new StoreError(
+        `${target.display}: no TLS answer within ${secs}: is ${target.port} the server's HTTPS port (https_port, often 8443)? A plain HTTP port never answers a TLS hello`,
+        'tls',
+      )
+    : new StoreError(`${target.display}: no answer within ${secs} while connecting`, 'timeout');
+}
+
 /** Whether the server takes query parameters ({name:Type} placeholders); 18.x does not. */
-async function probeParams(client: Client): Promise<boolean> {
+async function probeParams(client: Client, signal?: AbortSignal): Promise<boolean> {
   try {
-    const rows = await query<{ v: number }>(client, 'SELECT {v:UInt8} AS v', { v: 7 });
+    const rows = await query<{ v: number }>(client, 'SELECT {v:UInt8} AS v', { v: 7 }, signal);
     return Number(rows[0]?.v) === 7;
   } catch (e) {
     const msg = String((e as Error).message);
