@@ -91,26 +91,8 @@ function rpc(port, token, method, args = []) {
 async function openInServe(root, db) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'netsift-bench-steps-'));
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'out/cli/netsift.mjs'), 'serve', '--case', db, '--port', '0'],
-    {
-      env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const { child, port, token } = await startServe(root, ['--case', db, '--port', '0'], home);
   try {
-    const { port, token } = await new Promise((resolve, reject) => {
-      let log = '';
-      const on = (d) => {
-        log += d;
-        const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=(\S+)/.exec(log);
-        if (m) resolve({ port: Number(m[1]), token: m[2] });
-      };
-      child.stdout.on('data', on);
-      child.stderr.on('data', on);
-      child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${log}`)));
-    });
     const ready = (performance.now() - t0) / 1000;
     // what the workspace asks first: the case, its incidents, the grid's first page
     await rpc(port, token, 'caseInfo');
