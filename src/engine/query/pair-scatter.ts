@@ -17,8 +17,7 @@ import { flowWhere, queryKey } from './where';
 import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
 import { scatterOutliersSql, scatterSampleSql } from './rollup/scatter-outliers-sql';
 import { KEPT_OUTLIERS } from './rollup/pair-rollup';
-import { rollupColumn } from './rollup/scatter-sql';
-import { scatterFromRollup } from './rollup/scatter-sql';
+import { FENCE_AND_COUNT_ROWS, rollupColumn, scatterFromRollup } from './rollup/scatter-sql';
 
 const FEATURE_SQL: Record<PairScatter['feature'], string> = {
   num_dst_ports: 'count(DISTINCT dst_port)',
@@ -68,12 +67,7 @@ export async function pairScatter(
              (p.value > f.q3 + 3 * (f.q3 - f.q1) OR p.value < greatest(0, f.q1 - 3 * (f.q3 - f.q1))) AS outlier
       FROM pairs p JOIN fences f USING (win)
     )
-    SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
-           greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
-    FROM fences
-    UNION ALL
-    SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
-    FROM flagged
+    ${FENCE_AND_COUNT_ROWS}
     UNION ALL
     (SELECT 'outlier', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE outlier
      ORDER BY value DESC, hash(win, src, dst) LIMIT $${n + 2})

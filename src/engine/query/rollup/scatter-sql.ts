@@ -14,6 +14,18 @@ const COLUMN: Record<PairScatter['feature'], { col: string; flows: string }> = {
   bytes_down: { col: 'down', flows: 'sum(dst_bytes)' },
 };
 
+/**
+ * The rows every pair scatter statement ends with, after its `fences` (per window: pairs, q1, q3)
+ * and `flagged` (each pair with its outlier flag) steps: one per window with its fence, and the
+ * counts of pairs and outliers. Shared by the rollup's statement and the one over the flows.
+ */
+export const FENCE_AND_COUNT_ROWS = `SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
+           greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
+    FROM fences
+    UNION ALL
+    SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
+    FROM flagged`;
+
 export function scatterFromRollup(
   feature: PairScatter['feature'],
   span: RollupSpan,
@@ -56,12 +68,7 @@ export function scatterFromRollup(
        AND (SELECT count(*) FROM flagged WHERE outlier) < ${take}
        ORDER BY hash(win, s, d) LIMIT ${take})
     )
-    SELECT 'fence' AS part, win, NULL AS src, NULL AS dst, NULL::DOUBLE AS value, pairs, q1, q3,
-           greatest(0, q1 - 3 * (q3 - q1)) AS lower, q3 + 3 * (q3 - q1) AS upper
-    FROM fences
-    UNION ALL
-    SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
-    FROM flagged
+    ${FENCE_AND_COUNT_ROWS}
     UNION ALL
     SELECT p.part, p.win, sn.ip, dn.ip, p.value, NULL, NULL, NULL, NULL, NULL
     FROM picked p JOIN pair_rollup_names sn ON sn.id = p.s JOIN pair_rollup_names dn ON dn.id = p.d`;
