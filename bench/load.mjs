@@ -94,6 +94,9 @@ function startServe(caseFile, home) {
     };
     child.stdout.on('data', on);
     child.stderr.on('data', on);
+    // NETSIFT_TRACE_LANES / NETSIFT_TRACE_SQL: the server's traces, to see where the tail's time goes
+    if (process.env.NETSIFT_TRACE_LANES || process.env.NETSIFT_TRACE_SQL)
+      child.stderr.on('data', (d) => process.stderr.write(d));
     child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
   });
 }
@@ -198,6 +201,19 @@ function limiter(n) {
   return (fn) => new Promise((resolve) => (waiting.push({ fn, resolve }), next()));
 }
 
+/** The p95 target (issue 15): calls slower than this are listed by method and view. */
+const SLOW_MS = 500;
+
+/** The kind of view a call's query belongs to (what the tail is made of). */
+function viewKind(q) {
+  if (!q || typeof q !== 'object') return 'other';
+  if (q.selector) return 'incident';
+  if (q.filter && q.range) return 'filter+range';
+  if (q.filter) return 'filter';
+  if (q.range) return 'range';
+  return 'all';
+}
+
 function rnd(n) {
   return Math.floor(Math.random() * n);
 }
@@ -220,6 +236,7 @@ async function analyst(server, ctx, deadline, stats) {
         });
       return rpc(server, agent, method, args, abandon);
     }).then((r) => {
+      r.view = viewKind(args[0]);
       stats.record(r);
       return r;
     });
@@ -311,6 +328,16 @@ function summarise(stats, label, figures, short) {
     const xs = stats.calls.filter((c) => c.method === m).map((c) => c.ms);
     figures[`  ${short} ${m}`] = `n ${xs.length}  p50 ${ms(pct(xs, 50))}  p95 ${ms(pct(xs, 95))}`;
   }
+  // where the tail is: the calls slower than the p95 target, by method and kind of view
+  const slow = new Map();
+  for (const c of stats.calls)
+    if (c.ms > SLOW_MS)
+      slow.set(`${c.method}/${c.view}`, (slow.get(`${c.method}/${c.view}`) ?? 0) + 1);
+  if (slow.size)
+    figures[`  ${short} calls > ${SLOW_MS} ms`] = [...slow]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   if (stats.errors.length)
     figures[`${label} first errors`] = [...new Set(stats.errors)].slice(0, 3).join(' | ');
 }

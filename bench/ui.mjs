@@ -57,7 +57,7 @@ export async function ensureCase(size, log = console.log) {
 async function startServe(caseFile, home) {
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, 'out/cli/netsift.mjs'), 'serve', '--case', caseFile, '--port', '0'],
+    [...(process.env.SERVE_NODE_ARGS ? process.env.SERVE_NODE_ARGS.split(' ') : []), path.join(ROOT, 'out/cli/netsift.mjs'), 'serve', '--case', caseFile, '--port', '0'],
     {
       env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,6 +72,8 @@ async function startServe(caseFile, home) {
     };
     child.stdout.on('data', on);
     child.stderr.on('data', on);
+    // NETSIFT_TRACE_SQL=<ms>: the server's slow statements, to see where a figure's time goes
+    if (process.env.NETSIFT_TRACE_SQL) child.stderr.on('data', (d) => process.stderr.write(d));
     child.on('exit', (c) => reject(new Error(`serve exited ${c}: ${out}`)));
   });
   return { child, url };

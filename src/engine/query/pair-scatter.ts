@@ -17,14 +17,13 @@ import { flowWhere, queryKey } from './where';
 import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
 import { scatterOutliersSql, scatterSampleSql } from './rollup/scatter-outliers-sql';
 import { KEPT_OUTLIERS } from './rollup/pair-rollup';
-import { FENCE_AND_COUNT_ROWS, rollupColumn, scatterFromRollup } from './rollup/scatter-sql';
-
-const FEATURE_SQL: Record<PairScatter['feature'], string> = {
-  num_dst_ports: 'count(DISTINCT dst_port)',
-  num_conns: 'count(*)',
-  bytes_up: 'sum(src_bytes)',
-  bytes_down: 'sum(dst_bytes)',
-};
+import { scatterFromKept } from './filter-rollup/kept-answers';
+import {
+  featureAggregate,
+  rollupColumn,
+  scatterFromRollup,
+  scatterOverPairs,
+} from './rollup/scatter-sql';
 
 /** Outliers kept beyond `limit` at most, so one wild capture cannot flood the chart. */
 export const MAX_OUTLIER_POINTS = 20_000;
@@ -51,30 +50,16 @@ export async function pairScatter(
   // count(...) OVER () that DuckDB evaluated row by row over the whole frame: a few 100k pairs
   // took minutes and held the server's query threads, issue 15). Fences, outliers (largest first)
   // and the hash sample of the rest come back as rows of one result, told apart by `part`; the
-  // samples are top-N reads (ORDER BY ... LIMIT), not a sort of every pair. The sample is only
-  // drawn when the outliers leave room for it (they are shown first, up to \`limit\`): at 10M flows
-  // they usually fill it, and hashing and ranking every other pair was half the query's time.
-  const sql = `
-    WITH pairs AS MATERIALIZED (
-      SELECT epoch_us(ts) // $${n + 1} AS win, src_ip AS src, dst_ip AS dst,
-             (${FEATURE_SQL[req.feature]})::DOUBLE AS value
-      FROM flows WHERE ${where.sql} GROUP BY win, src_ip, dst_ip
-    ), fences AS MATERIALIZED (
-      SELECT win, count(*) AS pairs, quantile_cont(value, 0.25) AS q1, quantile_cont(value, 0.75) AS q3
-      FROM pairs GROUP BY win
-    ), flagged AS MATERIALIZED (
-      SELECT p.win, p.src, p.dst, p.value,
-             (p.value > f.q3 + 3 * (f.q3 - f.q1) OR p.value < greatest(0, f.q1 - 3 * (f.q3 - f.q1))) AS outlier
-      FROM pairs p JOIN fences f USING (win)
-    )
-    ${FENCE_AND_COUNT_ROWS}
-    UNION ALL
-    (SELECT 'outlier', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE outlier
-     ORDER BY value DESC, hash(win, src, dst) LIMIT $${n + 2})
-    UNION ALL
-    (SELECT 'sample', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE NOT outlier
-     AND (SELECT count(*) FROM flagged WHERE outlier) < $${n + 3}
-     ORDER BY hash(win, src, dst) LIMIT $${n + 3})`;
+  // sample is only drawn when the outliers leave room for it (they are shown first, up to
+  // `limit`): at 10M flows they usually fill it, and hashing and ranking every other pair was
+  // half the query's time.
+  const sql = scatterOverPairs(
+    `SELECT epoch_us(ts) // $${n + 1} AS win, src_ip AS src, dst_ip AS dst,
+            (${featureAggregate(req.feature)})::DOUBLE AS value
+     FROM flows WHERE ${where.sql} GROUP BY win, src_ip, dst_ip`,
+    `$${n + 2}`,
+    `$${n + 3}`,
+  );
   const us = windowSeconds * 1e6;
   return memo(
     store,
@@ -88,7 +73,17 @@ export async function pairScatter(
       const rows =
         span?.outliers && KEPT_OUTLIERS.includes(rollupColumn(req.feature))
           ? await fromOutliers(store, req.feature, span, us, limit)
-          : await store.all<ScatterRow>(q.sql, q.params);
+          : // a filtered view: from its kept pair-windows (kept, if need be, by this call)
+            ((span
+              ? null
+              : await scatterFromKept<ScatterRow>(
+                  store,
+                  req,
+                  req.feature,
+                  us,
+                  MAX_OUTLIER_POINTS,
+                  limit,
+                )) ?? (await store.all<ScatterRow>(q.sql, q.params)));
       const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
       const counts = rows.find((r) => r.part === 'count');
       const total = counts?.pairs ?? 0;

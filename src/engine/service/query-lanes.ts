@@ -50,6 +50,9 @@ const AGED_MS = 2000;
 /** How often a query interrupted for another request's sake (see run()) is tried again. */
 const RETRIES = 2;
 
+/** `NETSIFT_TRACE_LANES=1`: each run's wait for a connection and its time on it, to stderr. */
+const TRACE = !!process.env.NETSIFT_TRACE_LANES;
+
 /** How often an interrupt is repeated until the interrupted run has ended (see run()). */
 const INTERRUPT_REPEAT_MS = 20;
 
@@ -136,6 +139,7 @@ export class QueryLanes {
     let conn: DuckDBConnection | null = null;
     let taking: Promise<DuckDBConnection> | null = null;
     let ended = false;
+    const asked = { at: 0, granted: 0 };
     // An interrupt reaches only a statement DuckDB has begun: one that arrives while the next
     // statement is being prepared is lost. So, once asked, interrupt until the run has ended.
     let repeat: NodeJS.Timeout | undefined;
@@ -146,15 +150,21 @@ export class QueryLanes {
       repeat ??= setInterval(() => c.interrupt(), INTERRUPT_REPEAT_MS);
     };
     const giveBack = (c: DuckDBConnection) => {
+      if (TRACE)
+        process.stderr.write(
+          `lane ${lane} wait ${(asked.granted - asked.at).toFixed(0)} ms run ${(performance.now() - asked.granted).toFixed(0)} ms\n`,
+        );
       clearInterval(repeat);
       signal?.removeEventListener('abort', interrupt);
       this.held.delete(c);
       this.release(lane, c);
     };
     const bound = (): Promise<DuckDBConnection> =>
-      (taking ??= (this.mayWait(lane) ? this.waitFor!(lane) : Promise.resolve())
+      (taking ??= ((asked.at = performance.now()),
+      this.mayWait(lane) ? this.waitFor!(lane) : Promise.resolve())
         .then(() => this.acquire(lane, signal))
         .then((c) => {
+          asked.granted = performance.now();
           if (ended) {
             giveBack(c); // the run finished without waiting for its statement
             throw new CancelledError('request');

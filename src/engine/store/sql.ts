@@ -21,12 +21,33 @@ export function plain(v: unknown): unknown {
   return v;
 }
 
+/**
+ * `NETSIFT_TRACE_SQL=<ms>` writes every statement that took at least that long to stderr, with
+ * its time and its first line: where a slow call's time goes, without a profiler (bench runs).
+ */
+const TRACE_MS = Number(process.env.NETSIFT_TRACE_SQL ?? NaN);
+
+async function traced<T>(sql: string, params: SqlParams | undefined, fn: () => Promise<T>): Promise<T> {
+  if (!Number.isFinite(TRACE_MS)) return fn();
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    const ms = performance.now() - t0;
+    if (ms >= TRACE_MS) {
+      const head = sql.replace(/\s+/g, ' ').trim().slice(0, 140);
+      const args = params ? ` ${JSON.stringify(params, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 200)}` : '';
+      process.stderr.write(`sql ${ms.toFixed(0)} ms ${(t0 / 1000).toFixed(3)}: ${head}${args}\n`);
+    }
+  }
+}
+
 export async function all<T = Row>(
   conn: DuckDBConnection,
   sql: string,
   params?: SqlParams,
 ): Promise<T[]> {
-  const reader = await conn.runAndReadAll(sql, params);
+  const reader = await traced(sql, params, () => conn.runAndReadAll(sql, params));
   return reader.getRowObjectsJS().map((r) => plain(r) as T);
 }
 
@@ -39,7 +60,7 @@ export async function one<T = Row>(
 }
 
 export async function run(conn: DuckDBConnection, sql: string, params?: SqlParams): Promise<void> {
-  await conn.run(sql, params);
+  await traced(sql, params, () => conn.run(sql, params));
 }
 
 /** Quotes an identifier that comes from an allow-list in our own code (never from input). */

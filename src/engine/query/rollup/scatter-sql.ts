@@ -26,6 +26,35 @@ export const FENCE_AND_COUNT_ROWS = `SELECT 'fence' AS part, win, NULL AS src, N
     SELECT 'count', NULL, NULL, NULL, NULL, count(*), count(*) FILTER (WHERE outlier), NULL, NULL, NULL
     FROM flagged`;
 
+/**
+ * The pair scatter's statement over `pairs` (a SELECT of win, src, dst, value: one row per
+ * pair-window): each window's fences, the flag of each pair, then the fence and count rows, up
+ * to `maxOut` outliers (largest first) and, only when the outliers leave room, the hash sample
+ * of `take` others. `maxOut` and `take` are placeholders. The samples are top-N reads (ORDER BY
+ * ... LIMIT), not a sort of every pair. Shared by the statement over the flows
+ * (../pair-scatter.ts) and over a filter's kept pair-windows (../filter-rollup/).
+ */
+export function scatterOverPairs(pairs: string, maxOut: string, take: string): string {
+  return `
+    WITH pairs AS MATERIALIZED (${pairs}
+    ), fences AS MATERIALIZED (
+      SELECT win, count(*) AS pairs, quantile_cont(value, 0.25) AS q1, quantile_cont(value, 0.75) AS q3
+      FROM pairs GROUP BY win
+    ), flagged AS MATERIALIZED (
+      SELECT p.win, p.src, p.dst, p.value,
+             (p.value > f.q3 + 3 * (f.q3 - f.q1) OR p.value < greatest(0, f.q1 - 3 * (f.q3 - f.q1))) AS outlier
+      FROM pairs p JOIN fences f USING (win)
+    )
+    ${FENCE_AND_COUNT_ROWS}
+    UNION ALL
+    (SELECT 'outlier', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE outlier
+     ORDER BY value DESC, hash(win, src, dst) LIMIT ${maxOut})
+    UNION ALL
+    (SELECT 'sample', win, src, dst, value, NULL, NULL, NULL, NULL, NULL FROM flagged WHERE NOT outlier
+     AND (SELECT count(*) FROM flagged WHERE outlier) < ${take}
+     ORDER BY hash(win, src, dst) LIMIT ${take})`;
+}
+
 export function scatterFromRollup(
   feature: PairScatter['feature'],
   span: RollupSpan,
@@ -106,4 +135,9 @@ export function edgePairsSql(
 /** The rollup column of a feature. */
 export function rollupColumn(feature: PairScatter['feature']): string {
   return COLUMN[feature].col;
+}
+
+/** The aggregate over the flows a feature's rollup column was built from. */
+export function featureAggregate(feature: PairScatter['feature']): string {
+  return COLUMN[feature].flows;
 }

@@ -1,0 +1,202 @@
+// A filtered view's pair-windows, kept while the flows do not change. The detection rollup
+// (../rollup/) answers brushed ranges of the whole capture; a filter ("dst port 443") it cannot
+// answer, so every brush inside a filter, and every scatter feature, grouped the filter's flows
+// by window and pair again: at 3M flows half a second each, and under 20 analysts the heaviest
+// calls of the server (issue 15's load run: the pair scatter of filtered views was most of the
+// calls over 500 ms). The first pair scatter of a filter keeps its pair-windows with all four
+// features, (w, src, dst, ports, n, up, down), in a database of the open case's instance that
+// is not the case file (ATTACH ':memory:'): about what one scatter of it cost. Every later
+// scatter of that filter (any feature, any range) and its top talkers read them, plus the
+// partial windows at a range's ends from the flows.
+//
+// Bounded: at most MAX_ROWS pair-windows kept in all (about 40 bytes each in memory) and
+// MAX_FILTERS filters; a filter with more than half of MAX_ROWS is not kept and is answered from
+// the flows as before; the least recently used goes first, never while a statement reads it. Flows added or removed make every kept table stale: dropped when next seen.
+// A read-only case (DuckDB refuses an in-memory database there) keeps nothing.
+import type { CaseReader } from '../../store/case-reader';
+import { flowsVersion } from '../id-segments';
+import { flowWhere } from '../where';
+
+/** Filters whose pair-windows are kept at once, per open case. */
+export const MAX_FILTERS = 16;
+
+/** Pair-windows kept at once, all filters together, per open case. */
+export const MAX_ROWS = 8_000_000;
+
+const SCHEMA = 'netsift_kept';
+
+export interface KeptPairs {
+  /** Qualified table name (from our own counter, never from input). */
+  table: string;
+  windowUs: number;
+}
+
+interface Entry extends KeptPairs {
+  key: string;
+  filter: string;
+  version: string;
+  /** Resolves true once the table is written; false when it was not kept (too big, failed). */
+  ready: Promise<boolean>;
+  readers: number;
+  used: number;
+  /** Pair-windows in the table (0 until written). */
+  rows: number;
+}
+
+interface Scope {
+  attached: Promise<boolean>;
+  entries: Map<string, Entry>;
+  /** Tables no longer listed, dropped by a later call once nobody reads them. */
+  doomed: Entry[];
+  next: number;
+}
+
+const scopes = new WeakMap<object, Scope>();
+
+function scopeOf(store: CaseReader): Scope {
+  let s = scopes.get(store.cacheScope);
+  if (!s) {
+    const attached = store.readOnly
+      ? Promise.resolve(false)
+      : store.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCHEMA}`).then(
+          () => true,
+          () => false,
+        );
+    s = { attached, entries: new Map(), doomed: [], next: 1 };
+    scopes.set(store.cacheScope, s);
+  }
+  return s;
+}
+
+const keyOf = (filter: string, windowUs: number) => `${windowUs}:${filter}`;
+
+/**
+ * Runs `read` on the kept pair-windows of `filter` (windows of `windowUs`, or any window length
+ * when `windowUs` is null), keeping them first when `keep` and they are not kept yet. Null when
+ * there are none to read (not kept, too big, being written while `keep` is false, a read-only
+ * case): the caller answers from the flows.
+ */
+export async function withKeptPairs<T>(
+  store: CaseReader,
+  filter: string,
+  windowUs: number | null,
+  keep: boolean,
+  read: (kept: KeptPairs) => Promise<T>,
+): Promise<T | null> {
+  const f = filter.trim();
+  if (!f) return null;
+  const scope = scopeOf(store);
+  if (!(await scope.attached)) return null;
+  const version = await flowsVersion(store);
+  for (const e of scope.entries.values()) if (e.version !== version) forget(scope, e);
+  await dropDoomed(store, scope);
+  let entry = [...scope.entries.values()].find(
+    (e) => e.filter === f && (windowUs == null || e.windowUs === windowUs),
+  );
+  if (!entry && keep && windowUs != null) entry = startKeeping(store, scope, f, windowUs, version);
+  if (!entry) return null;
+  entry.readers++;
+  try {
+    // a table still being written is waited for only by a caller that would have written it
+    if (!keep && !(await settledNow(entry.ready))) return null;
+    if (!(await entry.ready)) return null;
+    entry.used = performance.now();
+    return await read(entry);
+  } finally {
+    entry.readers--;
+  }
+}
+
+function startKeeping(
+  store: CaseReader,
+  scope: Scope,
+  filter: string,
+  windowUs: number,
+  version: string,
+): Entry {
+  const table = `${SCHEMA}.pairs_${scope.next++}`;
+  const where = flowWhere({ filter });
+  const n = where.params.length;
+  const entry: Entry = {
+    key: keyOf(filter, windowUs),
+    filter,
+    table,
+    windowUs,
+    version,
+    readers: 0,
+    used: performance.now(),
+    rows: 0,
+    ready: Promise.resolve(false),
+  };
+  entry.ready = (async () => {
+    await store.run(
+      `CREATE TABLE ${table} AS
+       SELECT epoch_us(ts) // $${n + 1} AS w, src_ip AS src, dst_ip AS dst,
+              count(DISTINCT dst_port) AS ports, count(*) AS n,
+              sum(src_bytes) AS up, sum(dst_bytes) AS down
+       FROM flows WHERE ${where.sql} GROUP BY ALL`,
+      [...where.params, windowUs],
+    );
+    const r = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+    entry.rows = r?.n ?? Infinity;
+    if (entry.rows <= MAX_ROWS / 2) {
+      evict(scope);
+      return true;
+    }
+    // too big to keep: remembered as not kept for this version of the flows, not tried again
+    entry.rows = 0;
+    await store.run(`DROP TABLE ${table}`);
+    return false;
+  })().catch(() => {
+    // the request went away (or the statement failed): not kept, a later scatter tries again;
+    // whatever was written is dropped by a later call (this one's connection may be interrupted)
+    forget(scope, entry);
+    return false;
+  });
+  scope.entries.set(entry.key, entry);
+  evict(scope);
+  return entry;
+}
+
+/** Keeps at most MAX_FILTERS and MAX_ROWS, the least recently used going first. */
+function evict(scope: Scope): void {
+  const idle = [...scope.entries.values()]
+    .filter((e) => e.readers === 0)
+    .sort((a, b) => a.used - b.used);
+  const rows = () => [...scope.entries.values()].reduce((n, e) => n + e.rows, 0);
+  while ((scope.entries.size > MAX_FILTERS || rows() > MAX_ROWS) && idle.length)
+    forget(scope, idle.shift()!);
+}
+
+function forget(scope: Scope, e: Entry): void {
+  if (scope.entries.get(e.key) === e) scope.entries.delete(e.key);
+  scope.doomed.push(e);
+}
+
+/**
+ * Drops forgotten tables nobody reads any more, on this call's connection (a lane's connection
+ * is the call's only while it runs: no drop is left for later on it).
+ */
+async function dropDoomed(store: CaseReader, scope: Scope): Promise<void> {
+  const done: Entry[] = [];
+  for (const e of scope.doomed)
+    if (e.readers === 0 && (await settled(e.ready))) {
+      done.push(e);
+      await store.run(`DROP TABLE IF EXISTS ${e.table}`).catch(() => undefined);
+    }
+  scope.doomed = scope.doomed.filter((e) => !done.includes(e));
+}
+
+/** Whether `p` has already settled true (without waiting for it). */
+async function settledNow(p: Promise<boolean>): Promise<boolean> {
+  const pending = Symbol();
+  const v = await Promise.race([p, Promise.resolve(pending)]);
+  return v === true;
+}
+
+/** Whether `p` has settled, either way (without waiting for it). */
+async function settled(p: Promise<boolean>): Promise<boolean> {
+  const pending = Symbol();
+  const v = await Promise.race([p, Promise.resolve(pending)]);
+  return v !== pending;
+}
