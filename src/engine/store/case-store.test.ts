@@ -76,8 +76,13 @@ describe('CaseStore', () => {
     await expect(CaseStore.open(file)).rejects.toThrow(/junk\.duckdb/);
     // DuckDB's magic, then anything: a checksum error naming a "block" was read as a lock
     const damaged = tmp.file('damaged.duckdb');
-    fs.writeFileSync(damaged, Buffer.concat([Buffer.alloc(8), Buffer.from('DUCK'), Buffer.from('SECRET'.repeat(1000))]));
+    fs.writeFileSync(
+      damaged,
+      Buffer.concat([Buffer.alloc(8), Buffer.from('DUCK'), Buffer.from('SECRET'.repeat(1000))]),
+    );
     const e = (await CaseStore.open(damaged).catch((x: Error) => x)) as Error;
-    expect(e.message).toBe(`${damaged}: not a readable netsift case (the file is damaged or not a case)`);
+    expect(e.message).toBe(
+      `${damaged}: not a readable netsift case (the file is damaged or not a case)`,
+    );
   });
 });

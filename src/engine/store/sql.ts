@@ -27,7 +27,11 @@ export function plain(v: unknown): unknown {
  */
 const TRACE_MS = Number(process.env.NETSIFT_TRACE_SQL ?? NaN);
 
-async function traced<T>(sql: string, params: SqlParams | undefined, fn: () => Promise<T>): Promise<T> {
+async function traced<T>(
+  sql: string,
+  params: SqlParams | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   if (!Number.isFinite(TRACE_MS)) return fn();
   const t0 = performance.now();
   try {
@@ -36,7 +40,9 @@ async function traced<T>(sql: string, params: SqlParams | undefined, fn: () => P
     const ms = performance.now() - t0;
     if (ms >= TRACE_MS) {
       const head = sql.replace(/\s+/g, ' ').trim().slice(0, 140);
-      const args = params ? ` ${JSON.stringify(params, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 200)}` : '';
+      const args = params
+        ? ` ${JSON.stringify(params, (_, v) => (typeof v === 'bigint' ? String(v) : v)).slice(0, 200)}`
+        : '';
       process.stderr.write(`sql ${ms.toFixed(0)} ms ${(t0 / 1000).toFixed(3)}: ${head}${args}\n`);
     }
   }

@@ -13,6 +13,7 @@ import { CaseStore } from '../../store/case-store';
 import { dropMemo } from '../memo';
 import { pairScatter } from '../pair-scatter';
 import { topTalkers } from '../top-talkers';
+import { keptPairsWritten } from './kept-pairs';
 
 const T0 = Date.parse('2024-05-01T08:00:00Z');
 const ts = (s: number) => new Date(T0 + s * 1000).toISOString().slice(0, 23).replace('T', ' ');
@@ -116,8 +117,12 @@ describe('kept pair-windows of a filtered view', () => {
     const expected = await fromFlows();
     const rw = await CaseStore.open(file, { threads: 2 });
     try {
+      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 10e6)).toBe(false);
       const first = await answers(rw); // the scatter keeps each filter's pair-windows
       expect(await keptTables(rw)).toBe(FILTERS.length);
+      // what the service asks to run a scatter among the quick charts
+      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 10e6)).toBe(true);
+      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 60e6)).toBe(false);
       const again = await answers(rw); // every answer read from them (memo dropped)
       expect(first).toEqual(expected);
       expect(again).toEqual(expected);

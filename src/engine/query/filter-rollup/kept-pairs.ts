@@ -5,14 +5,16 @@
 // calls of the server (issue 15's load run: the pair scatter of filtered views was most of the
 // calls over 500 ms). The first pair scatter of a filter keeps its pair-windows with all four
 // features, (w, src, dst, ports, n, up, down), in a database of the open case's instance that
-// is not the case file (ATTACH ':memory:'): about what one scatter of it cost. Every later
+// is not the case file (CaseReader.keptDatabase): about what one scatter of it cost. Every later
 // scatter of that filter (any feature, any range) and its top talkers read them, plus the
 // partial windows at a range's ends from the flows.
 //
 // Bounded: at most MAX_ROWS pair-windows kept in all (about 40 bytes each in memory) and
 // MAX_FILTERS filters; a filter with more than half of MAX_ROWS is not kept and is answered from
-// the flows as before; the least recently used goes first, never while a statement reads it. Flows added or removed make every kept table stale: dropped when next seen.
+// the flows as before; the least recently used goes first, never while a statement reads it.
+// Flows added or removed make every kept table stale: dropped when next seen.
 // A read-only case (DuckDB refuses an in-memory database there) keeps nothing.
+// Table names come from a counter of ours, never from input.
 import type { CaseReader } from '../../store/case-reader';
 import { flowsVersion } from '../id-segments';
 import { flowWhere } from '../where';
@@ -22,8 +24,6 @@ export const MAX_FILTERS = 16;
 
 /** Pair-windows kept at once, all filters together, per open case. */
 export const MAX_ROWS = 8_000_000;
-
-const SCHEMA = 'netsift_kept';
 
 export interface KeptPairs {
   /** Qualified table name (from our own counter, never from input). */
@@ -39,12 +39,13 @@ interface Entry extends KeptPairs {
   ready: Promise<boolean>;
   readers: number;
   used: number;
+  /** The table is written and kept (what `ready` resolved to, known without waiting). */
+  written: boolean;
   /** Pair-windows in the table (0 until written). */
   rows: number;
 }
 
 interface Scope {
-  attached: Promise<boolean>;
   entries: Map<string, Entry>;
   /** Tables no longer listed, dropped by a later call once nobody reads them. */
   doomed: Entry[];
@@ -55,16 +56,7 @@ const scopes = new WeakMap<object, Scope>();
 
 function scopeOf(store: CaseReader): Scope {
   let s = scopes.get(store.cacheScope);
-  if (!s) {
-    const attached = store.readOnly
-      ? Promise.resolve(false)
-      : store.run(`ATTACH IF NOT EXISTS ':memory:' AS ${SCHEMA}`).then(
-          () => true,
-          () => false,
-        );
-    s = { attached, entries: new Map(), doomed: [], next: 1 };
-    scopes.set(store.cacheScope, s);
-  }
+  if (!s) scopes.set(store.cacheScope, (s = { entries: new Map(), doomed: [], next: 1 }));
   return s;
 }
 
@@ -84,21 +76,23 @@ export async function withKeptPairs<T>(
   read: (kept: KeptPairs) => Promise<T>,
 ): Promise<T | null> {
   const f = filter.trim();
-  if (!f) return null;
+  const db = store.keptDatabase;
+  if (!f || !db) return null;
   const scope = scopeOf(store);
-  if (!(await scope.attached)) return null;
   const version = await flowsVersion(store);
   for (const e of scope.entries.values()) if (e.version !== version) forget(scope, e);
   await dropDoomed(store, scope);
   let entry = [...scope.entries.values()].find(
     (e) => e.filter === f && (windowUs == null || e.windowUs === windowUs),
   );
-  if (!entry && keep && windowUs != null) entry = startKeeping(store, scope, f, windowUs, version);
+  const mine = !entry && keep && windowUs != null;
+  if (mine) entry = startKeeping(store, scope, db, f, windowUs, version);
   if (!entry) return null;
   entry.readers++;
   try {
-    // a table still being written is waited for only by a caller that would have written it
-    if (!keep && !(await settledNow(entry.ready))) return null;
+    // a table another call is writing is not waited for: that call holds a connection of the
+    // pool while it writes, and callers waiting for it, each holding one, could leave it none
+    if (!mine && !(await settledNow(entry.ready))) return null;
     if (!(await entry.ready)) return null;
     entry.used = performance.now();
     return await read(entry);
@@ -107,14 +101,24 @@ export async function withKeptPairs<T>(
   }
 }
 
+/**
+ * Whether `filter`'s pair-windows of `windowUs` are kept now (as last seen: flows changed since
+ * are found out when read). The service runs a scatter that reads them among the quick charts.
+ */
+export function keptPairsWritten(cacheScope: object, filter: string, windowUs: number): boolean {
+  const e = scopes.get(cacheScope)?.entries.get(keyOf(filter.trim(), windowUs));
+  return !!e?.written;
+}
+
 function startKeeping(
   store: CaseReader,
   scope: Scope,
+  db: string,
   filter: string,
   windowUs: number,
   version: string,
 ): Entry {
-  const table = `${SCHEMA}.pairs_${scope.next++}`;
+  const table = `${db}.pairs_${scope.next++}`;
   const where = flowWhere({ filter });
   const n = where.params.length;
   const entry: Entry = {
@@ -124,6 +128,7 @@ function startKeeping(
     windowUs,
     version,
     readers: 0,
+    written: false,
     used: performance.now(),
     rows: 0,
     ready: Promise.resolve(false),
@@ -140,6 +145,7 @@ function startKeeping(
     const r = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
     entry.rows = r?.n ?? Infinity;
     if (entry.rows <= MAX_ROWS / 2) {
+      entry.written = true;
       evict(scope);
       return true;
     }
