@@ -13,6 +13,7 @@ import { fmtScore, fmtSpan, fmtTs } from '../../util/format';
 import { asText, countryName } from '../context/geo-text';
 import { cellMenu, useWorkspace } from '../workspace/selection';
 import { STATUS_LABEL, StatusFilter } from './status-filter';
+import { whenPainted } from '../../components/when-painted';
 
 /** An incident with its triage, as the list shows it. */
 export interface IncidentRow extends Incident {
@@ -25,6 +26,9 @@ export interface IncidentRow extends Incident {
 }
 
 // module-level: a new object per render would make ag-grid re-apply the selection options
+/** onShown comes at most this long after the grid had its first data (see whenPainted). */
+const SHOWN_MAX_MS = 400;
+
 const ROW_SELECTION: RowSelectionOptions = {
   mode: 'singleRow',
   checkboxes: false,
@@ -66,6 +70,7 @@ export function IncidentsGrid({
   const w = useWorkspace();
   const theme = useGridTheme();
   const gridApi = useRef<GridApi<IncidentRow> | null>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
   // bumped when the grid has (new) rows, so a selection restored before the grid was ready shows
   const [rowsTick, setRowsTick] = useState(0);
   const selectedId = w.selection.incident?.id ?? null;
@@ -224,7 +229,7 @@ export function IncidentsGrid({
       {incidents.value && incidents.value.length > 0 && (
         <StatusFilter counts={counts} shown={statuses} onChange={onStatuses} />
       )}
-      <div className="grid-host">
+      <div className="grid-host" ref={hostRef}>
         {body && <div className="grid-overlay">{body}</div>}
         <AgGridReact<IncidentRow>
           theme={theme}
@@ -239,7 +244,9 @@ export function IncidentsGrid({
           }}
           onFirstDataRendered={() => {
             setRowsTick((t) => t + 1);
-            onShown?.();
+            const host = hostRef.current;
+            if (host && onShown) void whenPainted(host, '.ag-row', SHOWN_MAX_MS).then(onShown);
+            else onShown?.();
           }}
           onRowDataUpdated={() => {
             setRowsTick((t) => t + 1);

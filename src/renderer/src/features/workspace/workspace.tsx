@@ -622,7 +622,7 @@ export function Workspace({
                 label="Resize timeline"
               />
               <div className="stack fill">
-                <FlowsGrid />
+                {restMounted && <FlowsGrid />}
               </div>
             </div>
             <Splitter
