@@ -1,11 +1,15 @@
 // A thin echarts host: one instance per element and theme, resized with its box, options replaced
 // whole. A theme change makes a new instance (echarts themes apply at init); onReady runs for each.
-import * as echarts from 'echarts';
+// echarts/core with only the parts the workspace uses (echarts-parts.ts); the option type is the
+// whole library's, a type-only import that costs nothing at run time.
+import type { EChartsOption } from 'echarts';
+import { init, type EChartsType } from 'echarts/core';
 import { useEffect, useRef } from 'react';
+import './echarts-parts';
 import { useTheme } from './theme';
 
-export type EChartsOption = echarts.EChartsOption;
-export type ECharts = echarts.ECharts;
+export type { EChartsOption };
+export type ECharts = EChartsType;
 
 export function EChart({
   option,
@@ -27,7 +31,7 @@ export function EChart({
   const latest = useRef(option);
   latest.current = option;
   useEffect(() => {
-    const c = echarts.init(el.current!, theme === 'dark' ? 'dark' : undefined, {
+    const c = init(el.current!, theme === 'dark' ? 'dark' : undefined, {
       renderer: 'canvas',
     });
     chart.current = c;
