@@ -84,3 +84,5 @@ registerPreprocessor((option) => {
       `[ECharts] not registered in src/renderer/src/components/echarts-parts.ts: ${missing.join(', ')}`,
     );
 });
+
+export { init } from 'echarts/core';
