@@ -6,7 +6,7 @@
 // whole library's, a type-only import that costs nothing at run time.
 import type { EChartsOption } from 'echarts';
 import type { EChartsType } from 'echarts/core';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTheme } from './theme';
 
 export type { EChartsOption };
@@ -34,30 +34,39 @@ export function EChart({
   const theme = useTheme();
   const latest = useRef(option);
   latest.current = option;
+  // the charts' script did not load (a damaged install): said in the chart's place
+  const [failed, setFailed] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     let done = () => {};
-    void loadParts().then(({ init }) => {
-      const box = el.current;
-      if (!live || !box) return;
-      const c = init(box, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
-      chart.current = c;
-      // a box of no size (hidden, being removed) leaves echarts' graph layout without a transform
-      // and it throws: keep the last size until the box has one again
-      const ro = new ResizeObserver(([e]) => {
-        if (e && e.contentRect.width > 0 && e.contentRect.height > 0) c.resize();
-      });
-      ro.observe(box);
-      onReady?.(c);
-      // the latest option: it may have changed while echarts was loading
-      c.setOption({ backgroundColor: 'transparent', ...latest.current }, { notMerge: true });
-      onOption?.(c);
-      done = () => {
-        ro.disconnect();
-        c.dispose();
-        chart.current = null;
-      };
-    });
+    void loadParts().then(
+      ({ init }) => {
+        const box = el.current;
+        if (!live || !box) return;
+        const c = init(box, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+        chart.current = c;
+        // a box of no size (hidden, being removed) leaves echarts' graph layout without a transform
+        // and it throws: keep the last size until the box has one again
+        const ro = new ResizeObserver(([e]) => {
+          if (e && e.contentRect.width > 0 && e.contentRect.height > 0) c.resize();
+        });
+        ro.observe(box);
+        onReady?.(c);
+        // the latest option: it may have changed while echarts was loading
+        c.setOption({ backgroundColor: 'transparent', ...latest.current }, { notMerge: true });
+        onOption?.(c);
+        done = () => {
+          ro.disconnect();
+          c.dispose();
+          chart.current = null;
+        };
+      },
+      (e: unknown) => {
+        parts = null; // the next chart to mount tries again
+        console.error('[ECharts] the charts script did not load', e);
+        if (live) setFailed(e instanceof Error ? e.message : String(e));
+      },
+    );
     return () => {
       live = false;
       done();
@@ -75,12 +84,8 @@ export function EChart({
     onOption?.(c);
   }, [option]);
   return (
-    <div
-      ref={el}
-      className={className ?? 'chart'}
-      aria-label={label}
-      role="img"
-      data-theme={theme}
-    />
+    <div ref={el} className={className ?? 'chart'} aria-label={label} role="img" data-theme={theme}>
+      {failed && <div className="pane-state error">Charts could not load: {failed}</div>}
+    </div>
   );
 }
