@@ -16,9 +16,13 @@ test('a chart whose script did not load says so, and the incident list still wor
   await page.route('**/assets/echarts-parts-*.js', (r) => r.abort());
   await page.reload();
   await page.getByRole('button', { name: 'Open workspace' }).click({ timeout: 60_000 });
-  await expect(page.locator('.incidents-pane .ag-row[row-index="0"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.incidents-pane .ag-row[row-index="0"]')).toBeVisible({
+    timeout: 60_000,
+  });
   await expect(
-    page.getByRole('region', { name: 'Timeline' }).getByText(/Charts could not load: .*echarts-parts/),
+    page
+      .getByRole('region', { name: 'Timeline' })
+      .getByText(/Charts could not load: .*echarts-parts/),
   ).toBeVisible({ timeout: 30_000 });
   await app.shot('refused');
   // the console says so too; the harness fails a spec on it, and here it is expected
