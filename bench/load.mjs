@@ -3,6 +3,7 @@
 // p50/p95/max per call and per method, errors, calls the clients abandoned, and the server's RSS.
 // Loopback only; every client is this process; the server is the built CLI in a child process.
 //   node bench/load.mjs [--clients 20] [--seconds 60] [--burst 200] [--flows 3000000] [--case FILE]
+//                       [--seed 1]  (the analysts' random moves: the same seed, the same moves)
 //
 // One analyst, as the workspace behaves (src/renderer/src/features/*): pick a view (an incident's
 // evidence, a filter, a filter with a brushed time range, or everything); fire what a selection
@@ -76,15 +77,17 @@ export function ensureLoadCase(flows, log = console.log) {
   return file;
 }
 
+/**
+ * The CLI whose server is measured: this checkout's build, or NETSIFT_BENCH_CLI (another build's
+ * out/cli/netsift.mjs, to compare two builds on the same machine, interleaved).
+ */
+const SERVE_CLI = process.env.NETSIFT_BENCH_CLI ?? path.join(ROOT, 'out/cli/netsift.mjs');
+
 function startServe(caseFile, home) {
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, 'out/cli/netsift.mjs'), 'serve', '--case', caseFile, '--port', '0'],
-    {
-      env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [SERVE_CLI, 'serve', '--case', caseFile, '--port', '0'], {
+    env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const on = (d) => {
@@ -214,12 +217,26 @@ function viewKind(q) {
   return 'all';
 }
 
-function rnd(n) {
-  return Math.floor(Math.random() * n);
+/**
+ * Seeded random numbers (mulberry32), one stream per analyst: the same seed gives each analyst
+ * the same views and moves run after run, so two runs (or two builds) compare the same work
+ * (with Math.random two runs of one build differed by 200 ms of p95).
+ */
+function seeded(seed) {
+  let x = seed >>> 0;
+  return () => {
+    x = (x + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(x ^ (x >>> 15), 1 | x);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
+
 const sleep = (t) => new Promise((r) => setTimeout(r, t));
 
-async function analyst(server, ctx, deadline, stats) {
+async function analyst(server, ctx, deadline, stats, seed) {
+  const own = seeded(seed);
+  const pick = (n) => Math.floor(own() * n);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
   const slot = limiter(6);
   let lastFilter = null;
@@ -241,19 +258,19 @@ async function analyst(server, ctx, deadline, stats) {
       return r;
     });
   const pickView = () => {
-    const r = Math.random();
+    const r = own();
     if (r < 0.3 && ctx.incidents.length) {
-      const inc = ctx.incidents[rnd(ctx.incidents.length)];
+      const inc = ctx.incidents[pick(ctx.incidents.length)];
       return { q: { selector: inc.evidence }, incident: inc.id };
     }
-    if (r < 0.7) return { q: { filter: FILTERS[rnd(FILTERS.length)] } };
+    if (r < 0.7) return { q: { filter: FILTERS[pick(FILTERS.length)] } };
     if (r < 0.9) {
       const span = ctx.lastMs - ctx.firstMs;
-      const from = ctx.firstMs + Math.random() * span * 0.8;
-      const to = from + span * (0.02 + Math.random() * 0.2);
+      const from = ctx.firstMs + own() * span * 0.8;
+      const to = from + span * (0.02 + own() * 0.2);
       return {
         q: {
-          filter: FILTERS[rnd(FILTERS.length)],
+          filter: FILTERS[pick(FILTERS.length)],
           range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
         },
       };
@@ -281,27 +298,27 @@ async function analyst(server, ctx, deadline, stats) {
     return Promise.all(calls);
   };
   while (performance.now() < deadline) {
-    if (Math.random() < 0.1) feature = FEATURES[rnd(FEATURES.length)];
+    if (own() < 0.1) feature = FEATURES[pick(FEATURES.length)];
     let view = pickView();
     // j/k: a quick step on to the next view; the first one's unanswered requests are abandoned
-    if (Math.random() < 0.3) {
+    if (own() < 0.3) {
       const ac = new AbortController();
       const first = select(view, ac.signal);
-      await sleep(100 + rnd(150));
+      await sleep(100 + pick(150));
       ac.abort();
       await first;
       view = pickView();
     }
     const [total] = await select(view);
-    await sleep(200 + rnd(300));
+    await sleep(200 + pick(300));
     for (let i = 0; i < 3 && performance.now() < deadline && total > BLOCK; i++) {
-      const sort = Math.random() < 0.25 ? [{ column: 'bytes', dir: 'desc' }] : undefined;
+      const sort = own() < 0.25 ? [{ column: 'bytes', dir: 'desc' }] : undefined;
       await call('flows', [
-        { ...view.q, sort, offset: rnd(Math.floor(total / BLOCK)) * BLOCK, limit: BLOCK },
+        { ...view.q, sort, offset: pick(Math.floor(total / BLOCK)) * BLOCK, limit: BLOCK },
       ]);
-      await sleep(150 + rnd(250));
+      await sleep(150 + pick(250));
     }
-    await sleep(300 + rnd(700));
+    await sleep(300 + pick(700));
   }
   agent.destroy();
 }
@@ -348,6 +365,7 @@ export async function runLoadBench({
   burst = 200,
   flows = 3_000_000,
   caseFile,
+  seed = 1,
   log = console.log,
 } = {}) {
   const file = caseFile ?? ensureLoadCase(flows, log);
@@ -375,7 +393,11 @@ export async function runLoadBench({
     const deadline = performance.now() + seconds * 1000;
     // calls still unanswered 30 s after the end are cut (and counted as errors): the run is bounded
     const hard = setTimeout(() => stopAll.abort(), seconds * 1000 + GRACE_MS);
-    await Promise.all(Array.from({ length: clients }, () => analyst(server, ctx, deadline, stats)));
+    await Promise.all(
+      Array.from({ length: clients }, (_, i) =>
+        analyst(server, ctx, deadline, stats, seed * 1000 + i),
+      ),
+    );
     clearTimeout(hard);
     const busy = (cpuSeconds(server.child.pid) - cpu0) / ((performance.now() - wall0) / 1000);
     summarise(stats, `${clients} analysts ${seconds} s`, figures, 'load');
@@ -453,6 +475,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     burst: Number(arg('burst', 200)),
     flows: Number(arg('flows', 3_000_000)),
     caseFile: arg('case', undefined),
+    seed: Number(arg('seed', 1)),
   };
   console.log(
     `netsift bench load: ${os.cpus().length} CPUs, load ${os

@@ -54,15 +54,17 @@ export async function ensureCase(size, log = console.log) {
   return file;
 }
 
+/**
+ * The CLI whose server (and page) is measured: this checkout's build, or NETSIFT_BENCH_CLI
+ * (another build's out/cli/netsift.mjs, to compare two builds on the same machine, interleaved).
+ */
+const SERVE_CLI = process.env.NETSIFT_BENCH_CLI ?? path.join(ROOT, 'out/cli/netsift.mjs');
+
 async function startServe(caseFile, home) {
-  const child = spawn(
-    process.execPath,
-    [...(process.env.SERVE_NODE_ARGS ? process.env.SERVE_NODE_ARGS.split(' ') : []), path.join(ROOT, 'out/cli/netsift.mjs'), 'serve', '--case', caseFile, '--port', '0'],
-    {
-      env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [SERVE_CLI, 'serve', '--case', caseFile, '--port', '0'], {
+    env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const url = await new Promise((resolve, reject) => {
     const on = (d) => {

@@ -111,6 +111,9 @@ async function readPage(
   return { rows: await markPage(store, rows), offset: req.offset };
 }
 
+/** Rows at most this far apart are fetched by reading their range (see fetchRows). */
+const DENSE_SPAN = 8192;
+
 /** A page's whole rows by id, or by rowid (shift -1) when ids are rowid + 1. */
 function fetchRows(
   store: CaseReader,
@@ -120,12 +123,25 @@ function fetchRows(
   order: string,
 ): Promise<UnmarkedRow[]> {
   const list = ids.map((id) => id + shift);
+  const lo = Math.min(...list);
+  const hi = Math.max(...list);
+  // rows close together (a page of a dense selection: most pages under load): the range read
+  // and the list as one bound value, about half the time of a list of bound values (which
+  // costs the statement's preparation); rows far apart: the list of values, which DuckDB uses
+  // to read only the vectors holding them (as one value it read the whole range, 10x slower)
+  if (hi - lo <= DENSE_SPAN)
+    return store.all<UnmarkedRow>(
+      `SELECT ${COLUMNS} FROM flows
+       WHERE ${key} BETWEEN $1 AND $2 AND list_contains($3::JSON::BIGINT[], ${key})
+       ORDER BY ${order}`,
+      [lo, hi, JSON.stringify(list)],
+    );
   // the BETWEEN lets DuckDB skip row groups by their range before probing the list
   return store.all<UnmarkedRow>(
     `SELECT ${COLUMNS} FROM flows
      WHERE ${key} BETWEEN $1 AND $2 AND ${key} IN (${list.map((_, i) => `$${i + 3}`).join(', ')})
      ORDER BY ${order}`,
-    [Math.min(...list), Math.max(...list), ...list],
+    [lo, hi, ...list],
   );
 }
 

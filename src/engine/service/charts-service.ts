@@ -54,10 +54,15 @@ export class ChartsService implements ChartsApi {
    * scatters that group a selection's flows (seconds under load, issue 15).
    */
   private scatterIsQuick(req: PairScatterRequest): boolean {
-    if (req.selector) return false;
-    const filter = req.filter?.trim();
-    if (!filter) return true;
+    if (!req.filter?.trim() && !req.selector) return true;
     const store = this.s.store;
-    return !!store && keptPairsWritten(store.cacheScope, filter, (req.windowSeconds ?? 10) * 1e6);
+    return (
+      !!store &&
+      keptPairsWritten(
+        store.cacheScope,
+        { filter: req.filter, selector: req.selector },
+        (req.windowSeconds ?? 10) * 1e6,
+      )
+    );
   }
 }

@@ -1,16 +1,19 @@
-// The charts a filter's kept pair-windows answer (kept-pairs.ts): the pair scatter, which keeps
-// them (its first answer for a filter costs about what it cost before, every later one a
-// fraction), and top talkers, which read them once kept. Null: not for this query (no filter, a
-// selector, a range without a whole window, not kept): the caller asks the flows.
-import type { PairScatter, TopTalker } from '../../../shared/query';
+// The charts a view's kept pair-windows answer (kept-pairs.ts), for a filter, an incident's
+// evidence or both: the pair scatter, which keeps them (its first answer costs about what it
+// cost before, every later one, of any feature or brushed range, a fraction), and top talkers and
+// destination ports, which read them once kept. Null: not for this query (the whole capture,
+// which the detection rollup answers; a range without a whole window; not kept): the caller
+// asks the flows.
+import type { PairScatter, PortBucket, TopTalker } from '../../../shared/query';
 import type { CaseReader } from '../../store/case-reader';
 import { wholeWindows } from '../rollup/rollup-span';
 import type { FlowQuery } from '../../../shared/query';
-import { withKeptPairs } from './kept-pairs';
-import { keptScatterSql, keptTalkersSql } from './kept-pairs-sql';
+import { withKeptPairs, type KeptSelection } from './kept-pairs';
+import { keptPortsSql, keptScatterSql, keptTalkersSql } from './kept-pairs-sql';
 
-const filterOf = (q: FlowQuery): string | null =>
-  q.filter?.trim() && !q.selector ? q.filter.trim() : null;
+/** The view's selection without its range; null for the whole capture (the rollup's). */
+const selectionOf = (q: FlowQuery): KeptSelection | null =>
+  q.filter?.trim() || q.selector ? { filter: q.filter, selector: q.selector } : null;
 
 export async function scatterFromKept<Row>(
   store: CaseReader,
@@ -20,11 +23,11 @@ export async function scatterFromKept<Row>(
   maxOutliers: number,
   limit: number,
 ): Promise<Row[] | null> {
-  const filter = filterOf(q);
-  const span = filter ? await wholeWindows(store, q.range, windowUs) : null;
-  if (!filter || !span) return null;
-  return withKeptPairs(store, filter, windowUs, true, (kept) => {
-    const s = keptScatterSql(kept, filter, span, feature, maxOutliers, limit);
+  const sel = selectionOf(q);
+  const span = sel ? await wholeWindows(store, q.range, windowUs) : null;
+  if (!sel || !span) return null;
+  return withKeptPairs(store, sel, windowUs, true, (kept) => {
+    const s = keptScatterSql(kept, sel, span, feature, maxOutliers, limit);
     return store.all<Row>(s.sql, s.params);
   });
 }
@@ -35,12 +38,28 @@ export function talkersFromKept(
   order: string,
   limit: number,
 ): Promise<Omit<TopTalker, 'kind'>[] | null> {
-  const filter = filterOf(q);
-  if (!filter) return Promise.resolve(null);
-  return withKeptPairs(store, filter, null, false, async (kept) => {
+  const sel = selectionOf(q);
+  if (!sel) return Promise.resolve(null);
+  return withKeptPairs(store, sel, null, false, async (kept) => {
     const span = await wholeWindows(store, q.range, kept.windowUs);
     if (!span) return null;
-    const s = keptTalkersSql(kept, filter, span, order, limit);
+    const s = keptTalkersSql(kept, sel, span, order, limit);
     return store.all<Omit<TopTalker, 'kind'>>(s.sql, s.params);
+  }).then((r) => r ?? null);
+}
+
+export function portsFromKept(
+  store: CaseReader,
+  q: FlowQuery,
+  order: string,
+  limit: number,
+): Promise<Omit<PortBucket, 'service'>[] | null> {
+  const sel = selectionOf(q);
+  if (!sel) return Promise.resolve(null);
+  return withKeptPairs(store, sel, null, false, async (kept) => {
+    const span = await wholeWindows(store, q.range, kept.windowUs);
+    if (!span) return null;
+    const s = keptPortsSql(kept, sel, span, order, limit);
+    return store.all<Omit<PortBucket, 'service'>>(s.sql, s.params);
   }).then((r) => r ?? null);
 }

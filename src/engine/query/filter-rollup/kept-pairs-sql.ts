@@ -6,7 +6,7 @@ import { binder } from '../rollup/hosts-sql';
 import type { RollupSpan } from '../rollup/rollup-span';
 import { featureAggregate, rollupColumn, scatterOverPairs } from '../rollup/scatter-sql';
 import { flowWhere } from '../where';
-import type { KeptPairs } from './kept-pairs';
+import type { KeptPairs, KeptSelection } from './kept-pairs';
 
 type Span = Pick<RollupSpan, 'lo' | 'hi' | 'edges'>;
 
@@ -21,7 +21,8 @@ interface Sql {
  */
 function spanRows(
   kept: KeptPairs,
-  filter: string,
+  table: string,
+  sel: KeptSelection,
   span: Span,
   keptCols: string,
   /** The ends' columns (a function: its placeholders are bound only when there are ends). */
@@ -30,9 +31,9 @@ function spanRows(
 ): string {
   const inside =
     span.lo == null ? 'true' : `w >= ${b.bind(span.lo)} AND w < ${b.bind(span.hi ?? span.lo)}`;
-  const parts = [`SELECT ${keptCols} FROM ${kept.table} WHERE ${inside}`];
+  const parts = [`SELECT ${keptCols} FROM ${table} WHERE ${inside}`];
   for (const e of span.edges) {
-    const where = flowWhere({ filter }, b.params.length);
+    const where = flowWhere({ filter: sel.filter, selector: sel.selector }, b.params.length);
     b.params.push(...where.params);
     parts.push(
       `SELECT ${flowCols()} FROM flows
@@ -46,7 +47,7 @@ function spanRows(
 /** The pair scatter of `feature` over the span (the flows statement's rows). */
 export function keptScatterSql(
   kept: KeptPairs,
-  filter: string,
+  sel: KeptSelection,
   span: Span,
   feature: PairScatter['feature'],
   maxOutliers: number,
@@ -55,7 +56,8 @@ export function keptScatterSql(
   const b = binder();
   const pairs = spanRows(
     kept,
-    filter,
+    kept.table,
+    sel,
     span,
     `w AS win, src, dst, ${rollupColumn(feature)}::DOUBLE AS value`,
     () => `epoch_us(ts) // ${b.bind(kept.windowUs)} AS win, src_ip AS src, dst_ip AS dst,
@@ -68,7 +70,7 @@ export function keptScatterSql(
 /** Top talkers over the span, both sides of each pair counted (the flows statement's rows). */
 export function keptTalkersSql(
   kept: KeptPairs,
-  filter: string,
+  sel: KeptSelection,
   span: Span,
   order: string,
   limit: number,
@@ -76,7 +78,8 @@ export function keptTalkersSql(
   const b = binder();
   const pairs = spanRows(
     kept,
-    filter,
+    kept.table,
+    sel,
     span,
     'src, dst, n, up, down',
     () =>
@@ -93,5 +96,33 @@ export function keptTalkersSql(
     SELECT ip, sum(flows)::BIGINT AS flows, (sum(b_out) + sum(b_in))::BIGINT AS bytes,
            sum(b_out)::BIGINT AS bytes_out, sum(b_in)::BIGINT AS bytes_in
     FROM sides GROUP BY ip ORDER BY ${order}, ip LIMIT ${b.bind(limit)}`;
+  return { sql, params: b.params };
+}
+
+/** Destination ports over the span, distinct sources exact (the flows statement's rows). */
+export function keptPortsSql(
+  kept: KeptPairs,
+  sel: KeptSelection,
+  span: Span,
+  order: string,
+  limit: number,
+): Sql {
+  const b = binder();
+  const rows = spanRows(
+    kept,
+    kept.ports,
+    sel,
+    span,
+    'port, proto, src, n, bytes',
+    () =>
+      'dst_port AS port, proto, src_ip AS src, count(*) AS n, sum(src_bytes + dst_bytes) AS bytes',
+    b,
+  );
+  const sql = `
+    WITH p AS (${rows})
+    SELECT port, proto, sum(n)::BIGINT AS flows, sum(bytes)::BIGINT AS bytes,
+           count(DISTINCT src) AS sources
+    FROM p GROUP BY port, proto
+    ORDER BY ${order}, port NULLS LAST, proto LIMIT ${b.bind(limit)}`;
   return { sql, params: b.params };
 }

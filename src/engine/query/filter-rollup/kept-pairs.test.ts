@@ -1,5 +1,5 @@
-// A filtered view's kept pair-windows (kept-pairs.ts) give the pair scatter (every feature) and
-// top talkers exactly the answers the flows give, for the whole capture and for brushed ranges
+// A filtered view's (or an incident's) kept pair-windows and port rows (kept-pairs.ts) give the
+// pair scatter (every feature), top talkers and destination ports exactly the answers the flows give, for the whole capture and for brushed ranges
 // that cut windows at both ends; they are kept by the scatter, read by later calls, left alone
 // for a range without a whole window, and dropped when the flows change. The flows' answers come
 // from the same case opened read-only (where nothing is kept).
@@ -8,11 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertFlows, type FlowRow } from '../../../../tests/helpers/flows';
+import type { FlowSelector } from '../../../shared/model';
 import { PAIR_FEATURES, type FlowQuery } from '../../../shared/query';
 import { CaseStore } from '../../store/case-store';
 import { dropMemo } from '../memo';
 import { pairScatter } from '../pair-scatter';
 import { topTalkers } from '../top-talkers';
+import { portDistribution } from '../port-distribution';
 import { keptPairsWritten } from './kept-pairs';
 
 const T0 = Date.parse('2024-05-01T08:00:00Z');
@@ -69,16 +71,30 @@ const RANGES: FlowQuery['range'][] = [
   { from: iso(41), to: iso(43) },
 ];
 
+/** An incident's evidence: a span and the sweeping host, and the same with a filter. */
+const SELECTOR: FlowSelector = {
+  from: iso(20),
+  to: iso(110),
+  anyOf: [{ srcIps: ['10.1.0.66'] }, { dstIps: ['203.0.113.9'], dstPorts: [443, 22] }],
+};
+const VIEWS: { filter?: string; selector?: FlowSelector }[] = [
+  ...FILTERS.map((filter) => ({ filter })),
+  { selector: SELECTOR },
+  { filter: 'proto tcp', selector: SELECTOR },
+];
+
 async function answers(store: CaseStore) {
   dropMemo(store);
   const out: unknown[] = [];
-  for (const filter of FILTERS)
+  for (const view of VIEWS)
     for (const range of RANGES) {
-      const q = { filter, ...(range ? { range } : {}) };
+      const q = { ...view, ...(range ? { range } : {}) };
       for (const feature of PAIR_FEATURES)
         out.push(await pairScatter(store, { ...q, feature, windowSeconds: 10, limit: 50 }));
-      for (const by of ['bytes', 'flows'] as const)
+      for (const by of ['bytes', 'flows'] as const) {
         out.push(await topTalkers(store, { ...q, by, limit: 15 }));
+        out.push(await portDistribution(store, { ...q, by, limit: 15 }));
+      }
     }
   return out;
 }
@@ -86,7 +102,7 @@ async function answers(store: CaseStore) {
 const keptTables = async (store: CaseStore) =>
   (
     await store.one<{ n: number }>(
-      "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'netsift_kept'",
+      "SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = 'netsift_kept' AND table_name LIKE 'pairs%'",
     )
   )?.n ?? 0;
 
@@ -117,12 +133,12 @@ describe('kept pair-windows of a filtered view', () => {
     const expected = await fromFlows();
     const rw = await CaseStore.open(file, { threads: 2 });
     try {
-      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 10e6)).toBe(false);
+      expect(keptPairsWritten(rw.cacheScope, { filter: FILTERS[0] }, 10e6)).toBe(false);
       const first = await answers(rw); // the scatter keeps each filter's pair-windows
-      expect(await keptTables(rw)).toBe(FILTERS.length);
+      expect(await keptTables(rw)).toBe(VIEWS.length);
       // what the service asks to run a scatter among the quick charts
-      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 10e6)).toBe(true);
-      expect(keptPairsWritten(rw.cacheScope, FILTERS[0], 60e6)).toBe(false);
+      expect(keptPairsWritten(rw.cacheScope, { filter: FILTERS[0] }, 10e6)).toBe(true);
+      expect(keptPairsWritten(rw.cacheScope, { filter: FILTERS[0] }, 60e6)).toBe(false);
       const again = await answers(rw); // every answer read from them (memo dropped)
       expect(first).toEqual(expected);
       expect(again).toEqual(expected);
@@ -143,7 +159,7 @@ describe('kept pair-windows of a filtered view', () => {
     const rw = await CaseStore.open(file, { threads: 2 });
     try {
       await answers(rw);
-      expect(await keptTables(rw)).toBe(FILTERS.length);
+      expect(await keptTables(rw)).toBe(VIEWS.length);
       await insertFlows(rw, traffic(99, 800));
       const after = await answers(rw);
       rw.close();

@@ -4,12 +4,13 @@
 // by window and pair again: at 3M flows half a second each, and under 20 analysts the heaviest
 // calls of the server (issue 15's load run: the pair scatter of filtered views was most of the
 // calls over 500 ms). The first pair scatter of a filter keeps its pair-windows with all four
-// features, (w, src, dst, ports, n, up, down), in a database of the open case's instance that
-// is not the case file (CaseReader.keptDatabase): about what one scatter of it cost. Every later
-// scatter of that filter (any feature, any range) and its top talkers read them, plus the
+// features, (w, src, dst, ports, n, up, down), and its windows' flows per destination port and
+// source, in a database of the open case's instance that is not the case file
+// (CaseReader.keptDatabase): about what one scatter of it cost. Every later scatter of that
+// filter (any feature, any range), its top talkers and its destination ports read them, plus the
 // partial windows at a range's ends from the flows.
 //
-// Bounded: at most MAX_ROWS pair-windows kept in all (about 40 bytes each in memory) and
+// Bounded: at most MAX_ROWS rows kept in all (about 40 bytes each in memory) and
 // MAX_FILTERS filters; a filter with more than half of MAX_ROWS is not kept and is answered from
 // the flows as before; the least recently used goes first, never while a statement reads it.
 // Flows added or removed make every kept table stale: dropped when next seen.
@@ -17,23 +18,34 @@
 // Table names come from a counter of ours, never from input.
 import type { CaseReader } from '../../store/case-reader';
 import { flowsVersion } from '../id-segments';
+import type { FlowQuery } from '../../../shared/query';
 import { flowWhere } from '../where';
+
+/** What a view selects, without its brushed range: a filter, an incident's evidence, or both. */
+export type KeptSelection = Pick<FlowQuery, 'filter' | 'selector'>;
+
+/** The selection's key (the filter's text trimmed, the selector as JSON). */
+export const selectionKey = (sel: KeptSelection): string =>
+  JSON.stringify([sel.filter?.trim() ?? '', sel.selector ?? null]);
 
 /** Filters whose pair-windows are kept at once, per open case. */
 export const MAX_FILTERS = 16;
 
-/** Pair-windows kept at once, all filters together, per open case. */
+/** Rows kept at once (pair-windows and port rows), all filters together, per open case. */
 export const MAX_ROWS = 8_000_000;
 
 export interface KeptPairs {
-  /** Qualified table name (from our own counter, never from input). */
+  /** Qualified table names (from our own counter, never from input). */
   table: string;
+  /** (w, port, proto, src, n, bytes): each window's flows per destination port and source. */
+  ports: string;
   windowUs: number;
 }
 
 interface Entry extends KeptPairs {
   key: string;
-  filter: string;
+  /** selectionKey of what is kept. */
+  sel: string;
   version: string;
   /** Resolves true once the table is written; false when it was not kept (too big, failed). */
   ready: Promise<boolean>;
@@ -60,39 +72,45 @@ function scopeOf(store: CaseReader): Scope {
   return s;
 }
 
-const keyOf = (filter: string, windowUs: number) => `${windowUs}:${filter}`;
+const keyOf = (sel: string, windowUs: number) => `${windowUs}:${sel}`;
 
 /**
- * Runs `read` on the kept pair-windows of `filter` (windows of `windowUs`, or any window length
+ * Runs `read` on the kept pair-windows of `selection` (windows of `windowUs`, or any window length
  * when `windowUs` is null), keeping them first when `keep` and they are not kept yet. Null when
  * there are none to read (not kept, too big, being written while `keep` is false, a read-only
  * case): the caller answers from the flows.
  */
 export async function withKeptPairs<T>(
   store: CaseReader,
-  filter: string,
+  selection: KeptSelection,
   windowUs: number | null,
   keep: boolean,
   read: (kept: KeptPairs) => Promise<T>,
 ): Promise<T | null> {
-  const f = filter.trim();
+  const f = selectionKey(selection);
   const db = store.keptDatabase;
-  if (!f || !db) return null;
+  if (!db || (!selection.filter?.trim() && !selection.selector)) return null;
   const scope = scopeOf(store);
   const version = await flowsVersion(store);
   for (const e of scope.entries.values()) if (e.version !== version) forget(scope, e);
   await dropDoomed(store, scope);
-  let entry = [...scope.entries.values()].find(
-    (e) => e.filter === f && (windowUs == null || e.windowUs === windowUs),
-  );
-  const mine = !entry && keep && windowUs != null;
-  if (mine) entry = startKeeping(store, scope, db, f, windowUs, version);
+  const find = () =>
+    [...scope.entries.values()].find(
+      (e) => e.sel === f && (windowUs == null || e.windowUs === windowUs),
+    );
+  let entry = find();
+  if (!entry && keep && windowUs != null) {
+    // the writer holds its connection before others may wait for it: callers waiting, each on
+    // a connection of the pool, must never leave the writer without one (the server would hang)
+    await store.connection();
+    entry = find() ?? startKeeping(store, scope, db, selection, windowUs, version);
+  }
   if (!entry) return null;
   entry.readers++;
   try {
-    // a table another call is writing is not waited for: that call holds a connection of the
-    // pool while it writes, and callers waiting for it, each holding one, could leave it none
-    if (!mine && !(await settledNow(entry.ready))) return null;
+    // a chart that does not keep does not wait for another call's writing: it reads its own
+    // flows meanwhile (a fraction of the writing's time)
+    if (!keep && !(await settledNow(entry.ready))) return null;
     if (!(await entry.ready)) return null;
     entry.used = performance.now();
     return await read(entry);
@@ -102,11 +120,15 @@ export async function withKeptPairs<T>(
 }
 
 /**
- * Whether `filter`'s pair-windows of `windowUs` are kept now (as last seen: flows changed since
+ * Whether the selection's pair-windows of `windowUs` are kept now (as last seen: flows changed since
  * are found out when read). The service runs a scatter that reads them among the quick charts.
  */
-export function keptPairsWritten(cacheScope: object, filter: string, windowUs: number): boolean {
-  const e = scopes.get(cacheScope)?.entries.get(keyOf(filter.trim(), windowUs));
+export function keptPairsWritten(
+  cacheScope: object,
+  selection: KeptSelection,
+  windowUs: number,
+): boolean {
+  const e = scopes.get(cacheScope)?.entries.get(keyOf(selectionKey(selection), windowUs));
   return !!e?.written;
 }
 
@@ -114,17 +136,20 @@ function startKeeping(
   store: CaseReader,
   scope: Scope,
   db: string,
-  filter: string,
+  selection: KeptSelection,
   windowUs: number,
   version: string,
 ): Entry {
-  const table = `${db}.pairs_${scope.next++}`;
-  const where = flowWhere({ filter });
+  const id = scope.next++;
+  const table = `${db}.pairs_${id}`;
+  const ports = `${db}.ports_${id}`;
+  const where = flowWhere({ filter: selection.filter, selector: selection.selector });
   const n = where.params.length;
   const entry: Entry = {
-    key: keyOf(filter, windowUs),
-    filter,
+    key: keyOf(selectionKey(selection), windowUs),
+    sel: selectionKey(selection),
     table,
+    ports,
     windowUs,
     version,
     readers: 0,
@@ -142,7 +167,17 @@ function startKeeping(
        FROM flows WHERE ${where.sql} GROUP BY ALL`,
       [...where.params, windowUs],
     );
-    const r = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
+    // the destination ports chart's rows too (by source: its distinct sources stay exact)
+    await store.run(
+      `CREATE TABLE ${ports} AS
+       SELECT epoch_us(ts) // $${n + 1} AS w, dst_port AS port, proto, src_ip AS src,
+              count(*) AS n, sum(src_bytes + dst_bytes) AS bytes
+       FROM flows WHERE ${where.sql} GROUP BY ALL`,
+      [...where.params, windowUs],
+    );
+    const r = await store.one<{ n: number }>(
+      `SELECT (SELECT count(*) FROM ${table}) + (SELECT count(*) FROM ${ports}) AS n`,
+    );
     entry.rows = r?.n ?? Infinity;
     if (entry.rows <= MAX_ROWS / 2) {
       entry.written = true;
@@ -152,6 +187,7 @@ function startKeeping(
     // too big to keep: remembered as not kept for this version of the flows, not tried again
     entry.rows = 0;
     await store.run(`DROP TABLE ${table}`);
+    await store.run(`DROP TABLE ${ports}`);
     return false;
   })().catch(() => {
     // the request went away (or the statement failed): not kept, a later scatter tries again;
@@ -188,7 +224,8 @@ async function dropDoomed(store: CaseReader, scope: Scope): Promise<void> {
   for (const e of scope.doomed)
     if (e.readers === 0 && (await settled(e.ready))) {
       done.push(e);
-      await store.run(`DROP TABLE IF EXISTS ${e.table}`).catch(() => undefined);
+      for (const t of [e.table, e.ports])
+        await store.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
     }
   scope.doomed = scope.doomed.filter((e) => !done.includes(e));
 }
