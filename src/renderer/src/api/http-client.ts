@@ -94,8 +94,34 @@ async function ticket(
   return ((await post('/api/ticket', token, req)) as { ticket: string }).ticket;
 }
 
-/** Server events over SSE; a dropped stream reconnects with a new ticket. */
+/**
+ * Server events over SSE, one stream for the page whatever the number of listeners (three panes
+ * listen): each stream holds one of the browser's six connections to the server for good, and
+ * with three held a brush's six calls had three left, the pair scatter and the countries waiting
+ * for the flows page to end (issue 14: brush -> charts). A dropped stream reconnects with a new
+ * ticket; the last listener gone closes it.
+ */
 export function httpEvents(token: string, listener: (e: ServerEvent) => void): () => void {
+  const shared = (events ??= openEvents(token));
+  shared.listeners.add(listener);
+  return () => {
+    shared.listeners.delete(listener);
+    if (shared.listeners.size === 0) {
+      shared.close();
+      if (events === shared) events = null;
+    }
+  };
+}
+
+interface EventStream {
+  listeners: Set<(e: ServerEvent) => void>;
+  close(): void;
+}
+
+let events: EventStream | null = null;
+
+function openEvents(token: string): EventStream {
+  const listeners = new Set<(e: ServerEvent) => void>();
   let es: EventSource | null = null;
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
@@ -104,7 +130,10 @@ export function httpEvents(token: string, listener: (e: ServerEvent) => void): (
       const t = await ticket(token, { purpose: 'events' });
       if (closed) return;
       es = new EventSource(`/api/events?ticket=${encodeURIComponent(t)}`);
-      es.onmessage = (m) => listener(JSON.parse(m.data) as ServerEvent);
+      es.onmessage = (m) => {
+        const e = JSON.parse(m.data) as ServerEvent;
+        for (const l of [...listeners]) l(e);
+      };
       es.onopen = () => (delay = 500);
       es.onerror = () => {
         // EventSource would retry with the used ticket: close it and start over with a new one
@@ -116,10 +145,13 @@ export function httpEvents(token: string, listener: (e: ServerEvent) => void): (
     }
   };
   void connect(500);
-  return () => {
-    closed = true;
-    clearTimeout(retry);
-    es?.close();
+  return {
+    listeners,
+    close: () => {
+      closed = true;
+      clearTimeout(retry);
+      es?.close();
+    },
   };
 }
 
