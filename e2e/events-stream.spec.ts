@@ -33,7 +33,13 @@ test('one event stream for the whole page, and its events still come', async () 
     timeout: 60_000,
   });
   // the panes that listen have mounted (the timeline marks the rest of the workspace as drawn)
-  await page.waitForFunction('document.body.dataset.timelineReady', null, { timeout: 60_000 });
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { body: { dataset: Record<string, string> } } })
+        .document.body.dataset.timelineReady,
+    null,
+    { timeout: 60_000 },
+  );
   await page.waitForTimeout(1_000);
   expect(open.size).toBe(1);
   // a detection run's job events come over that one stream
