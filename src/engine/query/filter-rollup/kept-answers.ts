@@ -8,8 +8,14 @@ import type { PairScatter, PortBucket, TopTalker } from '../../../shared/query';
 import type { CaseReader } from '../../store/case-reader';
 import { wholeWindows } from '../rollup/rollup-span';
 import type { FlowQuery } from '../../../shared/query';
-import { withKeptPairs, type KeptSelection } from './kept-pairs';
-import { keptPortsSql, keptScatterSql, keptTalkersSql } from './kept-pairs-sql';
+import { withKeptPairs, type KeptPairs, type KeptSelection } from './kept-pairs';
+import {
+  keptPortsSql,
+  keptScatterSql,
+  keptTalkersSql,
+  type Span,
+  type Sql,
+} from './kept-pairs-sql';
 
 /** The view's selection without its range; null for the whole capture (the rollup's). */
 const selectionOf = (q: FlowQuery): KeptSelection | null =>
@@ -32,20 +38,29 @@ export async function scatterFromKept<Row>(
   });
 }
 
+/** A chart read from the selection's kept aggregates once they are kept (it never keeps them). */
+function readKept<Row>(
+  store: CaseReader,
+  q: FlowQuery,
+  statement: (kept: KeptPairs, sel: KeptSelection, span: Span) => Sql,
+): Promise<Row[] | null> {
+  const sel = selectionOf(q);
+  if (!sel) return Promise.resolve(null);
+  return withKeptPairs(store, sel, null, false, async (kept) => {
+    const span = await wholeWindows(store, q.range, kept.windowUs);
+    if (!span) return null;
+    const s = statement(kept, sel, span);
+    return store.all<Row>(s.sql, s.params);
+  }).then((r) => r ?? null);
+}
+
 export function talkersFromKept(
   store: CaseReader,
   q: FlowQuery,
   order: string,
   limit: number,
 ): Promise<Omit<TopTalker, 'kind'>[] | null> {
-  const sel = selectionOf(q);
-  if (!sel) return Promise.resolve(null);
-  return withKeptPairs(store, sel, null, false, async (kept) => {
-    const span = await wholeWindows(store, q.range, kept.windowUs);
-    if (!span) return null;
-    const s = keptTalkersSql(kept, sel, span, order, limit);
-    return store.all<Omit<TopTalker, 'kind'>>(s.sql, s.params);
-  }).then((r) => r ?? null);
+  return readKept(store, q, (kept, sel, span) => keptTalkersSql(kept, sel, span, order, limit));
 }
 
 export function portsFromKept(
@@ -54,12 +69,5 @@ export function portsFromKept(
   order: string,
   limit: number,
 ): Promise<Omit<PortBucket, 'service'>[] | null> {
-  const sel = selectionOf(q);
-  if (!sel) return Promise.resolve(null);
-  return withKeptPairs(store, sel, null, false, async (kept) => {
-    const span = await wholeWindows(store, q.range, kept.windowUs);
-    if (!span) return null;
-    const s = keptPortsSql(kept, sel, span, order, limit);
-    return store.all<Omit<PortBucket, 'service'>>(s.sql, s.params);
-  }).then((r) => r ?? null);
+  return readKept(store, q, (kept, sel, span) => keptPortsSql(kept, sel, span, order, limit));
 }

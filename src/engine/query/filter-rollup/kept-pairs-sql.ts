@@ -8,9 +8,9 @@ import { featureAggregate, rollupColumn, scatterOverPairs } from '../rollup/scat
 import { flowWhere } from '../where';
 import type { KeptPairs, KeptSelection } from './kept-pairs';
 
-type Span = Pick<RollupSpan, 'lo' | 'hi' | 'edges'>;
+export type Span = Pick<RollupSpan, 'lo' | 'hi' | 'edges'>;
 
-interface Sql {
+export interface Sql {
   sql: string;
   params: (string | number)[];
 }
