@@ -17,7 +17,6 @@ import { flowWhere, queryKey } from './where';
 import { rollupSpan, type RollupSpan } from './rollup/rollup-span';
 import { scatterOutliersSql, scatterSampleSql } from './rollup/scatter-outliers-sql';
 import { KEPT_OUTLIERS } from './rollup/pair-rollup';
-import { scatterFromKept } from './filter-rollup/kept-answers';
 import {
   featureAggregate,
   rollupColumn,
@@ -73,17 +72,7 @@ export async function pairScatter(
       const rows =
         span?.outliers && KEPT_OUTLIERS.includes(rollupColumn(req.feature))
           ? await fromOutliers(store, req.feature, span, us, limit)
-          : // a filtered view: from its kept pair-windows (kept, if need be, by this call)
-            ((span
-              ? null
-              : await scatterFromKept<ScatterRow>(
-                  store,
-                  req,
-                  req.feature,
-                  us,
-                  MAX_OUTLIER_POINTS,
-                  limit,
-                )) ?? (await store.all<ScatterRow>(q.sql, q.params)));
+          : await store.all<ScatterRow>(q.sql, q.params);
       const fences = rows.filter((r) => r.part === 'fence').sort((a, b) => a.win - b.win);
       const counts = rows.find((r) => r.part === 'count');
       const total = counts?.pairs ?? 0;

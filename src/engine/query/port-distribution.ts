@@ -10,7 +10,6 @@ import { gated, type QueryOptions } from './cancel';
 import { rollupSpan } from './rollup/rollup-span';
 import { portsFromRollup } from './rollup/ports-sql';
 import { chartSummary } from './chart-summary';
-import { portsFromKept } from './filter-rollup/kept-answers';
 
 export async function portDistribution(
   store: CaseReader,
@@ -37,18 +36,14 @@ export async function portDistribution(
           return summary.ports.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
         const span = await rollupSpan(store, req, undefined, 'charts');
         const fromRollup = span ? portsFromRollup(span, order, limit) : null;
-        // a filtered view whose aggregates are kept (by its pair scatter): from them
-        const kept = fromRollup ? null : await portsFromKept(store, req, order, limit);
-        const rows =
-          kept ??
-          (await store.all<Omit<PortBucket, 'service'>>(
-            fromRollup?.sql ??
-              `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
+        const rows = await store.all<Omit<PortBucket, 'service'>>(
+          fromRollup?.sql ??
+            `SELECT dst_port AS port, proto, count(*) AS flows, sum(src_bytes + dst_bytes)::BIGINT AS bytes,
               count(DISTINCT src_ip) AS sources
        FROM flows WHERE ${where.sql} GROUP BY dst_port, proto
        ORDER BY ${order}, port NULLS LAST, proto LIMIT $${n + 1}`,
-            fromRollup?.params ?? [...where.params, limit],
-          ));
+          fromRollup?.params ?? [...where.params, limit],
+        );
         return rows.map((r) => ({ ...r, service: serviceName(r.port, r.proto) }));
       },
       opts.signal,

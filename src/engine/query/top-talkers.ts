@@ -11,7 +11,6 @@ import { talkersFromRollup } from './rollup/talkers-sql';
 import { hostsFromRollup } from './rollup/hosts-sql';
 import { PAIR_ROLLUP_KEY } from './rollup/pair-rollup';
 import { chartSummary } from './chart-summary';
-import { talkersFromKept } from './filter-rollup/kept-answers';
 
 export function chartLimit(limit: number | undefined, fallback = 20, max = 1000): number {
   const l = limit ?? fallback;
@@ -56,14 +55,10 @@ export async function topTalkers(
           : span
             ? talkersFromRollup(span, order, limit)
             : null;
-        // a filtered view whose pair-windows are kept (by its pair scatter): from them
-        const kept = fromRollup ? null : await talkersFromKept(store, req, order, limit);
         // Each side grouped on its own (by address text: far cheaper than the UHUGEINT), then merged.
-        const rows =
-          kept ??
-          (await store.all<Omit<TopTalker, 'kind'>>(
-            fromRollup?.sql ??
-              `WITH sides AS (
+        const rows = await store.all<Omit<TopTalker, 'kind'>>(
+          fromRollup?.sql ??
+            `WITH sides AS (
            SELECT src_ip AS ip, count(*) AS flows, sum(src_bytes) AS b_out, sum(dst_bytes) AS b_in
            FROM flows WHERE ${where.sql} GROUP BY src_ip
            UNION ALL
@@ -72,8 +67,8 @@ export async function topTalkers(
          SELECT ip, sum(flows)::BIGINT AS flows, (sum(b_out) + sum(b_in))::BIGINT AS bytes,
                 sum(b_out)::BIGINT AS bytes_out, sum(b_in)::BIGINT AS bytes_in
          FROM sides GROUP BY ip ORDER BY ${order}, ip LIMIT $${n + 1}`,
-            fromRollup?.params ?? [...where.params, limit],
-          ));
+          fromRollup?.params ?? [...where.params, limit],
+        );
         const kind = await hostKinder(store);
         return rows.map((r) => ({ ...r, kind: kind(r.ip) }));
       },

@@ -12,7 +12,6 @@ import type {
   TopTalkersRequest,
 } from '../../shared/query';
 import { pairScatter, portDistribution, timeline, topTalkers } from '../query/index';
-import { keptPairsWritten } from '../query/filter-rollup/kept-pairs';
 import type { CaseSession } from './case-session';
 
 export class ChartsService implements ChartsApi {
@@ -42,27 +41,7 @@ export class ChartsService implements ChartsApi {
   async pairScatter(req: PairScatterRequest): Promise<PairScatter> {
     if (this.s.server) return this.s.onServer(req.supersede, (f, o) => f.pairScatter(req, o));
     return this.s.superseding(req.supersede, () =>
-      this.s.lane(this.scatterIsQuick(req) ? 'charts' : 'scatter', (lane) =>
-        pairScatter(lane, req),
-      ),
-    );
-  }
-
-  /**
-   * A scatter read from what is kept (the detection rollup of an unfiltered view, a filter's kept
-   * pair-windows) takes tens of milliseconds: it goes with the quick charts, not behind the
-   * scatters that group a selection's flows (seconds under load, issue 15).
-   */
-  private scatterIsQuick(req: PairScatterRequest): boolean {
-    if (!req.filter?.trim() && !req.selector) return true;
-    const store = this.s.store;
-    return (
-      !!store &&
-      keptPairsWritten(
-        store.cacheScope,
-        { filter: req.filter, selector: req.selector },
-        (req.windowSeconds ?? 10) * 1e6,
-      )
+      this.s.lane('scatter', (lane) => pairScatter(lane, req)),
     );
   }
 }

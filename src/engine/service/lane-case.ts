@@ -26,10 +26,6 @@ export class LaneCase implements CaseReader {
     return this.store.cacheScope;
   }
 
-  get keptDatabase(): string | null {
-    return this.store.keptDatabase;
-  }
-
   async all<T = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     const c = await this.bind();
     return serial(c, () => all<T>(c, sql, params));

@@ -14,11 +14,6 @@ export interface CaseReader {
    * page one lane read serves another.
    */
   readonly cacheScope: object;
-  /**
-   * The in-memory database beside the case where query results are kept between calls
-   * (../query/filter-rollup/), or null (a read-only case keeps nothing).
-   */
-  readonly keptDatabase: string | null;
   /** Statements run one after another on the reader's connection (see serial in case-store.ts). */
   all<T = Row>(sql: string, params?: SqlParams): Promise<T[]>;
   one<T = Row>(sql: string, params?: SqlParams): Promise<T | undefined>;

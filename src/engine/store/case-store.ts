@@ -39,16 +39,11 @@ export const CASE_SETTINGS = [
   "block_allocator_memory = '512MiB'",
 ];
 
-/** Name of the in-memory database attached beside a writable case (CaseReader.keptDatabase). */
-export const KEPT_DATABASE = 'netsift_kept';
-
 export class CaseStore implements CaseReader {
   /** Every connection made on this case (macros bake the site in: see refreshMacros). */
   private readonly conns = new Set<WeakRef<DuckDBConnection>>();
   /** The DuckDB memory limit the case was opened with (null: DuckDB's default); see memory-cap.ts. */
   memoryLimit: string | null = null;
-  /** The in-memory database for kept query results (see CaseReader.keptDatabase). */
-  keptDatabase: string | null = null;
 
   private constructor(
     readonly path: string,
@@ -104,13 +99,6 @@ export class CaseStore implements CaseReader {
       await store.migrate();
       await store.finishInterruptedImport();
       await installMacros(conn);
-      // attached now, before any other connection runs: ATTACH waits for a connection of its
-      // own, and made on the first call that needed it, it waited behind calls that waited for
-      // it (the server hung under load)
-      if (!opts.readOnly) {
-        await conn.run(`ATTACH IF NOT EXISTS ':memory:' AS ${KEPT_DATABASE}`);
-        store.keptDatabase = KEPT_DATABASE;
-      }
     } catch (e) {
       store.close();
       throw isDiskFull(e) ? diskFullError(abs, e, OPEN_OUTCOME) : e;
@@ -333,10 +321,7 @@ function translateOpenError(file: string, e: unknown): Error {
       'case',
     );
   if (/Corrupt database file|checksum/i.test(msg))
-    return new NetsiftError(
-      `${file}: not a readable netsift case (the file is damaged or not a case)`,
-      'case',
-    );
+    return new NetsiftError(`${file}: not a readable netsift case (the file is damaged or not a case)`, 'case');
   if (/not a valid DuckDB database|file is not a/i.test(msg))
     return new NetsiftError(`${file}: not a netsift case file (not a DuckDB database)`, 'case');
   return new NetsiftError(`${file}: cannot open case: ${msg}`, 'case');

@@ -34,34 +34,23 @@ export async function rollupSpan(
   if (!current || (need === 'charts' && !current.charts)) return null;
   const { window, charts: oneForm, outliers } = current;
   if (windowSeconds !== undefined && window !== windowSeconds) return null;
-  const windows = await wholeWindows(store, q.range, window * 1_000_000);
-  return windows && { ...windows, oneForm, outliers };
-}
-
-/**
- * The whole windows of `windowUs` inside `range` and its partial ends (every window and no ends
- * without a range), or null when the range holds no whole window. Shared by the detection
- * rollup's readers and the filtered views' kept aggregates (../filter-rollup/).
- */
-export async function wholeWindows(
-  store: CaseReader,
-  range: FlowQuery['range'],
-  windowUs: number,
-): Promise<Pick<RollupSpan, 'lo' | 'hi' | 'edges'> | null> {
-  if (!range) return { lo: null, hi: null, edges: [] };
+  if (!q.range) return { lo: null, hi: null, edges: [], oneForm, outliers };
+  const us = window * 1_000_000;
   // window numbers from DuckDB's own reading of the range (microseconds, as the flows' ts)
   const b = await store.one<{ lo: number | null; hi: number | null }>(
     `SELECT (epoch_us($1::TIMESTAMP) + $3 - 1) // $3 AS lo, epoch_us($2::TIMESTAMP) // $3 AS hi`,
-    [range.from, range.to, windowUs],
+    [q.range.from, q.range.to, us],
   );
   if (b?.lo == null || b.hi == null || b.lo >= b.hi) return null;
-  const at = (w: number) => new Date((w * windowUs) / 1000).toISOString();
+  const at = (w: number) => new Date((w * us) / 1000).toISOString();
   return {
     lo: b.lo,
     hi: b.hi,
     edges: [
-      { from: range.from, to: at(b.lo) },
-      { from: at(b.hi), to: range.to },
+      { from: q.range.from, to: at(b.lo) },
+      { from: at(b.hi), to: q.range.to },
     ],
+    oneForm,
+    outliers,
   };
 }

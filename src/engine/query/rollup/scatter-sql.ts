@@ -31,8 +31,7 @@ export const FENCE_AND_COUNT_ROWS = `SELECT 'fence' AS part, win, NULL AS src, N
  * pair-window): each window's fences, the flag of each pair, then the fence and count rows, up
  * to `maxOut` outliers (largest first) and, only when the outliers leave room, the hash sample
  * of `take` others. `maxOut` and `take` are placeholders. The samples are top-N reads (ORDER BY
- * ... LIMIT), not a sort of every pair. Shared by the statement over the flows
- * (../pair-scatter.ts) and over a filter's kept pair-windows (../filter-rollup/).
+ * ... LIMIT), not a sort of every pair. The statement over the flows (../pair-scatter.ts).
  */
 export function scatterOverPairs(pairs: string, maxOut: string, take: string): string {
   return `
