@@ -23,7 +23,8 @@ export function plain(v: unknown): unknown {
 
 /**
  * `NETSIFT_TRACE_SQL=<ms>` writes every statement that took at least that long to stderr, with
- * its time and its first line: where a slow call's time goes, without a profiler (bench runs).
+ * its time, its start, its first 140 characters and its bound values: where a slow call's time
+ * goes, without a profiler (bench runs).
  */
 const TRACE_MS = Number(process.env.NETSIFT_TRACE_SQL ?? NaN);
 

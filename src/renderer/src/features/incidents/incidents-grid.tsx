@@ -25,10 +25,10 @@ export interface IncidentRow extends Incident {
   attacker_as_org?: string | null;
 }
 
-// module-level: a new object per render would make ag-grid re-apply the selection options
 /** onShown comes at most this long after the grid had its first data (see whenPainted). */
 const SHOWN_MAX_MS = 400;
 
+// module-level: a new object per render would make ag-grid re-apply the selection options
 const ROW_SELECTION: RowSelectionOptions = {
   mode: 'singleRow',
   checkboxes: false,

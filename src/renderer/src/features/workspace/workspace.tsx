@@ -81,15 +81,13 @@ export function Workspace({
     followState === 'following' || followState === 'starting' || followState === 'stopping';
   // the list read as the page started, when it is in: drawn with the first render (early-reads.ts)
   const [earlyIncidents] = useState(() => takeEarlyValue('incidents'));
-  // The incident list (and the flows grid, whose first page is asked for as it mounts) first:
-  // the timeline, the graph, the alerts and the detail mount once the list has drawn its rows
-  // (or at once when there is nothing to draw; at most LATE_MS later). Mounting them all at once
-  // held the list back by their echarts and grid set-up on the page's one thread (issue 16).
+  // The incident list first: the flows grid, the timeline, the graph, the alerts and the detail
+  // mount once the list's first row is painted (the grid says so, after its next frame: see
+  // IncidentsGrid's onShown), or at once when there is nothing to draw, at most LATE_MS later.
+  // Mounting them all at once held the list back by their echarts and grid set-up on the page's
+  // one thread (issue 16).
   const [restMounted, setRestMounted] = useState(false);
-  const mountRest = useCallback(
-    () => requestAnimationFrame(() => setTimeout(() => setRestMounted(true))),
-    [],
-  );
+  const mountRest = useCallback(() => setRestMounted(true), []);
   const incidents = useAsync(
     () => takeEarly('incidents') ?? api.incidents(),
     [info.path, info.incidents, follow.incidentsRev],
@@ -621,9 +619,7 @@ export function Workspace({
                 onChange={resize('timeline')}
                 label="Resize timeline"
               />
-              <div className="stack fill">
-                {restMounted && <FlowsGrid />}
-              </div>
+              <div className="stack fill">{restMounted && <FlowsGrid />}</div>
             </div>
             <Splitter
               dir="col"
