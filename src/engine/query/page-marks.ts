@@ -6,23 +6,23 @@
 // built from the same lists of src/engine/util/ip.ts); page-marks.test.ts holds them together.
 import type { FlowRow } from '../../shared/query';
 import type { CaseReader } from '../store/case-reader';
-import { inRanges, parseCidr, type IpRange } from '../util/ip';
-import { hostKinder } from './host-kind';
+import { addressMarker } from './host-kind';
 
 /** A page row as read, before its marks. */
 export type UnmarkedRow = Omit<FlowRow, 'src_internal' | 'dst_internal' | 'src_kind' | 'dst_kind'>;
 
 export async function markPage(store: CaseReader, rows: UnmarkedRow[]): Promise<FlowRow[]> {
   if (!rows.length) return [];
-  const internal = (await store.internalNetworks())
-    .map(parseCidr)
-    .filter((r): r is IpRange => r !== null);
-  const kind = await hostKinder(store);
-  return rows.map((r) => ({
-    ...r,
-    src_internal: inRanges(r.src_ip, internal),
-    dst_internal: inRanges(r.dst_ip, internal),
-    src_kind: kind(r.src_ip),
-    dst_kind: kind(r.dst_ip),
-  }));
+  const mark = await addressMarker(store);
+  return rows.map((r) => {
+    const s = mark(r.src_ip);
+    const d = mark(r.dst_ip);
+    return {
+      ...r,
+      src_internal: s.internal,
+      dst_internal: d.internal,
+      src_kind: s.kind,
+      dst_kind: d.kind,
+    };
+  });
 }

@@ -11,7 +11,12 @@ import { NetsiftError } from '../core/errors';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema';
 import { all, one, run, type Row, type SqlParams } from './sql';
 import { installMacros } from './macros';
-import { readInternalNetworks, readSetting, type CaseReader } from './case-reader';
+import {
+  forgetInternalNetworks,
+  readInternalNetworks,
+  readSetting,
+  type CaseReader,
+} from './case-reader';
 
 export interface OpenOptions {
   /** Open without write access (reports of a case another process holds are not possible: DuckDB locks the file). */
@@ -230,6 +235,7 @@ export class CaseStore implements CaseReader {
       'INSERT INTO settings VALUES ($1, $2::JSON) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       [key, JSON.stringify(value)],
     );
+    if (key === 'internal_networks') forgetInternalNetworks(this.cacheScope);
   }
 
   internalNetworks(): Promise<string[]> {

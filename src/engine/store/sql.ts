@@ -4,13 +4,14 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 export type SqlParams = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+
 /** bigint -> number when it fits (counts, ids, bytes), Date -> ISO 8601 UTC, lists recursively. */
 export function plain(v: unknown): unknown {
-  if (typeof v === 'bigint') {
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER)
-      ? Number(v)
-      : v.toString();
-  }
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+    return v;
+  if (typeof v === 'bigint') return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v.toString();
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === 'object' && v.constructor === Object) {
@@ -55,7 +56,25 @@ export async function all<T = Row>(
   params?: SqlParams,
 ): Promise<T[]> {
   const reader = await traced(sql, params, () => conn.runAndReadAll(sql, params));
-  return reader.getRowObjectsJS().map((r) => plain(r) as T);
+  return rowObjects<T>(reader.getColumnsObjectJS(), reader.currentRowCount);
+}
+
+/**
+ * Row objects from the result's columns, each value made plain. Reading the result by column and
+ * building the rows here is 3-4x quicker than the reader's own row objects (it looks each
+ * column's vector and type up again for every value): 20 against 80-110 ms for the 20,000 rows of
+ * a large pair scatter, on the server's one JavaScript thread (issue 15's load run).
+ */
+function rowObjects<T>(columns: Record<string, unknown[]>, count: number): T[] {
+  const names = Object.keys(columns);
+  const values = names.map((n) => columns[n]);
+  const rows = new Array<T>(count);
+  for (let i = 0; i < count; i++) {
+    const row: Row = {};
+    for (let c = 0; c < names.length; c++) row[names[c]] = plain(values[c][i]);
+    rows[i] = row as T;
+  }
+  return rows;
 }
 
 export async function one<T = Row>(
