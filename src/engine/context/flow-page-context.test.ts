@@ -76,6 +76,38 @@ describe('flows pages with address context', () => {
     expect((await queryFlows(store, req)).rows[0]).not.toHaveProperty('src_asn');
   });
 
+  it('reads an address again once an import changed the flows (addresses are kept per version)', async () => {
+    const s = await fixtureStore();
+    try {
+      await s.run(`INSERT INTO geo_addrs VALUES ('8.8.8.8', 'US', 15169, 'GOOGLE')`);
+      const before = await page(s, { offset: 0, limit: 8 });
+      expect(before.find((r) => r.id === 1)?.dst_names).toEqual([]);
+      // an import brings a flow and the name its capture saw for an address pages already had
+      await s.run(`INSERT INTO dns_names VALUES
+        ('new.google', '8.8.8.8', 'A', NULL, 'pcap', 2, '2017-01-27 15:59:00', '2017-01-27 15:59:00', 300, 1)`);
+      await insertFlows(s, [
+        {
+          ts: '2017-01-27 17:00:00',
+          proto: 'udp',
+          state: 'established',
+          src_ip: '10.0.0.1',
+          src_port: 5000,
+          dst_ip: '8.8.8.8',
+          dst_port: 53,
+          src_bytes: 60,
+          dst_bytes: 90,
+        },
+      ]);
+      const after = await page(s, { offset: 0, limit: 8 });
+      expect(after.find((r) => r.id === 1)).toMatchObject({
+        dst_country: 'US',
+        dst_names: ['new.google'],
+      });
+    } finally {
+      s.close();
+    }
+  });
+
   it('adds nothing on a case without the context tables', async () => {
     const bare = await CaseStore.open(':memory:', { threads: 1 });
     try {
