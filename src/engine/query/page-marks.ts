@@ -11,18 +11,22 @@ import { addressMarker } from './host-kind';
 /** A page row as read, before its marks. */
 export type UnmarkedRow = Omit<FlowRow, 'src_internal' | 'dst_internal' | 'src_kind' | 'dst_kind'>;
 
+/**
+ * Marks the page's rows in place and gives them back: they are the statement's own, fresh, and
+ * copying each row to add four fields cost the server's one JavaScript thread 1.5 s a minute in
+ * issue 15's load run.
+ */
 export async function markPage(store: CaseReader, rows: UnmarkedRow[]): Promise<FlowRow[]> {
   if (!rows.length) return [];
   const mark = await addressMarker(store);
-  return rows.map((r) => {
+  const marked = rows as FlowRow[];
+  for (const r of marked) {
     const s = mark(r.src_ip);
     const d = mark(r.dst_ip);
-    return {
-      ...r,
-      src_internal: s.internal,
-      dst_internal: d.internal,
-      src_kind: s.kind,
-      dst_kind: d.kind,
-    };
-  });
+    r.src_internal = s.internal;
+    r.dst_internal = d.internal;
+    r.src_kind = s.kind;
+    r.dst_kind = d.kind;
+  }
+  return marked;
 }
