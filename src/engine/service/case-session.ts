@@ -60,11 +60,22 @@ export class CaseSession {
     publish: (e) => this.publish(e),
     flowsChanged: (store) => {
       if (store !== this.current) return;
+      this.changes++;
       forgetFlowsVersion(store.cacheScope);
       this.publishCaseSoon();
     },
-    detected: (store) => store === this.current && this.publishCaseSoon(),
+    detected: (store) => {
+      if (store !== this.current) return;
+      this.changes++;
+      this.publishCaseSoon();
+    },
   });
+  /**
+   * Counts what may have changed the open case's flows or analyses: every job or case event
+   * (imports, detection, a feed matched again) and the followed folder's writes and runs. Work
+   * done once per state of the case (the incidents' read-ahead) is done again when it moved.
+   */
+  changes = 0;
   private caseSoon: ReturnType<typeof setTimeout> | null = null;
   /** The open case's flows on a ClickHouse server, when it names one (store-flows.ts). */
   server: StoreFlows | null = null;
@@ -89,6 +100,8 @@ export class CaseSession {
 
   publish(e: ServerEvent): void {
     // a job (an import) may have written flows: cached results are read again (id-segments.ts)
+    // the page is told the case moved (a job ran, or its state changed: a feed matched again)
+    if (e.type === 'job' || e.type === 'case') this.changes++;
     if (e.type === 'job' && this.current) forgetFlowsVersion(this.current.cacheScope);
     for (const l of this.listeners) {
       try {

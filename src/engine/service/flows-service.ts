@@ -27,6 +27,8 @@ export class FlowsService implements FlowsApi {
   private readonly prefetch: IncidentPrefetch;
   /** A read-ahead is queued or running (see readAhead()). */
   private readingAhead = false;
+  /** The case and its state (CaseSession.changes) the last read-ahead finished for. */
+  private readAheadFor: { scope: object; changes: number } | null = null;
 
   constructor(private readonly s: CaseSession) {
     this.prefetch = new IncidentPrefetch(s.gridFirst);
@@ -81,12 +83,18 @@ export class FlowsService implements FlowsApi {
 
   /** After a page: what the next clicks will need, in the background (best effort). */
   private readAhead(): void {
-    if (this.readingAhead || !this.s.store) return;
+    const store = this.s.store;
+    if (this.readingAhead || !store) return;
+    // once per state of the case: checking whether it moved took a query on a connection of
+    // the pool after every page (issue 15's load run: 700 a minute)
+    const at = { scope: store.cacheScope, changes: this.s.changes };
+    if (this.readAheadFor?.scope === at.scope && this.readAheadFor.changes === at.changes) return;
     this.readingAhead = true;
     const onLane = <T>(fn: (s: CaseReader) => Promise<T>) =>
       this.s.lane('prefetch', fn, { background: true });
     void onLane(warmPaging)
-      .then(() => this.prefetch.run(this.s.requireStore().cacheScope, onLane))
+      .then(() => this.prefetch.run(at.scope, onLane))
+      .then(() => (this.readAheadFor = at))
       .catch(() => undefined) // a click reads the page itself
       .finally(() => (this.readingAhead = false));
   }

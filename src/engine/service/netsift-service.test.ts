@@ -162,6 +162,15 @@ describe('NetsiftService', () => {
       // the other incidents are still there, and nothing was imported again
       for (const i of before) expect(after.map((x) => x.key)).toContain(i.key);
       expect((await svc.caseInfo())!.flows).toBe(flows);
+      // the case moved: the next page reads the new incident's first page ahead too
+      expect(after.slice(0, PREFETCH_TOP).map((i) => i.id)).toContain(hit!.id);
+      const store = (svc as unknown as { session: CaseSession }).session.requireStore();
+      const page = { selector: hit!.evidence, offset: 0, limit: FLOWS_BLOCK };
+      expect(await pageIsCached(store, page)).toBe(false);
+      await svc.flows({ offset: 0, limit: 100 });
+      for (let t = 0; t < 200 && !(await pageIsCached(store, page)); t++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(await pageIsCached(store, page)).toBe(true);
       await svc.removeFeed('test-list');
     } finally {
       await server.close();
