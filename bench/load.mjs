@@ -83,8 +83,17 @@ export function ensureLoadCase(flows, log = console.log) {
  */
 const SERVE_CLI = process.env.NETSIFT_BENCH_CLI ?? path.join(ROOT, 'out/cli/netsift.mjs');
 
+/**
+ * NETSIFT_BENCH_CPU_PROF=<folder>: the server writes a CPU profile of its JavaScript thread there
+ * when it exits (open it in Chrome's DevTools, Performance): what the thread that answers every
+ * call spends its time on under load.
+ */
+const CPU_PROF = process.env.NETSIFT_BENCH_CPU_PROF;
+
 function startServe(caseFile, home) {
-  const child = spawn(process.execPath, [SERVE_CLI, 'serve', '--case', caseFile, '--port', '0'], {
+  const prof = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(CPU_PROF)] : [];
+  const argv = [...prof, SERVE_CLI, 'serve', '--case', caseFile, '--port', '0'];
+  const child = spawn(process.execPath, argv, {
     env: { ...process.env, NETSIFT_HOME: home, NETSIFT_OFFLINE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -439,7 +448,7 @@ export async function runLoadBench({
           () => ['dstPorts', [{ ...q, by: 'bytes', limit: 10 + i }]],
         ];
         const [m, a] = kinds[i % kinds.length]();
-        return rpc(server, burstAgent, m, a).then((r) => b.record(r));
+        return rpc(server, burstAgent, m, a).then((r) => b.record({ ...r, view: viewKind(a[0]) }));
       }),
     );
     const wall = performance.now() - t0;
