@@ -27,6 +27,19 @@ beforeAll(async () => {
 });
 afterAll(() => store.close());
 
+/** A DNS query from an internal host to 8.8.8.8 at `ts`. */
+const dnsFlow = (ts: string) => ({
+  ts,
+  proto: 'udp',
+  state: 'established',
+  src_ip: '10.0.0.1',
+  src_port: 5000,
+  dst_ip: '8.8.8.8',
+  dst_port: 53,
+  src_bytes: 60,
+  dst_bytes: 90,
+});
+
 const page = async (s: CaseStore, req: FlowsRequest) =>
   decoratePage(s, (await queryFlows(s, req)).rows);
 
@@ -85,19 +98,7 @@ describe('flows pages with address context', () => {
       // an import brings a flow and the name its capture saw for an address pages already had
       await s.run(`INSERT INTO dns_names VALUES
         ('new.google', '8.8.8.8', 'A', NULL, 'pcap', 2, '2017-01-27 15:59:00', '2017-01-27 15:59:00', 300, 1)`);
-      await insertFlows(s, [
-        {
-          ts: '2017-01-27 17:00:00',
-          proto: 'udp',
-          state: 'established',
-          src_ip: '10.0.0.1',
-          src_port: 5000,
-          dst_ip: '8.8.8.8',
-          dst_port: 53,
-          src_bytes: 60,
-          dst_bytes: 90,
-        },
-      ]);
+      await insertFlows(s, [dnsFlow('2017-01-27 17:00:00')]);
       const after = await page(s, { offset: 0, limit: 8 });
       expect(after.find((r) => r.id === 1)).toMatchObject({
         dst_country: 'US',
@@ -111,19 +112,7 @@ describe('flows pages with address context', () => {
   it('adds nothing on a case without the context tables', async () => {
     const bare = await CaseStore.open(':memory:', { threads: 1 });
     try {
-      await insertFlows(bare, [
-        {
-          ts: '2017-01-27 16:00:00',
-          proto: 'udp',
-          state: 'established',
-          src_ip: '10.0.0.1',
-          src_port: 5000,
-          dst_ip: '8.8.8.8',
-          dst_port: 53,
-          src_bytes: 60,
-          dst_bytes: 90,
-        },
-      ]);
+      await insertFlows(bare, [dnsFlow('2017-01-27 16:00:00')]);
       for (const t of ['geo_addrs', 'dns_names', 'zeek_http']) await bare.run(`DROP TABLE ${t}`);
       const rows = await page(bare, { offset: 0, limit: 5 });
       expect(rows).toHaveLength(1);
