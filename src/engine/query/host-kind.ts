@@ -21,18 +21,21 @@ const KEPT_MARKS = 200_000;
  * (the site's hosts); parsing each one and testing it against every range cost the server's one
  * JavaScript thread 3.7 s a minute in issue 15's load run.
  */
-const marksOf = new WeakMap<object, { networks: string[]; marks: Map<string, AddressMark> }>();
+const marksOf = new WeakMap<
+  object,
+  { networks: string[]; internal: IpRange[]; marks: Map<string, AddressMark> }
+>();
 
 /** The marks of any address under the case's current internal networks. */
 export async function addressMarker(store: CaseReader): Promise<(ip: string) => AddressMark> {
   const networks = await store.internalNetworks();
   let known = marksOf.get(store.cacheScope);
   if (!known || known.networks !== networks) {
-    known = { networks, marks: new Map() };
+    const internal = networks.map(parseCidr).filter((r): r is IpRange => r !== null);
+    known = { networks, internal, marks: new Map() };
     marksOf.set(store.cacheScope, known);
   }
-  const { marks } = known;
-  const internal = networks.map(parseCidr).filter((r): r is IpRange => r !== null);
+  const { internal, marks } = known;
   return (ip) => {
     let m = marks.get(ip);
     if (!m) {

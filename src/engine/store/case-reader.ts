@@ -48,7 +48,11 @@ export function readInternalNetworks(
 ): Promise<string[]> {
   let known = internalOf.get(reader.cacheScope);
   if (!known) {
-    const read = readSetting<string[]>(reader, 'internal_networks', DEFAULT_INTERNAL_NETWORKS);
+    // one list handed to every caller: frozen, so a caller that changed it would fail, not
+    // change the site every later page is marked with
+    const read = readSetting<string[]>(reader, 'internal_networks', DEFAULT_INTERNAL_NETWORKS).then(
+      (list) => Object.freeze([...list]) as string[],
+    );
     internalOf.set(reader.cacheScope, (known = read));
     read.catch(
       () => internalOf.get(reader.cacheScope) === read && internalOf.delete(reader.cacheScope),
